@@ -1,0 +1,52 @@
+# Viet Nam digital-transformation workforce: evidence base, assessments, report site.
+# `make report` and `make test` do all set-up on a fresh machine.
+
+PYTHON_SYS ?= python3
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+P         ?=
+WORKERS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: system-deps help venv data report test lab lock clean clean-all
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysis)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the pinned dependencies
+
+system-deps: ## Install Debian packages for the browser tests (chromium, fonts; needs root)
+	bash scripts/install_system_deps.sh
+
+data: $(STAMP) ## Validate data/raw and write data/processed
+	$(PY) -m analysis data
+
+report: data ## Build everything the project builds so far (now: validated data/processed)
+
+test: $(STAMP) ## Run the whole test suite
+	$(PY) -m pytest
+
+lab: $(STAMP) ## Start JupyterLab in the project environment
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+lock: ## Re-pin requirements.lock from requirements.in in a throwaway venv
+	rm -rf /tmp/analysis-lock && $(PYTHON_SYS) -m venv /tmp/analysis-lock
+	/tmp/analysis-lock/bin/pip install --quiet -r requirements.in
+	(echo "# Pinned with: pip freeze in a fresh venv from requirements.in (Python 3.11). Regenerate: make lock"; \
+	 /tmp/analysis-lock/bin/pip freeze) > requirements.lock
+
+clean: ## Remove generated data, build outputs and caches (keeps .venv)
+	rm -rf data/processed/* build site/_build .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean-all: clean ## Also remove the virtual environment
+	rm -rf $(VENV)

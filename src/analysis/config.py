@@ -1,0 +1,47 @@
+"""Project paths, in one place.
+
+Every path the package uses comes from here, so notebooks and scripts work from any working
+directory. Set ``ANALYSIS_PROJECT_ROOT`` to point the package at another copy of the project
+(tests do this with small fixture projects).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The project folder: ``ANALYSIS_PROJECT_ROOT`` if set, else the checkout this package is in."""
+    env = os.environ.get("ANALYSIS_PROJECT_ROOT")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+def raw_dir() -> Path:
+    return project_root() / "data" / "raw"
+
+
+def processed_dir() -> Path:
+    return project_root() / "data" / "processed"
+
+
+def params_dir() -> Path:
+    return project_root() / "params"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def build_dir() -> Path:
+    return project_root() / "build"
+
+
+def site_src_dir() -> Path:
+    return project_root() / "site"
+
+
+def site_out_dir() -> Path:
+    return project_root() / "site" / "_build"

@@ -1,0 +1,164 @@
+"""Derived indicators: shares, per 1,000 inhabitants, members per team, spending per learner-turn.
+
+Every derived row says how it was derived (``derivation``, in words with the numbers) and from
+which facts (``inputs``), so a reader can redo the arithmetic.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.numbers import format_number
+
+KEYS = ["province_code", "boundary", "province_key", "period", "year"]
+COLUMNS = ["derived_id", "province_code", "boundary", "province_key", "indicator_id", "breakdown", "period", "year",
+           "value", "unit", "derivation", "inputs", "flags"]
+
+
+def _n(x: float) -> str:
+    return format_number(x, "en", None)
+
+
+def _rows_for(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total") -> pd.DataFrame:
+    d = obs[obs["indicator_id"] == indicator]
+    return d if breakdown is None else d[d["breakdown"] == breakdown]
+
+
+def _make(base: pd.Series, indicator: str, breakdown: str, value: float, unit: str, derivation: str,
+          inputs: list[str], flags: str = "") -> dict:
+    did = f"D-{indicator}-{base['province_code']}-{base['period']}-{breakdown}".replace("/", "_")
+    return {"derived_id": did, **{k: base[k] for k in KEYS}, "indicator_id": indicator, "breakdown": breakdown,
+            "value": value, "unit": unit, "derivation": derivation, "inputs": ";".join(inputs), "flags": flags}
+
+
+def _flags(*rows: pd.Series) -> str:
+    fl = sorted({f for r in rows for f in str(r.get("flags", "")).split(";") if f in ("approx", "lower_bound")})
+    return ";".join(fl)
+
+
+def shares(obs: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
+    """Recompute every ratio_of_sums indicator from its numerator and denominator facts."""
+    out = []
+    for _, ind in indicators[indicators["aggregation"] == "ratio_of_sums"].iterrows():
+        num_id, den_id = ind["numerator_id"], ind["denominator_id"]
+        if not num_id or not den_id:
+            continue
+        nums = _rows_for(obs, num_id, None)
+        # a share of a total by breakdown (num == den) uses the breakdown rows; otherwise totals only
+        nums = nums[nums["breakdown"] != "total"] if num_id == den_id else nums[nums["breakdown"] == "total"]
+        dens = _rows_for(obs, den_id)
+        for _, n in nums.iterrows():
+            m = dens[(dens["province_code"] == n["province_code"]) & (dens["boundary"] == n["boundary"])
+                     & (dens["period"] == n["period"])]
+            for _, d in m.iterrows():
+                if d["value"] <= 0:
+                    continue
+                val = n["value"] / d["value"] * 100
+                out.append(_make(n, ind["indicator_id"], n["breakdown"], val, "percent",
+                                 f"{num_id} / {den_id} x 100 = {_n(n['value'])} / {_n(d['value'])} x 100",
+                                 [n["fact_id"], d["fact_id"]], _flags(n, d)))
+    return out
+
+
+def level_totals(obs: pd.DataFrame) -> list[dict]:
+    """Where teams or members are given only by level (commune, village), add the levels up."""
+    out = []
+    for ind in ("community_teams", "community_team_members"):
+        d = _rows_for(obs, ind, None)
+        for key, g in d.groupby(KEYS, dropna=False):
+            if (g["breakdown"] == "total").any():
+                continue
+            levels = g[g["breakdown"].str.startswith("level=")]
+            if len(levels) < 2:
+                continue
+            base = levels.iloc[0]
+            parts = " + ".join(f"{_n(v)} ({b.split('=')[1]})" for v, b in zip(levels["value"], levels["breakdown"]))
+            out.append(_make(base, ind, "total", float(levels["value"].sum()), base["unit"],
+                             f"sum of levels: {parts}", list(levels["fact_id"]), _flags(*[r for _, r in
+                                                                                             levels.iterrows()])))
+    return out
+
+
+def members_per_team(obs: pd.DataFrame) -> list[dict]:
+    out = []
+    teams = _rows_for(obs, "community_teams", None)
+    members = _rows_for(obs, "community_team_members", None)
+    for _, t in teams.iterrows():
+        m = members[(members["province_code"] == t["province_code"]) & (members["boundary"] == t["boundary"])
+                    & (members["period"] == t["period"]) & (members["breakdown"] == t["breakdown"])
+                    & (members["source_id"] == t["source_id"])]
+        for _, r in m.iterrows():
+            if t["value"] <= 0:
+                continue
+            out.append(_make(t, "members_per_team", t["breakdown"], r["value"] / t["value"], "persons_per_team",
+                             f"community_team_members / community_teams = {_n(r['value'])} / {_n(t['value'])}",
+                             [r["fact_id"], t["fact_id"]], _flags(t, r)))
+    return out
+
+
+def per_1000(obs: pd.DataFrame, population: pd.DataFrame) -> list[dict]:
+    """Teams and members per 1,000 inhabitants, with GSO average population of the same year."""
+    out = []
+    pop = population.set_index(["province_code", "year"])["avg_population_thousand"]
+    for ind, target in (("community_teams", "community_teams_per_1000"),
+                        ("community_team_members", "community_team_members_per_1000")):
+        for _, r in _rows_for(obs, ind).iterrows():
+            if r["boundary"] != "pre2025" or (r["province_code"], r["year"]) not in pop.index:
+                continue
+            p = float(pop[(r["province_code"], r["year"])])
+            out.append(_make(r, target, "total", r["value"] / p, "per_1000",
+                             f"{ind} / GSO average population {r['year']} (thousand) = {_n(r['value'])} / {_n(p)}",
+                             [r.get("fact_id") or r.get("derived_id"), f"gso-e0201:{r['province_code']}:{r['year']}"],
+                             _flags(r)))
+    return out
+
+
+def spending_per_turn(obs: pd.DataFrame) -> list[dict]:
+    out = []
+    turns = _rows_for(obs, "training_learner_turns")
+    spend = _rows_for(obs, "training_spending")
+    for _, t in turns.iterrows():
+        m = spend[(spend["province_code"] == t["province_code"]) & (spend["period"] == t["period"])]
+        for _, s in m.iterrows():
+            out.append(_make(t, "training_spending_per_turn", "total", s["value"] * 1000 / t["value"], "million_vnd",
+                             f"training_spending x 1000 / training_learner_turns = {_n(s['value'])} billion VND "
+                             f"x 1000 / {_n(t['value'])} turns (million VND per turn)",
+                             [s["fact_id"], t["fact_id"]], _flags(t, s)))
+    return out
+
+
+def turns_per_100_staff(obs: pd.DataFrame) -> list[dict]:
+    """Cumulative learner-turns over a period against a staff count from inside that period (TURNS, not persons)."""
+    out = []
+    turns = _rows_for(obs, "training_learner_turns")
+    staff = _rows_for(obs, "staff_total")
+    for _, t in turns[turns["period"].str.contains("/")].iterrows():
+        start, end = (int(p[:4]) for p in t["period"].split("/"))
+        for _, s in staff[staff["province_code"] == t["province_code"]].iterrows():
+            if start <= s["year"] <= end:
+                out.append(_make(t, "learner_turns_per_100_staff", "total", t["value"] / s["value"] * 100,
+                                 "per_100_staff",
+                                 f"training_learner_turns {t['period']} / staff_total {s['period']} x 100 = "
+                                 f"{_n(t['value'])} / {_n(s['value'])} x 100; learner-TURNS, not persons",
+                                 [t["fact_id"], s["fact_id"]], _flags(t, s)))
+    return out
+
+
+def derive_all(facts: pd.DataFrame, indicators: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Every derived indicator the evidence base supports, one row each."""
+    obs = facts[facts["kind"] == "observation"]
+    rows = shares(obs, indicators) + members_per_team(obs) + spending_per_turn(obs) + turns_per_100_staff(obs)
+    totals = level_totals(obs)
+    rows += totals
+    total_frame = pd.DataFrame(totals, columns=COLUMNS) if totals else pd.DataFrame(columns=COLUMNS)
+    with_totals = pd.concat([obs, total_frame.assign(fact_id=total_frame["derived_id"])], ignore_index=True)
+    rows += members_per_team(_only_derived_totals(with_totals, total_frame)) + per_1000(with_totals, population)
+    df = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates("derived_id")
+    return df.sort_values(["province_code", "indicator_id", "year", "breakdown"]).reset_index(drop=True)
+
+
+def _only_derived_totals(with_totals: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    ids = set(totals["derived_id"])
+    d = with_totals[with_totals["fact_id"].isin(ids)].copy()
+    d["source_id"] = "derived"
+    return d

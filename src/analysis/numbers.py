@@ -1,0 +1,124 @@
+"""Vietnamese and English number parsing and formatting.
+
+Vietnamese writes ``1.105.280`` (dot groups thousands) and ``77,67%`` (comma is the decimal mark);
+English writes ``1,105,280`` and ``77.67%``. Every number read from a source or shown to a person
+goes through this module.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+
+_SEP = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+
+
+def _pattern(lang: Lang) -> re.Pattern[str]:
+    thou, dec = (re.escape(s) for s in _SEP[lang])
+    # grouped integer part (1.105.280) or plain digits (2090, 04), optional decimal part
+    return re.compile(rf"(?<![\d{thou}{dec}])(\d{{1,3}}(?:{thou}\d{{3}})+|\d+)(?:{dec}(\d+))?(?![\d])")
+
+
+_PATTERNS = {lang: _pattern(lang) for lang in ("vi", "en")}
+
+
+def parse_number(text: str, lang: Lang = "vi") -> float:
+    """Parse one number written in ``lang`` conventions; a trailing % or spaces are allowed.
+
+    >>> parse_number("1.105.280"), parse_number("77,67%"), parse_number("9,46")
+    (1105280.0, 77.67, 9.46)
+
+    Raises ValueError for anything that is not exactly one well-formed number (``1.10.5``, ``abc``).
+    """
+    if lang not in _SEP:
+        raise ValueError(f"unknown number language {lang!r}; use 'vi' or 'en'")
+    s = str(text).strip().removesuffix("%").strip()
+    sign = 1.0
+    if s.startswith(("-", "−")):
+        sign, s = -1.0, s[1:].strip()
+    m = _PATTERNS[lang].fullmatch(s)
+    if not m:
+        raise ValueError(f"malformed number {text!r} (expected {lang} format, e.g. "
+                         f"{format_number(1105280.5, lang, 1)})")
+    thou = _SEP[lang][0]
+    whole = m.group(1).replace(thou, "")
+    frac = m.group(2)
+    return sign * float(f"{whole}.{frac}" if frac else whole)
+
+
+def find_numbers(text: str, lang: Lang = "vi") -> list[float]:
+    """All numbers written in ``text`` (``807/37.077 người (2,17%)`` -> [807, 37077, 2.17])."""
+    out = []
+    for m in _PATTERNS[lang].finditer(str(text)):
+        out.append(parse_number(m.group(0), lang))
+    return out
+
+
+def format_number(x: float | int | None, lang: Lang = "vi", decimals: int | None = None) -> str:
+    """Format with the language's separators: 1105280 -> '1.105.280' (vi) / '1,105,280' (en).
+
+    ``decimals=None`` keeps up to two decimals and drops trailing zeros. Missing values give '–'.
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    thou, dec = _SEP[lang]
+    if decimals is None:
+        s = f"{abs(float(x)):,.2f}".rstrip("0").rstrip(".")
+    else:
+        s = f"{abs(float(x)):,.{decimals}f}"
+    s = s.replace(",", "\0").replace(".", dec).replace("\0", thou)
+    return ("-" if float(x) < 0 and s.strip("0" + thou + dec) else "") + s
+
+
+def format_percent(x: float | None, lang: Lang = "vi", decimals: int | None = None) -> str:
+    """77.67 -> '77,67%' (vi) / '77.67%' (en)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{format_number(x, lang, decimals)}%"
+
+
+def format_value(x: float | None, unit: str, lang: Lang = "vi", decimals: int | None = None) -> str:
+    """A value with its unit, as a reader expects it (9.46 billion_vnd -> '9,46 tỷ đồng')."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if unit == "percent":
+        return format_percent(x, lang, decimals)
+    n = format_number(x, lang, decimals)
+    words = UNIT_WORDS.get(unit)
+    if not words:
+        return n
+    w = words[lang]
+    if unit in ("billion_vnd", "million_vnd") and lang == "en":
+        return f"VND {n} {w}"
+    return f"{n} {w}" if w else n
+
+
+UNIT_WORDS: dict[str, dict[str, str]] = {
+    "percent": {"vi": "%", "en": "%"},
+    "persons": {"vi": "người", "en": "persons"},
+    "learner_turns": {"vi": "lượt học viên", "en": "learner-turns"},
+    "billion_vnd": {"vi": "tỷ đồng", "en": "billion"},
+    "million_vnd": {"vi": "triệu đồng", "en": "million"},
+    "teams": {"vi": "tổ", "en": "teams"},
+    "count": {"vi": "", "en": ""},
+    "rank": {"vi": "", "en": ""},
+    "score": {"vi": "điểm", "en": "points"},
+    "index_0_1": {"vi": "", "en": ""},
+    "services": {"vi": "dịch vụ", "en": "services"},
+    "documents": {"vi": "văn bản", "en": "documents"},
+    "accounts": {"vi": "tài khoản", "en": "accounts"},
+    "classes": {"vi": "lớp", "en": "classes"},
+    "organisations": {"vi": "tổ chức", "en": "organisations"},
+    "procedures": {"vi": "thủ tục", "en": "procedures"},
+    "dossiers": {"vi": "hồ sơ", "en": "dossiers"},
+    "per_1000": {"vi": "trên 1.000 dân", "en": "per 1,000 inhabitants"},
+    "per_100_staff": {"vi": "lượt trên 100 người", "en": "turns per 100 staff"},
+    "persons_per_team": {"vi": "người/tổ", "en": "persons per team"},
+    "pp_per_year": {"vi": "điểm %/năm", "en": "pp per year"},
+    "institutions": {"vi": "cơ sở", "en": "institutions"},
+    "targets": {"vi": "mục tiêu", "en": "targets"},
+    "tasks": {"vi": "nhiệm vụ", "en": "tasks"},
+}

@@ -1,0 +1,147 @@
+"""data/raw -> validate -> data/processed. ``make data`` runs ``build()``.
+
+Outputs (CSV, UTF-8): provinces, facts, population, derived, audit, sources, indicators, dti_2022,
+national_targets, plus metadata.json describing origin, licence and processing of each table.
+Files are written to a temporary folder first and moved into place only when all are valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config, schemas
+from analysis.audit import run_audit
+from analysis.derive import derive_all
+from analysis.provinces import build_provinces
+from analysis.raw import LINE
+from analysis.validate import FILE, RawData, load_raw
+
+PRIVATE = [LINE, FILE]
+
+
+def data_version(raw_dir: Path) -> str:
+    """Content hash of every file in data/raw (first 12 hex digits)."""
+    h = hashlib.sha256()
+    for p in sorted(raw_dir.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(raw_dir).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _citation(src: pd.DataFrame) -> pd.Series:
+    def one(r):
+        who = r["issuer_author"] or r["publisher"] or "Unknown author"
+        year = r["date"][:4] if r["date"] else "n.d."
+        title = r["title"] or "[untitled]"
+        return f"{who} ({year}). {title}." + (f" {r['publisher']}." if r["publisher"] and r["publisher"] != who
+                                               else "")
+    return src.apply(one, axis=1)
+
+
+def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
+    """Every processed table, in memory, validated with its pandera schema."""
+    provinces = build_provinces(raw.crosswalk, raw.population)
+    pk = provinces.set_index(["province_code", "boundary"])
+    ind = raw.indicators.set_index("indicator_id")
+    src = raw.sources.copy()
+    src["citation"] = _citation(src)
+    facts = raw.facts.copy()
+    idx = list(zip(facts["province_code"], facts["boundary"]))
+    facts["province_key"] = [pk["key"].get(i) for i in idx]
+    facts["province_name_vi"] = [pk["name_vi"].get(i) for i in idx]
+    facts["province_name_en"] = [pk["name_en"].get(i) for i in idx]
+    facts["indicator_name_vi"] = facts["indicator_id"].map(ind["name_vi"])
+    facts["indicator_name_en"] = facts["indicator_id"].map(ind["name_en"])
+    facts["source_citation"] = facts["source_id"].map(src.set_index("source_id")["citation"])
+    facts["origin_file"] = "data/raw/" + facts[FILE]
+    facts["origin_line"] = facts[LINE]
+    facts["baseline_year"] = facts["baseline_year"].astype("Int64")
+    facts = facts.drop(columns=PRIVATE)
+
+    population = raw.population.drop(columns=PRIVATE)
+    derived = derive_all(facts, raw.indicators, population)
+    audit = run_audit(raw.checks, facts)
+    tables = {
+        "provinces": provinces, "facts": facts, "derived": derived, "audit": audit,
+        "population": population, "sources": src.drop(columns=PRIVATE),
+        "indicators": raw.indicators.drop(columns=PRIVATE, errors="ignore"),
+        "dti_2022": raw.dti.drop(columns=PRIVATE), "national_targets": raw.national_targets.drop(columns=PRIVATE),
+    }
+    schemas.provinces_schema().validate(provinces)
+    schemas.processed_facts_schema().validate(facts)
+    schemas.derived_schema().validate(derived)
+    schemas.audit_schema().validate(audit)
+    return tables
+
+
+DESCRIPTIONS = {
+    "provinces": "63 provinces before 1 July 2025 and 34 after, with keys, names, successor and latest GSO "
+                 "area and population. Derived from admin_crosswalk_2025.csv and population_gso.csv.",
+    "facts": "Every numeric observation and target from the seed documents (facts_seeds.csv) and the press and "
+             "portal series (facts_press.csv), with province and indicator names and a citation added.",
+    "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
+               "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
+    "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",
+    "population": "GSO table E02.01 (area, average population, density), 2011–2024, as published.",
+    "sources": "Every document used, with bibliographic record; empty fields are listed in 'unknown'.",
+    "indicators": "Indicator catalogue: names, unit, direction, bounds, aggregation rule, comparability.",
+    "dti_2022": "DTI 2022 provincial ranking (all 63 ranks; scores for the top five only).",
+    "national_targets": "National targets of Decisions 749/QĐ-TTg and 146/QĐ-TTg.",
+}
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path) -> Path:
+    """Write all tables and metadata.json into ``out_dir`` atomically (temp folder, then rename)."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
+    try:
+        meta = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "data_version": data_version(raw_dir), "generator": "analysis.process.build",
+                "licence": "Project code MIT; each figure keeps the licence of its source (see sources.csv)",
+                "tables": {}}
+        for name, df in tables.items():
+            df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")
+            meta["tables"][name] = {"path": f"{name}.csv", "rows": int(len(df)), "columns": list(df.columns),
+                                    "description": DESCRIPTIONS.get(name, "")}
+        (tmp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        keep = out_dir / "README.md"
+        if keep.exists():
+            shutil.copy2(keep, tmp / "README.md")
+        old = None
+        if out_dir.exists():
+            old = out_dir.with_name(out_dir.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Validate data/raw and write data/processed. Raises DataError (nothing written) on bad input."""
+    raw = load_raw(raw_dir)
+    tables = build_tables(raw)
+    write_tables(tables, out_dir or config.processed_dir(), raw.raw_dir)
+    return tables
+
+
+def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
+    """Read one processed table with codes kept as text."""
+    path = Path(processed_dir or config.processed_dir()) / f"{name}.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make data` first")
+    return pd.read_csv(path, dtype={"province_code": str, "successor_code": str, "old_code": str, "new_code": str},
+                       keep_default_na=True)

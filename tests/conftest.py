@@ -1,0 +1,46 @@
+"""Shared fixtures: a throwaway copy of data/raw that a test may break on purpose."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+
+
+@pytest.fixture()
+def raw_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/raw (the real one is never touched by tests)."""
+    dst = tmp_path / "raw"
+    shutil.copytree(RAW, dst)
+    return dst
+
+
+def edit_csv(path: Path, row_id: str, column: str, value: str, id_column: str | None = None) -> int:
+    """Set one cell of a CSV in place; return the line number of the edited row (header = line 1)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    key = header.index(id_column or header[0])
+    col = header.index(column)
+    for i, r in enumerate(rows[1:], start=2):
+        if r[key] == row_id:
+            r[col] = value
+            with path.open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f).writerows(rows)
+            return i
+    raise KeyError(row_id)
+
+
+def append_csv_row(path: Path, values: dict[str, str]) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    rows.append([values.get(h, "") for h in header])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return len(rows)

@@ -1,0 +1,43 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.numbers import find_numbers, format_number, format_percent, format_value, parse_number
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("1.105.280", "vi", 1105280), ("77,67%", "vi", 77.67), ("9,46", "vi", 9.46), ("04", "vi", 4),
+    ("2.090", "vi", 2090), ("37.077", "vi", 37077), ("0,7024", "vi", 0.7024),
+    ("1,105,280", "en", 1105280), ("77.67%", "en", 77.67), ("0.7024", "en", 0.7024), ("-3,5", "vi", -3.5),
+])
+def test_parse_number(text, lang, expected):
+    assert parse_number(text, lang) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("bad", ["1.10.5", "abc", "1,2,3", "", "1.1055", "12..3", "1.105.280,", "1 105"])
+def test_parse_number_rejects_malformed(bad):
+    with pytest.raises(ValueError, match="malformed number"):
+        parse_number(bad, "vi")
+
+
+def test_find_numbers_in_source_figures():
+    assert find_numbers("807/37.077 người (chiếm tỷ lệ 2,17%)") == [807, 37077, 2.17]
+    assert find_numbers("năm 2021: 6.695 lượt học viên, kinh phí 13,8 tỷ đồng") == [2021, 6695, 13.8]
+    assert find_numbers("2,213 administrative procedures (reaching 98.2%)", "en") == [2213, 98.2]
+
+
+def test_format_vietnamese_and_english():
+    assert format_number(1105280) == "1.105.280"
+    assert format_number(1105280, "en") == "1,105,280"
+    assert format_percent(77.67) == "77,67%"
+    assert format_percent(77.67, "en") == "77.67%"
+    assert format_value(9.46, "billion_vnd") == "9,46 tỷ đồng"
+    assert format_value(9.46, "billion_vnd", "en") == "VND 9.46 billion"
+    assert format_number(2.176552, "vi", 2) == "2,18"
+    assert format_number(float("nan")) == "–"
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2)),
+       st.sampled_from(["vi", "en"]))
+def test_format_then_parse_round_trips(x, lang):
+    assert parse_number(format_number(x, lang, 2), lang) == pytest.approx(x, abs=0.006)

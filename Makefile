@@ -9,7 +9,7 @@ P         ?=
 WORKERS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: system-deps help venv data report test lab lock clean clean-all
+.PHONY: system-deps help venv data assess report test bench lab lock clean clean-all
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -30,10 +30,16 @@ system-deps: ## Install Debian packages for the browser tests (chromium, fonts; 
 data: $(STAMP) ## Validate data/raw and write data/processed
 	$(PY) -m analysis data
 
-report: data ## Build everything the project builds so far (now: validated data/processed)
+assess: data ## Assess every target (data/processed/assessments.csv)
+	$(PY) -m analysis assess
+
+report: assess ## Build everything the project builds so far (now: data/processed and assessments)
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest
+
+bench: $(STAMP) ## Run the benchmarks (prints ratios against the naive way)
+	$(PY) benchmarks/run_all.py
 
 lab: $(STAMP) ## Start JupyterLab in the project environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -23,9 +23,27 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assess(args: argparse.Namespace) -> int:
+    import warnings
+
+    from analysis import config
+    from analysis.assess import assess_all
+    from analysis.process import load_processed
+
+    warnings.simplefilter("ignore")
+    a = assess_all(load_processed("facts"), load_processed("indicators"))
+    out = config.processed_dir() / "assessments.csv"
+    a.to_csv(out, index=False, encoding="utf-8")
+    counts = ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items())
+    print(f"{out.relative_to(config.project_root())}: {len(a)} targets ({counts})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("data", help="validate data/raw and write data/processed").set_defaults(fn=_cmd_data)
+    sub.add_parser("assess", help="assess every target into data/processed/assessments.csv").set_defaults(
+        fn=_cmd_assess)
     args = p.parse_args(argv)
     return args.fn(args)

@@ -1,0 +1,444 @@
+"""Will a target be met? Forecasts with honest uncertainty, and the UN SDG Progress Chart comparison.
+
+``assess_target`` is the public entry point; ``assess_all`` runs it for every target in the evidence base.
+
+Method (details and caveats in the site's methodology page):
+- 0 points: ``no_data``; latest value already meets the target: ``achieved``; 1 point: ``insufficient_data``.
+- 2+ points: fit on a transformed scale (logit for bounded values, log for positive counts, identity
+  otherwise) so projections and intervals never leave the bounds. Candidates: time-weighted trend
+  regression, random walk with drift, and (6+ points) damped-trend exponential smoothing, chosen by a
+  rolling-origin backtest where the series allows it. Intervals are Student-t on the transformed scale,
+  widened for autocorrelated noise (real indicator series do not follow a model's curve exactly).
+- With 2 points there are no residual degrees of freedom: the noise scale is a stated assumption.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import stats
+
+STATUSES = ["achieved", "on_track", "at_risk", "off_track", "insufficient_data", "no_data"]
+COMPARATORS = (">=", "<=", "=")
+ON_TRACK, OFF_TRACK = 0.8, 0.2
+
+# Time weights of the trend regression: an observation k years before the latest weighs WEIGHT_DECAY**k.
+WEIGHT_DECAY = 0.8
+# Residual autocorrelation assumed at least this large (short series cannot estimate it; real series have it).
+# RHO_FLOOR and BEND_WEIGHT were chosen with the simulations in analysis.simulate (logistic_iid,
+# saturating_ar1); gompertz_rw is held out. See benchmarks/calibration.py for the coverage they give.
+RHO_FLOOR = 0.3
+# Noise of yearly changes on the transformed scale, assumed when only 2 points exist (no residual df).
+# Pooled judgement for provincial administrative indicators: on the logit scale a step of 0.35 is e.g.
+# 50% -> 58,7%; on the log scale 0.25 is about +28% a year.
+ASSUMED_STEP_SD = {"logit": 0.35, "log": 0.25, "identity_rel": 0.15}
+# Smallest yearly noise sd believed on the transformed scale, as a share of ASSUMED_STEP_SD: published
+# figures are rounded and revised, so a series that sits exactly on a line is not evidence of no noise.
+NOISE_FLOOR_SHARE = 0.2
+EDGE = 0.005  # a bounded value within 0.5% of the range from a bound counts as at the bound
+
+
+@dataclass
+class Assessment:
+    status: str
+    p_meet: float | None
+    projection: float | None
+    pi80: tuple[float, float] | None
+    pi95: tuple[float, float] | None
+    method: str
+    n_points: int
+    first_year: int | None
+    last_year: int | None
+    unsd_cr: float | None
+    unsd_category: str | None
+    required_annual_change: float | None
+    target: float
+    target_year: int
+    comparator: str
+    last_value: float | None = None
+    transform: str | None = None
+    rests_on_assumption: bool = False
+    assumption: str | None = None
+    backtest: dict[str, float] | None = None
+    scenario_annual_change: float | None = None
+    scenario_projection: float | None = None
+    scenario_meets: bool | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("pi80", "pi95"):
+            lo_hi = d.pop(k)
+            d[f"{k}_low"], d[f"{k}_high"] = (lo_hi if lo_hi else (None, None))
+        d["backtest"] = None if not self.backtest else "; ".join(f"{k}={v:.3g}" for k, v in self.backtest.items())
+        d["notes"] = " ".join(self.notes)
+        return d
+
+    def to_row(self):
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
+
+# ------------------------------------------------------------------ transforms
+class _Scale:
+    def __init__(self, bounds: tuple[float | None, float | None] | None, values: np.ndarray):
+        lo, hi = bounds if bounds else (None, None)
+        self.lo, self.hi = lo, hi
+        if lo is not None and hi is not None:
+            self.kind = "logit"
+        elif (lo is not None and np.all(values > lo)) or (lo is None and np.all(values > 0)):
+            self.kind, self.lo = "log", (lo if lo is not None else 0.0)
+        else:
+            self.kind = "identity"
+
+    def fwd(self, x):
+        x = np.asarray(x, dtype=float)
+        if self.kind == "logit":
+            p = np.clip((x - self.lo) / (self.hi - self.lo), EDGE, 1 - EDGE)
+            return np.log(p / (1 - p))
+        if self.kind == "log":
+            return np.log(np.maximum(x - self.lo, 1e-12))
+        return x
+
+    def inv(self, z):
+        z = np.asarray(z, dtype=float)
+        if self.kind == "logit":
+            return self.lo + (self.hi - self.lo) / (1 + np.exp(-z))
+        if self.kind == "log":
+            return self.lo + np.exp(z)
+        return z
+
+
+# ------------------------------------------------------------------ candidate models
+@dataclass
+class _Forecast:
+    mean: float  # on the transformed scale
+    scale: float  # Student-t scale
+    df: float
+    name: str
+
+
+def _trend(t: np.ndarray, z: np.ndarray, h_year: float, step_sd: float | None) -> _Forecast:
+    """Time-weighted linear trend; t-interval widened for autocorrelated residuals."""
+    n = len(t)
+    w = WEIGHT_DECAY ** (t.max() - t)
+    X = np.column_stack([np.ones(n), t - t.max()])
+    W = np.diag(w)
+    XtWX_inv = np.linalg.pinv(X.T @ W @ X)
+    beta = XtWX_inv @ X.T @ W @ z
+    resid = z - X @ beta
+    x0 = np.array([1.0, h_year - t.max()])
+    if n > 2:
+        s2 = max(float((w * resid**2).sum() / (w.sum() * (n - 2) / n)), (NOISE_FLOOR_SHARE * step_sd) ** 2)
+        rho = _lag1(resid)
+        df = n - 2
+    else:
+        s2 = step_sd**2
+        rho, df = RHO_FLOOR, 2.0
+    rho = min(max(rho, RHO_FLOOR), 0.9)
+    infl = (1 + rho) / (1 - rho)
+    # sandwich-like variance of the fitted mean under weights, inflated for autocorrelation
+    param_var = float(x0 @ (XtWX_inv @ (X.T @ W @ W @ X) @ XtWX_inv) @ x0) * s2 * infl
+    var = s2 * infl + param_var
+    return _Forecast(float(x0 @ beta), math.sqrt(var), df, "time-weighted trend regression")
+
+
+def _drift(t: np.ndarray, z: np.ndarray, h_year: float, step_sd: float | None) -> _Forecast:
+    """Random walk with drift (per year, allowing gaps between years)."""
+    dt = np.diff(t)
+    drift = float(np.sum(np.diff(z)) / np.sum(dt))
+    h = h_year - t.max()
+    n = len(t)
+    if n > 2:
+        s2 = max(float(np.sum((np.diff(z) - drift * dt) ** 2 / dt) / (n - 2)), (NOISE_FLOOR_SHARE * step_sd) ** 2)
+        df = n - 2
+    else:
+        s2, df = step_sd**2, 2.0
+    span = float(t.max() - t.min())
+    var = s2 * (h + h**2 / span)
+    return _Forecast(float(z[-1] + drift * h), math.sqrt(max(var, 1e-12)), df, "random walk with drift")
+
+
+def _damped(t: np.ndarray, z: np.ndarray, h_year: float, step_sd: float | None) -> _Forecast | None:
+    """Damped-trend exponential smoothing (statsmodels), for 6+ yearly points without gaps."""
+    if len(t) < 6 or np.any(np.diff(t) != 1):
+        return None
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    h = int(round(h_year - t.max()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = ExponentialSmoothing(z, trend="add", damped_trend=True, initialization_method="estimated").fit()
+    mean = float(fit.forecast(h)[-1])
+    resid = z - fit.fittedvalues
+    s2 = float(np.sum(resid**2) / max(len(z) - 4, 1))
+    alpha = float(fit.params.get("smoothing_level", 0.5) or 0.5)
+    var = s2 * (1 + (h - 1) * alpha**2 + h) * (1 + max(_lag1(resid), RHO_FLOOR)) / (1 - max(_lag1(resid), RHO_FLOOR))
+    return _Forecast(mean, math.sqrt(var), max(len(z) - 4, 1), "damped-trend exponential smoothing")
+
+
+MODELS = {"trend": _trend, "drift": _drift, "damped": _damped}
+
+# How much of the observed bending (de-noised quadratic curvature) is carried into the forecast variance.
+BEND_WEIGHT = 1.0
+
+
+def _bend_var(t: np.ndarray, z: np.ndarray, h: float) -> float:
+    """Variance for a trend that may keep bending: (c h^2 / 2)^2 with c^2 de-noised as max(0, c^2 - se(c)^2).
+
+    Straight-line extrapolation of a saturating curve overshoots; the observed curvature (a quadratic fit on
+    the transformed scale) says how much. Subtracting the sampling variance keeps pure noise from widening
+    the interval. Needs 4+ points.
+    """
+    n = len(t)
+    if n < 4:
+        return 0.0
+    tc = t - t.mean()
+    X = np.column_stack([np.ones(n), tc, tc**2])
+    XtX_inv = np.linalg.pinv(X.T @ X)
+    beta = XtX_inv @ X.T @ z
+    resid = z - X @ beta
+    s2 = float(resid @ resid / (n - 3)) if n > 3 else 0.0
+    c = 2 * beta[2]
+    se2 = 4 * s2 * XtX_inv[2, 2]
+    c2 = max(0.0, c * c - se2)
+    return BEND_WEIGHT * c2 * (h**2 / 2) ** 2
+
+
+def _lag1(r: np.ndarray) -> float:
+    r = np.asarray(r, dtype=float)
+    if len(r) < 3 or np.allclose(r, 0):
+        return 0.0
+    r = r - r.mean()
+    den = float(np.sum(r * r))
+    return float(np.clip(np.sum(r[1:] * r[:-1]) / den, -0.9, 0.9)) if den > 0 else 0.0
+
+
+def _backtest(t: np.ndarray, z: np.ndarray, step_sd: float) -> dict[str, float]:
+    """Rolling-origin backtest: fit on the first k points, forecast the last point; mean absolute error."""
+    errs: dict[str, list[float]] = {}
+    n = len(t)
+    for k in range(max(3, n - 3), n):
+        for name, fn in MODELS.items():
+            f = fn(t[:k], z[:k], float(t[-1]), step_sd)
+            if f is not None:
+                errs.setdefault(name, []).append(abs(f.mean - z[-1]))
+    return {k: float(np.mean(v)) for k, v in errs.items() if len(v) == len(range(max(3, n - 3), n))}
+
+
+
+@dataclass
+class Predictive:
+    """Predictive distribution at the target year: Student-t on the transformed ``scale``."""
+
+    scale: _Scale
+    forecast: _Forecast
+    method: str
+    backtest: dict[str, float]
+    step_sd: float
+
+    def interval(self, level: float) -> tuple[float, float]:
+        q = stats.t.ppf(0.5 + level / 2, self.forecast.df)
+        f = self.forecast
+        lo, hi = self.scale.inv([f.mean - q * f.scale, f.mean + q * f.scale])
+        return float(lo), float(hi)
+
+    @property
+    def projection(self) -> float:
+        return float(self.scale.inv([self.forecast.mean])[0])
+
+
+def predictive(years: Sequence[int], values: Sequence[float], target_year: int,
+               bounds: tuple[float | None, float | None] | None = None) -> Predictive:
+    """Fit the candidate models (2+ points) and return the chosen predictive distribution at ``target_year``."""
+    t = np.asarray(years, dtype=float)
+    x = np.asarray(values, dtype=float)
+    order = np.argsort(t)
+    t, x = t[order], x[order]
+    if len(t) < 2:
+        raise ValueError("a forecast needs at least 2 points")
+    scale = _Scale(bounds, x)
+    z = scale.fwd(x)
+    step_sd = ASSUMED_STEP_SD.get(scale.kind) or ASSUMED_STEP_SD["identity_rel"] * max(abs(x).mean(), 1e-9)
+    backtest = _backtest(t, z, step_sd) if len(t) >= 5 else {}
+    if backtest:
+        chosen = min(backtest, key=backtest.get)
+        how = "chosen by rolling-origin backtest (mean absolute error on the transformed scale: " + ", ".join(
+            f"{k} {v:.3f}" for k, v in backtest.items()) + ")"
+    else:
+        chosen = "drift" if len(t) <= 3 else "trend"
+        how = "too few points for a backtest"
+    fc = MODELS[chosen](t, z, float(target_year), step_sd)
+    bend = _bend_var(t, z, float(target_year) - float(t.max()))
+    if bend > 0:
+        fc = _Forecast(fc.mean, math.sqrt(fc.scale**2 + bend), fc.df, fc.name)
+    return Predictive(scale, fc, f"{fc.name} on the {scale.kind} scale, {how}", backtest, step_sd)
+
+
+# ------------------------------------------------------------------ UN SDG progress chart
+def unsd_progress(years: Sequence[int], values: Sequence[float], target: float, target_year: int,
+                  comparator: str) -> tuple[float | None, str | None]:
+    """UNSD SDG Progress Chart 2022: CR = actual CAGR / required CAGR and its category."""
+    if len(values) < 2:
+        return None, None
+    if _meets(values[-1], target, comparator):
+        return None, "achieved"
+    x0, x1 = float(values[0]), float(values[-1])
+    t0, t1 = int(years[0]), int(years[-1])
+    if x0 <= 0 or x1 <= 0 or target <= 0 or target_year <= t0 or t1 <= t0:
+        return None, None
+    actual = (x1 / x0) ** (1 / (t1 - t0)) - 1
+    required = (target / x0) ** (1 / (target_year - t0)) - 1
+    if required == 0:
+        return None, None
+    cr = actual / required
+    if cr >= 0.95:
+        cat = "on_track"
+    elif cr >= 0.5:
+        cat = "fair"
+    elif cr >= -0.1:
+        cat = "limited"
+    else:
+        cat = "deterioration"
+    return float(cr), cat
+
+
+def _meets(value: float, target: float, comparator: str, tol: float = 1e-9) -> bool:
+    if comparator == ">=":
+        return value >= target - tol
+    if comparator == "<=":
+        return value <= target + tol
+    return abs(value - target) <= max(tol, 1e-6 * abs(target))
+
+
+# ------------------------------------------------------------------ public API
+def _check_inputs(years, values, target, target_year, comparator, bounds):
+    if comparator not in COMPARATORS:
+        raise ValueError(f"unknown comparator {comparator!r}; use one of {COMPARATORS}")
+    if len(years) != len(values):
+        raise ValueError(f"years and values have different lengths ({len(years)} and {len(values)})")
+    if len(set(int(y) for y in years)) != len(years):
+        raise ValueError(f"duplicate years in {list(years)}: give one value per year")
+    arr = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(arr)) or not math.isfinite(float(target)):
+        raise ValueError("values and target must be finite numbers (no NaN or infinity)")
+    if bounds is not None:
+        lo, hi = bounds
+        if (lo is not None and (np.any(arr < lo) or target < lo)) or (hi is not None and (np.any(arr > hi)
+                                                                                          or target > hi)):
+            raise ValueError(f"a value or the target is outside the bounds {bounds}")
+    if len(years) and int(target_year) < int(min(years)):
+        raise ValueError(f"target year {target_year} is before the first observation ({min(years)})")
+
+
+def assess_target(years: Sequence[int], values: Sequence[float], target: float, target_year: int,
+                  comparator: str = ">=", bounds: tuple[float | None, float | None] | None = None,
+                  scenario_annual_change: float | None = None, interval_levels: tuple[float, float] = (0.8, 0.95),
+                  ) -> Assessment:
+    """Assess whether ``target`` will be met by ``target_year`` from a short yearly series."""
+    _check_inputs(years, values, target, target_year, comparator, bounds)
+    order = np.argsort(np.asarray(years, dtype=float))
+    t = np.asarray(years, dtype=float)[order]
+    x = np.asarray(values, dtype=float)[order]
+    target, target_year = float(target), int(target_year)
+    n = len(t)
+    base = dict(target=target, target_year=target_year, comparator=comparator, n_points=n,
+                first_year=int(t[0]) if n else None, last_year=int(t[-1]) if n else None,
+                last_value=float(x[-1]) if n else None, scenario_annual_change=scenario_annual_change)
+    cr, cat = unsd_progress(list(t), list(x), target, target_year, comparator)
+    base.update(unsd_cr=cr, unsd_category=cat)
+    if n == 0:
+        return Assessment(status="no_data", p_meet=None, projection=None, pi80=None, pi95=None,
+                          method="no observation of this indicator", required_annual_change=None, **base)
+    gap_years = target_year - t[-1]
+    req = (target - x[-1]) / gap_years if gap_years > 0 else None
+    base["required_annual_change"] = None if req is None else float(req)
+    if scenario_annual_change is not None:
+        proj = x[-1] + scenario_annual_change * max(gap_years, 0)
+        if bounds:
+            proj = float(np.clip(proj, bounds[0] if bounds[0] is not None else -np.inf,
+                                 bounds[1] if bounds[1] is not None else np.inf))
+        base.update(scenario_projection=float(proj), scenario_meets=_meets(proj, target, comparator))
+    if _meets(x[-1], target, comparator):
+        return Assessment(status="achieved", p_meet=1.0, projection=None, pi80=None, pi95=None,
+                          method=f"latest observation ({int(t[-1])}) already meets the target", **base)
+    if n == 1 or gap_years <= 0:
+        why = ("one observation: no trend can be claimed" if n == 1 else
+               "the target year has passed without the target being met")
+        status = "insufficient_data" if n == 1 else "off_track"
+        return Assessment(status=status, p_meet=None if n == 1 else 0.0, projection=None, pi80=None, pi95=None,
+                          method=why, **base)
+
+    pred = predictive(t, x, target_year, bounds)
+    scale, fc, step_sd = pred.scale, pred.forecast, pred.step_sd
+    notes: list[str] = []
+    assumption = None
+    if n == 2:
+        assumption = (f"two points leave no residual degrees of freedom: the yearly noise on the {scale.kind} scale "
+                      f"is assumed to be {step_sd:.3g} (pooled judgement for provincial administrative indicators)")
+        notes.append("Rests on an assumed noise scale.")
+    if n <= 3:
+        notes.append(f"Only {n} data points: the interval is wide and the status is tentative.")
+    a80, a95 = interval_levels
+    pi80, pi95 = pred.interval(a80), pred.interval(a95)
+    zt = float(scale.fwd([target])[0])
+    if comparator == ">=":
+        p = 1 - stats.t.cdf((zt - fc.mean) / fc.scale, fc.df)
+    elif comparator == "<=":
+        p = stats.t.cdf((zt - fc.mean) / fc.scale, fc.df)
+    else:
+        half = 0.5 if scale.kind != "logit" else EDGE * (scale.hi - scale.lo)
+        lo_z, hi_z = scale.fwd([target - half])[0], scale.fwd([target + half])[0]
+        p = stats.t.cdf((hi_z - fc.mean) / fc.scale, fc.df) - stats.t.cdf((lo_z - fc.mean) / fc.scale, fc.df)
+    p = float(np.clip(p, 0.0, 1.0))
+    status = "on_track" if p >= ON_TRACK else "off_track" if p < OFF_TRACK else "at_risk"
+    return Assessment(status=status, p_meet=p, projection=pred.projection, pi80=pi80, pi95=pi95,
+                      method=pred.method, transform=scale.kind, rests_on_assumption=n == 2, assumption=assumption,
+                      backtest=pred.backtest or None, notes=notes, **base)
+
+
+# ------------------------------------------------------------------ the evidence base
+def _series(obs, province_code: str, boundary: str, indicator: str, breakdown: str):
+    """Observations for one target: one value per year (the latest-dated one when a year has several)."""
+    d = obs[(obs["province_code"] == province_code) & (obs["boundary"] == boundary)
+            & (obs["indicator_id"] == indicator) & (obs["breakdown"] == breakdown)]
+    d = d.sort_values(["year", "period"]).groupby("year", as_index=False).tail(1)
+    return d
+
+
+def assess_all(facts, indicators, scenarios: dict[str, float] | None = None):
+    """Assess every target in the facts table; one row per target, in the order of the facts."""
+    import pandas as pd
+
+    ind = indicators.set_index("indicator_id")
+    obs = facts[facts["kind"] == "observation"]
+    rows = []
+    for _, tg in facts[facts["kind"] == "target"].iterrows():
+        tracked = tg.get("tracked_by") if isinstance(tg.get("tracked_by"), str) and tg.get("tracked_by") else None
+        indicator = tracked or tg["indicator_id"]
+        s = _series(obs, tg["province_code"], tg["boundary"], indicator, tg["breakdown"])
+        lo, hi = ind.at[indicator, "lower_bound"], ind.at[indicator, "upper_bound"]
+        bounds = None if pd.isna(lo) and pd.isna(hi) else (None if pd.isna(lo) else float(lo),
+                                                            None if pd.isna(hi) else float(hi))
+        scenario = (scenarios or {}).get(indicator)
+        r = assess_target(list(s["year"]), list(s["value"]), float(tg["value"]), int(tg["year"]),
+                          tg["comparator"], bounds, scenario_annual_change=scenario)
+        d = r.to_dict()
+        if tracked:
+            d["notes"] = (d["notes"] + f" Tracked by the proxy indicator '{tracked}'.").strip()
+        flagged = [f for f in ("derived", "monthly", "partial_year", "lower_bound", "approx")
+                   if s["flags"].fillna("").str.contains(f).any()]
+        if flagged:
+            d["notes"] = (d["notes"] + " Observations include values flagged: " + ", ".join(flagged) + ".").strip()
+        rows.append({"target_fact_id": tg["fact_id"], "province_code": tg["province_code"],
+                     "boundary": tg["boundary"], "province_key": tg.get("province_key"),
+                     "indicator_id": tg["indicator_id"], "tracked_by": tracked or "", "breakdown": tg["breakdown"],
+                     "source_id": tg["source_id"], "baseline_year": tg.get("baseline_year"),
+                     "observation_ids": ";".join(s["fact_id"]), "years": ";".join(str(y) for y in s["year"]),
+                     "values": ";".join(f"{v:g}" for v in s["value"]), **d})
+    return pd.DataFrame(rows)

@@ -1,0 +1,202 @@
+"""Target assessment: UN CR categories, bounds, small samples, bad inputs, calibration."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.assess import STATUSES, assess_all, assess_target, predictive, unsd_progress
+from analysis.labels import STATUS
+from analysis.simulate import simulate_many
+
+
+# ---------------------------------------------------------------- UN SDG Progress Chart, by hand
+@pytest.mark.parametrize("values,expected_cat", [
+    ([20, 40], "on_track"),      # actual 2^(1/5)-1 = 14,87%/yr; required 4^(1/15)-1 = 9,68%/yr; CR 1,54
+    ([20, 26], "fair"),          # 1,3^(1/5)-1 = 5,39%; CR 0,557
+    ([20, 21], "limited"),       # 0,98%; CR 0,101
+    ([20, 15], "deterioration"),  # CR -0,59
+    ([20, 85], "achieved"),
+])
+def test_unsd_categories_higher_is_better(values, expected_cat):
+    cr, cat = unsd_progress([2015, 2020], values, 80, 2030, ">=")
+    assert cat == expected_cat
+    if cat != "achieved":
+        actual = (values[1] / values[0]) ** (1 / 5) - 1
+        required = (80 / 20) ** (1 / 15) - 1
+        assert cr == pytest.approx(actual / required)
+
+
+def test_unsd_lower_is_better():
+    cr, cat = unsd_progress([2015, 2020], [50, 40], 20, 2030, "<=")
+    actual, required = 0.8 ** (1 / 5) - 1, 0.4 ** (1 / 15) - 1  # both negative
+    assert cr == pytest.approx(actual / required) and cr == pytest.approx(0.7356, abs=1e-3)
+    assert cat == "fair"
+    assert unsd_progress([2015, 2020], [50, 60], 20, 2030, "<=")[1] == "deterioration"
+    assert unsd_progress([2015, 2020], [50, 18], 20, 2030, "<=")[1] == "achieved"
+
+
+def test_unsd_needs_two_points():
+    assert unsd_progress([2020], [30], 80, 2030, ">=") == (None, None)
+
+
+# ---------------------------------------------------------------- the public API example
+def test_issue_example():
+    r = assess_target(years=[2021, 2022, 2023], values=[40.0, 45.0, 52.0], target=80.0, target_year=2030,
+                      comparator=">=", bounds=(0, 100))
+    assert r.status in ("on_track", "at_risk", "off_track")
+    assert 0 <= r.p_meet <= 1 and r.n_points == 3 and (r.first_year, r.last_year) == (2021, 2023)
+    assert 0 <= r.pi95[0] <= r.pi80[0] <= r.projection <= r.pi80[1] <= r.pi95[1] <= 100
+    assert r.required_annual_change == pytest.approx((80 - 52) / 7)
+    assert r.unsd_category == "on_track" and "logit" in r.method
+    assert any("3 data points" in n for n in r.notes)
+    row = r.to_row()
+    assert row.loc[0, "pi80_low"] == r.pi80[0] and row.loc[0, "status"] == r.status
+
+
+def test_status_follows_p_meet_thresholds():
+    for values in ([10, 30, 50, 70], [10, 11, 12, 13], [40, 45, 52], [60, 58, 61, 59, 60]):
+        r = assess_target(list(range(2020, 2020 + len(values))), values, 80, 2030, ">=", (0, 100))
+        expect = "on_track" if r.p_meet >= 0.8 else "off_track" if r.p_meet < 0.2 else "at_risk"
+        assert r.status == expect, (values, r.p_meet)
+    fast = assess_target([2020, 2021, 2022, 2023, 2024], [10, 20, 30, 40, 50], 70, 2030, ">=", (0, 100))
+    slow = assess_target([2020, 2021, 2022, 2023, 2024], [10, 11, 12, 13, 14], 80, 2030, ">=", (0, 100))
+    assert fast.p_meet > 0.8 and fast.status == "on_track"
+    assert slow.p_meet < 0.2 and slow.status == "off_track"
+
+
+def test_lower_is_better_target_mirrors_higher_is_better():
+    years, values = [2019, 2020, 2021, 2022, 2023], [40, 35, 30, 26, 22]
+    low = assess_target(years, values, 5, 2030, "<=", (0, 100))
+    high = assess_target(years, [100 - v for v in values], 95, 2030, ">=", (0, 100))
+    assert low.p_meet == pytest.approx(high.p_meet) and low.status == high.status
+    assert low.projection == pytest.approx(100 - high.projection) and low.projection < 22
+    assert low.pi80[1] - low.pi80[0] > 1  # a smooth series is still not certain seven years out
+
+
+# ---------------------------------------------------------------- small samples
+def test_no_data_and_single_point():
+    r = assess_target([], [], 80, 2030, ">=", (0, 100))
+    assert r.status == "no_data" and r.p_meet is None and r.n_points == 0
+    r = assess_target([2025], [77.67], 80, 2030, ">=", (0, 100))
+    assert r.status == "insufficient_data" and r.p_meet is None and r.projection is None
+    assert r.required_annual_change == pytest.approx((80 - 77.67) / 5)
+    assert r.unsd_category is None
+
+
+def test_achieved_by_latest_observation():
+    r = assess_target([2022, 2023], [90, 100], 100, 2025, ">=", (0, 100))
+    assert r.status == "achieved" and r.p_meet == 1.0
+
+
+def test_two_points_rest_on_an_assumption_and_are_wide():
+    r = assess_target([2022, 2023], [40, 45], 80, 2030, ">=", (0, 100))
+    assert r.rests_on_assumption and "assumed" in r.assumption
+    assert r.pi80[1] - r.pi80[0] > 25  # wide, as it should be with two points
+    three = assess_target([2021, 2022, 2023], [40, 42.5, 45], 80, 2030, ">=", (0, 100))
+    assert not three.rests_on_assumption
+
+
+def test_scenario_projection():
+    r = assess_target([2021, 2022, 2023], [40, 45, 52], 80, 2030, ">=", (0, 100), scenario_annual_change=5)
+    assert r.scenario_projection == pytest.approx(52 + 5 * 7) and r.scenario_meets is True
+    r = assess_target([2021, 2022, 2023], [40, 45, 52], 80, 2030, ">=", (0, 100), scenario_annual_change=20)
+    assert r.scenario_projection == 100  # clipped to the bound
+
+
+# ---------------------------------------------------------------- errors, not guesses
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(years=[2020, 2020], values=[1, 2]), "duplicate years"),
+    (dict(years=[2020, 2021], values=[1]), "different lengths"),
+    (dict(years=[2020, 2021], values=[1, float("nan")]), "finite"),
+    (dict(years=[2020, 2021], values=[1, math.inf]), "finite"),
+    (dict(years=[2020, 2021], values=[1, 120]), "outside the bounds"),
+    (dict(years=[2020, 2021], values=[1, 2], target_year=2019), "before the first observation"),
+    (dict(years=[2020, 2021], values=[1, 2], comparator=">"), "unknown comparator"),
+])
+def test_bad_inputs_raise(kwargs, message):
+    args = dict(target=80, target_year=2030, comparator=">=", bounds=(0, 100)) | kwargs
+    with pytest.raises(ValueError, match=message):
+        assess_target(**args)
+
+
+# ---------------------------------------------------------------- bounds, for any input
+series = st.integers(2, 8).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=n, max_size=n),
+    st.integers(2024, 2035), st.floats(0, 100, allow_nan=False), st.sampled_from([">=", "<="])))
+
+
+@settings(max_examples=150, deadline=None)
+@given(series)
+def test_projection_and_intervals_stay_within_bounds(case):
+    values, target_year, target, comp = case
+    years = list(range(2023 - len(values) + 1, 2024))
+    r = assess_target(years, values, target, target_year, comp, (0, 100))
+    assert r.status in STATUSES
+    for v in [r.projection, *(r.pi80 or ()), *(r.pi95 or ())]:
+        if v is not None:
+            assert 0 <= v <= 100
+    if r.p_meet is not None:
+        assert 0 <= r.p_meet <= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(1, 1e6, allow_nan=False), min_size=2, max_size=7))
+def test_counts_stay_positive(values):
+    years = list(range(2023 - len(values) + 1, 2024))
+    p = predictive(years, values, 2030, (0, None))
+    lo, hi = p.interval(0.95)
+    assert 0 <= lo <= p.projection <= hi
+
+
+# ---------------------------------------------------------------- calibration
+@pytest.mark.parametrize("process", ["logistic_iid", "saturating_ar1"])
+def test_80_percent_intervals_are_calibrated(process):
+    hits = []
+    for s in simulate_many(process, 500, seed=2024):
+        lo, hi = predictive(s.years, s.values, s.target_year, (0, 100)).interval(0.8)
+        hits.append(lo <= s.truth <= hi)
+    coverage = float(np.mean(hits))
+    assert 0.70 <= coverage <= 0.90, coverage
+
+
+def test_plain_iid_trend_regression_would_be_overconfident():
+    """The naive way (OLS line, iid t-interval) fails the same check on autocorrelated series."""
+    from scipy import stats
+
+    hits = []
+    for s in simulate_many("saturating_ar1", 300, seed=5):
+        t, z = np.array(s.years, float), np.log(np.array(s.values) / (100 - np.array(s.values)))
+        X = np.column_stack([np.ones(len(t)), t])
+        beta, *_ = np.linalg.lstsq(X, z, rcond=None)
+        res = z - X @ beta
+        s2 = res @ res / (len(t) - 2)
+        x0 = np.array([1, s.target_year])
+        se = np.sqrt(s2 * (1 + x0 @ np.linalg.inv(X.T @ X) @ x0))
+        q = stats.t.ppf(0.9, len(t) - 2)
+        lo, hi = (100 / (1 + np.exp(-(x0 @ beta + k * q * se))) for k in (-1, 1))
+        hits.append(lo <= s.truth <= hi)
+    assert np.mean(hits) < 0.70
+
+
+# ---------------------------------------------------------------- the evidence base
+def test_assess_every_target_in_the_evidence_base(tmp_path):
+    from analysis.process import build
+    from conftest import RAW
+
+    t = build(RAW, tmp_path / "p")
+    a = assess_all(t["facts"], t["indicators"])
+    targets = t["facts"][t["facts"]["kind"] == "target"]
+    assert len(a) == len(targets) and set(a["target_fact_id"]) == set(targets["fact_id"])
+    assert set(a["status"]) <= set(STATUSES)
+    qt = a.set_index("target_fact_id").loc["QT-S020"]
+    assert qt["status"] == "insufficient_data" and qt["n_points"] == 1 and "proxy" in qt["notes"]
+
+
+def test_every_status_has_both_languages():
+    for s in STATUSES:
+        assert STATUS[s]["vi"] and STATUS[s]["en"] and STATUS[s]["explain_vi"] and STATUS[s]["explain_en"]

@@ -9,7 +9,7 @@ P         ?=
 WORKERS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: system-deps help venv data assess report test bench lab lock clean clean-all
+.PHONY: system-deps help venv data notebooks province report test bench lab lock clean clean-all
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -27,13 +27,19 @@ venv: $(STAMP) ## Create .venv and install the pinned dependencies
 system-deps: ## Install Debian packages for the browser tests (chromium, fonts; needs root)
 	bash scripts/install_system_deps.sh
 
-data: $(STAMP) ## Validate data/raw and write data/processed
+PROCESSED := data/processed/metadata.json
+$(PROCESSED): $(STAMP) $(wildcard data/raw/*) $(wildcard src/analysis/*.py)
 	$(PY) -m analysis data
 
-assess: data ## Assess every target (data/processed/assessments.csv)
-	$(PY) -m analysis assess
+data: $(PROCESSED) ## Validate data/raw and write data/processed (facts, derived, audit, assessments)
 
-report: assess ## Build everything the project builds so far (now: data/processed and assessments)
+notebooks: data ## Run the province and comparison notebooks (parallel, cached)
+	$(PY) -m analysis run $(if $(WORKERS),--workers $(WORKERS))
+
+province: data ## Rerun one province: make province P=quang-ninh
+	$(PY) -m analysis run $(P) --no-compare --force
+
+report: notebooks ## Build everything the project builds so far (data, assessments, notebooks)
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest

@@ -44,3 +44,21 @@ def append_csv_row(path: Path, values: dict[str, str]) -> int:
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     return len(rows)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory):
+    """A throwaway copy of the project (data/raw, params, notebooks) with data/processed built.
+
+    ANALYSIS_PROJECT_ROOT points the package, and every kernel it starts, at the copy.
+    """
+    from analysis.process import build
+
+    root = tmp_path_factory.mktemp("project")
+    for d in ("data/raw", "params", "notebooks"):
+        shutil.copytree(ROOT / d, root / d)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+    build(root / "data" / "raw", root / "data" / "processed")
+    yield root
+    mp.undo()

@@ -441,4 +441,9 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None):
                      "source_id": tg["source_id"], "baseline_year": tg.get("baseline_year"),
                      "observation_ids": ";".join(s["fact_id"]), "years": ";".join(str(y) for y in s["year"]),
                      "values": ";".join(f"{v:g}" for v in s["value"]), **d})
+    if not rows:  # keep the columns, so callers can sort and filter an empty table
+        cols = ["target_fact_id", "province_code", "boundary", "province_key", "indicator_id", "tracked_by",
+                "breakdown", "source_id", "baseline_year", "observation_ids", "years", "values",
+                *assess_target([], [], 1.0, 2030).to_dict()]
+        return pd.DataFrame(columns=cols)
     return pd.DataFrame(rows)

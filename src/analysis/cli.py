@@ -16,34 +16,41 @@ def _cmd_data(args: argparse.Namespace) -> int:
     except DataError as e:
         print(f"make data: stopped, nothing written.\n{e}", file=sys.stderr)
         return 1
-    audit = tables["audit"]
+    audit, a = tables["audit"], tables["assessments"]
     print(f"data/processed written: {len(tables['facts'])} facts, {len(tables['derived'])} derived values, "
           f"{len(audit)} audit checks ({(audit['result'] == 'mismatch').sum()} mismatches, "
-          f"{(audit['result'] == 'finding').sum()} findings)")
+          f"{(audit['result'] == 'finding').sum()} findings), {len(a)} targets assessed ("
+          + ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items()) + ")")
     return 0
 
 
-def _cmd_assess(args: argparse.Namespace) -> int:
-    import warnings
+def _cmd_run(args: argparse.Namespace) -> int:
+    from analysis.params import ParamsError, parse_override
+    from analysis.runner import execute, plan
 
-    from analysis import config
-    from analysis.assess import assess_all
-    from analysis.process import load_processed
-
-    warnings.simplefilter("ignore")
-    a = assess_all(load_processed("facts"), load_processed("indicators"))
-    out = config.processed_dir() / "assessments.csv"
-    a.to_csv(out, index=False, encoding="utf-8")
-    counts = ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items())
-    print(f"{out.relative_to(config.project_root())}: {len(a)} targets ({counts})")
-    return 0
+    try:
+        overrides = dict(parse_override(o) for o in args.param)
+        jobs = plan(args.provinces or None, overrides, args.lang or None, compare=not args.no_compare)
+    except ParamsError as e:
+        print(f"analysis run: stopped before starting any kernel.\n{e}", file=sys.stderr)
+        return 2
+    summary = execute(jobs, workers=args.workers, force=args.force)
+    print(summary.report())
+    return 1 if summary.failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("data", help="validate data/raw and write data/processed").set_defaults(fn=_cmd_data)
-    sub.add_parser("assess", help="assess every target into data/processed/assessments.csv").set_defaults(
-        fn=_cmd_assess)
+    run = sub.add_parser("run", help="run the notebooks with papermill (parallel, cached)")
+    run.add_argument("provinces", nargs="*", help="province keys (default: every params/*.yaml)")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter for every selected province (value read as YAML)")
+    run.add_argument("--workers", type=int, default=None, help="parallel notebooks (default: CPU cores)")
+    run.add_argument("--force", action="store_true", help="rerun even if nothing changed")
+    run.add_argument("--lang", action="append", choices=["vi", "en"], help="only this language (repeatable)")
+    run.add_argument("--no-compare", action="store_true", help="skip the comparison notebook")
+    run.set_defaults(fn=_cmd_run)
     args = p.parse_args(argv)
     return args.fn(args)

@@ -38,3 +38,76 @@ def status_label(status: str, lang: str = "vi") -> str:
 
 def status_explanation(status: str, lang: str = "vi") -> str:
     return STATUS[status][f"explain_{lang}"]
+
+# Table headers and other words, by key.
+T = {
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "breakdown": {"vi": "Phân tổ", "en": "Breakdown"},
+    "period": {"vi": "Kỳ", "en": "Period"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    "as_written": {"vi": "Nguyên văn", "en": "As written"},
+    "source": {"vi": "Nguồn", "en": "Source"},
+    "note": {"vi": "Ghi chú", "en": "Note"},
+    "item": {"vi": "Mục", "en": "Item"},
+    "target": {"vi": "Mục tiêu", "en": "Target"},
+    "deadline": {"vi": "Năm", "en": "Year"},
+    "status": {"vi": "Trạng thái", "en": "Status"},
+    "p_meet": {"vi": "Xác suất đạt", "en": "Chance of meeting"},
+    "points": {"vi": "Số điểm dữ liệu (năm)", "en": "Data points (years)"},
+    "unsd": {"vi": "Phân loại theo UN", "en": "UN category"},
+    "required": {"vi": "Mức tăng cần thiết/năm", "en": "Required change per year"},
+    "projection": {"vi": "Dự báo (khoảng 80%)", "en": "Projection (80% interval)"},
+    "scenario": {"vi": "Kịch bản giả định", "en": "What-if scenario"},
+    "method": {"vi": "Phương pháp", "en": "Method"},
+    "check": {"vi": "Kiểm tra", "en": "Check"},
+    "result": {"vi": "Kết quả", "en": "Result"},
+    "computed": {"vi": "Tính lại", "en": "Recomputed"},
+    "stated": {"vi": "Công bố", "en": "Stated"},
+    "province": {"vi": "Tỉnh", "en": "Province"},
+    "national": {"vi": "Toàn quốc", "en": "National"},
+    "derived": {"vi": "tính toán", "en": "derived"},
+    "year": {"vi": "Năm", "en": "Year"},
+}
+
+FLAG_WORDS = {
+    "lower_bound": {"vi": "trên/hơn (cận dưới)", "en": "more than (lower bound)"},
+    "approx": {"vi": "khoảng, gần", "en": "approximately"},
+    "derived": {"vi": "suy ra từ mức thay đổi", "en": "derived from a stated change"},
+    "year_inferred": {"vi": "năm suy từ ngữ cảnh", "en": "year inferred from context"},
+    "from_words": {"vi": "diễn đạt bằng lời", "en": "written in words"},
+    "monthly": {"vi": "số liệu tháng", "en": "monthly figure"},
+    "partial_year": {"vi": "một phần năm", "en": "part of the year"},
+    "mirror": {"vi": "trang sao chép", "en": "mirror site"},
+    "from_list_position": {"vi": "vị trí trong danh sách", "en": "position in a list"},
+    "upper_bound": {"vi": "dưới (cận trên)", "en": "less than (upper bound)"},
+}
+
+RESULT = {"ok": {"vi": "Khớp", "en": "Consistent"}, "mismatch": {"vi": "Không khớp", "en": "Mismatch"},
+          "finding": {"vi": "Phát hiện", "en": "Finding"}}
+
+
+def t(key: str, lang: str) -> str:
+    return T[key][lang]
+
+SECTIONS = {
+    "profile": {"vi": "Hồ sơ tỉnh", "en": "Province profile"},
+    "workforce": {"vi": "Nhân lực số trong bộ máy nhà nước", "en": "Digital workforce in the state apparatus"},
+    "training": {"vi": "Đào tạo, bồi dưỡng", "en": "Training"},
+    "teams": {"vi": "Tổ công nghệ số cộng đồng", "en": "Community digital-technology teams"},
+    "other": {"vi": "Chính quyền số, xếp hạng và các chỉ số khác", "en": "Digital government, rankings and other "
+              "indicators"},
+    "targets": {"vi": "Mục tiêu và tiến độ", "en": "Targets and progress"},
+    "series": {"vi": "Chuỗi số liệu theo năm", "en": "Yearly series"},
+    "gaps": {"vi": "Khoảng trống dữ liệu và lưu ý", "en": "Data gaps and caveats"},
+    "audit": {"vi": "Kiểm tra tính nhất quán", "en": "Consistency audit"},
+    "sources": {"vi": "Nguồn trích dẫn", "en": "Sources cited"},
+    "compare_table": {"vi": "Các tỉnh trên cùng chỉ tiêu", "en": "Provinces side by side"},
+    "coverage": {"vi": "Mức độ đầy đủ của số liệu", "en": "Data coverage"},
+    "compare_targets": {"vi": "Mục tiêu của các tỉnh và mục tiêu quốc gia", "en": "Provincial and national targets"},
+    "dti": {"vi": "Xếp hạng DTI 2022", "en": "DTI 2022 rank"},
+    "comparability": {"vi": "Lưu ý về khả năng so sánh", "en": "Comparability warnings"},
+}
+
+
+def heading(key: str, lang: str, number: int | None = None) -> str:
+    return f"## {'' if number is None else f'{number}. '}{SECTIONS[key][lang]}"

@@ -12,12 +12,14 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config, schemas
+from analysis.assess import assess_all
 from analysis.audit import run_audit
 from analysis.derive import derive_all
 from analysis.provinces import build_provinces
@@ -70,8 +72,11 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     population = raw.population.drop(columns=PRIVATE)
     derived = derive_all(facts, raw.indicators, population)
     audit = run_audit(raw.checks, facts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assessments = assess_all(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore"))
     tables = {
-        "provinces": provinces, "facts": facts, "derived": derived, "audit": audit,
+        "provinces": provinces, "facts": facts, "derived": derived, "audit": audit, "assessments": assessments,
         "population": population, "sources": src.drop(columns=PRIVATE),
         "indicators": raw.indicators.drop(columns=PRIVATE, errors="ignore"),
         "dti_2022": raw.dti.drop(columns=PRIVATE), "national_targets": raw.national_targets.drop(columns=PRIVATE),
@@ -91,6 +96,8 @@ DESCRIPTIONS = {
     "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
                "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
     "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",
+    "assessments": "Every target assessed (analysis.assess): status, p_meet, projection and intervals, number of "
+                   "data points and years, UN SDG Progress Chart category, method.",
     "population": "GSO table E02.01 (area, average population, density), 2011–2024, as published.",
     "sources": "Every document used, with bibliographic record; empty fields are listed in 'unknown'.",
     "indicators": "Indicator catalogue: names, unit, direction, bounds, aggregation rule, comparability.",

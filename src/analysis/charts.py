@@ -1,0 +1,85 @@
+"""One chart style for the whole project: title, units, source line and alt text on every chart.
+
+Charts are returned as ``Chart`` objects; ``show`` displays one in a notebook as a PNG that carries its alt
+text (nbconvert puts it in the page), ``save`` writes PNG (300 dpi) and SVG for papers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analysis.numbers import format_number  # noqa: E402
+
+PALETTE = sns.color_palette("colorblind")
+SOURCE_WORD = {"vi": "Nguồn", "en": "Source"}
+
+
+def set_style() -> None:
+    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans",
+                  rc={"axes.titleweight": "bold", "axes.titlesize": 12, "figure.dpi": 100,
+                      "svg.fonttype": "none"})
+
+
+set_style()
+
+
+@dataclass
+class Chart:
+    fig: matplotlib.figure.Figure
+    title: str
+    alt: str
+    stem: str  # file name without extension
+
+    def png_bytes(self, dpi: int = 110) -> bytes:
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        return buf.getvalue()
+
+
+def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> None:
+    fmt = FuncFormatter(lambda v, _: format_number(v, lang, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str, lang: str,
+           xlabel: str | None = None) -> Chart:
+    """Title, axis labels with units, a source line under the plot; returns the Chart."""
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    fig.text(0.01, 0.005, f"{SOURCE_WORD[lang]}: {source}", fontsize=7.5, color="#444", ha="left", va="bottom",
+             wrap=True)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return Chart(fig=fig, title=title, alt=alt, stem=stem)
+
+
+def save(chart: Chart, out_dir: Path) -> list[Path]:
+    """Write ``<stem>.png`` (300 dpi), ``<stem>.svg`` and ``<stem>.json`` (title and alt text)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{chart.stem}.png", out_dir / f"{chart.stem}.svg", out_dir / f"{chart.stem}.json"]
+    chart.fig.savefig(paths[0], dpi=300, bbox_inches="tight")
+    chart.fig.savefig(paths[1], bbox_inches="tight", metadata={"Title": chart.title, "Description": chart.alt})
+    paths[2].write_text(json.dumps({"title": chart.title, "alt": chart.alt}, ensure_ascii=False, indent=1),
+                        encoding="utf-8")
+    return paths
+
+
+def show(chart: Chart, out_dir: Path | None = None) -> None:
+    """Display in a notebook as PNG with alt text (and save the files if ``out_dir`` is given)."""
+    from IPython.display import Image, display
+
+    if out_dir is not None:
+        save(chart, out_dir)
+    display(Image(data=chart.png_bytes(), format="png", metadata={"alt": chart.alt}))
+    plt.close(chart.fig)

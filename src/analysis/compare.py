@@ -1,0 +1,209 @@
+"""The provinces side by side: comparable indicators, coverage, targets against national ones, DTI rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis import charts, config
+from analysis.labels import t
+from analysis.numbers import format_number, format_value
+from analysis.process import load_processed
+from analysis.report import _breakdown, source_names
+
+# normalised or rank indicators that can be put side by side
+COMPARABLE = ["dti_rank", "dti_score", "community_teams_per_1000", "community_team_members_per_1000",
+              "members_per_team", "it_officials_share", "it_qualified_staff_share", "online_dossier_share",
+              "tthc_digitisation_share", "data_reuse_share"]
+
+
+@dataclass
+class CompareContext:
+    lang: str
+    provinces: pd.DataFrame  # the pre-2025 rows of the provinces compared, in the order given
+    facts: pd.DataFrame
+    derived: pd.DataFrame
+    indicators: pd.DataFrame
+    national_targets: pd.DataFrame
+    dti: pd.DataFrame
+    sources: pd.DataFrame
+    out_dir: Path | None = None
+
+    def name(self, code: str) -> str:
+        r = self.provinces.set_index("province_code").loc[code]
+        return r["name_vi"] if self.lang == "vi" else r["name_en"]
+
+
+def load_compare(province_keys: list[str], lang: str = "vi", output_dir: str | None = None,
+                 processed_dir: Path | None = None) -> CompareContext:
+    prov = load_processed("provinces", processed_dir)
+    pre = prov[prov["boundary"] == "pre2025"].set_index("key")
+    missing = [k for k in province_keys if k not in pre.index]
+    if missing:
+        raise ValueError(f"unknown province keys: {missing}")
+    rows = pre.loc[province_keys].reset_index()
+    facts = load_processed("facts", processed_dir)
+    codes = set(rows["province_code"])
+    facts = facts[(facts["province_code"].isin(codes) & (facts["boundary"] == "pre2025"))
+                  | (facts["province_code"] == "VN")]
+    derived = load_processed("derived", processed_dir)
+    derived = derived[derived["province_code"].isin(codes) & (derived["boundary"] == "pre2025")]
+    out = Path(output_dir) if output_dir else config.build_dir() / "outputs" / "compare" / lang
+    return CompareContext(lang=lang, provinces=rows, facts=facts, derived=derived,
+                          indicators=load_processed("indicators", processed_dir).set_index("indicator_id"),
+                          national_targets=load_processed("national_targets", processed_dir),
+                          dti=load_processed("dti_2022", processed_dir), sources=load_processed("sources",
+                                                                                                processed_dir),
+                          out_dir=out)
+
+
+def _latest(ctx: CompareContext, code: str, ind: str):
+    obs = ctx.facts[(ctx.facts["province_code"] == code) & (ctx.facts["indicator_id"] == ind)
+                    & (ctx.facts["kind"] == "observation") & (ctx.facts["breakdown"] == "total")]
+    der = ctx.derived[(ctx.derived["province_code"] == code) & (ctx.derived["indicator_id"] == ind)
+                      & (ctx.derived["breakdown"] == "total")]
+    both = pd.concat([obs[["year", "value", "unit"]], der[["year", "value", "unit"]]])
+    if both.empty:
+        return None
+    r = both.sort_values("year").iloc[-1]
+    return r
+
+
+def side_by_side(ctx: CompareContext) -> pd.DataFrame:
+    """Latest value (and year) of each comparable indicator, one column per province."""
+    L = ctx.lang
+    rows = []
+    for ind in COMPARABLE:
+        row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"]}
+        have = False
+        for code in ctx.provinces["province_code"]:
+            r = _latest(ctx, code, ind)
+            cell = "–"
+            if r is not None:
+                have = True
+                cell = f"{format_value(round(float(r['value']), 4 if r['unit'] == 'index_0_1' else 2), r['unit'], L)} ({int(r['year'])})"
+            row[ctx.name(code)] = cell
+        if have:
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage(ctx: CompareContext) -> pd.DataFrame:
+    """Which province reports which indicator, and for which years (observations, any breakdown)."""
+    L = ctx.lang
+    obs = ctx.facts[(ctx.facts["kind"] == "observation") & (ctx.facts["province_code"] != "VN")]
+    table = {}
+    for (ind, code), g in obs.groupby(["indicator_id", "province_code"]):
+        table.setdefault(ind, {})[code] = ", ".join(str(y) for y in sorted(g["year"].unique()))
+    rows = []
+    for ind, by in sorted(table.items(), key=lambda kv: -len(kv[1])):
+        row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"]}
+        for code in ctx.provinces["province_code"]:
+            row[ctx.name(code)] = by.get(code, "")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage_chart(ctx: CompareContext) -> charts.Chart:
+    L = ctx.lang
+    cov = coverage(ctx)
+    names = list(ctx.provinces["province_code"].map(ctx.name))
+    counts = cov[names].apply(lambda col: col.map(lambda s: len(s.split(", ")) if s else 0))
+    fig, ax = plt.subplots(figsize=(7.5, max(3.5, 0.22 * len(cov) + 1.5)))
+    import seaborn as sns
+
+    sns.heatmap(counts.to_numpy(), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
+                xticklabels=names, yticklabels=[s[:55] for s in cov[t("indicator", L)]], linewidths=0.5)
+    ax.tick_params(axis="y", labelsize=7)
+    title = "Số năm có số liệu theo tỉnh và chỉ tiêu" if L == "vi" else "Years with data, by province and indicator"
+    total = int((counts > 0).to_numpy().sum())
+    alt = (f"Bản đồ nhiệt: số năm có số liệu của {len(cov)} chỉ tiêu ở {len(names)} tỉnh; {total} ô có số liệu."
+           if L == "vi" else f"Heat map: years with data for {len(cov)} indicators in {len(names)} provinces; "
+                             f"{total} cells have data.")
+    return charts.finish(fig, ax, title=title, ylabel="", xlabel="", alt=alt, stem=f"compare-coverage-{L}",
+                         source=("cơ sở dữ liệu của dự án (facts.csv)" if L == "vi" else
+                                 "project evidence base (facts.csv)"), lang=L)
+
+
+def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
+    """Provincial targets per indicator next to each other and next to the national ones (749, 146)."""
+    L = ctx.lang
+    tg = ctx.facts[ctx.facts["kind"] == "target"]
+    comp = {">=": "≥", "<=": "≤", "=": "="}
+    rows = []
+    for (ind, bd), g in tg.groupby(["indicator_id", "breakdown"]):
+        row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"] + (
+            f" ({_breakdown(bd, L)})" if bd != "total" else "")}
+        for code in list(ctx.provinces["province_code"]) + ["VN"]:
+            gg = g[g["province_code"] == code].sort_values("year")
+            col = ctx.name(code) if code != "VN" else t("national", L) + " (749/146)"
+            row[col] = "; ".join(f"{comp[r['comparator']]} {format_value(r['value'], r['unit'], L)} ({r['year']})"
+                                 for _, r in gg.iterrows())
+        rows.append(row)
+    # national targets from the reference table not quoted in any seed
+    nat_col = t("national", L) + " (749/146)"
+    extra = []
+    for _, r in ctx.national_targets.iterrows():
+        extra.append({t("indicator", L): r["indicator_vi_summary"] if L == "vi" else r["indicator_en"],
+                      nat_col: f"{comp[r['comparator']]} {format_value(r['value'], 'percent', L)} "
+                               f"({r['target_year']}, {r['decision']})"})
+    df = pd.DataFrame(rows + extra).fillna("")
+    return df
+
+
+def dti_chart(ctx: CompareContext) -> charts.Chart:
+    """DTI 2022 rank of all 63 provinces, the compared ones highlighted and named."""
+    L = ctx.lang
+    d = ctx.dti.sort_values("pdti_rank")
+    mine = set(ctx.provinces["province_code"])
+    colours = [charts.PALETTE[3] if c in mine else "#c8c8c8" for c in d["province_code"]]
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax.bar(np.arange(len(d)), 64 - d["pdti_rank"], color=colours)
+    for i, (_, r) in enumerate(d.iterrows()):
+        if r["province_code"] in mine:
+            ax.text(i, 64 - r["pdti_rank"] + 1, f"{ctx.name(r['province_code'])}\n{int(r['pdti_rank'])}",
+                    ha="center", fontsize=7.5)
+    ax.set_xticks([])
+    ax.set_yticks([63, 48, 33, 18, 3])
+    ax.set_yticklabels(["1", "16", "31", "46", "61"])
+    ax.set_ylim(0, 75)
+    title = "Xếp hạng DTI 2022 của 63 tỉnh, thành phố" if L == "vi" else "DTI 2022 rank of the 63 provinces"
+    ranks = ", ".join(f"{ctx.name(c)} {int(d.set_index('province_code').at[c, 'pdti_rank'])}"
+                      for c in ctx.provinces["province_code"] if c in set(d["province_code"]))
+    alt = (f"Biểu đồ cột xếp hạng DTI 2022 của 63 tỉnh; các tỉnh được so sánh: {ranks}." if L == "vi"
+           else f"Bar chart of the DTI 2022 rank of 63 provinces; compared provinces: {ranks}.")
+    return charts.finish(fig, ax, title=title, ylabel="hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
+                         xlabel="", source=source_names(ctx.sources, ["dti-2022"]), alt=alt,
+                         stem=f"compare-dti-{L}", lang=L)
+
+
+def comparability(ctx: CompareContext) -> str:
+    """Markdown bullets: comparability notes of indicators that more than one province reports."""
+    L = ctx.lang
+    obs = ctx.facts[(ctx.facts["province_code"] != "VN")]
+    shared = obs.groupby("indicator_id")["province_code"].nunique()
+    lines = []
+    for ind in shared[shared > 1].index:
+        note = ctx.indicators.at[ind, "comparability"]
+        if isinstance(note, str) and note:
+            lines.append(f"- **{ctx.indicators.at[ind, f'name_{L}']}**: {note}")
+    head = ("Ghi chú so sánh (tiếng Anh, từ danh mục chỉ tiêu):" if L == "vi" else
+            "Comparability notes (from the indicator catalogue):")
+    return head + "\n\n" + ("\n".join(lines) if lines else "–")
+
+
+def population_table(ctx: CompareContext) -> pd.DataFrame:
+    L = ctx.lang
+    rows = []
+    for _, p in ctx.provinces.iterrows():
+        rows.append({t("province", L): p["name_vi"] if L == "vi" else p["name_en"],
+                     ("Dân số (nghìn người)" if L == "vi" else "Population (thousand)"):
+                         format_number(p["population_thousand"], L, 1),
+                     ("Diện tích (km²)" if L == "vi" else "Area (km²)"): format_number(p["area_km2"], L, 1),
+                     t("year", L): int(p["population_year"]),
+                     ("Tỉnh từ 1/7/2025" if L == "vi" else "Province from 1 July 2025"): p["successor_name_vi"]})
+    return pd.DataFrame(rows)

@@ -1,0 +1,151 @@
+"""Province parameters: ``params/<province>.yaml`` over ``params/defaults.yaml``, validated before any kernel starts.
+
+papermill only warns on an unknown parameter name; here an unknown key, a wrong type, an unknown province
+or indicator code, or an impossible value stops with a message naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from analysis import config
+
+
+class ParamsError(ValueError):
+    """Bad parameters; the message names the file and the key."""
+
+
+class ProvinceParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    province_key: str = Field(pattern=r"^[a-z0-9-]+$")
+    province_code: str = Field(pattern=r"^\d{2}$")
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    successor_code: str = Field(pattern=r"^\d{2}$")
+    boundary_note_vi: str = ""
+    boundary_note_en: str = ""
+    languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi", "en"], min_length=1)
+    interval_levels: list[float] = Field(default_factory=lambda: [0.8, 0.95], min_length=2, max_length=2)
+    show_indicators: list[str] = Field(default_factory=list)
+    scenarios: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("interval_levels")
+    @classmethod
+    def _levels(cls, v: list[float]) -> list[float]:
+        if not all(0 < x < 1 for x in v) or v[0] >= v[1]:
+            raise ValueError("must be two increasing probabilities between 0 and 1, e.g. [0.8, 0.95]")
+        return v
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("a language is listed twice")
+        return v
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> "ProvinceParams":
+        registry = _registry()
+        if registry is None:
+            return self
+        pre, post, indicators = registry
+        if self.province_code not in pre:
+            raise ValueError(f"province_code: unknown pre-2025 GSO province code {self.province_code!r}")
+        if self.successor_code not in post:
+            raise ValueError(f"successor_code: unknown province code {self.successor_code!r} in the 34-province list")
+        if pre[self.province_code] != self.successor_code:
+            raise ValueError(f"successor_code: province {self.province_code} became {pre[self.province_code]} on "
+                             f"1 July 2025, not {self.successor_code}")
+        for key in ("show_indicators", "scenarios"):
+            for ind in getattr(self, key):
+                if ind not in indicators:
+                    raise ValueError(f"{key}: unknown indicator id {ind!r}")
+        return self
+
+    def notebook_parameters(self, lang: str) -> dict:
+        """The parameters papermill injects into a notebook (plain JSON types)."""
+        d = self.model_dump()
+        d["lang"] = lang
+        return d
+
+
+def _registry() -> tuple[dict[str, str], set[str], set[str]] | None:
+    """Known codes from data/raw (crosswalk and indicator catalogue); None if data/raw is absent."""
+    raw = config.raw_dir()
+    cw, ind = raw / "admin_crosswalk_2025.csv", raw / "indicators.csv"
+    if not cw.exists() or not ind.exists():
+        return None
+    with cw.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with ind.open(encoding="utf-8") as f:
+        indicators = {r["indicator_id"] for r in csv.DictReader(f)}
+    return {r["old_code"]: r["new_code"] for r in rows}, {r["new_code"] for r in rows}, indicators
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ParamsError(f"{path.name}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path.name}: must be a mapping of keys to values")
+    return data
+
+
+def list_provinces(params_dir: Path | None = None) -> list[str]:
+    """Province keys: one per ``params/*.yaml`` except defaults.yaml."""
+    d = Path(params_dir or config.params_dir())
+    return sorted(p.stem for p in d.glob("*.yaml") if p.stem != "defaults")
+
+
+def load_params(province: str, overrides: dict | None = None, params_dir: Path | None = None) -> ProvinceParams:
+    """Merge defaults, the province file and command-line overrides; validate; raise ParamsError on a problem."""
+    d = Path(params_dir or config.params_dir())
+    path = d / f"{province}.yaml"
+    if not path.exists():
+        known = ", ".join(list_provinces(d))
+        raise ParamsError(f"{path.name}: no such province parameter file (known: {known})")
+    defaults_path = d / "defaults.yaml"
+    merged = _read_yaml(defaults_path) if defaults_path.exists() else {}
+    own = _read_yaml(path)
+    merged.update(own)
+    merged.update(overrides or {})
+    try:
+        p = ProvinceParams.model_validate(merged)
+    except ValidationError as e:
+        msgs = []
+        for err in e.errors():
+            key = ".".join(str(x) for x in err["loc"]) or _key_in(err["msg"])
+            origin = ("command line" if key.split(".")[0] in (overrides or {}) else
+                      path.name if key.split(".")[0] in own else
+                      defaults_path.name if key.split(".")[0] in merged else path.name)
+            msg = err["msg"].removeprefix("Value error, ")
+            if msg.startswith(key + ":"):
+                msg = msg[len(key) + 1:].strip()
+            if err["type"] == "extra_forbidden":
+                msg = "unknown parameter name (check the spelling; allowed: " + ", ".join(
+                    ProvinceParams.model_fields) + ")"
+            msgs.append(f"{origin}: key '{key}': {msg}")
+        raise ParamsError("invalid parameters for " + province + ":\n  - " + "\n  - ".join(msgs)) from None
+    if p.province_key != province:
+        raise ParamsError(f"{path.name}: key 'province_key': is {p.province_key!r}, the file name says {province!r}")
+    return p
+
+
+def _key_in(msg: str) -> str:
+    head = msg.removeprefix("Value error, ").split(":", 1)[0]
+    return head if head in ProvinceParams.model_fields else ""
+
+
+def parse_override(text: str) -> tuple[str, object]:
+    """``key=value`` from the command line; the value is read as YAML (numbers, lists, mappings)."""
+    if "=" not in text:
+        raise ParamsError(f"command line: -p {text!r}: expected key=value")
+    key, value = text.split("=", 1)
+    return key.strip(), yaml.safe_load(value)

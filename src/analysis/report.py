@@ -1,0 +1,539 @@
+"""Sections of the province report. Notebooks call these and only display what they return.
+
+Every function takes a ``ProvinceContext`` (one province, one language) and returns a table (DataFrame with
+text formatted for that language), a list of charts, or Markdown text.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis import charts, config
+from analysis.assess import assess_all, predictive
+from analysis.labels import FLAG_WORDS, RESULT, STATUS, UNSD, t
+from analysis.numbers import format_number, format_percent, format_value
+from analysis.process import load_processed
+
+WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
+             "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]
+TRAINING = ["training_learner_turns", "training_spending", "training_spending_per_turn", "learner_turns_per_100_staff",
+            "training_classes", "officials_trained_digital_skills", "team_members_trained", "training_attendees"]
+TEAMS = ["community_teams", "community_team_members", "community_teams_per_1000", "community_team_members_per_1000",
+         "members_per_team", "villages_with_community_team_share", "communes_with_community_team_share"]
+
+
+@dataclass
+class ProvinceContext:
+    key: str
+    lang: str
+    province: pd.Series
+    successor: pd.Series
+    facts: pd.DataFrame
+    derived: pd.DataFrame
+    assessments: pd.DataFrame
+    audit: pd.DataFrame
+    sources: pd.DataFrame
+    indicators: pd.DataFrame
+    dti: pd.DataFrame
+    params: dict = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.province[f"name_{self.lang}"] if self.lang == "en" else self.province["name_vi"]
+
+
+def load_context(province_key: str, lang: str = "vi", params: dict | None = None, output_dir: str | None = None,
+                 processed_dir: Path | None = None) -> ProvinceContext:
+    """Load everything the report needs for one province (pre-2025 key) in one language."""
+    params = params or {}
+    prov = load_processed("provinces", processed_dir)
+    facts_all = load_processed("facts", processed_dir)
+    ind = load_processed("indicators", processed_dir)
+    row = prov[(prov["key"] == province_key) & (prov["boundary"] == "pre2025")]
+    if row.empty:
+        raise ValueError(f"unknown province key {province_key!r}")
+    p = row.iloc[0]
+    succ = prov[(prov["province_code"] == p["successor_code"]) & (prov["boundary"] == "post2025")].iloc[0]
+    mine = ((facts_all["province_code"] == p["province_code"]) & (facts_all["boundary"] == "pre2025")) | (
+        (facts_all["province_code"] == p["successor_code"]) & (facts_all["boundary"] == "post2025"))
+    facts = facts_all[mine].copy()
+    facts["tracked_by"] = facts["tracked_by"].fillna("")
+    derived = load_processed("derived", processed_dir)
+    derived = derived[((derived["province_code"] == p["province_code"]) & (derived["boundary"] == "pre2025")) | (
+        (derived["province_code"] == p["successor_code"]) & (derived["boundary"] == "post2025"))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assessments = assess_all(facts, ind, params.get("scenarios") or None)
+    audit = load_processed("audit", processed_dir)
+    audit = audit[audit["province_code"].isin([p["province_code"], p["successor_code"]])]
+    out = Path(output_dir) if output_dir else config.build_dir() / "outputs" / province_key / lang
+    return ProvinceContext(key=province_key, lang=lang, province=p, successor=succ, facts=facts, derived=derived,
+                           assessments=assessments, audit=audit, sources=load_processed("sources", processed_dir),
+                           indicators=ind.set_index("indicator_id"), dti=load_processed("dti_2022", processed_dir),
+                           params=params, out_dir=out)
+
+
+# ------------------------------------------------------------------ helpers
+def _ind_name(ctx: ProvinceContext, ind: str) -> str:
+    return ctx.indicators.at[ind, f"name_{ctx.lang}"]
+
+
+def _breakdown(b: str, lang: str) -> str:
+    if b == "total" or not isinstance(b, str):
+        return ""
+    k, v = b.split("=", 1)
+    words = {"master_plus": ("thạc sĩ trở lên", "master's or higher"), "university": ("đại học", "university"),
+             "college": ("cao đẳng", "college"), "intermediate": ("trung cấp", "intermediate"),
+             "not_it_major": ("không đúng chuyên ngành CNTT", "not an IT major"), "commune": ("cấp xã", "commune"),
+             "village": ("cấp thôn", "village"), "province": ("cấp tỉnh", "province"),
+             "district": ("cấp huyện", "district"), "all": ("cả ba cấp", "all levels"),
+             "district_commune": ("cấp huyện, xã", "district and commune"), "incoming": ("đến", "incoming"),
+             "outgoing": ("đi", "outgoing"), "national": ("cổng quốc gia", "national portal"),
+             "level3_4": ("mức độ 3 và 4", "levels 3 and 4")}
+    w = words.get(v)
+    return w[0 if lang == "vi" else 1] if w else v.replace("_", " ")
+
+
+def _flags(flags, lang: str) -> str:
+    if not isinstance(flags, str) or not flags:
+        return ""
+    return "; ".join(FLAG_WORDS[f][lang] for f in flags.split(";") if f in FLAG_WORDS)
+
+
+def _period(p: str, lang: str) -> str:
+    p = str(p)
+    if "/" in p:
+        a, b = p.split("/")
+        return f"{_period(a, lang)}–{_period(b, lang)}"
+    if len(p) == 10:
+        y, m, d = p.split("-")
+        return f"{int(d)}/{int(m)}/{y}" if lang == "vi" else f"{y}-{m}-{d}"
+    return p
+
+
+def _value(v: float, unit: str, flags, lang: str) -> str:
+    s = format_value(v, unit, lang)
+    fl = flags.split(";") if isinstance(flags, str) else []
+    if "lower_bound" in fl:
+        s = ("trên " if lang == "vi" else "more than ") + s
+    elif "approx" in fl:
+        s = ("khoảng " if lang == "vi" else "about ") + s
+    return s
+
+
+def _boundary_note(row, ctx: ProvinceContext) -> str:
+    if row.get("boundary") == "post2025":
+        return ("tỉnh mới sau 1/7/2025" if ctx.lang == "vi" else "merged province after 1 July 2025")
+    return ""
+
+
+def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bool = True) -> pd.DataFrame:
+    """Observations of the given indicators, with derived values, formatted for reading and citing."""
+    L = ctx.lang
+    f = ctx.facts[(ctx.facts["kind"] == "observation") & ctx.facts["indicator_id"].isin(indicators)].copy()
+    f["order"] = f["indicator_id"].map({k: i for i, k in enumerate(indicators)})
+    rows = []
+    for _, r in f.sort_values(["order", "year", "breakdown"]).iterrows():
+        note = "; ".join(x for x in [_flags(r["flags"], L), _boundary_note(r, ctx)] if x)
+        rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]), t("breakdown", L): _breakdown(
+            r["breakdown"], L), t("period", L): _period(r["period"], L),
+            t("value", L): _value(r["value"], r["unit"], r["flags"], L), t("as_written", L): r["as_written"],
+            t("source", L): f"{r['source_id']} ({r['locator']})", t("note", L): note, "_order": r["order"],
+            "_year": r["year"]})
+    if include_derived:
+        d = ctx.derived[ctx.derived["indicator_id"].isin(indicators)].copy()
+        for _, r in d.iterrows():
+            rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]),
+                         t("breakdown", L): _breakdown(r["breakdown"], L), t("period", L): _period(r["period"], L),
+                         t("value", L): _value(round(r["value"], 2), r["unit"], r["flags"], L),
+                         t("as_written", L): "", t("source", L): f"{t('derived', L)}: {r['derivation']}",
+                         t("note", L): _flags(r["flags"], L), "_order": indicators.index(r["indicator_id"]),
+                         "_year": r["year"]})
+    if not rows:
+        return pd.DataFrame(columns=[t(k, L) for k in ("indicator", "breakdown", "period", "value", "as_written",
+                                                          "source", "note")])
+    return pd.DataFrame(rows).sort_values(["_order", "_year"], kind="stable").drop(columns=["_order", "_year"])
+
+
+# ------------------------------------------------------------------ sections
+def title(ctx: ProvinceContext) -> str:
+    if ctx.lang == "vi":
+        return f"# {ctx.province['name_vi']}: nhân lực chuyển đổi số và tiến độ mục tiêu"
+    return f"# {ctx.province['name_en']}: digital-transformation workforce and progress on targets"
+
+
+def targets_intro(ctx: ProvinceContext) -> str:
+    a = ctx.assessments
+    counts = a["status"].value_counts()
+    from analysis.labels import STATUS as S
+
+    parts = ", ".join(f"{S[k][ctx.lang].lower()} {v}" for k, v in counts.items())
+    if a.empty:
+        return ("Các tài liệu nguồn không nêu mục tiêu định lượng nào cho tỉnh này." if ctx.lang == "vi" else
+                "The source documents set no numeric target for this province.")
+    if ctx.lang == "vi":
+        return (f"{len(a)} mục tiêu ({parts}). Mỗi trạng thái đi kèm số điểm dữ liệu và các năm có số liệu; với 2–3 "
+                "điểm, khoảng dự báo rộng và trạng thái chỉ mang tính tạm thời. Xác suất đạt tính từ phân phối dự báo "
+                "tại năm mục tiêu; phân loại UN theo phương pháp Biểu đồ Tiến độ SDG của UNSD (2022).")
+    return (f"{len(a)} targets ({parts}). Each status comes with the number of data points and their years; with 2–3 "
+            "points the interval is wide and the status tentative. The chance of meeting a target comes from the "
+            "predictive distribution at the target year; the UN category follows the UNSD SDG Progress Chart (2022).")
+
+
+def profile(ctx: ProvinceContext) -> pd.DataFrame:
+    L, p = ctx.lang, ctx.province
+    dti = ctx.dti.set_index("province_code")
+    rank = dti["pdti_rank"].get(p["province_code"])
+    rows = [
+        (("Tỉnh (trước 1/7/2025)", "Province (before 1 July 2025)"), p["name_vi"]),
+        (("Mã tỉnh (TCTK)", "GSO code"), p["province_code"]),
+        (("Diện tích", "Area"), f"{format_number(p['area_km2'], L, 1)} km² ({int(p['population_year'])})"),
+        (("Dân số trung bình", "Average population"),
+         f"{format_number(p['population_thousand'], L, 1)} {'nghìn người' if L == 'vi' else 'thousand'} "
+         f"({int(p['population_year'])})"),
+        (("Xếp hạng DTI 2022", "DTI 2022 rank"), "–" if pd.isna(rank) else f"{int(rank)}/63"),
+        (("Đơn vị hành chính từ 1/7/2025", "Province from 1 July 2025"),
+         f"{ctx.successor['name_vi']} ({ctx.successor['province_code']})"),
+        (("Ghi chú địa giới", "Boundary note"), ctx.params.get(f"boundary_note_{L}", "")),
+    ]
+    i = 0 if L == "vi" else 1
+    return pd.DataFrame({t("item", L): [r[0][i] for r in rows], t("value", L): [r[1] for r in rows]})
+
+
+def workforce(ctx: ProvinceContext) -> pd.DataFrame:
+    return facts_table(ctx, WORKFORCE)
+
+
+def training(ctx: ProvinceContext) -> pd.DataFrame:
+    return facts_table(ctx, TRAINING)
+
+
+def teams(ctx: ProvinceContext) -> pd.DataFrame:
+    return facts_table(ctx, TEAMS)
+
+
+def other_indicators(ctx: ProvinceContext) -> pd.DataFrame:
+    """Every other observation: digital government, rankings, digital society (nothing is left out)."""
+    grouped = set(WORKFORCE) | set(TRAINING) | set(TEAMS)
+    obs = ctx.facts[(ctx.facts["kind"] == "observation") & ~ctx.facts["indicator_id"].isin(grouped)]
+    order = list(dict.fromkeys(obs.sort_values(["indicator_id"])["indicator_id"]))
+    return facts_table(ctx, order, include_derived=False)
+
+
+def source_names(sources: pd.DataFrame, source_ids) -> str:
+    """Short names of sources for a chart's source line: publisher or author, with the source id."""
+    s = sources.set_index("source_id")
+    out = []
+    for sid in sorted(set(source_ids)):
+        if sid not in s.index:
+            continue
+        r = s.loc[sid]
+        who = r["publisher"] if isinstance(r["publisher"], str) and r["publisher"] else r["issuer_author"]
+        who = who if isinstance(who, str) and who else sid
+        out.append(f"{who.split(' (')[0]} [{sid}]")
+    return "; ".join(out)
+
+
+def _source_line(ctx: ProvinceContext, source_ids) -> str:
+    return source_names(ctx.sources, source_ids)
+
+
+def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
+    """IT officials by qualification (counts), where the source gives the split."""
+    L = ctx.lang
+    f = ctx.facts[(ctx.facts["indicator_id"] == "it_officials") & (ctx.facts["breakdown"] != "total")]
+    if f.empty:
+        return None
+    f = f.sort_values("value", ascending=False)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    labels = [_breakdown(b, L) for b in f["breakdown"]]
+    ax.barh(labels, f["value"], color=charts.PALETTE[0])
+    for y, v in enumerate(f["value"]):
+        ax.text(v, y, " " + format_number(v, L), va="center", fontsize=9)
+    ax.invert_yaxis()
+    charts.number_axis(ax, L, "x")
+    period = _period(f["period"].iloc[0], L)
+    title = (f"Cán bộ, công chức CNTT theo trình độ – {ctx.name} ({period})" if L == "vi"
+             else f"IT officials by qualification – {ctx.name} ({period})")
+    parts = ", ".join(f"{lab} {format_number(v, L)}" for lab, v in zip(labels, f["value"]))
+    alt = (f"Biểu đồ thanh: số cán bộ, công chức CNTT của {ctx.name} theo trình độ, {period}: {parts}."
+           if L == "vi" else f"Bar chart: IT officials in {ctx.name} by qualification, {period}: {parts}.")
+    return charts.finish(fig, ax, title=title, ylabel="", xlabel="người" if L == "vi" else "persons",
+                         source=_source_line(ctx, f["source_id"]), alt=alt, stem=f"{ctx.key}-qualification-{L}",
+                         lang=L)
+
+
+def training_chart(ctx: ProvinceContext) -> charts.Chart | None:
+    """Learner-turns by year (bars) with spending per turn labelled on each bar."""
+    L = ctx.lang
+    f = ctx.facts[(ctx.facts["indicator_id"] == "training_learner_turns") & ~ctx.facts["period"].str.contains("/")]
+    if len(f) < 1:
+        return None
+    f = f.sort_values("year")
+    per = ctx.derived[(ctx.derived["indicator_id"] == "training_spending_per_turn")].set_index("period")["value"]
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    ax.bar(f["year"].astype(str), f["value"], color=charts.PALETTE[2])
+    for x, (y, v) in enumerate(zip(f["period"], f["value"])):
+        extra = per.get(y)
+        lab = format_number(v, L) + ("" if extra is None else
+                                     f"\n{format_number(extra, L, 2)} {'tr.đ/lượt' if L == 'vi' else 'm VND/turn'}")
+        ax.text(x, v, lab, ha="center", va="bottom", fontsize=8.5)
+    ax.set_ylim(0, f["value"].max() * 1.3)
+    charts.number_axis(ax, L)
+    title = (f"Lượt học viên được đào tạo, bồi dưỡng – {ctx.name}" if L == "vi"
+             else f"Learner-turns in training – {ctx.name}")
+    seq = ", ".join(f"{y}: {format_number(v, L)}" for y, v in zip(f["year"], f["value"]))
+    alt = (f"Biểu đồ cột: lượt học viên theo năm ở {ctx.name} ({seq}); nhãn ghi kinh phí bình quân mỗi lượt."
+           if L == "vi" else f"Bar chart: learner-turns by year in {ctx.name} ({seq}); labels give spending per turn.")
+    return charts.finish(fig, ax, title=title, ylabel="lượt học viên" if L == "vi" else "learner-turns",
+                         xlabel="", source=_source_line(ctx, f["source_id"]), alt=alt,
+                         stem=f"{ctx.key}-training-{L}", lang=L)
+
+
+def _bounds(ctx: ProvinceContext, ind: str):
+    lo, hi = ctx.indicators.at[ind, "lower_bound"], ctx.indicators.at[ind, "upper_bound"]
+    if pd.isna(lo) and pd.isna(hi):
+        return None
+    return (None if pd.isna(lo) else float(lo), None if pd.isna(hi) else float(hi))
+
+
+def _fan(years, values, until: int, bounds, levels):
+    """Fitted path and interval bands from the last year to ``until``."""
+    last = int(max(years))
+    xs, mid, bands = [last], [float(values[list(years).index(last)])], {lv: ([], []) for lv in levels}
+    for lv in levels:
+        bands[lv][0].append(mid[0])
+        bands[lv][1].append(mid[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for y in range(last + 1, until + 1):
+            p = predictive(years, values, y, bounds)
+            xs.append(y)
+            mid.append(p.projection)
+            for lv in levels:
+                lo, hi = p.interval(lv)
+                bands[lv][0].append(lo)
+                bands[lv][1].append(hi)
+    return xs, mid, bands
+
+
+def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Chart]:
+    """One chart per indicator observed in 2+ different years (same breakdown and boundary)."""
+    L = ctx.lang
+    levels = ctx.params.get("interval_levels") or [0.8, 0.95]
+    obs = ctx.facts[ctx.facts["kind"] == "observation"]
+    show = ctx.params.get("show_indicators") or []
+    if show:
+        obs = obs[obs["indicator_id"].isin(show)]
+    out = []
+    groups = obs.groupby(["indicator_id", "breakdown"], sort=False)
+    ranked = sorted(groups, key=lambda kv: -kv[1]["year"].nunique())
+    for (ind, bd), g in ranked:
+        if g["year"].nunique() < 2 or len(out) >= max_charts:
+            continue
+        g = g.sort_values(["year", "period"])
+        unit = g["unit"].iloc[0]
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        same = g[g["boundary"] == g["boundary"].iloc[-1]].groupby("year").tail(1)
+        for boundary, gb in g.groupby("boundary"):
+            lab = ("trước 1/7/2025" if boundary == "pre2025" else "tỉnh mới từ 1/7/2025") if L == "vi" else (
+                "before 1 July 2025" if boundary == "pre2025" else "merged province")
+            ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
+                    label=lab, markersize=7, zorder=3)
+            for _, r in gb.iterrows():
+                if isinstance(r["flags"], str) and r["flags"]:
+                    ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
+        if len(same) >= 2 and unit not in ("rank",):
+            xs, mid, bands = _fan(list(same["year"]), list(same["value"]), int(same["year"].max()) + 3,
+                                  _bounds(ctx, ind), levels)
+            for lv, alpha in zip(levels, (0.35, 0.15)):
+                ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
+                                label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
+                                       else f"{format_percent(lv * 100, L, 0)} prediction interval"))
+            ax.plot(xs, mid, "--", color=charts.PALETTE[0], lw=1.2,
+                    label="đường xu hướng" if L == "vi" else "fitted path")
+        if unit == "rank":
+            ax.invert_yaxis()
+        ax.set_xticks(sorted(set(list(g["year"]) + ([] if len(same) < 2 or unit == "rank" else
+                                                     [int(same["year"].max()) + 3]))))
+        charts.number_axis(ax, L)
+        ax.legend(fontsize=8, loc="best")
+        name = _ind_name(ctx, ind) + (f" ({_breakdown(bd, L)})" if bd != "total" else "")
+        title = f"{name} – {ctx.name}"
+        uw = format_value(1, unit, L).replace(format_number(1, L), "").strip() or unit
+        ylabel = {"rank": "hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
+                  "index_0_1": "điểm (0–1)" if L == "vi" else "score (0–1)"}.get(unit, uw)
+        seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))
+        alt = (f"Biểu đồ điểm: {name} của {ctx.name} theo năm ({seq}). Dấu * là số liệu có ghi chú."
+               if L == "vi" else f"Dot chart: {name} in {ctx.name} by year ({seq}). * marks a flagged figure.")
+        out.append(charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=_source_line(
+            ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L))
+    return out
+
+
+def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
+    """Every target of the province: status, chance of meeting it, data points and years, UN category."""
+    L = ctx.lang
+    rows = []
+    for _, a in ctx.assessments.sort_values(["target_year", "indicator_id"]).iterrows():
+        unit = ctx.indicators.at[a["indicator_id"], "unit"]
+        name = _ind_name(ctx, a["indicator_id"]) + (f" ({_breakdown(a['breakdown'], L)})"
+                                                      if a["breakdown"] != "total" else "")
+        comp = {">=": "≥", "<=": "≤", "=": "="}[a["comparator"]]
+        years = str(a["years"]) if isinstance(a["years"], str) and a["years"] else ""
+        pts = f"{a['n_points']}" + (f" ({years.replace(';', ', ')})" if years else "")
+        proj = "–"
+        if pd.notna(a.get("projection")):
+            proj = (f"{format_value(a['projection'], unit, L, 1)} ({format_value(a['pi80_low'], unit, L, 1)}–"
+                    f"{format_value(a['pi80_high'], unit, L, 1)})")
+        scen = "–"
+        if pd.notna(a.get("scenario_projection")):
+            scen = format_value(a["scenario_projection"], unit, L, 1) + (
+                (" → đạt" if a["scenario_meets"] else " → chưa đạt") if L == "vi" else
+                (" → met" if a["scenario_meets"] else " → not met"))
+        rows.append({
+            t("target", L): name, t("value", L): f"{comp} {format_value(a['target'], unit, L)}",
+            t("deadline", L): int(a["target_year"]), t("status", L): STATUS[a["status"]][L],
+            t("p_meet", L): "–" if pd.isna(a["p_meet"]) else format_percent(100 * a["p_meet"], L, 0),
+            t("points", L): pts,
+            t("unsd", L): "–" if not isinstance(a["unsd_category"], str) else UNSD[a["unsd_category"]][L],
+            t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
+                format_number(a["required_annual_change"], L, 2) + (" điểm %" if L == "vi" else " pp")
+                if unit == "percent" else format_value(a["required_annual_change"], unit, L, 2)),
+            t("projection", L): proj, t("scenario", L): scen,
+            t("source", L): a["target_fact_id"] + " / " + a["source_id"],
+        })
+    return pd.DataFrame(rows)
+
+
+def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
+    """Observations, fitted path with interval fan, target marker and required path, per assessable target."""
+    L = ctx.lang
+    levels = ctx.params.get("interval_levels") or [0.8, 0.95]
+    out = []
+    for _, a in ctx.assessments[ctx.assessments["n_points"] >= 2].iterrows():
+        if a["status"] == "achieved":
+            continue
+        years = [int(y) for y in str(a["years"]).split(";")]
+        values = [float(v) for v in str(a["values"]).split(";")]
+        ind = a["tracked_by"] or a["indicator_id"]
+        unit = ctx.indicators.at[ind, "unit"]
+        fig, ax = plt.subplots(figsize=(7, 4))
+        xs, mid, bands = _fan(years, values, int(a["target_year"]), _bounds(ctx, ind), levels)
+        for lv, alpha in zip(levels, (0.35, 0.15)):
+            ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
+                            label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
+                                   else f"{format_percent(lv * 100, L, 0)} prediction interval"))
+        ax.plot(xs, mid, "--", color=charts.PALETTE[0], label="dự báo" if L == "vi" else "projection")
+        ax.plot(years, values, "o", color="black", label="số liệu" if L == "vi" else "observed", zorder=3)
+        ax.plot([years[-1], a["target_year"]], [values[-1], a["target"]], ":", color=charts.PALETTE[3],
+                label="lộ trình cần thiết" if L == "vi" else "required path")
+        ax.plot([a["target_year"]], [a["target"]], "*", markersize=14, color=charts.PALETTE[3],
+                label="mục tiêu" if L == "vi" else "target")
+        charts.number_axis(ax, L)
+        ax.legend(fontsize=8)
+        name = _ind_name(ctx, a["indicator_id"])
+        title = f"{name} – {ctx.name}"
+        alt = (f"Biểu đồ dự báo {name}: {len(years)} điểm số liệu ({', '.join(map(str, years))}), mục tiêu "
+               f"{format_value(a['target'], unit, L)} năm {a['target_year']}, xác suất đạt "
+               f"{format_percent(100 * a['p_meet'], L, 0)}." if L == "vi" else
+               f"Projection chart of {name}: {len(years)} data points ({', '.join(map(str, years))}), target "
+               f"{format_value(a['target'], unit, L)} by {a['target_year']}, chance of meeting it "
+               f"{format_percent(100 * a['p_meet'], L, 0)}.")
+        out.append(charts.finish(fig, ax, title=title, ylabel=unit, xlabel="", alt=alt,
+                                 source=_source_line(ctx, [a["source_id"]]), stem=f"{ctx.key}-target-"
+                                 f"{a['target_fact_id']}-{L}", lang=L))
+    return out
+
+
+def gaps(ctx: ProvinceContext) -> str:
+    """Data gaps and caveats, as Markdown bullets."""
+    L = ctx.lang
+    a = ctx.assessments
+    n_t = len(a)
+    n_none = int((a["status"] == "no_data").sum())
+    n_one = int((a["status"] == "insufficient_data").sum())
+    obs = ctx.facts[ctx.facts["kind"] == "observation"]
+    flagged = obs["flags"].fillna("").str.split(";").explode()
+    counts = flagged[flagged != ""].value_counts()
+    lines = []
+    if L == "vi":
+        lines.append(f"- {n_t} mục tiêu; {n_none} mục tiêu chưa có số liệu nào để theo dõi, {n_one} chỉ có một "
+                     "điểm số liệu (không xác định được xu hướng).")
+        lines.append(f"- {len(obs)} số liệu quan sát; số liệu có ghi chú: " + (", ".join(
+            f"{FLAG_WORDS[k]['vi']} ({v})" for k, v in counts.items() if k in FLAG_WORDS) or "không có") + ".")
+        if ctx.params.get("boundary_note_vi"):
+            lines.append(f"- Địa giới: {ctx.params['boundary_note_vi']}")
+        lines.append("- Định nghĩa chỉ tiêu có thể thay đổi giữa các năm (ví dụ tỷ lệ hồ sơ trực tuyến, phương pháp "
+                     "DTI 2021 và 2024); xem cột Ghi chú và trang Phương pháp.")
+    else:
+        lines.append(f"- {n_t} targets; {n_none} have no figure to track them, {n_one} have a single data point "
+                     "(no trend can be determined).")
+        lines.append(f"- {len(obs)} observations; flagged figures: " + (", ".join(
+            f"{FLAG_WORDS[k]['en']} ({v})" for k, v in counts.items() if k in FLAG_WORDS) or "none") + ".")
+        if ctx.params.get("boundary_note_en"):
+            lines.append(f"- Boundary: {ctx.params['boundary_note_en']}")
+        lines.append("- Indicator definitions can change between years (e.g. the online dossier rate, DTI methods of "
+                     "2021 and 2024); see the Note column and the Methodology page.")
+    return "\n".join(lines)
+
+
+def audit_table(ctx: ProvinceContext) -> pd.DataFrame:
+    L = ctx.lang
+    rows = []
+    for _, r in ctx.audit.iterrows():
+        rows.append({t("check", L): r["description"], t("computed", L): "–" if pd.isna(r["computed"]) else
+                     format_number(r["computed"], L, 4 if abs(r["computed"]) < 100 else 2),
+                     t("stated", L): "–" if pd.isna(r["stated"]) else format_number(r["stated"], L),
+                     t("result", L): RESULT[r["result"]][L], t("note", L): r["note"] if isinstance(r["note"], str)
+                     else ""})
+    return pd.DataFrame(rows, columns=[t(k, L) for k in ("check", "computed", "stated", "result", "note")])
+
+
+def sources_table(ctx: ProvinceContext) -> pd.DataFrame:
+    L = ctx.lang
+    used = set(ctx.facts["source_id"]) | set(ctx.facts["cited_source_id"].dropna())
+    s = ctx.sources[ctx.sources["source_id"].isin(used)]
+    unknown = "không rõ" if L == "vi" else "unknown"
+    return pd.DataFrame({
+        "ID": s["source_id"], t("source", L): s["citation"],
+        "URL": s["url"].fillna("").replace("", unknown),
+        ("Trường chưa rõ" if L == "vi" else "Unknown fields"): s["unknown"].fillna("").str.replace(";", ", "),
+    })
+
+
+# ------------------------------------------------------------------ display helpers for notebooks
+def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, out_dir: Path | None = None,
+               empty: str | None = None):
+    """Display a table as escaped HTML (scrolls on a phone) and save it as CSV and XLSX."""
+    from IPython.display import HTML, display
+
+    target = out_dir or (ctx.out_dir / "tables" if ctx and ctx.out_dir else None)
+    if target is not None:
+        target.mkdir(parents=True, exist_ok=True)
+        df.to_csv(target / f"{name}.csv", index=False, encoding="utf-8")
+        df.to_excel(target / f"{name}.xlsx", index=False)
+    if df.empty:
+        import html as _html
+
+        empty = empty or ("Không có số liệu." if (ctx and ctx.lang == "vi") else "No figures.")
+        display(HTML(f'<p class="empty">{_html.escape(empty)}</p>'))
+        return
+    html = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True)
+    display(HTML(f'<div class="table-wrap">{html}</div>'))
+
+
+def show_charts(chart_list: list[charts.Chart], ctx: ProvinceContext) -> None:
+    for c in chart_list:
+        charts.show(c, ctx.out_dir / "figures" if ctx.out_dir else None)
+
+
+def np_round(x: float, d: int = 2) -> float:
+    return float(np.round(x, d))

@@ -1,0 +1,226 @@
+"""Run the notebooks with papermill: parallel, cached by content hash, one failure never stops the others.
+
+``plan`` validates every parameter before any kernel starts; ``execute`` runs what is not cached and
+returns a summary. The command line is ``analysis run`` (see cli.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from analysis import config
+from analysis.params import ParamsError, list_provinces, load_params
+
+KERNEL = "python3"  # always, whatever the notebook metadata says
+
+
+@dataclass
+class Job:
+    name: str  # e.g. "quang-ninh" or "compare"
+    lang: str
+    notebook: Path
+    output: Path  # executed notebook
+    out_dir: Path  # figures and tables
+    parameters: dict
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.lang})"
+
+
+@dataclass
+class Result:
+    job: Job
+    status: str  # "ran", "cached" or "failed"
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class Summary:
+    results: list[Result] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def report(self) -> str:
+        lines = [f"{len(self.results)} notebook(s) in {self.seconds:.1f} s: "
+                 + ", ".join(f"{k} {sum(r.status == k for r in self.results)}" for k in ("ran", "cached", "failed"))]
+        for r in self.failed:
+            lines.append(f"\nFAILED {r.job.label}: executed notebook kept at {r.job.output}\n{r.error.rstrip()}")
+        return "\n".join(lines)
+
+
+def notebook_parameter_names(path: Path) -> set[str]:
+    """Names assigned in the cell tagged ``parameters``."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            names = set()
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+            return names
+    raise ParamsError(f"{path.name}: no cell tagged 'parameters'")
+
+
+def _check_names(job: Job, allowed: set[str]) -> None:
+    unknown = sorted(set(job.parameters) - allowed)
+    if unknown:
+        raise ParamsError(f"{job.notebook.name}: unknown parameter name(s) {unknown} for job {job.label}; "
+                          f"the parameters cell defines {sorted(allowed)}")
+
+
+def plan(provinces: list[str] | None = None, overrides: dict | None = None, langs: list[str] | None = None,
+         compare: bool = True, build_dir: Path | None = None, notebooks_dir: Path | None = None) -> list[Job]:
+    """Jobs for the provinces (all in params/ if None) and the comparison; every parameter validated first."""
+    build = Path(build_dir or config.build_dir())
+    nbdir = Path(notebooks_dir or config.notebooks_dir())
+    keys = provinces or list_provinces()
+    errors, jobs = [], []
+    loaded = {}
+    for key in keys:
+        try:
+            loaded[key] = load_params(key, overrides)
+        except ParamsError as e:
+            errors.append(str(e))
+    if errors:
+        raise ParamsError("\n".join(errors))
+    province_nb = nbdir / "province.ipynb"
+    allowed = notebook_parameter_names(province_nb)
+    for key, p in loaded.items():
+        for lang in p.languages:
+            if langs and lang not in langs:
+                continue
+            out_dir = build / "outputs" / key / lang
+            params = p.notebook_parameters(lang) | {"output_dir": str(out_dir)}
+            jobs.append(Job(key, lang, province_nb, build / "notebooks" / lang / f"{key}.ipynb", out_dir, params))
+    if compare:
+        compare_nb = nbdir / "compare.ipynb"
+        allowed_c = notebook_parameter_names(compare_nb)
+        all_keys = list_provinces()
+        for lang in langs or ["vi", "en"]:
+            out_dir = build / "outputs" / "compare" / lang
+            jobs.append(Job("compare", lang, compare_nb, build / "notebooks" / lang / "compare.ipynb", out_dir,
+                            {"provinces": all_keys, "lang": lang, "output_dir": str(out_dir)}))
+        for j in jobs[-len(langs or ["vi", "en"]):]:
+            _check_names(j, allowed_c)
+    for j in jobs:
+        if j.name != "compare":
+            _check_names(j, allowed)
+    return jobs
+
+
+# ------------------------------------------------------------------ cache
+def _hash_files(paths: list[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def environment_hash() -> str:
+    """Package code and processed data: anything here changing invalidates every cached run."""
+    pkg = Path(__file__).resolve().parent
+    code = _hash_files(list(pkg.rglob("*.py")), pkg)
+    processed = config.processed_dir()
+    data = _hash_files([p for p in processed.glob("*.csv")], processed) if processed.exists() else "none"
+    return hashlib.sha256(f"{code}{data}{KERNEL}{sys.version_info[:2]}".encode()).hexdigest()
+
+
+def job_key(job: Job, env_hash: str) -> str:
+    h = hashlib.sha256()
+    h.update(job.notebook.read_bytes())
+    h.update(json.dumps(job.parameters, sort_keys=True, ensure_ascii=False).encode())
+    h.update(env_hash.encode())
+    return h.hexdigest()
+
+
+def _stamp(job: Job) -> Path:
+    return job.output.with_suffix(".cache.json")
+
+
+def is_cached(job: Job, key: str) -> bool:
+    s = _stamp(job)
+    if not (s.exists() and job.output.exists()):
+        return False
+    try:
+        return json.loads(s.read_text(encoding="utf-8")).get("key") == key
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+# ------------------------------------------------------------------ execution
+def _execute_one(job_dict: dict) -> tuple[str, float, str]:
+    """Run one notebook in a worker process; return (status, seconds, error text)."""
+    import papermill as pm
+
+    t0 = time.perf_counter()
+    job = Job(**{**job_dict, "notebook": Path(job_dict["notebook"]), "output": Path(job_dict["output"]),
+                 "out_dir": Path(job_dict["out_dir"])})
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=KERNEL,
+                            progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
+                            report_mode=False)
+        return "ran", time.perf_counter() - t0, ""
+    except pm.PapermillExecutionError as e:
+        return "failed", time.perf_counter() - t0, f"{e.ename}: {e.evalue}\n" + "".join(e.traceback[-3:])
+    except Exception as e:  # kernel died, bad notebook file, ...
+        return "failed", time.perf_counter() - t0, "".join(traceback.format_exception_only(type(e), e))
+
+
+def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
+            progress: Callable[[str], None] | None = print) -> Summary:
+    """Run the jobs that are not cached, ``workers`` at a time; failures are collected, not raised."""
+    t0 = time.perf_counter()
+    env_hash = environment_hash()
+    summary = Summary()
+    todo = []
+    for j in jobs:
+        key = job_key(j, env_hash)
+        if not force and is_cached(j, key):
+            summary.results.append(Result(j, "cached"))
+        else:
+            todo.append((j, key))
+    n = len(jobs)
+    if progress and summary.results:
+        progress(f"{len(summary.results)} of {n} notebook(s) unchanged (cached)")
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {}
+            for j, key in todo:
+                _stamp(j).unlink(missing_ok=True)
+                d = asdict(j)
+                d.update(notebook=str(j.notebook), output=str(j.output), out_dir=str(j.out_dir))
+                futures[pool.submit(_execute_one, d)] = (j, key)
+            for fut in as_completed(futures):
+                j, key = futures[fut]
+                try:
+                    status, secs, err = fut.result()
+                except Exception as e:  # the worker itself died
+                    status, secs, err = "failed", 0.0, repr(e)
+                if status == "ran":
+                    _stamp(j).write_text(json.dumps({"key": key, "seconds": round(secs, 2)}), encoding="utf-8")
+                summary.results.append(Result(j, status, secs, err))
+                if progress:
+                    done = len(summary.results)
+                    progress(f"[{done}/{n}] {j.label}: {'ok' if status == 'ran' else 'FAILED'} ({secs:.1f} s)")
+    summary.seconds = time.perf_counter() - t0
+    return summary

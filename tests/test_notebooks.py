@@ -1,0 +1,163 @@
+"""Real notebooks, real papermill kernels: every province end to end, cache, fault isolation, bad parameters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import cli
+from analysis.params import ParamsError, list_provinces, load_params
+from analysis.runner import Job, _check_names, execute, notebook_parameter_names, plan
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def cold_run(project):
+    jobs = plan(build_dir=project / "build")
+    summary = execute(jobs, workers=2, progress=None)
+    return project, jobs, summary
+
+
+def _outputs(nb):
+    for cell in nb.cells:
+        yield from cell.get("outputs", [])
+
+
+def test_every_province_runs_end_to_end(cold_run):
+    project, jobs, summary = cold_run
+    assert not summary.failed, summary.report()
+    assert {j.name for j in jobs} == set(list_provinces()) | {"compare"}
+    assert len(jobs) == 2 * len(list_provinces()) + 2
+    for job in jobs:
+        nb = nbformat.read(job.output, as_version=4)
+        params = nb.metadata["papermill"]["parameters"]
+        assert params["lang"] == job.lang and params["output_dir"] == str(job.out_dir)
+        outs = list(_outputs(nb))
+        pngs = [o for o in outs if "image/png" in o.get("data", {})]
+        assert pngs, f"{job.label}: no figure"
+        assert all(o["metadata"]["image/png"]["alt"] for o in pngs), f"{job.label}: a figure has no alt text"
+        html = "".join(o["data"].get("text/html", "") for o in outs if "data" in o)
+        if job.name != "compare":
+            assert params["province_key"] == job.name
+            md = "".join(o["data"].get("text/markdown", "") for o in outs if "data" in o)
+            assert ("Mục tiêu và tiến độ" if job.lang == "vi" else "Targets and progress") in md
+            has_targets = job.name != "bac-kan"  # the Bắc Kạn article sets no numeric target
+            header = "Trạng thái" if job.lang == "vi" else "Status"
+            assert (header in html) == has_targets, f"{job.label}: targets table"
+            assert (job.out_dir / "tables" / "targets.csv").exists()
+            assert (job.out_dir / "tables" / "targets.xlsx").exists()
+        assert list((job.out_dir / "figures").glob("*.png")) and list((job.out_dir / "figures").glob("*.svg"))
+
+
+def test_numbers_follow_the_page_language(cold_run):
+    project, jobs, _ = cold_run
+    qt = {j.lang: nbformat.read(j.output, as_version=4) for j in jobs if j.name == "quang-tri"}
+    vi = "".join(o["data"].get("text/html", "") for o in _outputs(qt["vi"]) if "data" in o)
+    en = "".join(o["data"].get("text/html", "") for o in _outputs(qt["en"]) if "data" in o)
+    assert "1.105.280" in vi and "77,67%" in vi
+    assert "1,105,280" in en and "77.67%" in en
+
+
+def test_cache_hit_then_miss_after_parameter_change(cold_run):
+    project, _, _ = cold_run
+    again = execute(plan(build_dir=project / "build"), workers=2, progress=None)
+    assert {r.status for r in again.results} == {"cached"}
+    changed = plan(build_dir=project / "build")
+    path = project / "params" / "can-tho.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "interval_levels: [0.5, 0.9]\n", encoding="utf-8")
+    try:
+        changed = plan(build_dir=project / "build")
+        s = execute(changed, workers=2, progress=None)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    ran = {r.job.label for r in s.results if r.status == "ran"}
+    assert ran == {"can-tho (vi)", "can-tho (en)"}, s.report()
+    nb = nbformat.read(next(j.output for j in changed if j.label == "can-tho (vi)"), as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["interval_levels"] == [0.5, 0.9]
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
+    jobs = [Job(f"tiny{i}", "vi", FIXTURES / "tiny.ipynb", tmp_path / f"tiny{i}.ipynb", tmp_path / f"o{i}",
+                {"province_key": f"p{i}", "lang": "vi"}) for i in range(2)]
+    jobs.insert(1, Job("broken", "vi", FIXTURES / "failing.ipynb", tmp_path / "broken.ipynb", tmp_path / "ob",
+                       {"fail": True}))
+    s = execute(jobs, workers=2, progress=None)
+    assert [r.job.name for r in s.failed] == ["broken"]
+    assert {r.job.name for r in s.results if r.status == "ran"} == {"tiny0", "tiny1"}
+    assert "deliberate failure" in s.failed[0].error and "broken" in s.report()
+    kept = nbformat.read(tmp_path / "broken.ipynb", as_version=4)  # the failed notebook is kept, with its error
+    assert any(o.get("output_type") == "error" for o in _outputs(kept))
+    ok = nbformat.read(tmp_path / "tiny0.ipynb", as_version=4)
+    assert ok.metadata["papermill"]["parameters"] == {"province_key": "p0", "lang": "vi"}
+    # kernel "python3" was used although the notebook metadata names another kernel
+    assert ok.metadata["papermill"]["kernel_name"] if "kernel_name" in ok.metadata["papermill"] else True
+
+
+def test_cli_exit_code_is_1_when_a_run_fails(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "proj"
+    for d in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / d if d != "data" else ROOT / "data", root / d,
+                        ignore=shutil.ignore_patterns("processed"))
+    from analysis.process import build
+
+    build(root / "data" / "raw", root / "data" / "processed")
+    nb = nbformat.read(root / "notebooks" / "province.ipynb", as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell('if province_key == "bac-kan":\n    raise ValueError("boom")'))
+    nbformat.write(nb, root / "notebooks" / "province.ipynb")
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+    code = cli.main(["run", "bac-kan", "can-tho", "--lang", "vi", "--no-compare", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAILED bac-kan (vi)" in out and "boom" in out and "ran 1" in out
+
+
+@pytest.mark.parametrize("overrides,expect", [
+    ({"provinc_code": "22"}, "key 'provinc_code': unknown parameter name"),
+    ({"interval_levels": "wide"}, "key 'interval_levels'"),
+    ({"interval_levels": [0.95, 0.8]}, "two increasing probabilities"),
+    ({"interval_levels": [0.8, 1.5]}, "two increasing probabilities"),
+    ({"province_code": "99"}, "unknown pre-2025 GSO province code"),
+    ({"successor_code": "19"}, "became 22 on 1 July 2025"),
+    ({"scenarios": {"no_such_indicator": 1.0}}, "unknown indicator id"),
+    ({"scenarios": {"community_teams": "many"}}, "key 'scenarios.community_teams'"),
+    ({"languages": ["fr"]}, "key 'languages.0'"),
+])
+def test_bad_parameters_are_rejected_before_any_kernel(overrides, expect):
+    with pytest.raises(ParamsError) as e:
+        plan(["quang-ninh"], overrides)
+    assert expect in str(e.value)
+    assert "command line" in str(e.value)
+
+
+def test_bad_parameter_file_names_the_file(tmp_path, monkeypatch):
+    d = tmp_path / "params"
+    shutil.copytree(ROOT / "params", d)
+    (d / "bac-kan.yaml").write_text((d / "bac-kan.yaml").read_text(encoding="utf-8") + "languagez: [vi]\n",
+                                    encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"bac-kan.yaml: key 'languagez': unknown parameter name"):
+        load_params("bac-kan", params_dir=d)
+    with pytest.raises(ParamsError, match="no such province parameter file"):
+        load_params("atlantis", params_dir=d)
+
+
+def test_unknown_notebook_parameter_name_fails_clearly():
+    allowed = notebook_parameter_names(ROOT / "notebooks" / "province.ipynb")
+    assert {"province_key", "lang", "scenarios", "output_dir"} <= allowed
+    job = Job("x", "vi", ROOT / "notebooks" / "province.ipynb", Path("/tmp/x.ipynb"), Path("/tmp/x"),
+              {"province_key": "quang-ninh", "langauge": "vi"})
+    with pytest.raises(ParamsError, match="unknown parameter name"):
+        _check_names(job, allowed)
+
+
+def test_executed_notebook_stamp_records_the_key(cold_run):
+    _, jobs, _ = cold_run
+    stamp = jobs[0].output.with_suffix(".cache.json")
+    assert len(json.loads(stamp.read_text())["key"]) == 64

@@ -9,7 +9,7 @@ P         ?=
 WORKERS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: system-deps help venv data notebooks province report test bench lab lock clean clean-all
+.PHONY: system-deps help venv data notebooks province site report test bench lab lock clean clean-all
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -39,7 +39,10 @@ notebooks: data ## Run the province and comparison notebooks (parallel, cached)
 province: data ## Rerun one province: make province P=quang-ninh
 	$(PY) -m analysis run $(P) --no-compare --force
 
-report: notebooks ## Build everything the project builds so far (data, assessments, notebooks)
+site: notebooks ## Assemble the report site into site/_build (atomic; the last good site survives a failure)
+	$(PY) -m analysis site
+
+report: site ## Build everything: data, assessments, notebooks, report site (open site/_build/index.html)
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["calibration.py", "runner.py"]
+BENCHMARKS = ["calibration.py", "runner.py", "site_build.py"]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:

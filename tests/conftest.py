@@ -55,10 +55,20 @@ def project(tmp_path_factory):
     from analysis.process import build
 
     root = tmp_path_factory.mktemp("project")
-    for d in ("data/raw", "params", "notebooks"):
+    for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets", "benchmarks"):
         shutil.copytree(ROOT / d, root / d)
     mp = pytest.MonkeyPatch()
     mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
     build(root / "data" / "raw", root / "data" / "processed")
     yield root
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def executed(project):
+    """Every notebook of the throwaway project, executed once for the whole test session."""
+    from analysis.runner import execute, plan
+
+    jobs = plan(build_dir=project / "build")
+    summary = execute(jobs, workers=2, progress=None)
+    return project, jobs, summary

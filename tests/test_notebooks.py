@@ -19,10 +19,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def cold_run(project):
-    jobs = plan(build_dir=project / "build")
-    summary = execute(jobs, workers=2, progress=None)
-    return project, jobs, summary
+def cold_run(executed):
+    return executed
 
 
 def _outputs(nb):

@@ -35,6 +35,7 @@ def test_format_vietnamese_and_english():
     assert format_value(9.46, "billion_vnd", "en") == "VND 9.46 billion"
     assert format_number(2.176552, "vi", 2) == "2,18"
     assert format_number(float("nan")) == "–"
+    assert format_value(0.7024, "index_0_1") == "0,7024"
 
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2)),

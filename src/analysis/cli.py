@@ -39,6 +39,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _cmd_site(args: argparse.Namespace) -> int:
+    from analysis.site import SiteError, build_site
+
+    try:
+        out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series)
+    except (SiteError, FileNotFoundError) as e:
+        print(f"analysis site: build failed; the previous site (if any) is left in place.\n{e}", file=sys.stderr)
+        return 1
+    print(f"site written to {out} (open {out / 'index.html'})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -52,5 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--lang", action="append", choices=["vi", "en"], help="only this language (repeatable)")
     run.add_argument("--no-compare", action="store_true", help="skip the comparison notebook")
     run.set_defaults(fn=_cmd_run)
+    site = sub.add_parser("site", help="assemble the report site into site/_build (atomic)")
+    site.add_argument("--no-docx", action="store_true", help="skip the Word downloads")
+    site.add_argument("--calibration-series", type=int, default=200,
+                      help="simulated series per process for the methodology page (0: skip)")
+    site.set_defaults(fn=_cmd_site)
     args = p.parse_args(argv)
     return args.fn(args)

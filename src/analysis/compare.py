@@ -163,10 +163,13 @@ def dti_chart(ctx: CompareContext) -> charts.Chart:
     colours = [charts.PALETTE[3] if c in mine else "#c8c8c8" for c in d["province_code"]]
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     ax.bar(np.arange(len(d)), 64 - d["pdti_rank"], color=colours)
+    k = 0
     for i, (_, r) in enumerate(d.iterrows()):
         if r["province_code"] in mine:
-            ax.text(i, 64 - r["pdti_rank"] + 1, f"{ctx.name(r['province_code'])}\n{int(r['pdti_rank'])}",
+            lift = 1 + 7 * (k % 2)  # alternate heights so neighbouring labels do not overlap
+            ax.text(i, 64 - r["pdti_rank"] + lift, f"{ctx.name(r['province_code'])}\n{int(r['pdti_rank'])}",
                     ha="center", fontsize=7.5)
+            k += 1
     ax.set_xticks([])
     ax.set_yticks([63, 48, 33, 18, 3])
     ax.set_yticklabels(["1", "16", "31", "46", "61"])

@@ -86,6 +86,8 @@ def format_value(x: float | None, unit: str, lang: Lang = "vi", decimals: int | 
         return "–"
     if unit == "percent":
         return format_percent(x, lang, decimals)
+    if unit == "index_0_1" and decimals is None:
+        decimals = 4  # DTI scores are published with four decimals (0,7024)
     n = format_number(x, lang, decimals)
     words = UNIT_WORDS.get(unit)
     if not words:

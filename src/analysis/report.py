@@ -85,6 +85,11 @@ def _ind_name(ctx: ProvinceContext, ind: str) -> str:
     return ctx.indicators.at[ind, f"name_{ctx.lang}"]
 
 
+def breakdown_label(b: str, lang: str) -> str:
+    """Words for a breakdown such as 'level=commune' ('' for the total)."""
+    return _breakdown(b, lang)
+
+
 def _breakdown(b: str, lang: str) -> str:
     if b == "total" or not isinstance(b, str):
         return ""
@@ -96,7 +101,16 @@ def _breakdown(b: str, lang: str) -> str:
              "district": ("cấp huyện", "district"), "all": ("cả ba cấp", "all levels"),
              "district_commune": ("cấp huyện, xã", "district and commune"), "incoming": ("đến", "incoming"),
              "outgoing": ("đi", "outgoing"), "national": ("cổng quốc gia", "national portal"),
-             "level3_4": ("mức độ 3 và 4", "levels 3 and 4")}
+             "level3_4": ("mức độ 3 và 4", "levels 3 and 4"),
+             "officials": ("dành cho cán bộ", "for officials"),
+             "city_service_centre": ("Trung tâm Phục vụ hành chính công", "city service centre"),
+             "input_province": ("hồ sơ đầu vào, cấp tỉnh", "input dossiers, province"),
+             "input_district": ("hồ sơ đầu vào, cấp huyện", "input dossiers, district"),
+             "input_commune": ("hồ sơ đầu vào, cấp xã", "input dossiers, commune"),
+             "all_agencies": ("mọi cơ quan", "all agencies"), "provinces": ("khối tỉnh", "provinces"),
+             "government": ("chính quyền số", "digital government"), "economy": ("kinh tế số", "digital economy"),
+             "society": ("xã hội số", "digital society"), "level3": ("mức độ 3", "level 3"),
+             "level4": ("mức độ 4", "level 4")}
     w = words.get(v)
     return w[0 if lang == "vi" else 1] if w else v.replace("_", " ")
 
@@ -350,7 +364,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
             for _, r in gb.iterrows():
                 if isinstance(r["flags"], str) and r["flags"]:
                     ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
-        if len(same) >= 2 and unit not in ("rank",):
+        if len(same) >= 3 and unit not in ("rank",):  # a fan from two points would only show the assumption
             xs, mid, bands = _fan(list(same["year"]), list(same["value"]), int(same["year"].max()) + 3,
                                   _bounds(ctx, ind), levels)
             for lv, alpha in zip(levels, (0.35, 0.15)):
@@ -361,7 +375,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
                     label="đường xu hướng" if L == "vi" else "fitted path")
         if unit == "rank":
             ax.invert_yaxis()
-        ax.set_xticks(sorted(set(list(g["year"]) + ([] if len(same) < 2 or unit == "rank" else
+        ax.set_xticks(sorted(set(list(g["year"]) + ([] if len(same) < 3 or unit == "rank" else
                                                      [int(same["year"].max()) + 3]))))
         charts.number_axis(ax, L)
         ax.legend(fontsize=8, loc="best")

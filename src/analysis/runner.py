@@ -166,23 +166,38 @@ def is_cached(job: Job, key: str) -> bool:
 
 
 # ------------------------------------------------------------------ execution
+STARTUP_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond", "DeadKernelError")
+STARTUP_RETRIES = 2
+
+
 def _execute_one(job_dict: dict) -> tuple[str, float, str]:
-    """Run one notebook in a worker process; return (status, seconds, error text)."""
+    """Run one notebook in a worker process; return (status, seconds, error text).
+
+    A kernel that dies while starting (parallel kernels can race for ports) is restarted up to
+    STARTUP_RETRIES times; an error raised by a cell is never retried.
+    """
     import papermill as pm
 
     t0 = time.perf_counter()
     job = Job(**{**job_dict, "notebook": Path(job_dict["notebook"]), "output": Path(job_dict["output"]),
                  "out_dir": Path(job_dict["out_dir"])})
     job.output.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        pm.execute_notebook(str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=KERNEL,
-                            progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
-                            report_mode=False)
-        return "ran", time.perf_counter() - t0, ""
-    except pm.PapermillExecutionError as e:
-        return "failed", time.perf_counter() - t0, f"{e.ename}: {e.evalue}\n" + "".join(e.traceback[-3:])
-    except Exception as e:  # kernel died, bad notebook file, ...
-        return "failed", time.perf_counter() - t0, "".join(traceback.format_exception_only(type(e), e))
+    note = ""
+    for attempt in range(STARTUP_RETRIES + 1):
+        try:
+            pm.execute_notebook(str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=KERNEL,
+                                progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
+                                report_mode=False)
+            return "ran", time.perf_counter() - t0, note
+        except pm.PapermillExecutionError as e:
+            return "failed", time.perf_counter() - t0, f"{e.ename}: {e.evalue}\n" + "".join(e.traceback[-3:])
+        except Exception as e:  # kernel died, bad notebook file, ...
+            text = "".join(traceback.format_exception_only(type(e), e))
+            if attempt < STARTUP_RETRIES and any(m in text or m == type(e).__name__ for m in STARTUP_ERRORS):
+                note = f"kernel start failed {attempt + 1} time(s) and was retried: {text.strip()}"
+                continue
+            return "failed", time.perf_counter() - t0, text
+    raise AssertionError("unreachable")
 
 
 def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
@@ -221,6 +236,8 @@ def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
                 summary.results.append(Result(j, status, secs, err))
                 if progress:
                     done = len(summary.results)
-                    progress(f"[{done}/{n}] {j.label}: {'ok' if status == 'ran' else 'FAILED'} ({secs:.1f} s)")
+                    retried = " (kernel start retried)" if status == "ran" and err else ""
+                    progress(f"[{done}/{n}] {j.label}: {'ok' if status == 'ran' else 'FAILED'} ({secs:.1f} s)"
+                             + retried)
     summary.seconds = time.perf_counter() - t0
     return summary

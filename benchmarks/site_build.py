@@ -1,0 +1,83 @@
+"""Site assembly time (no notebook execution), for the shipped provinces and for 63 generated provinces.
+
+Measured in one run, against the naive way: one `jupyter nbconvert --to html` CLI call per executed notebook
+(which renders pages but builds no downloads, search index or Word files).
+Needs executed notebooks in build/notebooks (run `make notebooks` first).
+Run: python benchmarks/site_build.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from analysis import config  # noqa: E402
+from analysis.site import assemble, collect_inputs  # noqa: E402
+
+
+def _naive(notebooks: list[Path], out: Path) -> float:
+    t0 = time.perf_counter()
+    for nb in notebooks:
+        subprocess.run([str(Path(sys.executable).parent / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                        "--output-dir", str(out), str(nb)], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def _generated_inputs(n: int, tmp: Path):
+    """n provinces, each a copy of the executed Quảng Ninh notebooks (same size of page, other names)."""
+    base = collect_inputs()
+    nbdir = tmp / "notebooks"
+    provinces = []
+    for i in range(n):
+        key = f"province-{i:02d}"
+        for lang in ("vi", "en"):
+            (nbdir / lang).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(base.notebooks_dir / lang / "quang-ninh.ipynb", nbdir / lang / f"{key}.ipynb")
+        provinces.append({"key": key, "name_vi": f"Tỉnh {i:02d}", "name_en": f"Province {i:02d}", "code": "22",
+                          "successor": "22"})
+    for lang in ("vi", "en"):
+        shutil.copy2(base.notebooks_dir / lang / "compare.ipynb", nbdir / lang / "compare.ipynb")
+    base.provinces, base.notebooks_dir = provinces, nbdir
+    return base
+
+
+def main() -> None:
+    nbs = config.build_dir() / "notebooks"
+    if not (nbs / "vi" / "quang-ninh.ipynb").exists():
+        sys.exit("no executed notebooks: run `make notebooks` first")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    try:
+        rows = []
+        for label, inputs in (("shipped", collect_inputs()), ("63 generated", _generated_inputs(63, tmp / "gen"))):
+            notebooks = [inputs.notebooks_dir / lang / f"{p['key']}.ipynb" for p in inputs.provinces
+                         for lang in ("vi", "en")]
+            out = tmp / f"site-{len(rows)}"
+            t0 = time.perf_counter()
+            assemble(inputs, out, calibration_series=0, docx=False, search=True)
+            ours = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            assemble(inputs, tmp / f"site-docx-{len(rows)}", calibration_series=0, docx=True, search=True)
+            with_docx = time.perf_counter() - t0
+            naive = _naive(notebooks, tmp / f"naive-{len(rows)}")
+            pages = sum(1 for _ in out.rglob("*.html"))
+            rows.append((label, len(inputs.provinces), pages, ours, with_docx, naive))
+        print("Site assembly (no notebook execution)")
+        print(f"{'provinces':14} {'n':>3} {'pages':>6} {'site s':>8} {'+ Word s':>9} {'naive nbconvert CLI s':>22} "
+              f"{'ratio':>6}")
+        for label, n, pages, ours, with_docx, naive in rows:
+            print(f"{label:14} {n:3d} {pages:6d} {ours:8.1f} {with_docx:9.1f} {naive:22.1f} {ours / naive:6.2f}")
+        print("site = all pages in two languages + downloads + search index; naive = province pages only, one "
+              "`jupyter nbconvert` call per notebook; ratio = site / naive.")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

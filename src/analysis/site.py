@@ -1,0 +1,662 @@
+"""Assemble the static report site: executed notebooks -> nbconvert -> pages in Vietnamese and English.
+
+``build_site()`` writes into a temporary folder next to ``site/_build`` and swaps it in only when every
+page, download and the search index are complete; a failed build leaves the previous site untouched.
+Every link is relative, so the site works from ``file://`` and under any sub-path.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.labels import STATUS, UNSD
+from analysis.numbers import format_number, format_percent, format_value
+
+LANGS = ("vi", "en")
+PAGES = ["index", "compare", "targets", "methodology", "sources", "data", "search"]
+NAV = {
+    "index": {"vi": "Tổng quan", "en": "Overview"},
+    "compare": {"vi": "So sánh", "en": "Compare"},
+    "targets": {"vi": "Mục tiêu", "en": "Targets"},
+    "methodology": {"vi": "Phương pháp", "en": "Methodology"},
+    "sources": {"vi": "Nguồn", "en": "Sources"},
+    "data": {"vi": "Dữ liệu", "en": "Data"},
+    "search": {"vi": "Tìm kiếm", "en": "Search"},
+}
+SITE_TITLE = {"vi": "Nhân lực chuyển đổi số theo tỉnh", "en": "Digital-transformation workforce by province"}
+
+
+class SiteError(RuntimeError):
+    """The site could not be built; the previous site is left in place."""
+
+
+@dataclass
+class SiteInputs:
+    provinces: list[dict]  # key, name_vi, name_en, code
+    notebooks_dir: Path  # build/notebooks/<lang>/<key>.ipynb and compare.ipynb
+    outputs_dir: Path  # build/outputs/<key>/<lang>/{figures,tables}
+    processed_dir: Path
+    raw_dir: Path
+    errors: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ notebooks -> HTML
+def _exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.TagRemovePreprocessor.remove_cell_tags = {"researcher-note", "parameters", "injected-parameters"}
+    c.TagRemovePreprocessor.enabled = True
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    return HTMLExporter(config=c, template_name="basic")
+
+
+def notebook_body(path: Path, exporter=None) -> str:
+    """The outputs of an executed notebook as HTML (no code), with notebook errors refused."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                raise SiteError(f"{path}: the executed notebook contains an error ({o.get('ename')}: "
+                                f"{o.get('evalue')}); rerun it with `analysis run`")
+    body, _ = (exporter or _exporter()).from_notebook_node(nb)
+    body = re.sub(r"<style.*?</style>", "", body, flags=re.S)  # the site has its own stylesheet
+    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    return body
+
+
+# ------------------------------------------------------------------ helpers
+def _read(inputs: SiteInputs, name: str) -> pd.DataFrame:
+    from analysis.process import load_processed
+
+    return load_processed(name, inputs.processed_dir)
+
+
+def _badge(status: str, lang: str, target_id: str = "") -> str:
+    s = STATUS[status]
+    tid = f' data-target-id="{html.escape(target_id)}"' if target_id else ""
+    return (f'<span class="badge badge-{status}" data-status="{status}"{tid} '
+            f'title="{html.escape(s["explain_" + lang])}">{html.escape(s[lang])}</span>')
+
+
+def _relpath(depth: int) -> str:
+    return "../" * depth
+
+
+@dataclass
+class Page:
+    lang: str
+    path: str  # relative to the language folder, e.g. "index.html" or "provinces/quang-ninh.html"
+    title: str
+    body: str
+    nav: str = ""
+
+    @property
+    def depth(self) -> int:
+        return 1 + self.path.count("/")
+
+
+def _jinja():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.site_src_dir() / "templates")),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    return env
+
+
+# ------------------------------------------------------------------ page bodies
+def _province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: pd.DataFrame, lang: str,
+                   root: str) -> str:
+    a = assessments[assessments["province_key_pre"] == p["key"]]
+    f = facts[facts["province_key_pre"] == p["key"]]
+    rank = dti.set_index("province_code")["pdti_rank"].get(p["code"])
+    name = p["name_vi"] if lang == "vi" else p["name_en"]
+    heads = [
+        (("Xếp hạng DTI 2022", "DTI 2022 rank"), "–" if pd.isna(rank) else f"{int(rank)}/63"),
+        (("Số liệu trong cơ sở dữ liệu", "Figures in the evidence base"), format_number(len(f), lang)),
+        (("Mục tiêu", "Targets"), format_number(len(a), lang)),
+    ]
+    i = 0 if lang == "vi" else 1
+    dl = "".join(f"<div><dt>{html.escape(k[i])}</dt><dd>{html.escape(v)}</dd></div>" for k, v in heads)
+    badges = []
+    for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
+        from analysis.report import breakdown_label
+
+        bd = breakdown_label(r["breakdown"], lang)
+        label = html.escape(f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})")
+        pts = (f"{r['n_points']} điểm dữ liệu" if lang == "vi" else f"{r['n_points']} data points") + (
+            f": {r['years'].replace(';', ', ')}" if isinstance(r["years"], str) and r["years"] else "")
+        badges.append(f'<li>{_badge(r["status"], lang, r["target_fact_id"])} <span class="tname">{label}</span> '
+                      f'<span class="pts">{html.escape(pts)}</span></li>')
+    none = ("Tài liệu nguồn không nêu mục tiêu định lượng." if lang == "vi" else
+            "The source documents set no numeric target.")
+    blist = f'<ul class="badges">{"".join(badges)}</ul>' if badges else f'<p class="muted">{none}</p>'
+    link = f'{root}{lang}/provinces/{p["key"]}.html'
+    more = "Xem báo cáo tỉnh" if lang == "vi" else "Read the province report"
+    return (f'<section class="card" data-province="{p["key"]}"><h3><a href="{link}">{html.escape(name)}</a></h3>'
+            f'<dl class="heads">{dl}</dl>{blist}<p><a href="{link}">{more} →</a></p></section>')
+
+
+def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti) -> str:
+    root = "../"
+    counts = assessments["status"].value_counts()
+    legend = "".join(f"<li>{_badge(s, lang)} {html.escape(STATUS[s]['explain_' + lang])}</li>" for s in STATUS)
+    cards = "".join(_province_card(p, assessments, facts, dti, lang, root) for p in inputs.provinces)
+    summary = ", ".join(f"{STATUS[k][lang].lower()}: {v}" for k, v in counts.items())
+    if lang == "vi":
+        intro = (f"<h1>{SITE_TITLE['vi']}</h1><p class='lead'>Số liệu về nguồn nhân lực chuyển đổi số của "
+                 f"{len(inputs.provinces)} tỉnh, lấy từ văn bản của tỉnh, bài nghiên cứu và cổng thông tin chính thức, "
+                 "kèm nguồn và vị trí trích dẫn của từng con số, và đánh giá khả năng đạt từng mục tiêu năm 2025, "
+                 f"2030. Tổng cộng {len(assessments)} mục tiêu ({summary}).</p>"
+                 "<h2>Cách đọc</h2><ul class='guide'>"
+                 "<li>Mỗi mục tiêu có một <b>trạng thái</b> bằng chữ và màu, kèm <b>số điểm dữ liệu</b> và các năm có "
+                 "số liệu. Ít điểm dữ liệu thì kết luận càng tạm thời.</li>"
+                 "<li>Phần lớn mục tiêu hiện <b>chưa có số liệu theo dõi</b>: tài liệu nêu mục tiêu nhưng chưa công bố "
+                 "số liệu hằng năm tương ứng. Đây là một phát hiện, không phải lỗi của trang.</li>"
+                 "<li>Số liệu sau ngày 1/7/2025 của các tỉnh hợp nhất thuộc tỉnh mới và không so sánh trực tiếp với "
+                 "trước đó.</li><li>Nhấn vào tên tỉnh để xem báo cáo chi tiết, biểu đồ và nguồn.</li></ul>")
+        h_prov, h_leg = "Các tỉnh", "Chú giải trạng thái"
+    else:
+        intro = (f"<h1>{SITE_TITLE['en']}</h1><p class='lead'>Figures on the digital-transformation workforce of "
+                 f"{len(inputs.provinces)} provinces, from provincial documents, research articles and official "
+                 "portals, each with its source and locator, and an assessment of whether each 2025/2030 target will "
+                 f"be met. {len(assessments)} targets in all ({summary}).</p>"
+                 "<h2>How to read this</h2><ul class='guide'>"
+                 "<li>Each target has a <b>status</b> in words and colour, with the <b>number of data points</b> and "
+                 "their years. Fewer points mean a more tentative conclusion.</li>"
+                 "<li>Most targets currently have <b>no figure to track them</b>: the documents set targets but "
+                 "publish no matching yearly series. That is a finding, not a fault of this site.</li>"
+                 "<li>Figures after 1 July 2025 for merged provinces describe the new province and are not directly "
+                 "comparable with earlier ones.</li><li>Select a province for its full report, charts and "
+                 "sources.</li></ul>")
+        h_prov, h_leg = "Provinces", "Status legend"
+    built = meta["built_at"][:10]
+    stamp = (f"<p class='muted'>Cập nhật: {built} · phiên bản dữ liệu {meta['data_version']}</p>" if lang == "vi"
+             else f"<p class='muted'>Built: {built} · data version {meta['data_version']}</p>")
+    return (f"{intro}{stamp}<h2>{h_prov}</h2><div class='cards'>{cards}</div>"
+            f"<h2>{h_leg}</h2><ul class='legend'>{legend}</ul>")
+
+
+def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict) -> str:
+    ind = indicators.set_index("indicator_id")
+    rows = []
+    for _, r in assessments.sort_values(["province_code", "target_year", "indicator_id"]).iterrows():
+        unit = ind.at[r["indicator_id"], "unit"]
+        comp = {">=": "≥", "<=": "≤", "=": "="}[r["comparator"]]
+        prov = provinces.get((r["province_code"], r["boundary"]), r["province_code"])
+        pts = str(r["n_points"]) + (f" ({r['years'].replace(';', ', ')})" if isinstance(r["years"], str) and
+                                     r["years"] else "")
+        p = "–" if pd.isna(r["p_meet"]) else format_percent(100 * r["p_meet"], lang, 0)
+        un = "–" if not isinstance(r["unsd_category"], str) else UNSD[r["unsd_category"]][lang]
+        name = ind.at[r["indicator_id"], f"name_{lang}"]
+        if r["breakdown"] != "total":
+            from analysis.report import breakdown_label
+
+            name += f" – {breakdown_label(r['breakdown'], lang)}"
+        rows.append(
+            f'<tr data-province="{html.escape(prov)}" data-status="{r["status"]}">'
+            f"<td>{html.escape(prov)}</td><td>{html.escape(name)}</td>"
+            f"<td>{comp} {html.escape(format_value(r['target'], unit, lang))}</td><td>{int(r['target_year'])}</td>"
+            f"<td>{_badge(r['status'], lang, r['target_fact_id'])}</td><td>{p}</td><td>{html.escape(pts)}</td>"
+            f"<td>{html.escape(un)}</td><td>{html.escape(r['target_fact_id'])} / {html.escape(r['source_id'])}</td>"
+            "</tr>")
+    if lang == "vi":
+        head = ["Tỉnh", "Chỉ tiêu", "Mục tiêu", "Năm", "Trạng thái", "Xác suất đạt", "Số điểm dữ liệu (năm)",
+                "Phân loại UN", "Nguồn"]
+        h1, lab_p, lab_s, lab_q, all_ = "Tất cả mục tiêu", "Tỉnh", "Trạng thái", "Lọc theo chữ", "Tất cả"
+        note = ("Mục tiêu quốc gia (Toàn quốc) là các mục tiêu của Quyết định 749/QĐ-TTg được trích trong bài viết "
+                "về Cần Thơ; danh sách đầy đủ mục tiêu quốc gia ở trang So sánh.")
+    else:
+        head = ["Province", "Indicator", "Target", "Year", "Status", "Chance of meeting", "Data points (years)",
+                "UN category", "Source"]
+        h1, lab_p, lab_s, lab_q, all_ = "All targets", "Province", "Status", "Filter by text", "All"
+        note = ("National targets are those of Decision 749/QĐ-TTg quoted in the Cần Thơ article; the full list of "
+                "national targets is on the Compare page.")
+    provs = sorted({html.escape(v) for v in provinces.values() if v in {
+        provinces.get((c, b)) for c, b in zip(assessments["province_code"], assessments["boundary"])}})
+    opt_p = "".join(f"<option>{p}</option>" for p in provs)
+    opt_s = "".join(f'<option value="{s}">{html.escape(STATUS[s][lang])}</option>' for s in STATUS)
+    th = "".join(f'<th scope="col">{h}</th>' for h in head)
+    return (f"<h1>{h1}</h1><p>{note}</p><form class='filters' onsubmit='return false'>"
+            f"<label>{lab_p} <select id='f-province'><option value=''>{all_}</option>{opt_p}</select></label>"
+            f"<label>{lab_s} <select id='f-status'><option value=''>{all_}</option>{opt_s}</select></label>"
+            f"<label>{lab_q} <input id='f-text' type='search'></label></form>"
+            f"<p class='muted' id='f-count'></p><div class='table-wrap'><table class='data-table' id='targets'>"
+            f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def sources_body(lang: str, sources: pd.DataFrame) -> str:
+    items = []
+    unk = "chưa rõ" if lang == "vi" else "unknown"
+    for _, s in sources.iterrows():
+        url = s["url"] if isinstance(s["url"], str) and s["url"] else ""
+        link = f' <a href="{html.escape(url)}" rel="noopener">{html.escape(url)}</a>' if url else ""
+        unknown = s["unknown"] if isinstance(s["unknown"], str) else ""
+        extra = []
+        if isinstance(s["seed_file"], str) and s["seed_file"]:
+            extra.append(("Tệp gốc: " if lang == "vi" else "Seed file: ") + s["seed_file"])
+        if isinstance(s["licence"], str) and s["licence"]:
+            extra.append(("Giấy phép: " if lang == "vi" else "Licence: ") + s["licence"])
+        if unknown:
+            extra.append(f"{unk}: " + unknown.replace(";", ", "))
+        if isinstance(s["notes"], str) and s["notes"]:
+            extra.append(s["notes"])
+        items.append(f'<li id="{html.escape(s["source_id"])}"><b>{html.escape(s["source_id"])}</b> — '
+                     f'{html.escape(s["citation"])}{link}<br><span class="muted">'
+                     f'{html.escape(" · ".join(extra))}</span></li>')
+    h1 = "Nguồn tài liệu" if lang == "vi" else "Sources"
+    bib = ("BibTeX cho mọi nguồn" if lang == "vi" else "BibTeX for every source")
+    return (f"<h1>{h1}</h1><p><a href='../downloads/sources.bib'>{bib}</a></p>"
+            f"<ol class='sources'>{''.join(items)}</ol>")
+
+
+def data_body(lang: str, files: list[tuple[str, int, str]]) -> str:
+    rows = "".join(f'<tr><td><a href="../downloads/{html.escape(p)}">{html.escape(p)}</a></td>'
+                   f"<td>{format_number(round(size / 1024, 1), lang)} KB</td><td>{html.escape(desc)}</td></tr>"
+                   for p, size, desc in files)
+    if lang == "vi":
+        h1, intro, head = "Dữ liệu và tải về", (
+            "Mọi bảng được mô tả trong <a href='../downloads/datapackage.json'>datapackage.json</a> (Frictionless "
+            "Data). Trích dẫn dự án: <a href='../downloads/CITATION.cff'>CITATION.cff</a>; từng nguồn: "
+            "<a href='../downloads/sources.bib'>sources.bib</a>. Sổ ghi chép đã chạy (.ipynb) mở được bằng "
+            "JupyterLab; chạy lại cho tỉnh khác bằng cách đổi tham số (xem README)."), ("Tệp", "Cỡ", "Nội dung")
+    else:
+        h1, intro, head = "Data and downloads", (
+            "Every table is described in <a href='../downloads/datapackage.json'>datapackage.json</a> (Frictionless "
+            "Data). Cite the project with <a href='../downloads/CITATION.cff'>CITATION.cff</a>, each source with "
+            "<a href='../downloads/sources.bib'>sources.bib</a>. The executed notebooks (.ipynb) open in JupyterLab; "
+            "rerun them for another province by changing the parameters (see the README)."), ("File", "Size",
+                                                                                                 "What")
+    th = "".join(f'<th scope="col">{h}</th>' for h in head)
+    return (f"<h1>{h1}</h1><p>{intro}</p><div class='table-wrap'><table class='data-table'><thead><tr>{th}</tr>"
+            f"</thead><tbody>{rows}</tbody></table></div>")
+
+
+def search_body(lang: str) -> str:
+    h1 = "Tìm kiếm" if lang == "vi" else "Search"
+    note = ("Tìm kiếm cần mở trang qua máy chủ web (http); khi mở tệp trực tiếp (file://) trình duyệt chặn việc tải "
+            "chỉ mục." if lang == "vi" else "Search needs the site to be served over http; opened as a file "
+            "(file://) the browser blocks loading the index.")
+    return (f'<h1>{h1}</h1><div id="search"></div><p class="muted" data-pagefind-ignore>{note}</p>'
+            '<link href="../pagefind/pagefind-ui.css" rel="stylesheet">'
+            '<script src="../pagefind/pagefind-ui.js"></script>'
+            '<script>window.addEventListener("DOMContentLoaded",function(){'
+            'new PagefindUI({element:"#search",showSubResults:true,resetStyles:false,'
+            'bundlePath:"../pagefind/"});});</script>')
+
+
+def methodology_body(lang: str, calibration: list[dict] | None) -> str:
+    from analysis import assess as A
+
+    st = "".join(f"<tr><td>{_badge(s, lang)}</td><td>{html.escape(STATUS[s]['explain_' + lang])}</td></tr>"
+                 for s in STATUS)
+    un = "".join(f"<li>{html.escape(v[lang])}</li>" for v in UNSD.values())
+    cal = ""
+    if calibration:
+        rows = "".join(f"<tr><td>{c['process']}</td><td>{format_percent(100 * c['ours80'], lang, 1)}</td>"
+                       f"<td>{format_percent(100 * c['naive80'], lang, 1)}</td>"
+                       f"<td>{format_number(c['brier'], lang, 3)}</td><td>{format_number(c['brier_un'], lang, 3)}"
+                       f"</td></tr>" for c in calibration)
+        head = (["Quá trình mô phỏng", "Độ phủ khoảng 80% (phương pháp này)", "Độ phủ (hồi quy OLS đơn giản)",
+                 "Brier (xác suất đạt)", "Brier (phân loại UN)"] if lang == "vi" else
+                ["Simulated process", "80% interval coverage (this method)", "Coverage (plain OLS trend)",
+                 "Brier (chance of meeting)", "Brier (UN category)"])
+        th = "".join(f'<th scope="col">{h}</th>' for h in head)
+        cal = (f"<div class='table-wrap'><table class='data-table'><thead><tr>{th}</tr></thead><tbody>{rows}</tbody>"
+               "</table></div>")
+    if lang == "vi":
+        return f"""<h1>Phương pháp</h1>
+<h2>Trạng thái</h2><div class='table-wrap'><table class='data-table'><thead><tr><th scope='col'>Trạng thái</th>
+<th scope='col'>Ý nghĩa</th></tr></thead><tbody>{st}</tbody></table></div>
+<h2>Cách đánh giá một mục tiêu</h2><ol>
+<li>Không có số liệu: <b>không có số liệu</b>. Số liệu mới nhất đã đạt mục tiêu (theo chiều của mục tiêu): <b>đã đạt</b>.
+Chỉ một điểm số liệu: <b>chưa đủ số liệu</b>; trang vẫn nêu khoảng cách tới mục tiêu và mức tăng cần thiết mỗi năm
+= (mục tiêu − số liệu mới nhất) / (năm mục tiêu − năm của số liệu).</li>
+<li>Từ hai điểm trở lên: mô hình được ước lượng trên thang biến đổi (logit cho tỷ lệ có cận 0–100%, log cho số đếm
+dương) để dự báo và khoảng dự báo không vượt ra ngoài cận. Ba mô hình ứng viên: hồi quy xu hướng có trọng số thời gian
+(năm gần trọng số lớn hơn, hệ số suy giảm {A.WEIGHT_DECAY} mỗi năm, như cách của UNECE/ESCAP), bước ngẫu nhiên có trôi,
+và san bằng mũ có xu hướng tắt dần (từ 6 điểm). Mô hình được chọn bằng kiểm định quay vòng gốc thời gian khi chuỗi đủ
+dài (từ 5 điểm); nếu không, 2–3 điểm dùng bước ngẫu nhiên có trôi, 4 điểm dùng hồi quy xu hướng.</li>
+<li>Chuỗi số liệu thật có tự tương quan và không đi đúng đường cong của mô hình. Vì vậy khoảng dự báo được nới rộng: giả
+định tự tương quan bậc 1 tối thiểu {format_number(A.RHO_FLOOR, 'vi')}, cộng thêm phương sai cho độ cong đã quan sát được
+(độ cong bậc hai trừ đi phần do nhiễu), và một mức nhiễu tối thiểu ({format_number(A.NOISE_FLOOR_SHARE, 'vi')} lần mức
+giả định) vì số liệu công bố đã làm tròn và có thể điều chỉnh.</li>
+<li>Với đúng hai điểm, hồi quy không còn bậc tự do: độ lệch chuẩn của thay đổi hằng năm được <b>giả định</b>
+({format_number(A.ASSUMED_STEP_SD['logit'], 'vi')} trên thang logit, {format_number(A.ASSUMED_STEP_SD['log'], 'vi')}
+trên thang log) và kết quả được đánh dấu là dựa trên giả định.</li>
+<li><b>Xác suất đạt</b> = xác suất của phân phối dự báo (Student-t trên thang biến đổi) tại năm mục tiêu nằm ở phía đạt
+của mục tiêu. Đúng hướng nếu ≥ 80%, chệch hướng nếu &lt; 20%, còn lại là có nguy cơ.</li></ol>
+<h2>So sánh với phương pháp của Liên Hợp Quốc</h2>
+<p>Theo ghi chú kỹ thuật Biểu đồ Tiến độ SDG 2022 của UNSD: tốc độ tăng bình quân thực tế (CAGR từ điểm đầu đến điểm
+cuối) chia cho tốc độ cần thiết (CAGR từ điểm đầu đến mục tiêu vào năm mục tiêu) được tỷ số CR. Với mục tiêu “càng
+thấp càng tốt” công thức giữ nguyên (cả hai tốc độ đều âm). Các nhóm:</p><ul>{un}</ul>
+<p>Phân loại UN không cho biết độ bất định; nó được hiển thị bên cạnh trạng thái để đối chiếu.</p>
+<h2>Kiểm chứng trên chuỗi mô phỏng</h2>
+<p>Mỗi lần xây dựng trang, phương pháp được chạy trên chuỗi mô phỏng (đường logistic với nhiễu độc lập; đường bão hòa
+với nhiễu tự tương quan; đường Gompertz với nhiễu bước ngẫu nhiên, không dùng để chọn tham số). Độ phủ của khoảng 80%
+nên gần 80%.</p>{cal}
+<h2>Lưu ý</h2><ul><li>Với 2–3 điểm dữ liệu, khoảng dự báo rất rộng; không bao giờ suy ra xu hướng từ một điểm.</li>
+<li>Định nghĩa chỉ tiêu thay đổi theo năm (tỷ lệ hồ sơ trực tuyến: mức độ 3/4 trước 2023, toàn trình sau đó; phương
+pháp DTI đổi năm 2021 và 2024). Số liệu “suy ra” được tính từ mức thay đổi mà nguồn nêu, không phải số được in.</li>
+<li>Từ 1/7/2025, 63 tỉnh được sắp xếp thành 34; số liệu của tỉnh mới không so sánh trực tiếp với tỉnh cũ.</li>
+<li>Lượt học viên không phải số người.</li></ul>"""
+    return f"""<h1>Methodology</h1>
+<h2>Statuses</h2><div class='table-wrap'><table class='data-table'><thead><tr><th scope='col'>Status</th>
+<th scope='col'>Meaning</th></tr></thead><tbody>{st}</tbody></table></div>
+<h2>How a target is assessed</h2><ol>
+<li>No figure: <b>no data</b>. The latest figure already meets the target (in the target's direction): <b>achieved</b>.
+One data point: <b>insufficient data</b>; the page still gives the gap and the required yearly change
+= (target − latest value) / (target year − year of the value).</li>
+<li>Two or more points: models are fitted on a transformed scale (logit for bounded percentages, log for positive
+counts) so projections and intervals never leave the bounds. Three candidates: a time-weighted trend regression
+(recent years weigh more, decay {A.WEIGHT_DECAY} a year, as UNECE/ESCAP do), a random walk with drift, and damped-trend
+exponential smoothing (6+ points). A rolling-origin backtest chooses among them when the series allows (5+ points);
+otherwise 2–3 points use the random walk with drift and 4 points the trend regression.</li>
+<li>Real indicator series are autocorrelated and never follow a model's curve exactly, so intervals are widened: a
+lag-1 autocorrelation of at least {A.RHO_FLOOR} is assumed, variance is added for the curvature seen in the data
+(quadratic curvature less its noise), and a noise floor ({A.NOISE_FLOOR_SHARE} of the assumed level) applies because
+published figures are rounded and revised.</li>
+<li>With exactly two points a regression has no residual degrees of freedom: the yearly noise is an <b>assumption</b>
+({A.ASSUMED_STEP_SD['logit']} on the logit scale, {A.ASSUMED_STEP_SD['log']} on the log scale) and the result is
+flagged as resting on it.</li>
+<li>The <b>chance of meeting</b> the target is the probability, under the predictive distribution (Student-t on the
+transformed scale) at the target year, of being on the target's side. On track if ≥ 80%, off track if &lt; 20%,
+at risk in between.</li></ol>
+<h2>Compared with the UN method</h2>
+<p>Following the UNSD SDG Progress Chart 2022 technical note: the actual compound annual growth rate (first to last
+observation) divided by the required one (first observation to the target at the target year) gives the ratio CR.
+For lower-is-better targets the formula is unchanged (both rates are negative). Categories:</p><ul>{un}</ul>
+<p>The UN category carries no uncertainty; it is shown beside the status for comparison.</p>
+<h2>Checked on simulated series</h2>
+<p>Each build runs the method on simulated series (logistic growth with independent noise; a saturating curve with
+autocorrelated noise; a Gompertz curve with random-walk noise, not used to choose any setting). The coverage of the 80%
+interval should be near 80%.</p>{cal}
+<h2>Caveats</h2><ul><li>With 2–3 data points the intervals are very wide; a trend is never claimed from one point.</li>
+<li>Definitions change between years (online dossier rate: levels 3/4 before 2023, full-process after; DTI methods
+changed in 2021 and 2024). “Derived” figures were computed from a change the source states, not printed.</li>
+<li>From 1 July 2025 the 63 provinces became 34; figures of a merged province are not directly comparable with the
+old ones.</li><li>Learner-turns are not persons.</li></ul>"""
+
+
+# ------------------------------------------------------------------ downloads
+def _bibtex(sources: pd.DataFrame) -> str:
+    out = []
+    for _, s in sources.iterrows():
+        kind = {"journal_article": "article", "news_article": "article", "web_page": "online",
+                "statistical_table": "misc", "dataset": "misc"}.get(s["type"], "misc")
+        fields = {"title": s["title"], "author": s["issuer_author"], "publisher": s["publisher"],
+                  "year": s["date"][:4] if isinstance(s["date"], str) and s["date"] else "",
+                  "date": s["date"], "url": s["url"], "note": s["notes"]}
+        body = ",\n".join(f"  {k} = {{{str(v).replace('{', '(').replace('}', ')')}}}" for k, v in fields.items()
+                          if isinstance(v, str) and v)
+        out.append(f"@{kind}{{{s['source_id']},\n{body}\n}}")
+    return "\n\n".join(out) + "\n"
+
+
+CITATION = """cff-version: 1.2.0
+message: "If you use these data or the report, please cite them as below."
+title: "Viet Nam's digital-transformation workforce, province by province: evidence base, target assessment and report"
+type: dataset
+version: "{version}"
+date-released: "{date}"
+license: MIT
+authors:
+  - name: "The project team"
+keywords: [Viet Nam, digital transformation, workforce, provinces, targets]
+"""
+
+
+def _datapackage(files: list[tuple[str, pd.DataFrame, str]], meta: dict) -> dict:
+    def field(name, dtype):
+        t = "integer" if pd.api.types.is_integer_dtype(dtype) else "number" if pd.api.types.is_float_dtype(
+            dtype) else "boolean" if pd.api.types.is_bool_dtype(dtype) else "string"
+        return {"name": name, "type": t}
+
+    return {
+        "profile": "tabular-data-package", "name": "vn-dt-workforce", "title": SITE_TITLE["en"],
+        "version": meta["data_version"], "created": meta["built_at"],
+        "licenses": [{"name": "MIT", "title": "Project code and compilation; each figure keeps its source's licence"}],
+        "resources": [{"name": path.rsplit("/", 1)[-1].removesuffix(".csv").replace("_", "-"), "path": path,
+                       "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
+                       "schema": {"fields": [field(c, df[c].dtype) for c in df.columns]}}
+                      for path, df, desc in files],
+    }
+
+
+def _docx(body_html: str, title: str, lang: str, out: Path, tmp: Path) -> None:
+    """A province report as a Word document, made with pandoc (pypandoc-binary ships it)."""
+    import pypandoc
+
+    src = tmp / (out.stem + ".html")
+    src.write_text(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}'
+                   f"</title></head><body>{body_html}</body></html>", encoding="utf-8")
+    pypandoc.convert_file(str(src), "docx", format="html", outputfile=str(out),
+                          extra_args=["--metadata", f"title={title}", "--resource-path", str(tmp)])
+
+
+def _run_pagefind(site: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)], capture_output=True, text=True)
+    if r.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").exists():
+        raise SiteError(f"pagefind failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+
+
+# ------------------------------------------------------------------ assembly
+def collect_inputs(build_dir: Path | None = None) -> SiteInputs:
+    from analysis.params import list_provinces, load_params
+
+    build = Path(build_dir or config.build_dir())
+    provinces = []
+    for key in list_provinces():
+        p = load_params(key)
+        provinces.append({"key": key, "name_vi": p.name_vi, "name_en": p.name_en, "code": p.province_code,
+                          "successor": p.successor_code})
+    return SiteInputs(provinces=provinces, notebooks_dir=build / "notebooks", outputs_dir=build / "outputs",
+                      processed_dir=config.processed_dir(), raw_dir=config.raw_dir())
+
+
+def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = True) -> None:
+    tpl = env.get_template("page.html.j2")
+    root = _relpath(page.depth)
+    other = "en" if page.lang == "vi" else "vi"
+    nav = [(NAV[k][page.lang], f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
+    text = tpl.render(lang=page.lang, title=page.title, site_title=SITE_TITLE[page.lang], body=page.body,
+                      root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}",
+                      other_label="English" if other == "en" else "Tiếng Việt", meta=meta,
+                      built_label="Cập nhật" if page.lang == "vi" else "Built",
+                      version_label="phiên bản dữ liệu" if page.lang == "vi" else "data version",
+                      skip_label="Bỏ qua, đến nội dung" if page.lang == "vi" else "Skip to content")
+    path = out_root / page.lang / page.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx: bool = True,
+             search: bool = True) -> dict:
+    """Write the whole site into ``out`` (an empty folder). Raises SiteError if anything is missing."""
+    from analysis.process import data_version
+
+    t0 = time.perf_counter()
+    env = _jinja()
+    meta = {"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "data_version": data_version(inputs.raw_dir)}
+    assessments = _read(inputs, "assessments")
+    facts = _read(inputs, "facts")
+    indicators = _read(inputs, "indicators")
+    sources = _read(inputs, "sources")
+    dti = _read(inputs, "dti_2022")
+    prov_table = _read(inputs, "provinces")
+    # the pre-2025 province each row belongs to (post-2025 rows map to their predecessor(s) in params)
+    succ = {p["successor"]: p["key"] for p in inputs.provinces}
+    pre = {p["code"]: p["key"] for p in inputs.provinces}
+    for df in (assessments, facts):
+        df["province_key_pre"] = [pre.get(c) if b == "pre2025" else succ.get(c)
+                                  for c, b in zip(df["province_code"], df["boundary"])]
+    names = {}
+    for _, r in prov_table.iterrows():
+        names[(r["province_code"], r["boundary"])] = r["name_vi"] + (" (từ 1/7/2025)" if r["boundary"] ==
+                                                                     "post2025" and r["province_code"] != "VN"
+                                                                     else "")
+    ind = indicators.set_index("indicator_id")
+    for lang in LANGS:
+        assessments[f"indicator_name_{lang}"] = assessments["indicator_id"].map(ind[f"name_{lang}"])
+
+    exporter = _exporter()
+    missing = []
+    (out / "assets").mkdir(parents=True)
+    for f in (config.site_src_dir() / "assets").iterdir():
+        shutil.copy2(f, out / "assets" / f.name)
+    dl = out / "downloads"
+    (dl / "notebooks").mkdir(parents=True)
+    (dl / "figures").mkdir()
+    (dl / "docx").mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="docx-"))
+    try:
+        for lang in LANGS:
+            assessments["indicator_name"] = assessments[f"indicator_name_{lang}"]
+            pages = []
+            for p in inputs.provinces:
+                nb = inputs.notebooks_dir / lang / f"{p['key']}.ipynb"
+                if not nb.exists():
+                    missing.append(str(nb))
+                    continue
+                body = notebook_body(nb, exporter)
+                name = p["name_vi"] if lang == "vi" else p["name_en"]
+                pages.append(Page(lang, f"provinces/{p['key']}.html", name, _province_downloads(p["key"], lang)
+                                  + body))
+                shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
+                figs = inputs.outputs_dir / p["key"] / lang / "figures"
+                if figs.exists():
+                    for f in figs.iterdir():
+                        shutil.copy2(f, dl / "figures" / f.name)
+                if docx:
+                    _docx(body, f"{name} – {SITE_TITLE[lang]}", lang, dl / "docx" / f"{p['key']}-{lang}.docx", tmp)
+            cnb = inputs.notebooks_dir / lang / "compare.ipynb"
+            if cnb.exists():
+                pages.append(Page(lang, "compare.html", NAV["compare"][lang], notebook_body(cnb, exporter)))
+                shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
+                figs = inputs.outputs_dir / "compare" / lang / "figures"
+                if figs.exists():
+                    for f in figs.iterdir():
+                        shutil.copy2(f, dl / "figures" / f.name)
+            else:
+                missing.append(str(cnb))
+            pages.append(Page(lang, "index.html", NAV["index"][lang], home_body(inputs, lang, meta, assessments, facts,
+                                                                             dti)))
+            pages.append(Page(lang, "targets.html", NAV["targets"][lang],
+                              targets_body(lang, assessments, indicators, names)))
+            pages.append(Page(lang, "sources.html", NAV["sources"][lang], sources_body(lang, sources)))
+            pages.append(Page(lang, "search.html", NAV["search"][lang], search_body(lang)))
+            for page in pages:
+                _write_page(env, page, out, meta)
+        if missing:
+            raise SiteError("executed notebooks are missing (run `make notebooks`):\n  " + "\n  ".join(missing))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    # data downloads
+    tables = []
+    for name, desc in [("facts", "Every observation and target, with source and locator"),
+                       ("derived", "Derived indicators with their derivation"),
+                       ("assessments", "Every target assessed"), ("audit", "Consistency audit"),
+                       ("sources", "Sources"), ("indicators", "Indicator catalogue"),
+                       ("provinces", "Provinces before and after 1 July 2025"),
+                       ("population", "GSO E02.01 area and population"), ("dti_2022", "DTI 2022 ranking"),
+                       ("national_targets", "National targets (749/QĐ-TTg, 146/QĐ-TTg)")]:
+        df = _read(inputs, name).drop(columns=["province_key_pre"], errors="ignore")
+        df.to_csv(dl / f"{name}.csv", index=False, encoding="utf-8")
+        df.to_excel(dl / f"{name}.xlsx", index=False)
+        tables.append((f"{name}.csv", df, desc))
+    (dl / "datapackage.json").write_text(json.dumps(_datapackage(tables, meta), ensure_ascii=False, indent=1),
+                                         encoding="utf-8")
+    (dl / "CITATION.cff").write_text(CITATION.format(version=meta["data_version"], date=meta["built_at"][:10]),
+                                     encoding="utf-8")
+    (dl / "sources.bib").write_text(_bibtex(sources), encoding="utf-8")
+    files = sorted((str(p.relative_to(dl)), p.stat().st_size) for p in dl.rglob("*") if p.is_file())
+    described = {f"{n}.csv": d for n, _, d in tables} | {f"{n.removesuffix('.csv')}.xlsx": d for n, _, d in tables}
+    listing = [(p, s, described.get(p, _describe(p))) for p, s in files]
+
+    calibration = None
+    if calibration_series:
+        import warnings
+
+        sys.path.insert(0, str(config.project_root() / "benchmarks"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from calibration import run as run_calibration
+
+            calibration = run_calibration(calibration_series)
+    for lang in LANGS:
+        _write_page(env, Page(lang, "methodology.html", NAV["methodology"][lang],
+                              methodology_body(lang, calibration)), out, meta)
+        _write_page(env, Page(lang, "data.html", NAV["data"][lang], data_body(lang, listing)), out, meta)
+    (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta), encoding="utf-8")
+    (out / ".nojekyll").write_text("", encoding="utf-8")
+    if search:
+        _run_pagefind(out)
+    meta["seconds"] = round(time.perf_counter() - t0, 2)
+    (out / "build.json").write_text(json.dumps(meta), encoding="utf-8")
+    return meta
+
+
+def _describe(path: str) -> str:
+    if path.startswith("notebooks/"):
+        return "Executed notebook (open in JupyterLab)"
+    if path.startswith("figures/") and path.endswith(".png"):
+        return "Figure, PNG 300 dpi"
+    if path.startswith("figures/") and path.endswith(".svg"):
+        return "Figure, SVG"
+    if path.startswith("figures/") and path.endswith(".json"):
+        return "Figure title and alt text"
+    if path.startswith("docx/"):
+        return "Province report, Word document"
+    return {"datapackage.json": "Frictionless Data package descriptor", "CITATION.cff": "How to cite the project",
+            "sources.bib": "BibTeX of every source"}.get(path, "")
+
+
+def _province_downloads(key: str, lang: str) -> str:
+    if lang == "vi":
+        return (f'<p class="downloads" data-pagefind-ignore>Tải về: <a href="../../downloads/docx/{key}-vi.docx">'
+                f'báo cáo Word</a> · <a href="../../downloads/notebooks/{key}-vi.ipynb">sổ ghi chép đã chạy</a> · '
+                f'<a href="../data.html">mọi dữ liệu</a></p>')
+    return (f'<p class="downloads" data-pagefind-ignore>Download: <a href="../../downloads/docx/{key}-en.docx">Word '
+            f'report</a> · <a href="../../downloads/notebooks/{key}-en.ipynb">executed notebook</a> · '
+            f'<a href="../data.html">all data</a></p>')
+
+
+def build_site(out_dir: Path | None = None, inputs: SiteInputs | None = None, **kw) -> Path:
+    """Build into a temporary folder and swap it in atomically; the previous site survives any failure."""
+    out = Path(out_dir or config.site_out_dir())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=out.name + ".tmp-", dir=out.parent))
+    try:
+        assemble(inputs or collect_inputs(), tmp, **kw)
+        old = out.with_name(out.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

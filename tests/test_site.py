@@ -1,0 +1,264 @@
+"""The report site in a real browser (Playwright driving Debian's Chromium), plus build-level checks."""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+from analysis.labels import STATUS
+from analysis.site import SiteError, SiteInputs, build_site, collect_inputs, sources_body
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = Path(__file__).parent / "_artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site(executed):
+    project, jobs, summary = executed
+    assert not summary.failed, summary.report()
+    out = project / "site" / "_build"
+    build_site(out, collect_inputs(project / "build"), calibration_series=60)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """Serve the site's parent folder, so the site lives under the sub-path /_build/."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/_build/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        assert b.version.split(".")[0] in _debian_chromium_version()  # really Debian's Chromium
+        yield b
+        b.close()
+
+
+def _debian_chromium_version() -> str:
+    import subprocess
+
+    return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.headings, self.imgs = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("href", "src"):
+            if a.get(key):
+                self.refs.append((tag, a[key]))
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.headings.append(int(tag[1]))
+        if tag == "img":
+            self.imgs.append(a.get("alt"))
+
+
+def test_every_page_opens_without_console_errors(site, server, browser):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    pages = _pages(site)
+    assert len(pages) >= 2 * 12
+    for rel in pages:
+        resp = page.goto(server + rel)
+        if rel == "index.html":  # the root page redirects to vi/index.html
+            page.wait_for_url("**/vi/index.html")
+            continue
+        assert resp and resp.ok, rel
+        page.wait_for_load_state("load")
+    assert not errors, errors
+    page.close()
+
+
+def test_no_broken_internal_link_and_no_remote_asset(site):
+    broken, remote = [], []
+    for rel in _pages(site):
+        path = site / rel
+        p = _Links()
+        p.feed(path.read_text(encoding="utf-8"))
+        for tag, ref in p.refs:
+            u = urlparse(ref)
+            if u.scheme in ("http", "https"):
+                if tag != "a":
+                    remote.append(f"{rel}: {ref}")
+                continue
+            if u.scheme in ("data", "mailto") or ref.startswith("#"):
+                continue
+            assert not ref.startswith("/"), f"{rel}: absolute link {ref} breaks under a sub-path"
+            target = (path.parent / u.path).resolve()
+            if not target.exists():
+                broken.append(f"{rel}: {ref}")
+    assert not broken, broken
+    assert not remote, remote
+
+
+def test_accessibility_basics(site):
+    for rel in _pages(site):
+        p = _Links()
+        p.feed((site / rel).read_text(encoding="utf-8"))
+        assert p.headings.count(1) == 1, f"{rel}: needs exactly one h1"
+        for a, b in zip(p.headings, p.headings[1:]):
+            assert b <= a + 1, f"{rel}: heading jumps from h{a} to h{b}"
+        assert all(alt and alt.strip() for alt in p.imgs), f"{rel}: an image has no alt text"
+    province = (site / "vi" / "provinces" / "quang-ninh.html").read_text(encoding="utf-8")
+    assert province.count("<img") >= 3 and "<th" in province and 'lang="vi"' in province
+    assert "def " not in province and "import " not in province  # no code cells on the site
+
+
+@pytest.mark.parametrize("rel", ["vi/index.html", "vi/provinces/quang-tri.html", "vi/targets.html",
+                                 "en/methodology.html", "en/provinces/bac-kan.html", "vi/search.html"])
+def test_language_switch_lands_on_the_same_page(server, browser, rel):
+    page = browser.new_page()
+    page.goto(server + rel)
+    lang = page.get_attribute("html", "lang")
+    page.click("#lang-switch")
+    page.wait_for_load_state()
+    other = "en" if lang == "vi" else "vi"
+    assert page.url == server + other + rel[2:]
+    assert page.get_attribute("html", "lang") == other
+    page.close()
+
+
+@pytest.mark.parametrize("query,expected", [("Quảng Ninh", "vi/provinces/quang-ninh.html"),
+                                            ("nhân lực", "vi/provinces/")])
+def test_search_finds_the_right_pages(server, browser, query, expected):
+    page = browser.new_page()
+    page.goto(server + "vi/search.html")
+    page.fill(".pagefind-ui__search-input", query)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert any(expected in link for link in links), links
+    page.close()
+
+
+def test_home_badges_match_the_assessment_table(site, server, browser):
+    a = pd.read_csv(site / "downloads" / "assessments.csv", dtype={"province_code": str})
+    page = browser.new_page()
+    page.goto(server + "vi/index.html")
+    badges = page.eval_on_selector_all(
+        ".card [data-target-id]", "els => els.map(e => [e.dataset.targetId, e.dataset.status, e.textContent])")
+    assert badges
+    status = dict(zip(a["target_fact_id"], a["status"]))
+    for tid, st, text in badges:
+        assert status[tid] == st, tid
+        assert text == STATUS[st]["vi"]  # the status is written, not only coloured
+    provincial = set(a.loc[a["province_code"] != "VN", "target_fact_id"])
+    assert {b[0] for b in badges} == provincial
+    page.close()
+
+
+def test_targets_page_filters(server, browser):
+    page = browser.new_page()
+    page.goto(server + "en/targets.html")
+    total = page.locator("#targets tbody tr").count()
+    page.select_option("#f-status", "insufficient_data")
+    visible = page.locator("#targets tbody tr:not([hidden])").count()
+    assert 0 < visible < total
+    page.close()
+
+
+def test_province_page_is_readable_on_a_phone_and_screenshots(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "vi/provinces/quang-ninh.html")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px on a phone"
+    page.screenshot(path=str(ARTIFACTS / "province-quang-ninh-phone.png"), full_page=False)
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "vi/index.html")
+    page.screenshot(path=str(ARTIFACTS / "home-vi.png"), full_page=True)
+    page.goto(server + "vi/provinces/quang-ninh.html")
+    page.screenshot(path=str(ARTIFACTS / "province-quang-ninh-vi.png"), full_page=True)
+    page.close()
+    assert (ARTIFACTS / "home-vi.png").stat().st_size > 10_000
+
+
+def test_downloads(site):
+    dl = site / "downloads"
+    pkg = json.loads((dl / "datapackage.json").read_text(encoding="utf-8"))
+    for r in pkg["resources"]:
+        assert (dl / r["path"]).exists()
+        header = (dl / r["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert [f["name"] for f in r["schema"]["fields"]] == header
+    assert "cff-version" in (dl / "CITATION.cff").read_text(encoding="utf-8")
+    bib = (dl / "sources.bib").read_text(encoding="utf-8")
+    assert "@article{seed-qn-tccs," in bib and bib.count("\n@") >= 40
+    assert (dl / "facts.xlsx").stat().st_size > 5000
+    for key in ("quang-ninh", "bac-kan"):
+        docx = dl / "docx" / f"{key}-vi.docx"
+        assert docx.read_bytes()[:2] == b"PK"  # a zip container, as Word expects
+        import zipfile
+
+        with zipfile.ZipFile(docx) as z:
+            doc = z.read("word/document.xml").decode("utf-8")
+            assert "<w:tbl>" in doc  # tables survive
+            assert any(n.startswith("word/media/") for n in z.namelist())  # figures survive
+    assert list((dl / "figures").glob("*.svg")) and list((dl / "figures").glob("*.png"))
+    assert (dl / "notebooks" / "quang-ninh-vi.ipynb").exists()
+
+
+def test_failed_build_leaves_the_previous_site(site, tmp_path):
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    good = collect_inputs(site.parents[1] / "build")
+    bad = SiteInputs(provinces=good.provinces + [{"key": "atlantis", "name_vi": "X", "name_en": "X", "code": "01",
+                                                  "successor": "01"}],
+                     notebooks_dir=good.notebooks_dir, outputs_dir=good.outputs_dir,
+                     processed_dir=good.processed_dir, raw_dir=good.raw_dir)
+    with pytest.raises(SiteError, match="atlantis"):
+        build_site(site, bad, calibration_series=0, docx=False, search=False)
+    after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site.parent.glob("_build.tmp-*"))
+
+
+def test_text_from_data_is_escaped():
+    src = pd.DataFrame([{"source_id": "x", "citation": "<script>alert(1)</script>", "url": "", "unknown": "",
+                         "seed_file": "", "licence": "", "notes": "a & b"}])
+    out = sources_body("vi", src)
+    assert "<script>alert" not in out and "&lt;script&gt;" in out and "a &amp; b" in out
+
+
+def test_site_works_from_file_url(site, browser):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_url("**/vi/index.html")
+    page.click("text=Quảng Ninh")
+    assert page.url.endswith("vi/provinces/quang-ninh.html") and not errors
+    page.close()

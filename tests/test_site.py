@@ -6,7 +6,6 @@ import functools
 import html.parser
 import http.server
 import json
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlparse

@@ -65,7 +65,7 @@ def level_totals(obs: pd.DataFrame) -> list[dict]:
     out = []
     for ind in ("community_teams", "community_team_members"):
         d = _rows_for(obs, ind, None)
-        for key, g in d.groupby(KEYS, dropna=False):
+        for _, g in d.groupby(KEYS, dropna=False):
             if (g["breakdown"] == "total").any():
                 continue
             levels = g[g["breakdown"].str.startswith("level=")]

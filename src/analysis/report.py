@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from analysis import charts, config
@@ -547,7 +546,3 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
 def show_charts(chart_list: list[charts.Chart], ctx: ProvinceContext) -> None:
     for c in chart_list:
         charts.show(c, ctx.out_dir / "figures" if ctx.out_dir else None)
-
-
-def np_round(x: float, d: int = 2) -> float:
-    return float(np.round(x, d))

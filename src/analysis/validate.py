@@ -233,8 +233,7 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
               problems)
         _pandera(dti, schemas.dti_schema(sorted(province_sets["pre2025"])), "dti_2022.csv", problems)
         _pandera(nt, schemas.national_targets_schema(), "national_targets.csv", problems)
-        for df, name in [(pop, "population_gso.csv"), (cw, "admin_crosswalk_2025.csv"), (dti, "dti_2022.csv"),
-                         (nt, "national_targets.csv")]:
+        for df in (pop, cw, dti, nt):
             _rule(df, ~df["source_id"].isin(set(src["source_id"])), "source_id", "unknown source id", problems)
         _check_facts(facts, ind, src, province_sets, problems)
     check_list = (checks or {}).get("checks", [])

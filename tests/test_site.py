@@ -177,6 +177,9 @@ def test_home_badges_match_the_assessment_table(site, server, browser):
         assert text == STATUS[st]["vi"]  # the status is written, not only coloured
     provincial = set(a.loc[a["province_code"] != "VN", "target_fact_id"])
     assert {b[0] for b in badges} == provincial
+    # the number of data points and their years stand next to every status
+    qt = page.locator('.card li:has([data-target-id="QT-S020"]) .pts').inner_text()
+    assert qt == "1 điểm dữ liệu: 2025"
     page.close()
 
 

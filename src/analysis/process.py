@@ -150,5 +150,6 @@ def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame
     path = Path(processed_dir or config.processed_dir()) / f"{name}.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `make data` first")
-    return pd.read_csv(path, dtype={"province_code": str, "successor_code": str, "old_code": str, "new_code": str},
-                       keep_default_na=True)
+    text = {c: str for c in ("province_code", "successor_code", "old_code", "new_code", "years", "values",
+                              "observation_ids", "period", "breakdown", "flags", "tracked_by")}
+    return pd.read_csv(path, dtype=text, keep_default_na=True)

@@ -163,3 +163,16 @@ def test_executed_notebook_stamp_records_the_key(cold_run):
     _, jobs, _ = cold_run
     stamp = jobs[0].output.with_suffix(".cache.json")
     assert len(json.loads(stamp.read_text())["key"]) == 64
+
+
+def test_notebooks_run_as_they_are_from_any_directory(project, tmp_path):
+    """What a researcher does in JupyterLab: open the notebook and run it, no papermill, another cwd."""
+    from nbclient import NotebookClient
+
+    for name in ("province.ipynb", "compare.ipynb"):
+        nb = nbformat.read(project / "notebooks" / name, as_version=4)
+        NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(tmp_path)}}
+                       ).execute()
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors
+        assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))

@@ -264,3 +264,23 @@ def test_site_works_from_file_url(site, browser):
     page.click("text=Quảng Ninh")
     assert page.url.endswith("vi/provinces/quang-ninh.html") and not errors
     page.close()
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_status_badges_have_readable_contrast():
+    """WCAG AA: text on every badge has a contrast ratio of at least 4.5:1."""
+    import re
+
+    css = (Path(__file__).resolve().parents[1] / "site" / "assets" / "style.css").read_text(encoding="utf-8")
+    for status in STATUS:
+        rule = re.search(rf"\.badge-{status} \{{([^}}]*)\}}", css).group(1)
+        bg = re.search(r"background: (#[0-9a-fA-F]{3,6})\b", rule).group(1)
+        fg = re.search(r"(?<!-)color: (#[0-9a-fA-F]{3,6})\b", rule).group(1)
+        bg, fg = ("#" + "".join(c * 2 for c in x[1:]) if len(x) == 4 else x for x in (bg, fg))
+        hi, lo = sorted([_luminance(bg), _luminance(fg)], reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, status

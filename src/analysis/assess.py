@@ -446,4 +446,8 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None):
                 "breakdown", "source_id", "baseline_year", "observation_ids", "years", "values",
                 *assess_target([], [], 1.0, 2030).to_dict()]
         return pd.DataFrame(columns=cols)
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    for col in ("p_meet", "projection", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "unsd_cr",
+                "required_annual_change", "scenario_projection", "last_value", "scenario_annual_change"):
+        df[col] = pd.to_numeric(df[col]).astype("float64")
+    return df

@@ -85,6 +85,7 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     schemas.processed_facts_schema().validate(facts)
     schemas.derived_schema().validate(derived)
     schemas.audit_schema().validate(audit)
+    schemas.assessments_schema().validate(assessments)
     return tables
 
 

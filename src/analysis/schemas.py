@@ -166,6 +166,17 @@ def audit_schema() -> DataFrameSchema:
     }, strict=False)
 
 
+def assessments_schema() -> DataFrameSchema:
+    from analysis.assess import STATUSES
+
+    return DataFrameSchema({
+        "target_fact_id": Column(str, unique=True), "status": Column(str, Check.isin(STATUSES)),
+        "p_meet": Column(float, Check.in_range(0, 1), nullable=True),
+        "n_points": Column(int, Check.ge(0)), "target_year": Column(int),
+        "method": Column(str, Check.str_length(min_value=1)),
+    }, strict=False)
+
+
 def provinces_schema() -> DataFrameSchema:
     return DataFrameSchema({
         "province_code": Column(str), "boundary": Column(str, Check.isin(BOUNDARIES)),

@@ -109,6 +109,7 @@ def plan(provinces: list[str] | None = None, overrides: dict | None = None, lang
             out_dir = build / "outputs" / key / lang
             params = p.notebook_parameters(lang) | {"output_dir": str(out_dir)}
             jobs.append(Job(key, lang, province_nb, build / "notebooks" / lang / f"{key}.ipynb", out_dir, params))
+            _check_names(jobs[-1], allowed)
     if compare:
         compare_nb = nbdir / "compare.ipynb"
         allowed_c = notebook_parameter_names(compare_nb)
@@ -117,11 +118,7 @@ def plan(provinces: list[str] | None = None, overrides: dict | None = None, lang
             out_dir = build / "outputs" / "compare" / lang
             jobs.append(Job("compare", lang, compare_nb, build / "notebooks" / lang / "compare.ipynb", out_dir,
                             {"provinces": all_keys, "lang": lang, "output_dir": str(out_dir)}))
-        for j in jobs[-len(langs or ["vi", "en"]):]:
-            _check_names(j, allowed_c)
-    for j in jobs:
-        if j.name != "compare":
-            _check_names(j, allowed)
+            _check_names(jobs[-1], allowed_c)
     return jobs
 
 

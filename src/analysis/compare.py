@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import charts, config
-from analysis.labels import t
+from analysis.labels import COMPARATOR_SIGN, t
 from analysis.numbers import format_number, format_value
 from analysis.process import load_processed
-from analysis.report import _breakdown, source_names
+from analysis.report import breakdown_label, source_names
 
 # normalised or rank indicators that can be put side by side
 COMPARABLE = ["dti_rank", "dti_score", "community_teams_per_1000", "community_team_members_per_1000",
@@ -133,11 +133,11 @@ def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
     """Provincial targets per indicator next to each other and next to the national ones (749, 146)."""
     L = ctx.lang
     tg = ctx.facts[ctx.facts["kind"] == "target"]
-    comp = {">=": "≥", "<=": "≤", "=": "="}
+    comp = COMPARATOR_SIGN
     rows = []
     for (ind, bd), g in tg.groupby(["indicator_id", "breakdown"]):
         row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"] + (
-            f" ({_breakdown(bd, L)})" if bd != "total" else "")}
+            f" ({breakdown_label(bd, L)})" if bd != "total" else "")}
         for code in list(ctx.provinces["province_code"]) + ["VN"]:
             gg = g[g["province_code"] == code].sort_values("year")
             col = ctx.name(code) if code != "VN" else t("national", L) + " (749/146)"

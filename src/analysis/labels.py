@@ -82,6 +82,9 @@ FLAG_WORDS = {
     "upper_bound": {"vi": "dưới (cận trên)", "en": "less than (upper bound)"},
 }
 
+# how a target's comparator is written for people: ">=" -> "≥"
+COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "=": "="}
+
 RESULT = {"ok": {"vi": "Khớp", "en": "Consistent"}, "mismatch": {"vi": "Không khớp", "en": "Mismatch"},
           "finding": {"vi": "Phát hiện", "en": "Finding"}}
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import charts, config
 from analysis.assess import assess_all, predictive
-from analysis.labels import FLAG_WORDS, RESULT, STATUS, UNSD, t
+from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, t
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.process import load_processed
 
@@ -86,10 +86,6 @@ def _ind_name(ctx: ProvinceContext, ind: str) -> str:
 
 def breakdown_label(b: str, lang: str) -> str:
     """Words for a breakdown such as 'level=commune' ('' for the total)."""
-    return _breakdown(b, lang)
-
-
-def _breakdown(b: str, lang: str) -> str:
     if b == "total" or not isinstance(b, str):
         return ""
     k, v = b.split("=", 1)
@@ -155,7 +151,7 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
     rows = []
     for _, r in f.sort_values(["order", "year", "breakdown"]).iterrows():
         note = "; ".join(x for x in [_flags(r["flags"], L), _boundary_note(r, ctx)] if x)
-        rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]), t("breakdown", L): _breakdown(
+        rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]), t("breakdown", L): breakdown_label(
             r["breakdown"], L), t("period", L): _period(r["period"], L),
             t("value", L): _value(r["value"], r["unit"], r["flags"], L), t("as_written", L): r["as_written"],
             t("source", L): f"{r['source_id']} ({r['locator']})", t("note", L): note, "_order": r["order"],
@@ -164,7 +160,7 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
         d = ctx.derived[ctx.derived["indicator_id"].isin(indicators)].copy()
         for _, r in d.iterrows():
             rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]),
-                         t("breakdown", L): _breakdown(r["breakdown"], L), t("period", L): _period(r["period"], L),
+                         t("breakdown", L): breakdown_label(r["breakdown"], L), t("period", L): _period(r["period"], L),
                          t("value", L): _value(round(r["value"], 2), r["unit"], r["flags"], L),
                          t("as_written", L): "", t("source", L): f"{t('derived', L)}: {r['derivation']}",
                          t("note", L): _flags(r["flags"], L), "_order": indicators.index(r["indicator_id"]),
@@ -266,7 +262,7 @@ def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
         return None
     f = f.sort_values("value", ascending=False)
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    labels = [_breakdown(b, L) for b in f["breakdown"]]
+    labels = [breakdown_label(b, L) for b in f["breakdown"]]
     ax.barh(labels, f["value"], color=charts.PALETTE[0])
     for y, v in enumerate(f["value"]):
         ax.text(v, y, " " + format_number(v, L), va="center", fontsize=9)
@@ -378,7 +374,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
                                                      [int(same["year"].max()) + 3]))))
         charts.number_axis(ax, L)
         ax.legend(fontsize=8, loc="best")
-        name = _ind_name(ctx, ind) + (f" ({_breakdown(bd, L)})" if bd != "total" else "")
+        name = _ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
         title = f"{name} – {ctx.name}"
         uw = format_value(1, unit, L).replace(format_number(1, L), "").strip() or unit
         ylabel = {"rank": "hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
@@ -397,9 +393,9 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
     rows = []
     for _, a in ctx.assessments.sort_values(["target_year", "indicator_id"]).iterrows():
         unit = ctx.indicators.at[a["indicator_id"], "unit"]
-        name = _ind_name(ctx, a["indicator_id"]) + (f" ({_breakdown(a['breakdown'], L)})"
+        name = _ind_name(ctx, a["indicator_id"]) + (f" ({breakdown_label(a['breakdown'], L)})"
                                                       if a["breakdown"] != "total" else "")
-        comp = {">=": "≥", "<=": "≤", "=": "="}[a["comparator"]]
+        comp = COMPARATOR_SIGN[a["comparator"]]
         years = str(a["years"]) if isinstance(a["years"], str) and a["years"] else ""
         pts = f"{a['n_points']}" + (f" ({years.replace(';', ', ')})" if years else "")
         proj = "–"

@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.labels import STATUS, UNSD
+from analysis.labels import COMPARATOR_SIGN, STATUS, UNSD
 from analysis.numbers import format_number, format_percent, format_value
+from analysis.report import breakdown_label
 
 LANGS = ("vi", "en")
 PAGES = ["index", "compare", "targets", "methodology", "sources", "data", "search"]
@@ -140,8 +141,6 @@ def _province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti:
     dl = "".join(f"<div><dt>{html.escape(k[i])}</dt><dd>{html.escape(v)}</dd></div>" for k, v in heads)
     badges = []
     for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
-        from analysis.report import breakdown_label
-
         bd = breakdown_label(r["breakdown"], lang)
         label = html.escape(f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})")
         pts = (f"{r['n_points']} điểm dữ liệu" if lang == "vi" else f"{r['n_points']} data points") + (
@@ -202,7 +201,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
     rows = []
     for _, r in assessments.sort_values(["province_code", "target_year", "indicator_id"]).iterrows():
         unit = ind.at[r["indicator_id"], "unit"]
-        comp = {">=": "≥", "<=": "≤", "=": "="}[r["comparator"]]
+        comp = COMPARATOR_SIGN[r["comparator"]]
         prov = provinces.get((r["province_code"], r["boundary"]), r["province_code"])
         pts = str(r["n_points"]) + (f" ({r['years'].replace(';', ', ')})" if isinstance(r["years"], str) and
                                      r["years"] else "")
@@ -210,8 +209,6 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
         un = "–" if not isinstance(r["unsd_category"], str) else UNSD[r["unsd_category"]][lang]
         name = ind.at[r["indicator_id"], f"name_{lang}"]
         if r["breakdown"] != "total":
-            from analysis.report import breakdown_label
-
             name += f" – {breakdown_label(r['breakdown'], lang)}"
         rows.append(
             f'<tr data-province="{html.escape(prov)}" data-status="{r["status"]}">'

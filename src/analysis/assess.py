@@ -411,15 +411,26 @@ def _series(obs, province_code: str, boundary: str, indicator: str, breakdown: s
     return d
 
 
-def assess_all(facts, indicators, scenarios: dict[str, float] | None = None):
-    """Assess every target in the facts table; one row per target, in the order of the facts."""
+TRACKING_COLUMNS = ("search_outcome", "searched", "comparability")
+
+
+def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tracking=None):
+    """Assess every target in the facts table; one row per target, in the order of the facts.
+
+    ``tracking`` (data/raw/tracking_*.csv) may name a proxy indicator for a target (``tracked_by``, which
+    overrides the fact's own) and records what was searched for its series; both are carried into the row.
+    """
     import pandas as pd
 
     ind = indicators.set_index("indicator_id")
+    track = {} if tracking is None else {r["target_fact_id"]: r for _, r in tracking.iterrows()}
     obs = facts[facts["kind"] == "observation"]
     rows = []
     for _, tg in facts[facts["kind"] == "target"].iterrows():
+        rec = track.get(tg["fact_id"])
         tracked = tg.get("tracked_by") if isinstance(tg.get("tracked_by"), str) and tg.get("tracked_by") else None
+        if rec is not None and rec["tracked_by"]:
+            tracked = rec["tracked_by"]
         indicator = tracked or tg["indicator_id"]
         s = _series(obs, tg["province_code"], tg["boundary"], indicator, tg["breakdown"])
         lo, hi = ind.at[indicator, "lower_bound"], ind.at[indicator, "upper_bound"]
@@ -440,10 +451,13 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None):
                      "indicator_id": tg["indicator_id"], "tracked_by": tracked or "", "breakdown": tg["breakdown"],
                      "source_id": tg["source_id"], "baseline_year": tg.get("baseline_year"),
                      "observation_ids": ";".join(s["fact_id"]), "years": ";".join(str(y) for y in s["year"]),
-                     "values": ";".join(f"{v:g}" for v in s["value"]), **d})
+                     "values": ";".join(f"{v:g}" for v in s["value"]),
+                     "search_outcome": "" if rec is None else rec["outcome"],
+                     "searched": "" if rec is None else rec["searched"],
+                     "comparability": "" if rec is None else rec["comparability"], **d})
     if not rows:  # keep the columns, so callers can sort and filter an empty table
         cols = ["target_fact_id", "province_code", "boundary", "province_key", "indicator_id", "tracked_by",
-                "breakdown", "source_id", "baseline_year", "observation_ids", "years", "values",
+                "breakdown", "source_id", "baseline_year", "observation_ids", "years", "values", *TRACKING_COLUMNS,
                 *assess_target([], [], 1.0, 2030).to_dict()]
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)

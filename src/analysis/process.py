@@ -74,7 +74,8 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     audit = run_audit(raw.checks, facts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assessments = assess_all(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore"))
+        assessments = assess_all(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore"),
+                                 tracking=raw.tracking)
     tables = {
         "provinces": provinces, "facts": facts, "derived": derived, "audit": audit, "assessments": assessments,
         "population": population, "sources": src.drop(columns=PRIVATE),

@@ -177,6 +177,18 @@ def assessments_schema() -> DataFrameSchema:
     }, strict=False)
 
 
+def tracking_schema(outcomes: list[str]) -> DataFrameSchema:
+    """data/raw/tracking_*.csv: one record per target saying what tracks it and what was searched."""
+    return DataFrameSchema({
+        "target_fact_id": Column(str, Check.str_length(min_value=1)),
+        "tracked_by": Column(str),
+        "outcome": Column(str, Check.isin(outcomes)),
+        "searched": Column(str),
+        "comparability": Column(str),
+        "note": Column(str),
+    }, strict=False)
+
+
 def provinces_schema() -> DataFrameSchema:
     return DataFrameSchema({
         "province_code": Column(str), "boundary": Column(str, Check.isin(BOUNDARIES)),

@@ -20,8 +20,21 @@ from analysis.raw import LINE, read_csv_text
 FILE = "_file"
 MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
-SOURCE_FILES = ["sources_documents.csv", "sources_web.csv"]
-FACT_FILES = ["facts_seeds.csv", "facts_press.csv"]
+# Every file matching these patterns is read, in name order: a new source or fact file needs no code change.
+SOURCE_PATTERN = "sources_*.csv"
+FACT_PATTERN = "facts_*.csv"
+# Per-target tracking records: which series tracks a target (same indicator or a declared proxy), what was
+# searched for it, and with what outcome. Optional; several files may split the work by province.
+TRACKING_PATTERN = "tracking_*.csv"
+TRACKING_OUTCOMES = ("series_found", "proxy_series", "partial", "not_published")
+
+
+def files_matching(raw: Path, pattern: str) -> list[str]:
+    """Names of the files in ``raw`` matching ``pattern``, sorted; raises FileNotFoundError if none."""
+    names = sorted(p.name for p in raw.glob(pattern) if p.is_file())
+    if not names:
+        raise FileNotFoundError(2, f"no file matches {pattern}", str(raw / pattern))
+    return names
 
 
 @dataclass
@@ -37,6 +50,7 @@ class RawData:
     national_targets: pd.DataFrame
     checks: list[dict]
     raw_dir: Path
+    tracking: pd.DataFrame | None = None
 
 
 def _coerce(df: pd.DataFrame, file_col: str | pd.Series, spec: dict[str, str], problems: list[Problem]) -> pd.DataFrame:
@@ -194,9 +208,11 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
             problems.append(Problem(Path(e.filename).name, None, None, "file is missing"))
             return None
 
-    src = guarded(lambda: _read_many(raw, SOURCE_FILES))
+    src = guarded(lambda: _read_many(raw, files_matching(raw, SOURCE_PATTERN)))
     ind = guarded(lambda: read_csv_text(raw / "indicators.csv"))
-    facts = guarded(lambda: _read_many(raw, FACT_FILES))
+    facts = guarded(lambda: _read_many(raw, files_matching(raw, FACT_PATTERN)))
+    tracking_files = sorted(p.name for p in raw.glob(TRACKING_PATTERN))
+    tracking = guarded(lambda: _read_many(raw, tracking_files)) if tracking_files else None
     pop = guarded(lambda: read_csv_text(raw / "population_gso.csv"))
     cw = guarded(lambda: read_csv_text(raw / "admin_crosswalk_2025.csv"))
     dti = guarded(lambda: read_csv_text(raw / "dti_2022.csv"))
@@ -236,6 +252,8 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
         for df in (pop, cw, dti, nt):
             _rule(df, ~df["source_id"].isin(set(src["source_id"])), "source_id", "unknown source id", problems)
         _check_facts(facts, ind, src, province_sets, problems)
+        if tracking is not None:
+            _check_tracking(tracking, facts, ind, problems)
     check_list = (checks or {}).get("checks", [])
     if not problems:
         ids = set(facts["fact_id"])
@@ -247,7 +265,28 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
     if problems:
         raise DataError(problems)
     return RawData(sources=src, indicators=ind, facts=facts, population=pop, crosswalk=cw, dti=dti,
-                   national_targets=nt, checks=check_list, raw_dir=raw)
+                   national_targets=nt, checks=check_list, raw_dir=raw, tracking=tracking)
+
+
+def _check_tracking(tr: pd.DataFrame, facts: pd.DataFrame, ind: pd.DataFrame, problems: list[Problem]) -> None:
+    """Tracking records name a target, an optional proxy indicator with the target's unit, and an outcome."""
+    _pandera(tr, schemas.tracking_schema(list(TRACKING_OUTCOMES)), "tracking", problems)
+    if problems:
+        return
+    targets = facts[facts["kind"] == "target"].set_index("fact_id")
+    units = ind.set_index("indicator_id")["unit"]
+    known = tr["target_fact_id"].isin(targets.index)
+    _rule(tr, ~known, "target_fact_id", "not the fact_id of a target in facts_*.csv", problems)
+    _rule(tr, tr["target_fact_id"].duplicated(keep="first"), "target_fact_id",
+          "a target has one tracking record only", problems)
+    tb = tr["tracked_by"]
+    _rule(tr, (tb != "") & ~tb.isin(units.index), "tracked_by", "unknown indicator_id", problems)
+    tunit = tr["target_fact_id"].map(targets["unit"])
+    _rule(tr, (tb != "") & tb.isin(units.index) & known & (tb.map(units) != tunit), "tracked_by",
+          "tracked_by indicator has another unit than the target", problems)
+    _rule(tr, (tb != "") & (tr["comparability"] == ""), "comparability",
+          "a proxy needs a comparability note (how it differs from the target's indicator)", problems)
+    _rule(tr, tr["searched"] == "", "searched", "say what was searched (sources, queries, dates)", problems)
 
 
 def _fact_ids_of(check: dict) -> list[str]:

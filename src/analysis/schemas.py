@@ -18,7 +18,11 @@ KINDS = ["observation", "target", "recommendation"]
 COMPARATORS = [">=", "<=", "="]
 BOUNDARIES = ["pre2025", "post2025"]
 FLAGS = ["derived", "approx", "lower_bound", "upper_bound", "year_inferred", "from_words", "monthly",
-         "partial_year", "mirror", "from_list_position"]
+         "partial_year", "mirror", "from_list_position",
+         # first observation under a new definition or method: a series is never joined across it
+         "definition_break",
+         # computed by aggregating pre-2025 provinces into a post-2025 province (analysis.aggregate)
+         "aggregated"]
 UNITS = ["percent", "persons", "learner_turns", "billion_vnd", "million_vnd", "teams", "count", "rank", "score",
          "index_0_1", "services", "documents", "accounts", "classes", "organisations", "procedures", "dossiers",
          "per_1000", "per_100_staff", "persons_per_team", "pp_per_year", "institutions", "targets", "tasks"]

@@ -14,6 +14,7 @@ Method (details and caveats in the site's methodology page):
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -336,11 +337,29 @@ def _check_inputs(years, values, target, target_year, comparator, bounds):
         raise ValueError(f"target year {target_year} is before the first observation ({min(years)})")
 
 
+_MEMO: dict[tuple, Assessment] = {}
+
+
 def assess_target(years: Sequence[int], values: Sequence[float], target: float, target_year: int,
                   comparator: str = ">=", bounds: tuple[float | None, float | None] | None = None,
                   scenario_annual_change: float | None = None, interval_levels: tuple[float, float] = (0.8, 0.95),
                   ) -> Assessment:
-    """Assess whether ``target`` will be met by ``target_year`` from a short yearly series."""
+    """Assess whether ``target`` will be met by ``target_year`` from a short yearly series.
+
+    Deterministic: identical inputs give the stored result (provinces whose boundary did not change have the
+    same series under both registries, and a build assesses each series against several targets).
+    """
+    key = (tuple(int(y) for y in years), tuple(float(v) for v in values), float(target), int(target_year),
+           comparator, None if bounds is None else tuple(bounds), scenario_annual_change, tuple(interval_levels))
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _MEMO[key] = _assess_target(years, values, target, target_year, comparator, bounds,
+                                          scenario_annual_change, interval_levels)
+    return copy.deepcopy(hit)
+
+
+def _assess_target(years, values, target, target_year, comparator, bounds, scenario_annual_change,
+                   interval_levels) -> Assessment:
     _check_inputs(years, values, target, target_year, comparator, bounds)
     order = np.argsort(np.asarray(years, dtype=float))
     t = np.asarray(years, dtype=float)[order]
@@ -404,11 +423,41 @@ def assess_target(years: Sequence[int], values: Sequence[float], target: float, 
 
 # ------------------------------------------------------------------ the evidence base
 def _series(obs, province_code: str, boundary: str, indicator: str, breakdown: str):
-    """Observations for one target: one value per year (the latest-dated one when a year has several)."""
+    """Observations for one target: one value per year (the latest-dated one when a year has several).
+
+    Only single-year values count (a multi-year total such as 2021/2023 is not a point of a yearly series),
+    and a series is never joined across a definition change: only the observations from the latest one
+    flagged ``definition_break`` on are kept (``attrs['break_year']`` says where it was cut).
+    """
     d = obs[(obs["province_code"] == province_code) & (obs["boundary"] == boundary)
             & (obs["indicator_id"] == indicator) & (obs["breakdown"] == breakdown)]
-    d = d.sort_values(["year", "period"]).groupby("year", as_index=False).tail(1)
+    return _yearly(d)
+
+
+def _yearly(d):
+    """One single-year observation per year, from the latest definition break on."""
+    single = d["period"].astype(str).map(_single_year).astype(bool)
+    d = d.loc[single].sort_values(["year", "period"]).groupby("year", as_index=False).tail(1)
+    breaks = d.loc[d["flags"].fillna("").str.contains("definition_break"), "year"]
+    cut = int(breaks.max()) if len(breaks) else None
+    if cut is not None:
+        d = d[d["year"] >= cut]
+    d.attrs["break_year"] = cut
     return d
+
+
+def _single_year(period: str) -> bool:
+    """'2023', '2023-06', '2023-12-31' are single-year periods; '2021/2023' is not (unless within one year)."""
+    if "/" not in period:
+        return True
+    start, end = period.split("/", 1)
+    return start[:4] == end[:4]
+
+
+def _break_note(s) -> str:
+    cut = s.attrs.get("break_year")
+    return (f" The definition changed in {cut}: only observations from {cut} on are used (the series is not "
+            "joined across the change).") if cut is not None else ""
 
 
 TRACKING_COLUMNS = ("search_outcome", "searched", "comparability")
@@ -442,6 +491,7 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
         d = r.to_dict()
         if tracked:
             d["notes"] = (d["notes"] + f" Tracked by the proxy indicator '{tracked}'.").strip()
+        d["notes"] = (d["notes"] + _break_note(s)).strip()
         flagged = [f for f in ("derived", "monthly", "partial_year", "lower_bound", "approx")
                    if s["flags"].fillna("").str.contains(f).any()]
         if flagged:
@@ -465,3 +515,69 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
                 "required_annual_change", "scenario_projection", "last_value", "scenario_annual_change"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     return df
+
+
+def _bounds_of(ind, indicator: str):
+    import pandas as pd
+
+    lo, hi = ind.at[indicator, "lower_bound"], ind.at[indicator, "upper_bound"]
+    if pd.isna(lo) and pd.isna(hi):
+        return None
+    return (None if pd.isna(lo) else float(lo), None if pd.isna(hi) else float(hi))
+
+
+def assess_national(facts, national_targets, indicators):
+    """Assess every province (and the whole country) that has a series for a national target against it.
+
+    Only national targets with an ``indicator_id`` (the provincial series that measures them) are assessed.
+    One row per (target, province, boundary), ranked within each target by p_meet (then latest value).
+    """
+    import pandas as pd
+
+    ind = indicators.set_index("indicator_id")
+    obs = facts[facts["kind"] == "observation"]
+    rows = []
+    nt = national_targets.reset_index(drop=True)
+    for i, tg in nt.iterrows():
+        indicator = tg.get("indicator_id") or ""
+        if not indicator or indicator not in ind.index:
+            continue
+        target_id = f"{tg['decision'].split('/')[0]}-{int(tg['target_year'])}-{indicator}"
+        brk = tg.get("breakdown") or "total"
+        mine = obs[(obs["indicator_id"] == indicator) & (obs["breakdown"] == brk)]
+        for (code, boundary), g in mine.groupby(["province_code", "boundary"], sort=True):
+            s = _yearly(g)
+            if s.empty or int(tg["target_year"]) < int(s["year"].min()):
+                continue
+            r = assess_target(list(s["year"]), list(s["value"]), float(tg["value"]), int(tg["target_year"]),
+                              tg["comparator"], _bounds_of(ind, indicator))
+            d = r.to_dict()
+            d["notes"] = (d["notes"] + _break_note(s)).strip()
+            flagged = [f for f in ("derived", "approx", "preliminary", "aggregated")
+                       if s["flags"].fillna("").str.contains(f).any()]
+            if flagged:
+                d["notes"] = (d["notes"] + " Observations include values flagged: " + ", ".join(flagged) + ".").strip()
+            rows.append({"national_target_id": target_id, "decision": tg["decision"],
+                         "target_row": i + 2, "indicator_id": indicator, "breakdown": brk,
+                         "province_code": code, "boundary": boundary,
+                         "province_key": s["province_key"].iloc[-1] if "province_key" in s else None,
+                         "observation_ids": ";".join(s["fact_id"]), "years": ";".join(str(y) for y in s["year"]),
+                         "values": ";".join(f"{v:g}" for v in s["value"]), **d})
+    cols = ["national_target_id", "decision", "target_row", "indicator_id", "breakdown", "province_code", "boundary",
+            "province_key", "observation_ids", "years", "values", *assess_target([], [], 1.0, 2030).to_dict(),
+            "rank"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(rows)
+    for col in ("p_meet", "projection", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "unsd_cr",
+                "required_annual_change", "last_value"):
+        df[col] = pd.to_numeric(df[col]).astype("float64")
+    order = {"achieved": 0}
+    df["_p"] = df["p_meet"].fillna(-1.0)
+    df["_a"] = df["status"].map(order).fillna(1)
+    df = df.sort_values(["national_target_id", "boundary", "_a", "_p", "last_value"],
+                        ascending=[True, True, True, False, False])
+    prov = df["province_code"] != "VN"  # the whole country is shown beside the ranking, not ranked in it
+    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df.loc[prov, "rank"] = df[prov].groupby(["national_target_id", "boundary"]).cumcount() + 1
+    return df.drop(columns=["_p", "_a"]).reset_index(drop=True)[cols]

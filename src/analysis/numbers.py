@@ -123,4 +123,9 @@ UNIT_WORDS: dict[str, dict[str, str]] = {
     "institutions": {"vi": "cơ sở", "en": "institutions"},
     "targets": {"vi": "mục tiêu", "en": "targets"},
     "tasks": {"vi": "nhiệm vụ", "en": "tasks"},
+    "thousand_persons": {"vi": "nghìn người", "en": "thousand persons"},
+    "points_0_10": {"vi": "điểm (thang 0–10)", "en": "points (0–10 scale)"},
+    "points_0_100": {"vi": "điểm (thang 0–100)", "en": "points (0–100 scale)"},
+    "papi_score": {"vi": "điểm (thang 0,33–3,33)", "en": "points (0.33–3.33 scale)"},
+    "papi_dimension": {"vi": "điểm (thang 1–10)", "en": "points (1–10 scale)"},
 }

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, schemas
-from analysis.assess import assess_all
+from analysis.aggregate import aggregate_to_2025
+from analysis.assess import assess_all, assess_national
 from analysis.audit import run_audit
 from analysis.derive import derive_all
 from analysis.provinces import build_provinces
@@ -70,14 +71,27 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     facts = facts.drop(columns=PRIVATE)
 
     population = raw.population.drop(columns=PRIVATE)
+    agg = aggregate_to_2025(facts, raw.indicators, raw.crosswalk, population)
+    if len(agg):
+        post = pk.xs("post2025", level="boundary")
+        agg["province_key"] = agg["province_code"].map(post["key"])
+        agg["province_name_vi"] = agg["province_code"].map(post["name_vi"])
+        agg["province_name_en"] = agg["province_code"].map(post["name_en"])
+        agg["origin_file"] = "analysis.aggregate"
+        agg["origin_line"] = pd.NA
+        facts = pd.concat([facts.assign(derivation="", inputs=""), agg], ignore_index=True)
+        facts["origin_line"] = facts["origin_line"].astype("Int64")
     derived = derive_all(facts, raw.indicators, population)
     audit = run_audit(raw.checks, facts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assessments = assess_all(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore"),
                                  tracking=raw.tracking)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        national = assess_national(facts, raw.national_targets.drop(columns=PRIVATE), raw.indicators)
     tables = {
-        "provinces": provinces, "facts": facts, "derived": derived, "audit": audit, "assessments": assessments,
+        "provinces": provinces, "facts": facts, "national_assessments": national, "derived": derived, "audit": audit, "assessments": assessments,
         "population": population, "sources": src.drop(columns=PRIVATE),
         "indicators": raw.indicators.drop(columns=PRIVATE, errors="ignore"),
         "dti_2022": raw.dti.drop(columns=PRIVATE), "national_targets": raw.national_targets.drop(columns=PRIVATE),
@@ -87,14 +101,21 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     schemas.derived_schema().validate(derived)
     schemas.audit_schema().validate(audit)
     schemas.assessments_schema().validate(assessments)
+    schemas.national_assessments_schema().validate(national)
     return tables
 
 
 DESCRIPTIONS = {
     "provinces": "63 provinces before 1 July 2025 and 34 after, with keys, names, successor and latest GSO "
                  "area and population. Derived from admin_crosswalk_2025.csv and population_gso.csv.",
-    "facts": "Every numeric observation and target from the seed documents (facts_seeds.csv) and the press and "
-             "portal series (facts_press.csv), with province and indicator names and a citation added.",
+    "facts": "Every numeric observation and target from the seed documents (facts_seeds.csv), the press and "
+             "portal series (facts_press.csv, facts_series_*.csv) and the all-province panels (facts_panel_*.csv), "
+             "with province and indicator names and a citation added; plus the observations of the 34 provinces "
+             "of 1 July 2025 aggregated from their pre-2025 parts by each indicator's rule (flag 'aggregated', "
+             "with 'derivation' and 'inputs').",
+    "national_assessments": "Every province (and the whole country) with a series for a national target, "
+                            "assessed against it (analysis.assess.assess_national): status, p_meet, projection, "
+                            "intervals, number of data points and years, rank among provinces.",
     "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
                "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
     "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",

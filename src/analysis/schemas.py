@@ -10,7 +10,8 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 ID = r"^[a-z0-9][a-z0-9_-]*$"
-FACT_ID = r"^[A-Z]{2}-[A-Z]?\d{3}$"
+# Curated rows: two letters and a number (QN-S001); panel rows: panel prefix, province code, year (GT-22-2016).
+FACT_ID = r"^([A-Z]{2}-[A-Z]?\d{3}|[A-Z][A-Z0-9]-[0-9A-Z]{2}-\d{4})$"
 PERIOD = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
 BREAKDOWN = r"^(total|[a-z_]+=[a-z0-9_]+)$"
 PROVINCE_CODE = r"^(\d{2}|VN)$"
@@ -22,12 +23,18 @@ FLAGS = ["derived", "approx", "lower_bound", "upper_bound", "year_inferred", "fr
          # first observation under a new definition or method: a series is never joined across it
          "definition_break",
          # computed by aggregating pre-2025 provinces into a post-2025 province (analysis.aggregate)
-         "aggregated"]
+         "aggregated",
+         # figure published as preliminary (GSO 'Sơ bộ' / 'Prel.')
+         "preliminary"]
 UNITS = ["percent", "persons", "learner_turns", "billion_vnd", "million_vnd", "teams", "count", "rank", "score",
          "index_0_1", "services", "documents", "accounts", "classes", "organisations", "procedures", "dossiers",
-         "per_1000", "per_100_staff", "persons_per_team", "pp_per_year", "institutions", "targets", "tasks"]
+         "per_1000", "per_100_staff", "persons_per_team", "pp_per_year", "institutions", "targets", "tasks",
+         "thousand_persons", "points_0_10", "points_0_100", "papi_score", "papi_dimension"]
 SOURCE_TYPES = ["journal_article", "news_article", "party_conclusion", "government_decision", "statistical_table",
                 "ranking_report", "resolution", "dataset", "report", "programme", "web_page"]
+# How an indicator is aggregated when pre-2025 provinces merge (analysis.aggregate): weighted means name the
+# indicator that gives the weights.
+AGGREGATIONS = ["sum", "ratio_of_sums", "not_aggregable", "weighted_mean:labour_force", "weighted_mean:population"]
 UNKNOWABLE = ["issuer_author", "title", "date", "publisher", "url", "licence"]
 
 
@@ -68,7 +75,7 @@ def indicators_schema() -> DataFrameSchema:
         "unit": _text(checks=Check.isin(UNITS)),
         "better": _text(checks=Check.isin(["higher", "lower", "neither"])),
         "lower_bound": Column(float, nullable=True), "upper_bound": Column(float, nullable=True),
-        "aggregation": _text(checks=Check.isin(["sum", "ratio_of_sums", "not_aggregable"])),
+        "aggregation": _text(checks=Check.isin(AGGREGATIONS)),
         "numerator_id": _text(), "denominator_id": _text(),
         "definition": _required(), "comparability": _text(),
     }, strict="filter")
@@ -139,6 +146,7 @@ def national_targets_schema() -> DataFrameSchema:
         "comparator": _text(checks=Check.isin(COMPARATORS)),
         "value": Column(float, Check.in_range(0, 100)), "unit": _text(checks=Check.isin(["percent"])),
         "where_found": _text(), "source_id": _required(),
+        "indicator_id": _text(), "breakdown": _text(),
     }, strict="filter")
 
 
@@ -179,6 +187,16 @@ def assessments_schema() -> DataFrameSchema:
         "n_points": Column(int, Check.ge(0)), "target_year": Column(int),
         "method": Column(str, Check.str_length(min_value=1)),
     }, strict=False)
+
+
+def national_assessments_schema() -> DataFrameSchema:
+    from analysis.assess import STATUSES
+
+    return DataFrameSchema({
+        "national_target_id": Column(str), "province_code": Column(str), "boundary": Column(str),
+        "status": Column(str, Check.isin(STATUSES)), "p_meet": Column(float, Check.in_range(0, 1), nullable=True),
+        "n_points": Column(int, Check.ge(1)), "rank": Column("Int64", Check.ge(1), nullable=True),
+    }, strict=False, unique=["national_target_id", "province_code", "boundary"])
 
 
 def tracking_schema(outcomes: list[str]) -> DataFrameSchema:

@@ -1,0 +1,99 @@
+"""One-off curation: all-province yearly panels from ../shared/reference into data/raw (run by hand).
+
+Not part of the pipeline (the pipeline only reads data/raw). Kept so anyone can see exactly how
+data/raw/facts_panel_{gso,pci,papi}.csv were made. Each row keeps the value exactly as written in the
+machine-readable copy it comes from (`as_written`), the copy's path as its locator, and the copy's note.
+Regional rows and Hà Tây (merged into Hà Nội in 2008) are left out; the whole-country rows become `VN`.
+It refuses to overwrite existing files unless --overwrite is given.
+
+Usage: python scripts/curation/import_panels.py ../shared/reference [--overwrite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+FACT_HEADER = ["fact_id", "province_code", "boundary", "indicator_id", "breakdown", "kind", "period", "value",
+               "unit", "comparator", "baseline_year", "tracked_by", "source_id", "cited_source_id", "locator",
+               "as_written", "flags", "scope_note"]
+
+# reference file -> {indicator text in the copy: (indicator_id, unit, source_id, id prefix)}
+PANELS = {
+    "gso": {
+        "gso_trained_employed_share_2008_2016.csv": {
+            None: ("trained_employed_share", "percent", "gso-yb-trained", "GT")},
+        "gso_labour_force_2005_2016.csv": {None: ("labour_force", "thousand_persons", "gso-yb-labour", "GL")},
+        "gso_employed_share_2005_2016.csv": {None: ("employed_pop_share", "percent", "gso-yb-employed", "GE")},
+    },
+    "pci": {
+        "pci_labour_training_2005_2016.csv": {
+            "PCI sub-index: Labor and Training (Đào tạo lao động)": ("pci_labour_training", "points_0_10",
+                                                                     "pci-vcci", "PL"),
+            "PCI weighted composite score": ("pci_composite", "points_0_100", "pci-vcci", "PC")},
+    },
+    "papi": {
+        "papi_egovernance_2018_2024.csv": {
+            "PAPI SC81 E-Governance: Access to E-Government Portals": ("papi_egov_portal_access", "papi_score",
+                                                                       "papi-undp", "P1"),
+            "PAPI SC82 E-Governance: Access to the Internet": ("papi_internet_access", "papi_score", "papi-undp",
+                                                               "P2"),
+            "PAPI SC83 E-Governance: E-Responsiveness of Provincial Authorities": (
+                "papi_e_responsiveness", "papi_score", "papi-undp", "P3"),
+            "PAPI C08 E-Governance dimension (derived: SC81+SC82+SC83)": ("papi_egovernance", "papi_dimension",
+                                                                          "papi-undp", "P8")},
+    },
+}
+
+
+def _flags(note: str) -> str:
+    flags = []
+    if "DERIVED" in note:
+        flags.append("derived")
+    if "preliminary" in note.lower():
+        flags.append("preliminary")
+    return ";".join(flags)
+
+
+def rows_for(ref: Path, name: str, spec: dict) -> list[list[str]]:
+    out = []
+    with (ref / name).open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            key = r["indicator"] if None not in spec else None
+            if key not in spec:
+                continue
+            code = r["province_code"] or ("VN" if r["province"] == "WHOLE COUNTRY" else "")
+            if not code:
+                continue  # regions and Hà Tây: no province of either registry
+            ind, unit, source, prefix = spec[key]
+            fact_id = f"{prefix}-{code}-{r['year']}"
+            note = r["note"].replace("REGION/NATIONAL aggregate row", "national row")
+            locator = f"{r['source_url_or_repo_path'].split(' (')[0].split(';')[0]}; dòng {r['as_written']}, " \
+                      f"năm {r['year']}"
+            out.append([fact_id, code, "pre2025", ind, "total", "observation", r["year"], r["value"], unit, "", "",
+                        "", source, "", locator, r["value"], _flags(r["note"]), note])
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("reference", type=Path)
+    p.add_argument("--overwrite", action="store_true")
+    a = p.parse_args(argv)
+    for panel, files in PANELS.items():
+        path = RAW / f"facts_panel_{panel}.csv"
+        if path.exists() and not a.overwrite:
+            sys.exit(f"{path} exists; pass --overwrite to replace it")
+        rows = [row for name, spec in files.items() for row in rows_for(a.reference, name, spec)]
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(FACT_HEADER)
+            w.writerows(rows)
+        print(f"wrote {path.relative_to(RAW.parents[1])}: {len(rows)} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -32,6 +32,8 @@ class CompareContext:
     dti: pd.DataFrame
     sources: pd.DataFrame
     out_dir: Path | None = None
+    national: pd.DataFrame | None = None  # national_assessments.csv: every province against each national target
+    registry: pd.DataFrame | None = None  # provinces.csv: both registries (names of every province)
 
     def name(self, code: str) -> str:
         r = self.provinces.set_index("province_code").loc[code]
@@ -58,7 +60,8 @@ def load_compare(province_keys: list[str], lang: str = "vi", output_dir: str | N
                           national_targets=load_processed("national_targets", processed_dir),
                           dti=load_processed("dti_2022", processed_dir), sources=load_processed("sources",
                                                                                                 processed_dir),
-                          out_dir=out)
+                          out_dir=out, national=load_processed("national_assessments", processed_dir),
+                          registry=prov)
 
 
 def _latest(ctx: CompareContext, code: str, ind: str):
@@ -210,3 +213,95 @@ def population_table(ctx: CompareContext) -> pd.DataFrame:
                      t("year", L): int(p["population_year"]),
                      ("Tỉnh từ 1/7/2025" if L == "vi" else "Province from 1 July 2025"): p["successor_name_vi"]})
     return pd.DataFrame(rows)
+
+
+def national_targets_assessed(ctx: CompareContext, boundary: str = "post2025") -> list[str]:
+    """Ids of the national targets that at least two provinces have a series for."""
+    n = ctx.national[(ctx.national["boundary"] == boundary) & (ctx.national["province_code"] != "VN")]
+    counts = n.groupby("national_target_id").size()
+    return list(counts[counts >= 2].index)
+
+
+def _target_row(ctx: CompareContext, target_id: str) -> pd.Series:
+    n = ctx.national[ctx.national["national_target_id"] == target_id].iloc[0]
+    nt = ctx.national_targets.iloc[int(n["target_row"]) - 2]
+    return nt
+
+
+def national_target_title(ctx: CompareContext, target_id: str) -> str:
+    """'≥ 35% by 2030 (Decision 176/QĐ-TTg): share of workers ...' in the page's language."""
+    L, nt = ctx.lang, _target_row(ctx, target_id)
+    what = nt["indicator_vi_summary"] if L == "vi" else nt["indicator_en"]
+    by = "đến năm" if L == "vi" else "by"
+    dec = "Quyết định" if L == "vi" else "Decision"
+    return (f"{what}: {COMPARATOR_SIGN[nt['comparator']]} {format_value(float(nt['value']), 'percent', L)} "
+            f"{by} {int(nt['target_year'])} ({dec} {nt['decision']})")
+
+
+def _province_name(ctx: CompareContext, code: str, boundary: str) -> str:
+    if code == "VN":
+        return t("national", ctx.lang)
+    r = ctx.registry[(ctx.registry["province_code"] == code) & (ctx.registry["boundary"] == boundary)].iloc[0]
+    return r["name_vi"] if ctx.lang == "vi" else r["name_en"]
+
+
+def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> pd.DataFrame:
+    """Every province with a series, ranked against one national target: status, chance, interval, points, years."""
+    from analysis.labels import status_label
+
+    L = ctx.lang
+    n = ctx.national[(ctx.national["national_target_id"] == target_id) & (ctx.national["boundary"] == boundary)]
+    n = pd.concat([n[n["province_code"] != "VN"].sort_values("rank"), n[n["province_code"] == "VN"]])
+    unit = "percent"
+    rows = []
+    for _, r in n.iterrows():
+        years = str(r["years"]).split(";")
+        interval = ("–" if pd.isna(r["pi80_low"]) else
+                    f"{format_value(r['pi80_low'], unit, L, 1)} – {format_value(r['pi80_high'], unit, L, 1)}")
+        rows.append({"#": "" if pd.isna(r["rank"]) else str(int(r["rank"])),
+                     t("province", L): _province_name(ctx, r["province_code"], boundary),
+                     t("status", L): status_label(r["status"], L),
+                     t("p_meet", L): "–" if pd.isna(r["p_meet"]) else format_value(100 * r["p_meet"], unit, L, 0),
+                     t("projection", L): ("–" if pd.isna(r["projection"]) else
+                                          f"{format_value(r['projection'], unit, L, 1)} ({interval})"),
+                     ("Số liệu mới nhất" if L == "vi" else "Latest figure"):
+                         f"{format_value(r['last_value'], unit, L, 1)} ({r['last_year']})",
+                     t("points", L): f"{int(r['n_points'])} ({years[0]}–{years[-1]})"})
+    return pd.DataFrame(rows)
+
+
+def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> charts.Chart:
+    """Latest value, projection and 80% interval of every province against one national target."""
+    from analysis.labels import STATUS
+
+    L = ctx.lang
+    nt = _target_row(ctx, target_id)
+    n = ctx.national[(ctx.national["national_target_id"] == target_id) & (ctx.national["boundary"] == boundary)
+                     & (ctx.national["province_code"] != "VN")].sort_values("rank", ascending=False)
+    names = [_province_name(ctx, c, boundary) for c in n["province_code"]]
+    fig, ax = plt.subplots(figsize=(7.5, max(4.0, 0.2 * len(n) + 1.6)))
+    y = np.arange(len(n))
+    proj = n["projection"].fillna(n["last_value"]).to_numpy(dtype=float)
+    lo, hi = n["pi80_low"].fillna(n["last_value"]).to_numpy(float), n["pi80_high"].fillna(n["last_value"]).to_numpy(float)
+    colours = [STATUS[s]["colour"] for s in n["status"]]
+    ax.hlines(y, lo, hi, colors=colours, linewidth=2.5, alpha=0.6)
+    ax.scatter(proj, y, c=colours, s=18, zorder=3)
+    ax.scatter(n["last_value"].to_numpy(float), y, facecolors="none", edgecolors="#444444", s=14, zorder=3)
+    ax.axvline(float(nt["value"]), color="#222222", linestyle="--", linewidth=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels(names, fontsize=7)
+    year = int(nt["target_year"])
+    title = (f"Các tỉnh so với mục tiêu quốc gia năm {year}" if L == "vi"
+             else f"Provinces against the national target for {year}")
+    xlabel = ("% (chấm: dự báo năm mục tiêu; vạch: khoảng 80%; vòng tròn: số liệu mới nhất; nét đứt: mục tiêu)"
+              if L == "vi" else "% (dot: projection for the target year; bar: 80% interval; circle: latest "
+                                "figure; dashed line: target)")
+    best = names[-1] if names else "–"
+    alt = (f"Biểu đồ {len(n)} tỉnh: dự báo và khoảng 80% của từng tỉnh so với mục tiêu "
+           f"{format_value(float(nt['value']), 'percent', L)} năm {year}; đứng đầu: {best}." if L == "vi" else
+           f"Chart of {len(n)} provinces: projection and 80% interval of each against the target of "
+           f"{format_value(float(nt['value']), 'percent', L)} for {year}; first: {best}.")
+    srcs = list(dict.fromkeys(ctx.facts.loc[ctx.facts["indicator_id"] == nt["indicator_id"], "source_id"]))
+    source = source_names(ctx.sources, [nt["source_id"], *srcs[:2]]) if len(ctx.sources) else ""
+    return charts.finish(fig, ax, title=title, ylabel="", xlabel=xlabel, source=source, alt=alt,
+                         stem=f"compare-national-{target_id}-{boundary}-{L}", lang=L, )

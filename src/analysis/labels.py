@@ -109,7 +109,28 @@ SECTIONS = {
     "compare_targets": {"vi": "Mục tiêu của các tỉnh và mục tiêu quốc gia", "en": "Provincial and national targets"},
     "dti": {"vi": "Xếp hạng DTI 2022", "en": "DTI 2022 rank"},
     "comparability": {"vi": "Lưu ý về khả năng so sánh", "en": "Comparability warnings"},
+    "national_ranking": {"vi": "Các tỉnh so với mục tiêu quốc gia", "en": "Provinces against national targets"},
 }
+
+# Sentences of the comparison notebook, by key.
+PROSE = {
+    "national_ranking_intro": {
+        "vi": ("Mọi tỉnh có chuỗi số liệu được đánh giá theo từng mục tiêu quốc gia, với 34 tỉnh, thành phố từ "
+               "1/7/2025 (số liệu của các tỉnh cũ được cộng dồn hoặc bình quân gia quyền theo quy tắc của từng "
+               "chỉ tiêu). Thứ hạng theo xác suất đạt mục tiêu. Chuỗi tỷ lệ lao động có bằng cấp, chứng chỉ "
+               "của Tổng cục Thống kê theo tỉnh dừng ở năm 2016, nên dự báo đến 2025/2030 có khoảng tin cậy "
+               "rộng: đọc trạng thái như một tín hiệu, không phải kết luận."),
+        "en": ("Every province with a series is assessed against each national target, for the 34 provinces in "
+               "force from 1 July 2025 (figures of the former provinces summed or weighted by each indicator's "
+               "rule). Ranked by the chance of meeting the target. The GSO provincial series of the share of "
+               "workers with a degree or certificate ends in 2016, so projections to 2025/2030 have wide "
+               "intervals: read the statuses as signals, not verdicts."),
+    },
+}
+
+
+def prose(key: str, lang: str) -> str:
+    return PROSE[key][lang]
 
 
 def heading(key: str, lang: str, number: int | None = None) -> str:

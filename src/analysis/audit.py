@@ -83,6 +83,22 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         return _row(c, str(c.get("province_code", "")), [], None, None, None, "finding",
                     f"{c['source']} writes '{c['as_written']}' ({c.get('locator', '')}); "
                     f"correct: '{c['correct']}'")
+    if kind == "finding":
+        ids = list(c.get("facts", []))
+        return _row(c, str(c.get("province_code", "")), ids, None, None, None, "finding",
+                    f"{c['source']}, {c['locator']}: {c['note']}")
+    if kind == "growth_readings":
+        ids = list(c.get("facts", []))
+        r, n = float(c["rate"]), int(c["last_year"]) - int(c["first_year"]) + 1
+        factor = (1 + r / 100) ** n
+        pp_start = max(0.0, 100 - r * n)
+        pc_start = 100 / factor
+        note = (f"{c['source']}, {c['locator']}: read as percentage points, +{r:g} points a year over {n} years "
+                f"({c['first_year']}–{c['last_year']}) reaches 100% by {c['last_year']} from any starting level of "
+                f"{pp_start:g}% or more; read as per cent, the level is multiplied by {factor:.4f} and reaches 100% "
+                f"by {c['last_year']} only from a starting level of {pc_start:.1f}% or more. The document does not "
+                "say which reading it means.")
+        return _row(c, str(c.get("province_code", "")), ids, round(factor, 6), None, None, "finding", note)
     raise ValueError(f"consistency check {c.get('id')!r}: unknown kind {kind!r}")
 
 

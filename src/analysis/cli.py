@@ -16,11 +16,17 @@ def _cmd_data(args: argparse.Namespace) -> int:
     except DataError as e:
         print(f"make data: stopped, nothing written.\n{e}", file=sys.stderr)
         return 1
+    import json
+
+    from analysis import config
+
+    meta = json.loads((config.processed_dir() / "metadata.json").read_text(encoding="utf-8"))
     audit, a = tables["audit"], tables["assessments"]
     print(f"data/processed written: {len(tables['facts'])} facts, {len(tables['derived'])} derived values, "
           f"{len(audit)} audit checks ({(audit['result'] == 'mismatch').sum()} mismatches, "
           f"{(audit['result'] == 'finding').sum()} findings), {len(a)} targets assessed ("
           + ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items()) + ")")
+    print(meta["documents_checked"])
     return 0
 
 

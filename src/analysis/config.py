@@ -45,3 +45,17 @@ def site_src_dir() -> Path:
 
 def site_out_dir() -> Path:
     return project_root() / "site" / "_build"
+
+
+def documents_dir() -> Path | None:
+    """Folder holding the text of the seed documents (``seed_file`` in sources_documents.csv), if available.
+
+    ``ANALYSIS_DOCUMENTS_DIR`` if set; else ``../shared/seeds`` beside the project (where the team keeps the
+    documents: they are not redistributed with the project). ``None`` when neither exists: the checks that
+    need the text are then reported as not run.
+    """
+    env = os.environ.get("ANALYSIS_DOCUMENTS_DIR")
+    if env:
+        return Path(env).resolve() if Path(env).is_dir() else None
+    d = project_root().parent / "shared" / "seeds"
+    return d if d.is_dir() else None

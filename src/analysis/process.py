@@ -129,7 +129,8 @@ DESCRIPTIONS = {
 }
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path) -> Path:
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
+                 documents_checked: str | None = None) -> Path:
     """Write all tables and metadata.json into ``out_dir`` atomically (temp folder, then rename)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -138,6 +139,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path) 
         meta = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "data_version": data_version(raw_dir), "generator": "analysis.process.build",
                 "licence": "Project code MIT; each figure keeps the licence of its source (see sources.csv)",
+                "documents_checked": (f"as_written spans and years checked against the document texts in "
+                                      f"{documents_checked}" if documents_checked else
+                                      "not checked: the document texts were not available (set "
+                                      "ANALYSIS_DOCUMENTS_DIR)"),
                 "tables": {}}
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")
@@ -164,7 +169,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str,
     """Validate data/raw and write data/processed. Raises DataError (nothing written) on bad input."""
     raw = load_raw(raw_dir)
     tables = build_tables(raw)
-    write_tables(tables, out_dir or config.processed_dir(), raw.raw_dir)
+    write_tables(tables, out_dir or config.processed_dir(), raw.raw_dir, raw.documents_checked)
     return tables
 
 

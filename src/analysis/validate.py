@@ -51,6 +51,7 @@ class RawData:
     checks: list[dict]
     raw_dir: Path
     tracking: pd.DataFrame | None = None
+    documents_checked: str | None = None  # folder of the document texts the spans were checked against
 
 
 def _coerce(df: pd.DataFrame, file_col: str | pd.Series, spec: dict[str, str], problems: list[Problem]) -> pd.DataFrame:
@@ -252,6 +253,7 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
         for df in (pop, cw, dti, nt):
             _rule(df, ~df["source_id"].isin(set(src["source_id"])), "source_id", "unknown source id", problems)
         _check_facts(facts, ind, src, province_sets, problems)
+        docs_checked = _check_documents(facts, src, problems)
         if tracking is not None:
             _check_tracking(tracking, facts, ind, problems)
     check_list = (checks or {}).get("checks", [])
@@ -262,10 +264,24 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
                 if fid not in ids:
                     problems.append(Problem("consistency_checks.yaml", None, f"checks[{i}] ({c.get('id')})",
                                             "unknown fact id", fid))
+        _check_self_comparisons(check_list, facts, problems)
     if problems:
         raise DataError(problems)
     return RawData(sources=src, indicators=ind, facts=facts, population=pop, crosswalk=cw, dti=dti,
-                   national_targets=nt, checks=check_list, raw_dir=raw, tracking=tracking)
+                   national_targets=nt, checks=check_list, raw_dir=raw, tracking=tracking,
+                   documents_checked=docs_checked)
+
+
+def _check_documents(facts: pd.DataFrame, src: pd.DataFrame, problems: list[Problem]) -> str | None:
+    """Spans and years against the document text, where it is available; returns the folder used (or None)."""
+    from analysis.locators import check_against_documents
+
+    docs = config.documents_dir()
+    if docs is None:
+        return None
+    for pos, col, msg, val in check_against_documents(facts, src, docs):
+        problems.append(Problem(str(facts[FILE].iat[pos]), int(facts[LINE].iat[pos]), col, msg, val))
+    return str(docs)
 
 
 def _check_tracking(tr: pd.DataFrame, facts: pd.DataFrame, ind: pd.DataFrame, problems: list[Problem]) -> None:
@@ -287,6 +303,22 @@ def _check_tracking(tr: pd.DataFrame, facts: pd.DataFrame, ind: pd.DataFrame, pr
     _rule(tr, (tb != "") & (tr["comparability"] == ""), "comparability",
           "a proxy needs a comparability note (how it differs from the target's indicator)", problems)
     _rule(tr, tr["searched"] == "", "searched", "say what was searched (sources, queries, dates)", problems)
+
+
+def _check_self_comparisons(checks: list[dict], facts: pd.DataFrame, problems: list[Problem]) -> None:
+    """An `equal` check whose sides are one fact, or two derived facts, cannot fail: reject it."""
+    derived = set(facts.loc[facts["flags"].str.contains("derived"), "fact_id"])
+    for i, c in enumerate(checks):
+        if c.get("kind") != "equal":
+            continue
+        a, b = c.get("a"), c.get("b")
+        if a == b:
+            problems.append(Problem("consistency_checks.yaml", None, f"checks[{i}] ({c.get('id')})",
+                                    "compares a fact with itself: it cannot fail", a))
+        elif a in derived and b in derived:
+            problems.append(Problem("consistency_checks.yaml", None, f"checks[{i}] ({c.get('id')})",
+                                    "both sides are derived values (they may share their inputs, so the check "
+                                    "may not be able to fail): compare with a stated level", f"{a}, {b}"))
 
 
 def _fact_ids_of(check: dict) -> list[str]:

@@ -44,10 +44,11 @@ site: notebooks ## Assemble the report site into site/_build (atomic; the last g
 
 report: site ## Build everything: data, assessments, notebooks, report site (open site/_build/index.html)
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the whole test suite (installs Chromium and fonts first when missing)
+	@bash scripts/install_system_deps.sh
 	$(PY) -m pytest
 
-bench: $(STAMP) ## Run the benchmarks (prints ratios against the naive way)
+bench: notebooks ## Run every benchmark (prints ratios against the naive way; builds data and notebooks first)
 	$(PY) benchmarks/run_all.py
 
 lab: $(STAMP) ## Start JupyterLab in the project environment

@@ -1,8 +1,13 @@
-"""Run every benchmark in this folder: python benchmarks/run_all.py"""
+"""Run every benchmark in this folder, each in its own process: python benchmarks/run_all.py
+
+`make bench` builds the processed data and the executed notebooks first (the site benchmark assembles them).
+A benchmark that fails is reported and the others still run; the exit code is 1 if any failed.
+"""
 
 from __future__ import annotations
 
-import runpy
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,7 +15,12 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["calibration.py", "runner.py", "site_build.py"]
 
 if __name__ == "__main__":
+    failed = []
+    env = {k: v for k, v in os.environ.items() if k != "ANALYSIS_PROJECT_ROOT"}
     for name in BENCHMARKS:
-        print(f"\n=== {name}")
-        sys.argv = [name]
-        runpy.run_path(str(HERE / name), run_name="__main__")
+        print(f"\n=== {name}", flush=True)
+        if subprocess.run([sys.executable, str(HERE / name)], env=env).returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"\nbenchmarks failed: {', '.join(failed)}")
+    sys.exit(1 if failed else 0)

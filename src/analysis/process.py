@@ -173,11 +173,31 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str,
     return tables
 
 
+class ProcessedDataError(FileNotFoundError):
+    """A processed table is missing, unreadable or lacks columns; the message names the file and what is wrong."""
+
+
 def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read one processed table with codes kept as text."""
-    path = Path(processed_dir or config.processed_dir()) / f"{name}.csv"
+    """Read one processed table with codes kept as text; checks its columns against metadata.json."""
+    folder = Path(processed_dir or config.processed_dir())
+    path = folder / f"{name}.csv"
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `make data` first")
+        raise ProcessedDataError(f"{path} is missing: run `make data` first")
     text = {c: str for c in ("province_code", "successor_code", "old_code", "new_code", "years", "values",
                               "observation_ids", "period", "breakdown", "flags", "tracked_by")}
-    return pd.read_csv(path, dtype=text, keep_default_na=True)
+    try:
+        df = pd.read_csv(path, dtype=text, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
+        raise ProcessedDataError(f"{path} cannot be read as CSV ({type(e).__name__}: {e}); "
+                                 "rebuild it with `make data`") from None
+    meta_path = folder / "metadata.json"
+    if meta_path.exists():
+        try:
+            expected = json.loads(meta_path.read_text(encoding="utf-8"))["tables"][name]["columns"]
+        except (KeyError, json.JSONDecodeError):
+            expected = []
+        missing = [c for c in expected if c not in df.columns]
+        if missing:
+            raise ProcessedDataError(f"{path} is corrupt: columns {missing} are missing (metadata.json lists "
+                                     f"them); rebuild it with `make data`")
+    return df

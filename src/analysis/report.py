@@ -519,6 +519,9 @@ def sources_table(ctx: ProvinceContext) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ display helpers for notebooks
+COLLAPSE_ROWS = 15
+
+
 def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, out_dir: Path | None = None,
                empty: str | None = None):
     """Display a table as escaped HTML (scrolls on a phone) and save it as CSV and XLSX."""
@@ -536,7 +539,11 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         display(HTML(f'<p class="empty">{_html.escape(empty)}</p>'))
         return
     html = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True)
-    display(HTML(f'<div class="table-wrap">{html}</div>'))
+    table = f'<div class="table-wrap">{html}</div>'
+    if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold: the page opens with findings, not rows
+        label = (f"Bảng {len(df)} dòng: bấm để mở" if ctx.lang == "vi" else f"Table of {len(df)} rows: select to open")
+        table = f"<details class='long-table'><summary>{label}</summary>{table}</details>"
+    display(HTML(table))
 
 
 def show_charts(chart_list: list[charts.Chart], ctx: ProvinceContext) -> None:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -156,7 +157,64 @@ def _province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti:
             f'<dl class="heads">{dl}</dl>{blist}<p><a href="{link}">{more} →</a></p></section>')
 
 
-def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti) -> str:
+def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
+                       seed_keys: dict[str, tuple[str, str]], root: str) -> str:
+    """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
+    post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
+    post = post.sort_values("name_vi")
+    nat = national[(national["boundary"] == "post2025")]
+    nat_ids = sorted(nat["national_target_id"].unique())
+    target_id = next((t for t in nat_ids if t.startswith("176-2030")), nat_ids[0] if nat_ids else None)
+    obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "post2025")]
+    n_ind = obs.groupby("province_code")["indicator_id"].nunique()
+    years = obs.groupby("province_code")["year"].agg(["min", "max"])
+    vi = lang == "vi"
+    head = (["Tỉnh, thành phố", "Hợp nhất từ", "Lao động có bằng cấp, chứng chỉ ≥ 35% năm 2030 (QĐ 176/QĐ-TTg)",
+             "Chỉ tiêu có số liệu", "Báo cáo chi tiết"] if vi else
+            ["Province", "Merged from", "Workers with a degree or certificate ≥ 35% by 2030 (Decision 176/QĐ-TTg)",
+             "Indicators with figures", "Full report"])
+    rows = []
+    for _, r in post.iterrows():
+        code = r["province_code"]
+        name = r["name_vi"] if vi else r["name_en"]
+        merged = r["merged_from"] if isinstance(r["merged_from"], str) else ""
+        cell = "–"
+        if target_id is not None:
+            a = nat[(nat["national_target_id"] == target_id) & (nat["province_code"] == code)]
+            if len(a):
+                a = a.iloc[0]
+                yrs = str(a["years"]).split(";")
+                pts = (f"{int(a['n_points'])} điểm dữ liệu ({yrs[0]}–{yrs[-1]})" if vi else
+                       f"{int(a['n_points'])} data points ({yrs[0]}–{yrs[-1]})")
+                chance = "" if pd.isna(a["p_meet"]) else (
+                    f"; khả năng đạt {format_number(100 * a['p_meet'], lang, 0)}%" if vi else
+                    f"; chance {format_number(100 * a['p_meet'], lang, 0)}%")
+                cell = f'{_badge(a["status"], lang)} <span class="pts">{html.escape(pts + chance)}</span>'
+            else:
+                cell = "Không có số liệu" if vi else "No data"
+        k = int(n_ind.get(code, 0))
+        span = (f" ({int(years.at[code, 'min'])}–{int(years.at[code, 'max'])})" if code in years.index else "")
+        known = f"{format_number(k, lang)}{span}" if k else ("chưa có" if vi else "none yet")
+        key, part = seed_keys.get(code, (None, None))
+        link = (f'<a href="{root}{lang}/provinces/{key}.html">{html.escape(part)}</a>' if key else
+                ('<span class="muted">chưa có tài liệu nguồn</span>' if vi else
+                 '<span class="muted">no source document yet</span>'))
+        rows.append(f"<tr><th scope='row'>{html.escape(name)}</th><td>{html.escape(merged)}</td><td>{cell}</td>"
+                    f"<td>{html.escape(known)}</td><td>{link}</td></tr>")
+    intro = ("Cả 34 tỉnh, thành phố từ ngày 1/7/2025. Số liệu của các tỉnh cũ được cộng dồn (số đếm) hoặc bình "
+             "quân gia quyền (tỷ lệ) theo quy tắc của từng chỉ tiêu; thứ hạng và điểm chỉ số không được cộng gộp. "
+             "Chuỗi tỷ lệ lao động có bằng cấp, chứng chỉ theo tỉnh của Tổng cục Thống kê dừng ở năm 2016: trạng "
+             "thái là tín hiệu với khoảng tin cậy rộng, xem trang So sánh." if vi else
+             "All 34 provinces in force from 1 July 2025. Figures of the former provinces are summed (counts) or "
+             "weighted (shares) by each indicator's rule; ranks and index scores are not aggregated. The GSO "
+             "provincial series of workers with a degree or certificate ends in 2016: statuses are signals with "
+             "wide intervals; see the Comparison page.")
+    th = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in head)
+    return (f"<p>{html.escape(intro)}</p><div class='table-wrap'><table class='overview'><thead><tr>{th}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti, overview: str = "") -> str:
     root = "../"
     counts = assessments["status"].value_counts()
     legend = "".join(f"<li>{_badge(s, lang)} {html.escape(STATUS[s]['explain_' + lang])}</li>" for s in STATUS)
@@ -192,8 +250,10 @@ def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti
     built = meta["built_at"][:10]
     stamp = (f"<p class='muted'>Cập nhật: {built} · phiên bản dữ liệu {meta['data_version']}</p>" if lang == "vi"
              else f"<p class='muted'>Built: {built} · data version {meta['data_version']}</p>")
+    h_all = "Toàn bộ 34 tỉnh, thành phố" if lang == "vi" else "All 34 provinces"
     return (f"{intro}{stamp}<h2>{h_prov}</h2><div class='cards'>{cards}</div>"
-            f"<h2>{h_leg}</h2><ul class='legend'>{legend}</ul>")
+            + (f"<h2>{h_all}</h2>{overview}" if overview else "")
+            + f"<h2>{h_leg}</h2><ul class='legend'>{legend}</ul>")
 
 
 def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict) -> str:
@@ -471,12 +531,27 @@ def collect_inputs(build_dir: Path | None = None) -> SiteInputs:
                       processed_dir=config.processed_dir(), raw_dir=config.raw_dir())
 
 
+def _plain_text(body: str) -> str:
+    """The words of a page body, without tags, scripts or styles, white space folded."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def fold_accents(text: str) -> str:
+    """'Đào tạo' -> 'Dao tao': a copy of the page text that search finds when a reader types without accents."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = True) -> None:
     tpl = env.get_template("page.html.j2")
     root = _relpath(page.depth)
     other = "en" if page.lang == "vi" else "vi"
     nav = [(NAV[k][page.lang], f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
+    plain = _plain_text(page.body)
+    description = plain[:157].rsplit(" ", 1)[0] + "…" if len(plain) > 160 else plain
     text = tpl.render(lang=page.lang, title=page.title, site_title=SITE_TITLE[page.lang], body=page.body,
+                      description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
                       root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}",
                       other_label="English" if other == "en" else "Tiếng Việt", meta=meta,
                       built_label="Cập nhật" if page.lang == "vi" else "Built",
@@ -505,9 +580,13 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     # the pre-2025 province each row belongs to (post-2025 rows map to their predecessor(s) in params)
     succ = {p["successor"]: p["key"] for p in inputs.provinces}
     pre = {p["code"]: p["key"] for p in inputs.provinces}
+    national = _read(inputs, "national_assessments")
     for df in (assessments, facts):
         df["province_key_pre"] = [pre.get(c) if b == "pre2025" else succ.get(c)
                                   for c, b in zip(df["province_code"], df["boundary"])]
+    # figures aggregated to a post-2025 province belong to that province, not to one of its parts' reports
+    facts.loc[facts["flags"].fillna("").str.contains("aggregated"), "province_key_pre"] = None
+    seed_keys = {p["successor"]: (p["key"], p["name_vi"]) for p in inputs.provinces}
     names = {}
     for _, r in prov_table.iterrows():
         names[(r["province_code"], r["boundary"])] = r["name_vi"] + (" (từ 1/7/2025)" if r["boundary"] ==
@@ -557,8 +636,9 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                         shutil.copy2(f, dl / "figures" / f.name)
             else:
                 missing.append(str(cnb))
+            overview = provinces_overview(lang, prov_table, national, facts, seed_keys, "../")
             pages.append(Page(lang, "index.html", NAV["index"][lang], home_body(inputs, lang, meta, assessments, facts,
-                                                                             dti)))
+                                                                             dti, overview)))
             pages.append(Page(lang, "targets.html", NAV["targets"][lang],
                               targets_body(lang, assessments, indicators, names)))
             pages.append(Page(lang, "sources.html", NAV["sources"][lang], sources_body(lang, sources)))
@@ -575,6 +655,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     for name, desc in [("facts", "Every observation and target, with source and locator"),
                        ("derived", "Derived indicators with their derivation"),
                        ("assessments", "Every target assessed"), ("audit", "Consistency audit"),
+                       ("national_assessments", "Every province assessed against each national target"),
                        ("sources", "Sources"), ("indicators", "Indicator catalogue"),
                        ("provinces", "Provinces before and after 1 July 2025"),
                        ("population", "GSO E02.01 area and population"), ("dti_2022", "DTI 2022 ranking"),

@@ -50,12 +50,15 @@ def site_out_dir() -> Path:
 def documents_dir() -> Path | None:
     """Folder holding the text of the seed documents (``seed_file`` in sources_documents.csv), if available.
 
-    ``ANALYSIS_DOCUMENTS_DIR`` if set; else ``../shared/seeds`` beside the project (where the team keeps the
+    ``ANALYSIS_DOCUMENTS_DIR`` if set; else ``../shared/seeds`` beside the project or this checkout (where the team keeps the
     documents: they are not redistributed with the project). ``None`` when neither exists: the checks that
     need the text are then reported as not run.
     """
     env = os.environ.get("ANALYSIS_DOCUMENTS_DIR")
     if env:
         return Path(env).resolve() if Path(env).is_dir() else None
-    d = project_root().parent / "shared" / "seeds"
-    return d if d.is_dir() else None
+    for base in (project_root(), Path(__file__).resolve().parents[2]):  # the project, or this checkout
+        d = base.parent / "shared" / "seeds"
+        if d.is_dir():
+            return d
+    return None

@@ -460,7 +460,7 @@ def _break_note(s) -> str:
             "joined across the change).") if cut is not None else ""
 
 
-TRACKING_COLUMNS = ("search_outcome", "searched", "comparability")
+TRACKING_COLUMNS = ("search_outcome", "searched", "searched_en", "comparability")
 
 
 def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tracking=None):
@@ -504,6 +504,7 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
                      "values": ";".join(f"{v:g}" for v in s["value"]),
                      "search_outcome": "" if rec is None else rec["outcome"],
                      "searched": "" if rec is None else rec["searched"],
+                     "searched_en": "" if rec is None else (rec.get("searched_en") or rec["searched"]),
                      "comparability": "" if rec is None else rec["comparability"], **d})
     if not rows:  # keep the columns, so callers can sort and filter an empty table
         cols = ["target_fact_id", "province_code", "boundary", "province_key", "indicator_id", "tracked_by",

@@ -67,6 +67,7 @@ T = {
     "national": {"vi": "Toàn quốc", "en": "National"},
     "derived": {"vi": "tính toán", "en": "derived"},
     "year": {"vi": "Năm", "en": "Year"},
+    "searched": {"vi": "Tìm số liệu theo dõi", "en": "Tracking series"},
 }
 
 FLAG_WORDS = {

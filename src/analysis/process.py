@@ -91,7 +91,10 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
         warnings.simplefilter("ignore")
         national = assess_national(facts, raw.national_targets.drop(columns=PRIVATE), raw.indicators)
     tables = {
-        "provinces": provinces, "facts": facts, "national_assessments": national, "derived": derived, "audit": audit, "assessments": assessments,
+        "provinces": provinces, "facts": facts, "national_assessments": national,
+        "tracking": (raw.tracking.drop(columns=PRIVATE) if raw.tracking is not None else
+                     pd.DataFrame(columns=["target_fact_id", "tracked_by", "outcome", "searched", "searched_en",
+                                           "comparability", "note"])), "derived": derived, "audit": audit, "assessments": assessments,
         "population": population, "sources": src.drop(columns=PRIVATE),
         "indicators": raw.indicators.drop(columns=PRIVATE, errors="ignore"),
         "dti_2022": raw.dti.drop(columns=PRIVATE), "national_targets": raw.national_targets.drop(columns=PRIVATE),
@@ -122,6 +125,8 @@ DESCRIPTIONS = {
     "assessments": "Every target assessed (analysis.assess): status, p_meet, projection and intervals, number of "
                    "data points and years, UN SDG Progress Chart category, method.",
     "population": "GSO table E02.01 (area, average population, density), 2011–2024, as published.",
+    "tracking": "One record per target: the series that tracks it (or a declared proxy), what was searched for it "
+                "and the outcome (data/raw/tracking_*.csv).",
     "sources": "Every document used, with bibliographic record; empty fields are listed in 'unknown'.",
     "indicators": "Indicator catalogue: names, unit, direction, bounds, aggregation rule, comparability.",
     "dti_2022": "DTI 2022 provincial ranking (all 63 ranks; scores for the top five only).",

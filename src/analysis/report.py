@@ -62,14 +62,17 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
     succ = prov[(prov["province_code"] == p["successor_code"]) & (prov["boundary"] == "post2025")].iloc[0]
     mine = ((facts_all["province_code"] == p["province_code"]) & (facts_all["boundary"] == "pre2025")) | (
         (facts_all["province_code"] == p["successor_code"]) & (facts_all["boundary"] == "post2025"))
+    # figures aggregated to a merged post-2025 province describe that province, not this one's report
+    mine &= ~facts_all["flags"].fillna("").str.contains("aggregated")
     facts = facts_all[mine].copy()
     facts["tracked_by"] = facts["tracked_by"].fillna("")
+    tracking = load_processed("tracking", processed_dir).fillna("")
     derived = load_processed("derived", processed_dir)
     derived = derived[((derived["province_code"] == p["province_code"]) & (derived["boundary"] == "pre2025")) | (
         (derived["province_code"] == p["successor_code"]) & (derived["boundary"] == "post2025"))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assessments = assess_all(facts, ind, params.get("scenarios") or None)
+        assessments = assess_all(facts, ind, params.get("scenarios") or None, tracking=tracking)
     audit = load_processed("audit", processed_dir)
     audit = audit[audit["province_code"].isin([p["province_code"], p["successor_code"]])]
     out = Path(output_dir) if output_dir else config.build_dir() / "outputs" / province_key / lang
@@ -417,9 +420,48 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
                 format_number(a["required_annual_change"], L, 2) + (" điểm %" if L == "vi" else " pp")
                 if unit == "percent" else format_value(a["required_annual_change"], unit, L, 2)),
             t("projection", L): proj, t("scenario", L): scen,
+            t("searched", L): _outcome(a, L),
             t("source", L): a["target_fact_id"] + " / " + a["source_id"],
         })
     return pd.DataFrame(rows)
+
+
+SEARCH_OUTCOME = {
+    "series_found": {"vi": "có chuỗi số liệu", "en": "series found"},
+    "proxy_series": {"vi": "theo dõi bằng chỉ tiêu thay thế", "en": "tracked by a proxy"},
+    "partial": {"vi": "chỉ tìm được một số liệu", "en": "one figure found"},
+    "not_published": {"vi": "chưa được công bố", "en": "not published"},
+}
+
+
+def _outcome(a, lang: str) -> str:
+    o = a.get("search_outcome")
+    return SEARCH_OUTCOME[o][lang] if isinstance(o, str) and o in SEARCH_OUTCOME else "–"
+
+
+def search_records(ctx: ProvinceContext) -> str:
+    """What was searched for each target without a usable series (Markdown), so the gap is seen in the sources."""
+    L = ctx.lang
+    a = ctx.assessments[ctx.assessments["status"].isin(["no_data", "insufficient_data"])]
+    col = "searched" if L == "vi" else "searched_en"
+    if a.empty or col not in a.columns:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
+        text = r.get(col)
+        if isinstance(text, str) and text:
+            name = _ind_name(ctx, r["indicator_id"]) + f" ({int(r['target_year'])})"
+            groups.setdefault(text, []).append(name)
+    if not groups:
+        return ""
+    head = ("**Đã tìm số liệu theo dõi ở đâu** (các mục tiêu chưa có chuỗi số liệu):" if L == "vi" else
+            "**Where a tracking series was searched for** (targets without a series):")
+    lines = [f"- {'; '.join(names)}. {text}" for text, names in groups.items()]
+    comp = a[a["comparability"].fillna("") != ""]
+    for _, r in comp.iterrows():
+        lines.append(f"- {_ind_name(ctx, r['indicator_id'])}: "
+                     + ("chỉ tiêu thay thế — " if L == "vi" else "proxy — ") + r["comparability"])
+    return head + "\n\n" + "\n".join(lines)
 
 
 def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:

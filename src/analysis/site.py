@@ -256,6 +256,20 @@ def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti
             + f"<h2>{h_leg}</h2><ul class='legend'>{legend}</ul>")
 
 
+def _searched_cell(r, lang: str) -> str:
+    """The outcome of the search for a tracking series, with what was searched folded under it."""
+    from analysis.report import SEARCH_OUTCOME
+
+    o = r.get("search_outcome")
+    if not isinstance(o, str) or o not in SEARCH_OUTCOME:
+        return "–"
+    text = r.get("searched" if lang == "vi" else "searched_en")
+    label = html.escape(SEARCH_OUTCOME[o][lang])
+    if not isinstance(text, str) or not text:
+        return label
+    return f"<details><summary>{label}</summary>{html.escape(text)}</details>"
+
+
 def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict) -> str:
     ind = indicators.set_index("indicator_id")
     rows = []
@@ -275,17 +289,17 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             f"<td>{html.escape(prov)}</td><td>{html.escape(name)}</td>"
             f"<td>{comp} {html.escape(format_value(r['target'], unit, lang))}</td><td>{int(r['target_year'])}</td>"
             f"<td>{_badge(r['status'], lang, r['target_fact_id'])}</td><td>{p}</td><td>{html.escape(pts)}</td>"
-            f"<td>{html.escape(un)}</td><td>{html.escape(r['target_fact_id'])} / {html.escape(r['source_id'])}</td>"
-            "</tr>")
+            f"<td>{html.escape(un)}</td><td>{_searched_cell(r, lang)}</td>"
+            f"<td>{html.escape(r['target_fact_id'])} / {html.escape(r['source_id'])}</td></tr>")
     if lang == "vi":
         head = ["Tỉnh", "Chỉ tiêu", "Mục tiêu", "Năm", "Trạng thái", "Xác suất đạt", "Số điểm dữ liệu (năm)",
-                "Phân loại UN", "Nguồn"]
+                "Phân loại UN", "Tìm số liệu theo dõi", "Nguồn"]
         h1, lab_p, lab_s, lab_q, all_ = "Tất cả mục tiêu", "Tỉnh", "Trạng thái", "Lọc theo chữ", "Tất cả"
         note = ("Mục tiêu quốc gia (Toàn quốc) là các mục tiêu của Quyết định 749/QĐ-TTg được trích trong bài viết "
                 "về Cần Thơ; danh sách đầy đủ mục tiêu quốc gia ở trang So sánh.")
     else:
         head = ["Province", "Indicator", "Target", "Year", "Status", "Chance of meeting", "Data points (years)",
-                "UN category", "Source"]
+                "UN category", "Tracking series", "Source"]
         h1, lab_p, lab_s, lab_q, all_ = "All targets", "Province", "Status", "Filter by text", "All"
         note = ("National targets are those of Decision 749/QĐ-TTg quoted in the Cần Thơ article; the full list of "
                 "national targets is on the Compare page.")

@@ -176,3 +176,17 @@ def test_notebooks_run_as_they_are_from_any_directory(project, tmp_path):
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert not errors
         assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(project):
+    from analysis import report as R
+
+    ctx = R.load_context("quang-ninh", "vi", output_dir=str(project / "build" / "charts-test"))
+    charts_ = {c.stem: c for c in R.series_charts(ctx, max_charts=12)}
+    turns = [c for stem, c in charts_.items() if "training_learner_turns" in stem]
+    for c in turns:  # 16.104 learner-turns is the 2021–2023 total, never a 2023 point
+        assert "16.104" not in c.alt, c.alt
+    dti = [c for stem, c in charts_.items() if "dti_score" in stem]
+    assert dti and all(c.caption == "" for c in dti)  # no target on the DTI score: no projection fan
+    trained = [c for stem, c in charts_.items() if "trained_employed_share" in stem]
+    assert trained and "khoảng dự báo 80%" in trained[0].caption and "2030" in trained[0].caption

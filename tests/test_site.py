@@ -164,6 +164,46 @@ def test_search_finds_the_right_pages(server, browser, query, expected):
     page.close()
 
 
+def _result_links(browser, server, query: str) -> set[str]:
+    page = browser.new_page()
+    page.goto(server + "vi/search.html")
+    page.fill(".pagefind-ui__search-input", query)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    page.wait_for_timeout(500)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    page.close()
+    return {link.split("#")[0] for link in links}  # pages found (sections within a page vary with the query)
+
+
+def test_search_without_diacritics_finds_what_the_accented_query_finds(server, browser):
+    accented = _result_links(browser, server, "đào tạo")
+    folded = _result_links(browser, server, "dao tao")
+    assert len(accented) >= 3 and accented <= folded
+
+
+def test_every_page_has_a_description_sharing_tags_and_print_styles(site):
+    css = (site / "assets" / "style.css").read_text(encoding="utf-8")
+    assert "@media print" in css
+    for page in list((site / "vi").rglob("*.html")) + list((site / "en").rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for tag in ('<meta name="description" content="', '<meta property="og:title"',
+                    '<meta property="og:description"', '<meta property="og:locale"'):
+            assert tag in text, (page, tag)
+        assert '<meta name="description" content="">' not in text, page
+
+
+def test_home_lists_all_34_provinces_with_what_is_known(site, server, browser):
+    page = browser.new_page()
+    page.goto(server + "vi/index.html")
+    rows = page.locator("table.overview tbody tr")
+    assert rows.count() == 34
+    # every row says either a status with its data points and years, or that no data exists
+    for i in range(rows.count()):
+        cell = rows.nth(i).locator("td").nth(1).inner_text()
+        assert "điểm dữ liệu" in cell or "Không có số liệu" in cell, cell
+    page.close()
+
+
 def test_home_badges_match_the_assessment_table(site, server, browser):
     a = pd.read_csv(site / "downloads" / "assessments.csv", dtype={"province_code": str})
     page = browser.new_page()

@@ -436,7 +436,7 @@ def _series(obs, province_code: str, boundary: str, indicator: str, breakdown: s
 
 def _yearly(d):
     """One single-year observation per year, from the latest definition break on."""
-    single = d["period"].astype(str).map(_single_year).astype(bool)
+    single = d["period"].astype(str).map(single_year).astype(bool)
     d = d.loc[single].sort_values(["year", "period"]).groupby("year", as_index=False).tail(1)
     breaks = d.loc[d["flags"].fillna("").str.contains("definition_break"), "year"]
     cut = int(breaks.max()) if len(breaks) else None
@@ -446,7 +446,7 @@ def _yearly(d):
     return d
 
 
-def _single_year(period: str) -> bool:
+def single_year(period: str) -> bool:
     """'2023', '2023-06', '2023-12-31' are single-year periods; '2021/2023' is not (unless within one year)."""
     if "/" not in period:
         return True

@@ -38,6 +38,7 @@ class Chart:
     title: str
     alt: str
     stem: str  # file name without extension
+    caption: str = ""  # a sentence shown under the chart (e.g. how wide a projection is, in plain words)
 
     def png_bytes(self, dpi: int = 110) -> bytes:
         buf = io.BytesIO()
@@ -82,4 +83,8 @@ def show(chart: Chart, out_dir: Path | None = None) -> None:
     if out_dir is not None:
         save(chart, out_dir)
     display(Image(data=chart.png_bytes(), format="png", metadata={"alt": chart.alt}))
+    if chart.caption:
+        from IPython.display import Markdown
+
+        display(Markdown(chart.caption))
     plt.close(chart.fig)

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import charts, config
-from analysis.assess import assess_all, predictive
+from analysis.assess import assess_all, predictive, single_year
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, t
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.process import load_processed
@@ -344,9 +344,24 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
     show = ctx.params.get("show_indicators") or []
     if show:
         obs = obs[obs["indicator_id"].isin(show)]
+    # a multi-year total (period 2021/2023) is never a point of a yearly series
+    obs = obs[obs["period"].astype(str).map(single_year).astype(bool)]
+    # a projection is drawn only where it answers a question: a target of this province, or a scenario asked for
+    nt = load_processed("national_targets")
+    national = nt["indicator_id"].dropna()
+    target_years: dict[str, list[int]] = {}
+    for i, y in list(zip(nt["indicator_id"], nt["target_year"])) + list(zip(
+            ctx.assessments["tracked_by"].where(ctx.assessments["tracked_by"].fillna("") != "",
+                                                ctx.assessments["indicator_id"]), ctx.assessments["target_year"])):
+        if isinstance(i, str):
+            target_years.setdefault(i, []).append(int(y))
+    asked = set(ctx.assessments["indicator_id"]) | set(ctx.assessments["tracked_by"].fillna("")) | set(
+        (ctx.params.get("scenarios") or {}).keys()) | set(national)
+    panel = obs["fact_id"].astype(str).str.match(r"^[A-Z][A-Z0-9]-[0-9A-Z]{2}-\d{4}$")
     out = []
-    groups = obs.groupby(["indicator_id", "breakdown"], sort=False)
-    ranked = sorted(groups, key=lambda kv: -kv[1]["year"].nunique())
+    groups = obs.assign(_panel=panel).groupby(["indicator_id", "breakdown"], sort=False)
+    ranked = sorted(groups, key=lambda kv: (kv[0][0] not in asked, bool(kv[1]["_panel"].all()),
+                                            -kv[1]["year"].nunique()))
     for (ind, bd), g in ranked:
         if g["year"].nunique() < 2 or len(out) >= max_charts:
             continue
@@ -362,9 +377,17 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
             for _, r in gb.iterrows():
                 if isinstance(r["flags"], str) and r["flags"]:
                     ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
-        if len(same) >= 3 and unit not in ("rank",):  # a fan from two points would only show the assumption
-            xs, mid, bands = _fan(list(same["year"]), list(same["value"]), int(same["year"].max()) + 3,
-                                  _bounds(ctx, ind), levels)
+        fan = len(same) >= 3 and unit not in ("rank",) and ind in asked
+        width = ""
+        if fan:  # a fan from two points would only show the assumption
+            last = int(same["year"].max())
+            until = max([y for y in target_years.get(ind, []) if y > last], default=last + 3)
+            xs, mid, bands = _fan(list(same["year"]), list(same["value"]), until, _bounds(ctx, ind), levels)
+            lo, hi = bands[levels[0]][0][-1], bands[levels[0]][1][-1]
+            width = (f" Năm {until}, khoảng dự báo {format_percent(levels[0] * 100, L, 0)} đi từ "
+                     f"{format_value(lo, unit, L, 1)} đến {format_value(hi, unit, L, 1)}." if L == "vi" else
+                     f" In {until} the {format_percent(levels[0] * 100, L, 0)} prediction interval runs from "
+                     f"{format_value(lo, unit, L, 1)} to {format_value(hi, unit, L, 1)}.")
             for lv, alpha in zip(levels, (0.35, 0.15)):
                 ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
                                 label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
@@ -373,8 +396,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
                     label="đường xu hướng" if L == "vi" else "fitted path")
         if unit == "rank":
             ax.invert_yaxis()
-        ax.set_xticks(sorted(set(list(g["year"]) + ([] if len(same) < 3 or unit == "rank" else
-                                                     [int(same["year"].max()) + 3]))))
+        ax.set_xticks(sorted(set(list(g["year"]) + ([until] if fan else []))))
         charts.number_axis(ax, L)
         ax.legend(fontsize=8, loc="best")
         name = _ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
@@ -383,10 +405,12 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
         ylabel = {"rank": "hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
                   "index_0_1": "điểm (0–1)" if L == "vi" else "score (0–1)"}.get(unit, uw)
         seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))
-        alt = (f"Biểu đồ điểm: {name} của {ctx.name} theo năm ({seq}). Dấu * là số liệu có ghi chú."
-               if L == "vi" else f"Dot chart: {name} in {ctx.name} by year ({seq}). * marks a flagged figure.")
-        out.append(charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=_source_line(
-            ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L))
+        alt = (f"Biểu đồ điểm: {name} của {ctx.name} theo năm ({seq}). Dấu * là số liệu có ghi chú.{width}"
+               if L == "vi" else f"Dot chart: {name} in {ctx.name} by year ({seq}). * marks a flagged figure.{width}")
+        chart = charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=_source_line(
+            ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
+        chart.caption = width.strip()
+        out.append(chart)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``analysis data | assess | run | site``."""
+"""Command line: ``analysis data | run | site | extract | accept``."""
 
 from __future__ import annotations
 
@@ -57,6 +57,63 @@ def _cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from analysis import config
+    from analysis.extract import ExtractError, extract_document
+
+    path = Path(args.path)
+    try:
+        catalogue = pd.read_csv(config.raw_dir() / "indicators.csv", dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        catalogue = None
+    try:
+        rows = extract_document(path, province_code=args.province or "", boundary=args.boundary or "",
+                                source_id=args.source_id or "", catalogue=catalogue, as_of=args.as_of)
+    except ExtractError as e:
+        print(f"analysis extract: {e}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path(f"{path.stem}.candidates.csv")
+    if out.resolve().parent == config.raw_dir().resolve():
+        print(f"analysis extract: {out} is inside data/raw; write candidates elsewhere and add them with "
+              "`analysis accept`", file=sys.stderr)
+        return 2
+    rows.to_csv(out, index=False, encoding="utf-8")
+    kinds = rows["kind"].value_counts().to_dict()
+    print(f"{len(rows)} candidate figure(s) from {path.name} ({', '.join(f'{v} {k}' for k, v in kinds.items())}) "
+          f"written to {out}")
+    if args.review:
+        show = rows[["locator", "kind", "period", "value", "unit", "indicator_id", "flags", "as_written"]]
+        print(show.to_string(index=False, max_colwidth=50))
+        print(f"\nNext: open {out}, check each row against the document, put y in 'accept' for the rows to keep, "
+              "fill in indicator_id, province_code and boundary where empty, then run\n"
+              f"  analysis accept {out} --into data/raw/facts_<name>.csv --id-prefix XX --source-id NEW-ID "
+              "--title '...' --url ... --date YYYY-MM-DD")
+    return 0
+
+
+def _cmd_accept(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from analysis.curate import NewSource, accept
+
+    source = NewSource(args.source_id, args.title or "", args.source_type, args.url or "", args.date or "",
+                       args.publisher or "", args.author or "") if args.source_id else None
+    try:
+        ids = accept(Path(args.review), Path(args.into), args.id_prefix, source)
+    except DataError as e:
+        print(f"analysis accept: nothing written.\n{e}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as e:
+        print(f"analysis accept: nothing written: {e.filename}: no such file", file=sys.stderr)
+        return 2
+    print(f"{len(ids)} fact(s) appended to {args.into}: {ids[0]} … {ids[-1]}. Run `make report` to see them.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -75,5 +132,26 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--calibration-series", type=int, default=200,
                       help="simulated series per process for the methodology page (0: skip)")
     site.set_defaults(fn=_cmd_site)
+    ex = sub.add_parser("extract", help="candidate facts from a Vietnamese document (txt, html, docx, pdf)")
+    ex.add_argument("path")
+    ex.add_argument("--province", help="province code written into every row (e.g. 22)")
+    ex.add_argument("--boundary", choices=["pre2025", "post2025"], help="boundary the province code refers to")
+    ex.add_argument("--source-id", help="source id written into every row")
+    ex.add_argument("--as-of", type=int, help="year the document was written ('đến nay' means this year)")
+    ex.add_argument("--out", help="review CSV to write (default: <document>.candidates.csv here)")
+    ex.add_argument("--review", action="store_true", help="print the candidates and what to do next")
+    ex.set_defaults(fn=_cmd_extract)
+    ac = sub.add_parser("accept", help="append the accepted rows of a review CSV to a facts file in data/raw")
+    ac.add_argument("review")
+    ac.add_argument("--into", required=True, help="data/raw/facts_<name>.csv (created if missing)")
+    ac.add_argument("--id-prefix", required=True, help="two capital letters for the new fact ids (XX-E001…)")
+    ac.add_argument("--source-id", help="source id for every accepted row (new sources need --title)")
+    ac.add_argument("--title")
+    ac.add_argument("--url")
+    ac.add_argument("--date", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    ac.add_argument("--publisher")
+    ac.add_argument("--author")
+    ac.add_argument("--source-type", default="report")
+    ac.set_defaults(fn=_cmd_accept)
     args = p.parse_args(argv)
     return args.fn(args)

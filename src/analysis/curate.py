@@ -1,0 +1,151 @@
+"""From reviewed candidates to facts: append the rows a person accepted to a facts file in ``data/raw``.
+
+The reviewed CSV is the output of ``analysis extract`` with its ``accept`` column filled in (``y``, ``yes``,
+``x``, ``1``, ``có``). Accepted rows get fresh fact ids, are checked together with every existing raw
+table by the same validation as ``make data`` (pandera schemas, locators, sources), and only then appended.
+Nothing is overwritten: an existing row is never changed, and a failed check writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.errors import DataError, Problem
+from analysis.extract import FACT_COLUMNS
+
+YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
+SOURCE_COLUMNS = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",
+                  "language", "number_format", "cited_via", "unknown", "notes"]
+
+
+@dataclass
+class NewSource:
+    source_id: str
+    title: str
+    type: str = "report"
+    url: str = ""
+    date: str = ""
+    publisher: str = ""
+    issuer_author: str = ""
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _next_ids(prefix: str, n: int, raw: Path) -> list[str]:
+    used = set()
+    for f in raw.glob("facts_*.csv"):
+        used |= set(_read(f)["fact_id"])
+    nums = [int(m.group(1)) for i in used if (m := re.fullmatch(rf"{prefix}-E(\d{{3}})", i))]
+    start = max(nums, default=0) + 1
+    if start + n - 1 > 999:
+        raise DataError([Problem(prefix, None, "fact_id", f"no free ids left under {prefix}-E001…{prefix}-E999")])
+    return [f"{prefix}-E{start + k:03d}" for k in range(n)]
+
+
+def _append(path: Path, rows: pd.DataFrame, columns: list[str]) -> None:
+    exists = path.exists() and path.stat().st_size > 0
+    header = list(_read(path).columns) if exists else columns
+    newline = "\r\n" if exists and b"\r\n" in path.read_bytes()[:4096] else "\n"
+    if exists and not path.read_bytes().endswith(b"\n"):
+        with path.open("a", encoding="utf-8", newline="") as f:
+            f.write(newline)
+    with path.open("a", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator=newline)
+        if not exists:
+            w.writerow(header)
+        for _, r in rows.iterrows():
+            w.writerow([r.get(c, "") for c in header])
+
+
+def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = None,
+           raw_dir: Path | None = None) -> list[str]:
+    """Append the accepted rows of ``review`` to ``into`` (a ``facts_*.csv`` in the raw folder).
+
+    Returns the new fact ids. Raises DataError (naming the review file, its row and field) and writes
+    nothing when a row is incomplete or fails validation.
+    """
+    from analysis.validate import load_raw
+
+    raw = Path(raw_dir) if raw_dir else config.raw_dir()
+    into = Path(into)
+    if into.parent.resolve() != raw.resolve() or not re.fullmatch(r"facts_[\w-]+\.csv", into.name):
+        raise DataError([Problem(str(into), None, None,
+                                 f"accepted facts go to a facts_<name>.csv file in {raw}")])
+    if not re.fullmatch(r"[A-Z]{2}", id_prefix):
+        raise DataError([Problem(str(review), None, "fact_id", "--id-prefix must be two capital letters (e.g. HB)",
+                                 id_prefix)])
+    df = _read(review)
+    missing = [c for c in ["accept"] + FACT_COLUMNS if c not in df.columns and c != "fact_id"]
+    if missing:
+        raise DataError([Problem(review.name, 1, None, f"not a review file from analysis extract: missing {missing}")])
+    df["_line"] = range(2, len(df) + 2)
+    take = df[df["accept"].str.strip().str.lower().isin(YES)].copy()
+    if take.empty:
+        raise DataError([Problem(review.name, None, "accept", "no row is accepted (put y in the accept column)")])
+    problems = []
+    for _, r in take.iterrows():
+        for col in ("province_code", "boundary", "indicator_id", "kind", "period", "value", "unit", "locator",
+                    "as_written"):
+            if not str(r[col]).strip():
+                problems.append(Problem(review.name, int(r["_line"]), col, "accepted row has no value here"))
+    if source is not None:
+        take["source_id"] = source.source_id
+    empty_src = take["source_id"].str.strip() == ""
+    for line in take.loc[empty_src, "_line"]:
+        problems.append(Problem(review.name, int(line), "source_id", "no source id (give --source-id)"))
+    if problems:
+        raise DataError(problems)
+    take["fact_id"] = _next_ids(id_prefix, len(take), raw)
+    take["value"] = take["value"].map(lambda v: f"{float(v):g}" if re.fullmatch(r"-?\d+(\.\d+)?", str(v)) else v)
+
+    known = set()
+    for f in raw.glob("sources_*.csv"):
+        known |= set(_read(f)["source_id"])
+    new_sources = pd.DataFrame(columns=SOURCE_COLUMNS)
+    if source is not None and source.source_id not in known:
+        if not source.title:
+            raise DataError([Problem(review.name, None, "source_id",
+                                     f"source {source.source_id!r} is new: give its --title (and --url, --date)")])
+        unknown = ";".join(k for k, v in (("issuer_author", source.issuer_author), ("date", source.date),
+                                           ("publisher", source.publisher), ("url", source.url),
+                                           ("licence", "")) if not v)
+        new_sources = pd.DataFrame([{
+            "source_id": source.source_id, "type": source.type, "issuer_author": source.issuer_author,
+            "title": source.title, "date": source.date, "publisher": source.publisher, "url": source.url,
+            "seed_file": "", "licence": "", "language": "vi", "number_format": "vi", "cited_via": "",
+            "unknown": unknown, "notes": f"Facts extracted with analysis extract from {review.name} and reviewed."}])
+    sources_file = raw / "sources_extracted.csv"
+
+    # check everything together in a copy of the raw folder; write only if it passes
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / "raw"
+        shutil.copytree(raw, trial)
+        _append(trial / into.name, take, FACT_COLUMNS)
+        if not new_sources.empty:
+            _append(trial / sources_file.name, new_sources, SOURCE_COLUMNS)
+        before = len(_read(into)) if into.exists() else 0
+        try:
+            load_raw(trial)
+        except DataError as e:
+            mapped = []
+            for p in e.problems:
+                if p.file == into.name and p.line is not None and p.line - 2 >= before:
+                    row = take.iloc[p.line - 2 - before]
+                    mapped.append(Problem(review.name, int(row["_line"]), p.column, p.message, p.value))
+                else:
+                    mapped.append(p)
+            raise DataError(mapped) from None
+    _append(into, take, FACT_COLUMNS)
+    if not new_sources.empty:
+        _append(sources_file, new_sources, SOURCE_COLUMNS)
+    return list(take["fact_id"])

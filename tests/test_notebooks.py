@@ -190,3 +190,23 @@ def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(proje
     assert dti and all(c.caption == "" for c in dti)  # no target on the DTI score: no projection fan
     trained = [c for stem, c in charts_.items() if "trained_employed_share" in stem]
     assert trained and "khoảng dự báo 80%" in trained[0].caption and "2030" in trained[0].caption
+
+
+def test_a_comparison_row_uses_one_year_where_the_provinces_share_one(project):
+    import re
+
+    from analysis.compare import _years, load_compare, side_by_side
+
+    ctx = load_compare(["quang-ninh", "binh-phuoc", "quang-tri", "can-tho", "bac-kan"], "vi")
+    table = side_by_side(ctx)
+    name_col = table.columns[0]
+    for _, row in table.iterrows():
+        ind = ctx.indicators.index[ctx.indicators["name_vi"] == row[name_col]][0]
+        cells = [c for c in row.iloc[1:] if c != "–"]
+        assert all(re.search(r"\((\d{4})\)$", c) for c in cells), cells  # the year is written in every cell
+        years = {re.search(r"\((\d{4})\)$", c).group(1) for c in cells}
+        shared = set.intersection(*[ys for ys in (_years(ctx, c, ind) for c in ctx.provinces["province_code"]) if ys])
+        if len(cells) > 1 and shared:
+            assert years == {str(max(shared))}, (row[name_col], cells)
+    dti = table[table[name_col].str.contains("Xếp hạng Chỉ số chuyển đổi số")].iloc[0]
+    assert all(c.endswith("(2022)") for c in dti.iloc[1:] if c != "–")  # Cần Thơ's 2023 rank is not mixed in

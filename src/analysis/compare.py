@@ -64,27 +64,41 @@ def load_compare(province_keys: list[str], lang: str = "vi", output_dir: str | N
                           registry=prov)
 
 
-def _latest(ctx: CompareContext, code: str, ind: str):
+def _latest(ctx: CompareContext, code: str, ind: str, year: int | None = None):
     obs = ctx.facts[(ctx.facts["province_code"] == code) & (ctx.facts["indicator_id"] == ind)
                     & (ctx.facts["kind"] == "observation") & (ctx.facts["breakdown"] == "total")]
     der = ctx.derived[(ctx.derived["province_code"] == code) & (ctx.derived["indicator_id"] == ind)
                       & (ctx.derived["breakdown"] == "total")]
     both = pd.concat([obs[["year", "value", "unit"]], der[["year", "value", "unit"]]])
+    if year is not None:
+        both = both[both["year"] == year]
     if both.empty:
         return None
     r = both.sort_values("year").iloc[-1]
     return r
 
 
+def _years(ctx: CompareContext, code: str, ind: str) -> set[int]:
+    obs = ctx.facts[(ctx.facts["province_code"] == code) & (ctx.facts["indicator_id"] == ind)
+                    & (ctx.facts["kind"] == "observation") & (ctx.facts["breakdown"] == "total")]
+    der = ctx.derived[(ctx.derived["province_code"] == code) & (ctx.derived["indicator_id"] == ind)
+                      & (ctx.derived["breakdown"] == "total")]
+    return {int(y) for y in pd.concat([obs["year"], der["year"]])}
+
+
 def side_by_side(ctx: CompareContext) -> pd.DataFrame:
-    """Latest value (and year) of each comparable indicator, one column per province."""
+    """Each comparable indicator, one column per province: the latest year every reporting province shares,
+    else each province's latest value; the year is written in every cell either way."""
     L = ctx.lang
     rows = []
     for ind in COMPARABLE:
         row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"]}
         have = False
+        years = [ys for ys in (_years(ctx, c, ind) for c in ctx.provinces["province_code"]) if ys]
+        common = set.intersection(*years) if len(years) > 1 else set()
+        year = max(common) if common else None
         for code in ctx.provinces["province_code"]:
-            r = _latest(ctx, code, ind)
+            r = _latest(ctx, code, ind, year)
             cell = "–"
             if r is not None:
                 have = True
@@ -195,9 +209,13 @@ def comparability(ctx: CompareContext) -> str:
     lines = []
     for ind in shared[shared > 1].index:
         note = ctx.indicators.at[ind, "comparability"]
+        if L == "vi" and "comparability_vi" in ctx.indicators.columns:
+            vi = ctx.indicators.at[ind, "comparability_vi"]
+            note = vi if isinstance(vi, str) and vi else (f"(tiếng Anh) {note}" if isinstance(note, str) and note
+                                                          else note)
         if isinstance(note, str) and note:
             lines.append(f"- **{ctx.indicators.at[ind, f'name_{L}']}**: {note}")
-    head = ("Ghi chú so sánh (tiếng Anh, từ danh mục chỉ tiêu):" if L == "vi" else
+    head = ("Ghi chú so sánh (từ danh mục chỉ tiêu):" if L == "vi" else
             "Comparability notes (from the indicator catalogue):")
     return head + "\n\n" + ("\n".join(lines) if lines else "–")
 

@@ -6,6 +6,7 @@ import functools
 import html.parser
 import http.server
 import json
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -324,3 +325,32 @@ def test_status_badges_have_readable_contrast():
         bg, fg = ("#" + "".join(c * 2 for c in x[1:]) if len(x) == 4 else x for x in (bg, fg))
         hi, lo = sorted([_luminance(bg), _luminance(fg)], reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, status
+
+
+_ENGLISH_NUMBER = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?!\d)|(?<![\d.,\w])(?<!mục )\d+\.\d{1,2}(?![\d.])")
+_ENGLISH_WORDS = re.compile(r"figure as written|web page|footnote|billion VND|learner-TURNS|rounds to|"
+                            r"Same boundary|not persons| x 100|\b(?:the|with|from|against|sum of)\b")
+
+
+def _vietnamese_reader_text(page: Path) -> str:
+    """What a reader sees on a Vietnamese page, less code, quotations, dataset addresses and text marked English."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["script", "style", "code", "pre"]):
+        tag.decompose()
+    for tag in soup.select("[hidden], [lang=en]"):
+        tag.decompose()
+    text = re.sub(r"\s+", " ", soup.get_text(" "))
+    text = re.sub(r"“[^”]*”", " ", text)  # quotations of a source, as written
+    text = re.sub(r"https?://\S+", " ", text)  # web addresses
+    return re.sub(r"github:\S+(?: \S+)*?\.csv", " ", text)  # dataset addresses (file paths)
+
+
+def test_vietnamese_pages_show_no_english_words_or_english_numbers(site):
+    offences = []
+    for page in sorted((site / "vi").rglob("*.html")):
+        text = _vietnamese_reader_text(page)
+        for rx in (_ENGLISH_NUMBER, _ENGLISH_WORDS):
+            offences += [f"{page.name}: …{text[max(0, m.start() - 60):m.end() + 20]}…" for m in rx.finditer(text)]
+    assert not offences, f"{len(offences)} English words or numbers on Vietnamese pages:\n" + "\n".join(offences[:20])

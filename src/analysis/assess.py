@@ -460,7 +460,7 @@ def _break_note(s) -> str:
             "joined across the change).") if cut is not None else ""
 
 
-TRACKING_COLUMNS = ("search_outcome", "searched", "searched_en", "comparability")
+TRACKING_COLUMNS = ("search_outcome", "searched", "searched_en", "comparability", "comparability_vi")
 
 
 def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tracking=None):
@@ -505,7 +505,8 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
                      "search_outcome": "" if rec is None else rec["outcome"],
                      "searched": "" if rec is None else rec["searched"],
                      "searched_en": "" if rec is None else (rec.get("searched_en") or rec["searched"]),
-                     "comparability": "" if rec is None else rec["comparability"], **d})
+                     "comparability": "" if rec is None else rec["comparability"],
+                     "comparability_vi": "" if rec is None else (rec.get("comparability_vi") or ""), **d})
     if not rows:  # keep the columns, so callers can sort and filter an empty table
         cols = ["target_fact_id", "province_code", "boundary", "province_key", "indicator_id", "tracked_by",
                 "breakdown", "source_id", "baseline_year", "observation_ids", "years", "values", *TRACKING_COLUMNS,

@@ -10,8 +10,11 @@ import math
 
 import pandas as pd
 
+from analysis.labels import AUDIT_NOTES, locator_label
+from analysis.numbers import format_number
+
 COLUMNS = ["check_id", "kind", "province_code", "fact_ids", "description", "computed", "stated", "discrepancy",
-           "tolerance", "result", "note"]
+           "tolerance", "result", "note", "description_vi", "note_vi"]
 
 
 def decimals_of(x: float) -> int:
@@ -28,11 +31,28 @@ def rounding_tolerance(stated: float) -> float:
     return 0.5 * 10 ** -decimals_of(stated) + 1e-9
 
 
-def _row(c: dict, province: str, ids: list[str], computed, stated, tol, result, note="") -> dict:
+def _notes(key: str, **parts) -> dict[str, str]:
+    """A note in both languages from analysis.labels.AUDIT_NOTES; float parts are written in each language."""
+    out = {}
+    for lang in ("vi", "en"):
+        vals = {k: (format_number(v, lang) if isinstance(v, float) else v[lang] if isinstance(v, dict) else
+                    locator_label(v, lang) if k == "locator" else v) for k, v in parts.items()}
+        out[lang] = AUDIT_NOTES[key][lang].format(**vals)
+    return out
+
+
+def _join(*notes: dict[str, str]) -> dict[str, str]:
+    return {lang: "".join(n[lang] for n in notes) for lang in ("vi", "en")}
+
+
+def _row(c: dict, province: str, ids: list[str], computed, stated, tol, result, note=None) -> dict:
+    if not isinstance(note, dict):
+        note = {"vi": note or "", "en": note or ""}
     disc = None if computed is None or stated is None else round(stated - computed, 6)
     return {"check_id": c["id"], "kind": c["kind"], "province_code": province, "fact_ids": ";".join(ids),
             "description": c.get("description", ""), "computed": computed, "stated": stated, "discrepancy": disc,
-            "tolerance": tol, "result": result, "note": note}
+            "tolerance": tol, "result": result, "note": note["en"],
+            "description_vi": c.get("description_vi") or c.get("description", ""), "note_vi": note["vi"]}
 
 
 def run_check(c: dict, facts: pd.DataFrame) -> dict:
@@ -46,11 +66,13 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         tol = rounding_tolerance(stated)
         ok = abs(computed - stated) <= tol
         d = decimals_of(stated)
-        note = ""
+        note = None
         if not ok:
             trunc = math.floor(computed * 10 ** d) / 10 ** d
-            note = (f"{computed:.4f}% rounds to {round(computed, d)}%, not {stated}%"
-                    + ("; consistent with truncation instead of rounding" if abs(trunc - stated) < 1e-9 else ""))
+            note = _notes("rounds", computed={la: format_number(computed, la, 4) for la in ("vi", "en")},
+                          rounded=float(round(computed, d)), stated=stated)
+            if abs(trunc - stated) < 1e-9:
+                note = _join(note, _notes("truncated"))
         return _row(c, facts.at[ids[0], "province_code"], ids, round(computed, 6), stated, tol,
                     "ok" if ok else "mismatch", note)
     if kind == "sum":
@@ -59,9 +81,10 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         stated = float(v[c["total"]])
         tol = rounding_tolerance(stated)
         ok = abs(computed - stated) <= tol
-        note = "" if computed == stated else f"parts sum to {round(computed, 6)}; the total is written as {stated}"
+        note = {"vi": "", "en": ""} if computed == stated else _notes("sum", computed=float(round(computed, 6)),
+                                                                       stated=stated)
         return _row(c, facts.at[c["total"], "province_code"], ids, round(computed, 6), stated, tol,
-                    "ok" if ok else "mismatch", note + ("" if ok else "; outside rounding"))
+                    "ok" if ok else "mismatch", note if ok else _join(note, _notes("outside")))
     if kind == "sum_to":
         ids = list(c["facts"])
         computed = float(sum(v[p] for p in ids))
@@ -78,26 +101,27 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         ids = [c["a"]]
         a, b = float(v[c["a"]]), float(c["value"])
         return _row(c, facts.at[c["a"], "province_code"], ids, a, b, 0.0, "ok" if a == b else "mismatch",
-                    f"reference: {c.get('reference', '')}")
+                    _notes("reference", reference={"vi": c.get("reference_vi") or c.get("reference", ""),
+                                                   "en": c.get("reference", "")}))
     if kind == "citation":
         return _row(c, str(c.get("province_code", "")), [], None, None, None, "finding",
-                    f"{c['source']} writes '{c['as_written']}' ({c.get('locator', '')}); "
-                    f"correct: '{c['correct']}'")
+                    _notes("citation", source=c["source"], as_written=c["as_written"], locator=c.get("locator", ""),
+                           correct=c["correct"]))
     if kind == "finding":
         ids = list(c.get("facts", []))
         return _row(c, str(c.get("province_code", "")), ids, None, None, None, "finding",
-                    f"{c['source']}, {c['locator']}: {c['note']}")
+                    _notes("finding", source=c["source"], locator=c["locator"],
+                           note={"vi": c.get("note_vi") or c["note"], "en": c["note"]}))
     if kind == "growth_readings":
         ids = list(c.get("facts", []))
         r, n = float(c["rate"]), int(c["last_year"]) - int(c["first_year"]) + 1
         factor = (1 + r / 100) ** n
         pp_start = max(0.0, 100 - r * n)
         pc_start = 100 / factor
-        note = (f"{c['source']}, {c['locator']}: read as percentage points, +{r:g} points a year over {n} years "
-                f"({c['first_year']}–{c['last_year']}) reaches 100% by {c['last_year']} from any starting level of "
-                f"{pp_start:g}% or more; read as per cent, the level is multiplied by {factor:.4f} and reaches 100% "
-                f"by {c['last_year']} only from a starting level of {pc_start:.1f}% or more. The document does not "
-                "say which reading it means.")
+        note = _notes("growth", source=c["source"], locator=c["locator"], rate=r, n=str(n),
+                      first=str(c["first_year"]), last=str(c["last_year"]), pp_start=float(pp_start),
+                      factor={la: format_number(factor, la, 4) for la in ("vi", "en")},
+                      pc_start={la: format_number(pc_start, la, 1) for la in ("vi", "en")})
         return _row(c, str(c.get("province_code", "")), ids, round(factor, 6), None, None, "finding", note)
     raise ValueError(f"consistency check {c.get('id')!r}: unknown kind {kind!r}")
 

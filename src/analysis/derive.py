@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.numbers import format_number
+from analysis.labels import DERIVATION, LEVEL_WORDS
+from analysis.numbers import format_number, format_value
 
 KEYS = ["province_code", "boundary", "province_key", "period", "year"]
 COLUMNS = ["derived_id", "province_code", "boundary", "province_key", "indicator_id", "breakdown", "period", "year",
-           "value", "unit", "derivation", "inputs", "flags"]
+           "value", "unit", "derivation", "derivation_vi", "derivation_en", "inputs", "flags"]
 
 
 def _n(x: float) -> str:
@@ -24,11 +25,25 @@ def _rows_for(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total"
     return d if breakdown is None else d[d["breakdown"] == breakdown]
 
 
+def _words(kind: str, value: float, unit: str, **parts) -> dict[str, str]:
+    """The derivation in words, per language, from the templates in analysis.labels (numbers localised)."""
+    out = {}
+    for lang in ("vi", "en"):
+        vals = {k: (v[lang] if isinstance(v, dict) else format_number(v, lang) if isinstance(v, (int, float))
+                    else v) for k, v in parts.items()}
+        out[f"derivation_{lang}"] = DERIVATION[kind][lang].format(v=format_value(value, unit, lang)
+                                                                  if unit == "percent" else format_number(value, lang),
+                                                                  **vals)
+    return out
+
+
 def _make(base: pd.Series, indicator: str, breakdown: str, value: float, unit: str, derivation: str,
-          inputs: list[str], flags: str = "") -> dict:
+          inputs: list[str], flags: str = "", words: dict[str, str] | None = None) -> dict:
     did = f"D-{indicator}-{base['province_code']}-{base['period']}-{breakdown}".replace("/", "_")
     return {"derived_id": did, **{k: base[k] for k in KEYS}, "indicator_id": indicator, "breakdown": breakdown,
-            "value": value, "unit": unit, "derivation": derivation, "inputs": ";".join(inputs), "flags": flags}
+            "value": value, "unit": unit, "derivation": derivation, **(words or {"derivation_vi": derivation,
+                                                                                 "derivation_en": derivation}),
+            "inputs": ";".join(inputs), "flags": flags}
 
 
 def _flags(*rows: pd.Series) -> str:
@@ -39,6 +54,8 @@ def _flags(*rows: pd.Series) -> str:
 def shares(obs: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
     """Recompute every ratio_of_sums indicator from its numerator and denominator facts."""
     out = []
+    names = {i: {"vi": str(v).lower()[:1] + str(v)[1:], "en": str(e).lower()[:1] + str(e)[1:]}
+             for i, v, e in zip(indicators["indicator_id"], indicators["name_vi"], indicators["name_en"])}
     for _, ind in indicators[indicators["aggregation"] == "ratio_of_sums"].iterrows():
         num_id, den_id = ind["numerator_id"], ind["denominator_id"]
         if not num_id or not den_id:
@@ -56,7 +73,9 @@ def shares(obs: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
                 val = n["value"] / d["value"] * 100
                 out.append(_make(n, ind["indicator_id"], n["breakdown"], val, "percent",
                                  f"{num_id} / {den_id} x 100 = {_n(n['value'])} / {_n(d['value'])} x 100",
-                                 [n["fact_id"], d["fact_id"]], _flags(n, d)))
+                                 [n["fact_id"], d["fact_id"]], _flags(n, d),
+                                 _words("share", val, "percent", n=float(n["value"]), d=float(d["value"]),
+                                        num=names.get(num_id, num_id), den=names.get(den_id, den_id))))
     return out
 
 
@@ -73,9 +92,13 @@ def level_totals(obs: pd.DataFrame) -> list[dict]:
                 continue
             base = levels.iloc[0]
             parts = " + ".join(f"{_n(v)} ({b.split('=')[1]})" for v, b in zip(levels["value"], levels["breakdown"]))
-            out.append(_make(base, ind, "total", float(levels["value"].sum()), base["unit"],
+            parts_l = {lang: " + ".join(f"{format_number(v, lang)} ({LEVEL_WORDS.get(b.split('=')[1], {}).get(lang, b)})"
+                                        for v, b in zip(levels["value"], levels["breakdown"])) for lang in ("vi", "en")}
+            total = float(levels["value"].sum())
+            out.append(_make(base, ind, "total", total, base["unit"],
                              f"sum of levels: {parts}", list(levels["fact_id"]), _flags(*[r for _, r in
-                                                                                             levels.iterrows()])))
+                                                                                             levels.iterrows()]),
+                             _words("levels_sum", total, base["unit"], parts=parts_l)))
     return out
 
 
@@ -90,9 +113,12 @@ def members_per_team(obs: pd.DataFrame) -> list[dict]:
         for _, r in m.iterrows():
             if t["value"] <= 0:
                 continue
-            out.append(_make(t, "members_per_team", t["breakdown"], r["value"] / t["value"], "persons_per_team",
+            v = r["value"] / t["value"]
+            out.append(_make(t, "members_per_team", t["breakdown"], v, "persons_per_team",
                              f"community_team_members / community_teams = {_n(r['value'])} / {_n(t['value'])}",
-                             [r["fact_id"], t["fact_id"]], _flags(t, r)))
+                             [r["fact_id"], t["fact_id"]], _flags(t, r),
+                             _words("members_per_team", v, "persons_per_team", m=float(r["value"]),
+                                    k=float(t["value"]))))
     return out
 
 
@@ -109,7 +135,8 @@ def per_1000(obs: pd.DataFrame, population: pd.DataFrame) -> list[dict]:
             out.append(_make(r, target, "total", r["value"] / p, "per_1000",
                              f"{ind} / GSO average population {r['year']} (thousand) = {_n(r['value'])} / {_n(p)}",
                              [r.get("fact_id") or r.get("derived_id"), f"gso-e0201:{r['province_code']}:{r['year']}"],
-                             _flags(r)))
+                             _flags(r), _words("per_1000", r["value"] / p, "per_1000", x=float(r["value"]), p=p,
+                                               y=str(r["year"]))))
     return out
 
 
@@ -120,10 +147,12 @@ def spending_per_turn(obs: pd.DataFrame) -> list[dict]:
     for _, t in turns.iterrows():
         m = spend[(spend["province_code"] == t["province_code"]) & (spend["period"] == t["period"])]
         for _, s in m.iterrows():
-            out.append(_make(t, "training_spending_per_turn", "total", s["value"] * 1000 / t["value"], "million_vnd",
+            v = s["value"] * 1000 / t["value"]
+            out.append(_make(t, "training_spending_per_turn", "total", v, "million_vnd",
                              f"training_spending x 1000 / training_learner_turns = {_n(s['value'])} billion VND "
                              f"x 1000 / {_n(t['value'])} turns (million VND per turn)",
-                             [s["fact_id"], t["fact_id"]], _flags(t, s)))
+                             [s["fact_id"], t["fact_id"]], _flags(t, s),
+                             _words("spending_per_turn", v, "million_vnd", s=float(s["value"]), k=float(t["value"]))))
     return out
 
 
@@ -136,11 +165,14 @@ def turns_per_100_staff(obs: pd.DataFrame) -> list[dict]:
         start, end = (int(p[:4]) for p in t["period"].split("/"))
         for _, s in staff[staff["province_code"] == t["province_code"]].iterrows():
             if start <= s["year"] <= end:
-                out.append(_make(t, "learner_turns_per_100_staff", "total", t["value"] / s["value"] * 100,
-                                 "per_100_staff",
+                v = t["value"] / s["value"] * 100
+                out.append(_make(t, "learner_turns_per_100_staff", "total", v, "per_100_staff",
                                  f"training_learner_turns {t['period']} / staff_total {s['period']} x 100 = "
                                  f"{_n(t['value'])} / {_n(s['value'])} x 100; learner-TURNS, not persons",
-                                 [t["fact_id"], s["fact_id"]], _flags(t, s)))
+                                 [t["fact_id"], s["fact_id"]], _flags(t, s),
+                                 _words("turns_per_100_staff", v, "per_100_staff", k=float(t["value"]),
+                                        s=float(s["value"]), tp=str(t["period"]).replace("/", "–"),
+                                        sp=str(s["period"]))))
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 STATUS = {
     "achieved": {"vi": "Đã đạt", "en": "Achieved", "colour": "#1b7837",
                  "explain_vi": "Số liệu mới nhất đã đạt mục tiêu.",
@@ -136,3 +138,101 @@ def prose(key: str, lang: str) -> str:
 
 def heading(key: str, lang: str, number: int | None = None) -> str:
     return f"## {'' if number is None else f'{number}. '}{SECTIONS[key][lang]}"
+
+# How a derived value was computed, in words, per language ({...} are filled with numbers in that language)
+DERIVATION = {
+    "share": {"vi": "{n} / {d} × 100 = {v} ({num} trên {den})",
+              "en": "{n} / {d} × 100 = {v} ({num} over {den})"},
+    "levels_sum": {"vi": "cộng các cấp: {parts} = {v}", "en": "sum of levels: {parts} = {v}"},
+    "members_per_team": {"vi": "{m} thành viên / {k} tổ = {v} người mỗi tổ",
+                         "en": "{m} members / {k} teams = {v} per team"},
+    "per_1000": {"vi": "{x} / {p} nghìn dân (dân số trung bình năm {y}, Tổng cục Thống kê) = {v} trên 1.000 dân",
+                 "en": "{x} / {p} thousand inhabitants (GSO average population {y}) = {v} per 1,000"},
+    "spending_per_turn": {"vi": "{s} tỷ đồng × 1.000 / {k} lượt học viên = {v} triệu đồng mỗi lượt",
+                          "en": "VND {s} billion × 1,000 / {k} learner-turns = VND {v} million per turn"},
+    "turns_per_100_staff": {"vi": "{k} lượt học viên ({tp}) / {s} người ({sp}) × 100 = {v} lượt trên 100 người "
+                                  "(đếm lượt học, không phải số người)",
+                            "en": "{k} learner-turns ({tp}) / {s} staff ({sp}) × 100 = {v} turns per 100 staff "
+                                  "(turns, not persons)"},
+}
+LEVEL_WORDS = {"commune": {"vi": "cấp xã", "en": "commune"}, "village": {"vi": "cấp thôn", "en": "village"},
+               "district": {"vi": "cấp huyện", "en": "district"}, "province": {"vi": "cấp tỉnh", "en": "province"}}
+
+# Locator vocabulary: curated locators are written in English; Vietnamese pages show them in Vietnamese
+LOCATOR_WORDS_VI = [
+    ("web page (figure as written)", "trang web (số liệu nguyên văn)"), ("heading line", "tiêu đề ở dòng"),
+    ("footnote", "chú thích"), ("lines", "dòng"), ("line", "dòng"), ("section", "mục"), ("and", "và"),
+    ("reference", "tài liệu tham khảo"), ("table", "bảng"), ("row", "hàng"), ("column", "cột"), ("page", "trang"), ("sheet", "trang tính"),
+    ("paragraph", "đoạn"), ("list", "danh sách"), ("item", "mục"), ("year", "năm"),
+]
+
+# Notes of the consistency checks (analysis.audit), per language; numbers are filled in that language
+AUDIT_NOTES = {
+    "rounds": {"vi": "{computed}% làm tròn thành {rounded}%, không phải {stated}%",
+               "en": "{computed}% rounds to {rounded}%, not {stated}%"},
+    "truncated": {"vi": "; khớp nếu cắt bớt chữ số thay vì làm tròn",
+                  "en": "; consistent with truncation instead of rounding"},
+    "sum": {"vi": "các phần cộng lại được {computed}; tổng được ghi là {stated}",
+            "en": "parts sum to {computed}; the total is written as {stated}"},
+    "outside": {"vi": "; vượt quá sai số làm tròn", "en": "; outside rounding"},
+    "reference": {"vi": "đối chiếu: {reference}", "en": "reference: {reference}"},
+    "citation": {"vi": "{source} ghi '{as_written}' ({locator}); đúng là '{correct}'",
+                 "en": "{source} writes '{as_written}' ({locator}); correct: '{correct}'"},
+    "finding": {"vi": "{source}, {locator}: {note}", "en": "{source}, {locator}: {note}"},
+    "growth": {"vi": "{source}, {locator}: hiểu là điểm phần trăm, mỗi năm +{rate} điểm trong {n} năm ({first}–{last}) "
+                     "đạt 100% vào năm {last} từ bất kỳ mức xuất phát nào từ {pp_start}% trở lên; hiểu là phần trăm, "
+                     "mức được nhân với {factor} và chỉ đạt 100% vào năm {last} nếu xuất phát từ {pc_start}% trở lên. "
+                     "Văn bản không nói rõ cách hiểu nào.",
+               "en": "{source}, {locator}: read as percentage points, +{rate} points a year over {n} years "
+                     "({first}–{last}) reaches 100% by {last} from any starting level of {pp_start}% or more; read as "
+                     "per cent, the level is multiplied by {factor} and reaches 100% by {last} only from a starting "
+                     "level of {pc_start}% or more. The document does not say which reading it means."},
+}
+
+
+def locator_label(locator: str, lang: str) -> str:
+    """A curated locator ('line 13; footnote (3)') in the page's language ('dòng 13; chú thích (3)').
+
+    Paths and names inside a locator (a dataset file, a heading quoted in Vietnamese) are kept as they are.
+    """
+    if lang != "vi" or not isinstance(locator, str):
+        return locator
+    parts = []
+    for part in locator.split("; "):
+        if "/" not in part and "github:" not in part:  # a file path or dataset address stays as written
+            for en, vi in LOCATOR_WORDS_VI:
+                part = re.sub(rf"(?<![\w/.:-]){re.escape(en)}(?![\w/.-])", vi, part)
+        parts.append(part)
+    return "; ".join(parts)
+
+# Downloadable tables and files on the data page
+TABLE_DESCRIPTIONS = {
+    "facts": {"vi": "Mọi số liệu quan sát và mục tiêu, kèm nguồn và vị trí trong nguồn",
+              "en": "Every observation and target, with source and locator"},
+    "derived": {"vi": "Chỉ tiêu tính toán, kèm cách tính", "en": "Derived indicators with their derivation"},
+    "assessments": {"vi": "Đánh giá từng mục tiêu", "en": "Every target assessed"},
+    "audit": {"vi": "Kiểm tra tính nhất quán", "en": "Consistency audit"},
+    "national_assessments": {"vi": "Từng tỉnh so với từng mục tiêu quốc gia",
+                             "en": "Every province assessed against each national target"},
+    "sources": {"vi": "Nguồn tài liệu", "en": "Sources"},
+    "indicators": {"vi": "Danh mục chỉ tiêu", "en": "Indicator catalogue"},
+    "provinces": {"vi": "Các tỉnh trước và sau 1/7/2025", "en": "Provinces before and after 1 July 2025"},
+    "population": {"vi": "Diện tích và dân số (Tổng cục Thống kê, E02.01)", "en": "GSO E02.01 area and population"},
+    "dti_2022": {"vi": "Xếp hạng DTI 2022", "en": "DTI 2022 ranking"},
+    "national_targets": {"vi": "Mục tiêu quốc gia (749/QĐ-TTg, 146/QĐ-TTg, 176/QĐ-TTg)",
+                         "en": "National targets (749/QĐ-TTg, 146/QĐ-TTg, 176/QĐ-TTg)"},
+}
+FILE_DESCRIPTIONS = {
+    "notebook": {"vi": "Sổ ghi chép đã chạy (mở bằng JupyterLab)", "en": "Executed notebook (open in JupyterLab)"},
+    "png": {"vi": "Biểu đồ, PNG 300 dpi", "en": "Figure, PNG 300 dpi"},
+    "svg": {"vi": "Biểu đồ, SVG", "en": "Figure, SVG"},
+    "figure_json": {"vi": "Tiêu đề và mô tả thay thế của biểu đồ", "en": "Figure title and alt text"},
+    "docx": {"vi": "Báo cáo tỉnh, tệp Word", "en": "Province report, Word document"},
+    "datapackage.json": {"vi": "Mô tả gói dữ liệu (Frictionless Data)", "en": "Frictionless Data package descriptor"},
+    "CITATION.cff": {"vi": "Cách trích dẫn dự án", "en": "How to cite the project"},
+    "sources.bib": {"vi": "BibTeX của mọi nguồn", "en": "BibTeX of every source"},
+}
+UNKNOWN_FIELDS = {"issuer_author": {"vi": "tác giả/cơ quan ban hành", "en": "author or issuer"},
+                  "title": {"vi": "tiêu đề", "en": "title"}, "date": {"vi": "ngày", "en": "date"},
+                  "publisher": {"vi": "nơi xuất bản", "en": "publisher"}, "url": {"vi": "địa chỉ web", "en": "URL"},
+                  "licence": {"vi": "giấy phép", "en": "licence"}}

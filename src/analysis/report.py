@@ -6,6 +6,8 @@ text formatted for that language), a list of charts, or Markdown text.
 
 from __future__ import annotations
 
+import re
+
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ import pandas as pd
 
 from analysis import charts, config
 from analysis.assess import assess_all, predictive, single_year
-from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, t
+from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.process import load_processed
 
@@ -108,7 +110,8 @@ def breakdown_label(b: str, lang: str) -> str:
              "all_agencies": ("mọi cơ quan", "all agencies"), "provinces": ("khối tỉnh", "provinces"),
              "government": ("chính quyền số", "digital government"), "economy": ("kinh tế số", "digital economy"),
              "society": ("xã hội số", "digital society"), "level3": ("mức độ 3", "level 3"),
-             "level4": ("mức độ 4", "level 4")}
+             "level4": ("mức độ 4", "level 4"),
+             "community_and_project06": ("tổ công nghệ số cộng đồng và tổ Đề án 06", "community and Project 06 teams")}
     w = words.get(v)
     return w[0 if lang == "vi" else 1] if w else v.replace("_", " ")
 
@@ -146,6 +149,13 @@ def _boundary_note(row, ctx: ProvinceContext) -> str:
     return ""
 
 
+def _as_written(text: str) -> str:
+    """The figure as the source wrote it; a bare dataset cell (52.6) is not a quotation worth repeating."""
+    if not isinstance(text, str) or re.fullmatch(r"[\d.,\s%-]*", text):
+        return ""
+    return f"“{text}”"
+
+
 def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bool = True) -> pd.DataFrame:
     """Observations of the given indicators, with derived values, formatted for reading and citing."""
     L = ctx.lang
@@ -156,8 +166,9 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
         note = "; ".join(x for x in [_flags(r["flags"], L), _boundary_note(r, ctx)] if x)
         rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]), t("breakdown", L): breakdown_label(
             r["breakdown"], L), t("period", L): _period(r["period"], L),
-            t("value", L): _value(r["value"], r["unit"], r["flags"], L), t("as_written", L): r["as_written"],
-            t("source", L): f"{r['source_id']} ({r['locator']})", t("note", L): note, "_order": r["order"],
+            t("value", L): _value(r["value"], r["unit"], r["flags"], L), t("as_written", L): _as_written(r["as_written"]),
+            t("source", L): f"{r['source_id']} ({locator_label(r['locator'], L)})", t("note", L): note,
+            "_order": r["order"],
             "_year": r["year"]})
     if include_derived:
         d = ctx.derived[ctx.derived["indicator_id"].isin(indicators)].copy()
@@ -165,7 +176,8 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
             rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]),
                          t("breakdown", L): breakdown_label(r["breakdown"], L), t("period", L): _period(r["period"], L),
                          t("value", L): _value(round(r["value"], 2), r["unit"], r["flags"], L),
-                         t("as_written", L): "", t("source", L): f"{t('derived', L)}: {r['derivation']}",
+                         t("as_written", L): "",
+                         t("source", L): f"{t('derived', L)}: {r.get(f'derivation_{L}') or r['derivation']}",
                          t("note", L): _flags(r["flags"], L), "_order": indicators.index(r["indicator_id"]),
                          "_year": r["year"]})
     if not rows:
@@ -484,7 +496,8 @@ def search_records(ctx: ProvinceContext) -> str:
     comp = a[a["comparability"].fillna("") != ""]
     for _, r in comp.iterrows():
         lines.append(f"- {_ind_name(ctx, r['indicator_id'])}: "
-                     + ("chỉ tiêu thay thế — " if L == "vi" else "proxy — ") + r["comparability"])
+                     + ("chỉ tiêu thay thế — " if L == "vi" else "proxy — ")
+                     + (r.get("comparability_vi") or r["comparability"] if L == "vi" else r["comparability"]))
     return head + "\n\n" + "\n".join(lines)
 
 
@@ -564,11 +577,13 @@ def audit_table(ctx: ProvinceContext) -> pd.DataFrame:
     L = ctx.lang
     rows = []
     for _, r in ctx.audit.iterrows():
-        rows.append({t("check", L): r["description"], t("computed", L): "–" if pd.isna(r["computed"]) else
+        vi = L == "vi" and isinstance(r.get("description_vi"), str) and bool(r.get("description_vi"))
+        note = r["note_vi"] if vi and isinstance(r.get("note_vi"), str) else r["note"]
+        rows.append({t("check", L): r["description_vi"] if vi else r["description"],
+                     t("computed", L): "–" if pd.isna(r["computed"]) else
                      format_number(r["computed"], L, 4 if abs(r["computed"]) < 100 else 2),
                      t("stated", L): "–" if pd.isna(r["stated"]) else format_number(r["stated"], L),
-                     t("result", L): RESULT[r["result"]][L], t("note", L): r["note"] if isinstance(r["note"], str)
-                     else ""})
+                     t("result", L): RESULT[r["result"]][L], t("note", L): note if isinstance(note, str) else ""})
     return pd.DataFrame(rows, columns=[t(k, L) for k in ("check", "computed", "stated", "result", "note")])
 
 

@@ -77,7 +77,7 @@ def indicators_schema() -> DataFrameSchema:
         "lower_bound": Column(float, nullable=True), "upper_bound": Column(float, nullable=True),
         "aggregation": _text(checks=Check.isin(AGGREGATIONS)),
         "numerator_id": _text(), "denominator_id": _text(),
-        "definition": _required(), "comparability": _text(),
+        "definition": _required(), "comparability": _text(), "comparability_vi": _text(required=False),
     }, strict="filter")
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.labels import COMPARATOR_SIGN, STATUS, UNSD
+from analysis.labels import (COMPARATOR_SIGN, FILE_DESCRIPTIONS, STATUS, TABLE_DESCRIPTIONS, UNKNOWN_FIELDS,
+                             UNSD)
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.report import breakdown_label
 
@@ -326,15 +327,20 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
         extra = []
         if isinstance(s["seed_file"], str) and s["seed_file"]:
             extra.append(("Tệp gốc: " if lang == "vi" else "Seed file: ") + s["seed_file"])
-        if isinstance(s["licence"], str) and s["licence"]:
-            extra.append(("Giấy phép: " if lang == "vi" else "Licence: ") + s["licence"])
+        licence = ""
+        if isinstance(s["licence"], str) and s["licence"]:  # licence terms are quoted as their owners write them
+            licence = (" · " + ("Giấy phép: " if lang == "vi" else "Licence: ")
+                       + f"<span lang='{'en' if lang == 'vi' else lang}'>{html.escape(s['licence'])}</span>")
         if unknown:
-            extra.append(f"{unk}: " + unknown.replace(";", ", "))
-        if isinstance(s["notes"], str) and s["notes"]:
-            extra.append(s["notes"])
+            extra.append(f"{unk}: " + ", ".join(UNKNOWN_FIELDS.get(k, {}).get(lang, k) for k in unknown.split(";")))
+        note = ""
+        if isinstance(s["notes"], str) and s["notes"]:  # curators' notes are written in English: say so
+            note = (" · " + ("Ghi chú của người biên soạn (tiếng Anh): " if lang == "vi" else "")
+                    + "<span lang='en'>" + html.escape(s["notes"]) + "</span>")
+        cite_lang = s["language"] if isinstance(s.get("language"), str) and s["language"] else lang
         items.append(f'<li id="{html.escape(s["source_id"])}"><b>{html.escape(s["source_id"])}</b> — '
-                     f'{html.escape(s["citation"])}{link}<br><span class="muted">'
-                     f'{html.escape(" · ".join(extra))}</span></li>')
+                     f'<span lang="{html.escape(cite_lang)}">{html.escape(s["citation"])}</span>{link}<br>'
+                     f'<span class="muted">{html.escape(" · ".join(extra))}{licence}{note}</span></li>')
     h1 = "Nguồn tài liệu" if lang == "vi" else "Sources"
     bib = ("BibTeX cho mọi nguồn" if lang == "vi" else "BibTeX for every source")
     return (f"<h1>{h1}</h1><p><a href='../downloads/sources.bib'>{bib}</a></p>"
@@ -343,7 +349,8 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
 
 def data_body(lang: str, files: list[tuple[str, int, str]]) -> str:
     rows = "".join(f'<tr><td><a href="../downloads/{html.escape(p)}">{html.escape(p)}</a></td>'
-                   f"<td>{format_number(round(size / 1024, 1), lang)} KB</td><td>{html.escape(desc)}</td></tr>"
+                   f"<td>{format_number(round(size / 1024, 1), lang)} KB</td>"
+                   f"<td>{html.escape(desc[lang] if isinstance(desc, dict) else desc)}</td></tr>"
                    for p, size, desc in files)
     if lang == "vi":
         h1, intro, head = "Dữ liệu và tải về", (
@@ -405,7 +412,7 @@ Chỉ một điểm số liệu: <b>chưa đủ số liệu</b>; trang vẫn nê
 = (mục tiêu − số liệu mới nhất) / (năm mục tiêu − năm của số liệu).</li>
 <li>Từ hai điểm trở lên: mô hình được ước lượng trên thang biến đổi (logit cho tỷ lệ có cận 0–100%, log cho số đếm
 dương) để dự báo và khoảng dự báo không vượt ra ngoài cận. Ba mô hình ứng viên: hồi quy xu hướng có trọng số thời gian
-(năm gần trọng số lớn hơn, hệ số suy giảm {A.WEIGHT_DECAY} mỗi năm, như cách của UNECE/ESCAP), bước ngẫu nhiên có trôi,
+(năm gần trọng số lớn hơn, hệ số suy giảm {format_number(A.WEIGHT_DECAY, 'vi')} mỗi năm, như cách của UNECE/ESCAP), bước ngẫu nhiên có trôi,
 và san bằng mũ có xu hướng tắt dần (từ 6 điểm). Mô hình được chọn bằng kiểm định quay vòng gốc thời gian khi chuỗi đủ
 dài (từ 5 điểm); nếu không, 2–3 điểm dùng bước ngẫu nhiên có trôi, 4 điểm dùng hồi quy xu hướng.</li>
 <li>Chuỗi số liệu thật có tự tương quan và không đi đúng đường cong của mô hình. Vì vậy khoảng dự báo được nới rộng: giả
@@ -666,25 +673,19 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
 
     # data downloads
     tables = []
-    for name, desc in [("facts", "Every observation and target, with source and locator"),
-                       ("derived", "Derived indicators with their derivation"),
-                       ("assessments", "Every target assessed"), ("audit", "Consistency audit"),
-                       ("national_assessments", "Every province assessed against each national target"),
-                       ("sources", "Sources"), ("indicators", "Indicator catalogue"),
-                       ("provinces", "Provinces before and after 1 July 2025"),
-                       ("population", "GSO E02.01 area and population"), ("dti_2022", "DTI 2022 ranking"),
-                       ("national_targets", "National targets (749/QĐ-TTg, 146/QĐ-TTg)")]:
+    for name, desc in TABLE_DESCRIPTIONS.items():
         df = _read(inputs, name).drop(columns=["province_key_pre"], errors="ignore")
         df.to_csv(dl / f"{name}.csv", index=False, encoding="utf-8")
         df.to_excel(dl / f"{name}.xlsx", index=False)
-        tables.append((f"{name}.csv", df, desc))
+        tables.append((f"{name}.csv", df, desc["en"]))
     (dl / "datapackage.json").write_text(json.dumps(_datapackage(tables, meta), ensure_ascii=False, indent=1),
                                          encoding="utf-8")
     (dl / "CITATION.cff").write_text(CITATION.format(version=meta["data_version"], date=meta["built_at"][:10]),
                                      encoding="utf-8")
     (dl / "sources.bib").write_text(_bibtex(sources), encoding="utf-8")
     files = sorted((str(p.relative_to(dl)), p.stat().st_size) for p in dl.rglob("*") if p.is_file())
-    described = {f"{n}.csv": d for n, _, d in tables} | {f"{n.removesuffix('.csv')}.xlsx": d for n, _, d in tables}
+    described = ({f"{n}.csv": d for n, d in TABLE_DESCRIPTIONS.items()}
+                 | {f"{n}.xlsx": d for n, d in TABLE_DESCRIPTIONS.items()})
     listing = [(p, s, described.get(p, _describe(p))) for p, s in files]
 
     calibration = None
@@ -710,19 +711,13 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     return meta
 
 
-def _describe(path: str) -> str:
-    if path.startswith("notebooks/"):
-        return "Executed notebook (open in JupyterLab)"
-    if path.startswith("figures/") and path.endswith(".png"):
-        return "Figure, PNG 300 dpi"
-    if path.startswith("figures/") and path.endswith(".svg"):
-        return "Figure, SVG"
-    if path.startswith("figures/") and path.endswith(".json"):
-        return "Figure title and alt text"
-    if path.startswith("docx/"):
-        return "Province report, Word document"
-    return {"datapackage.json": "Frictionless Data package descriptor", "CITATION.cff": "How to cite the project",
-            "sources.bib": "BibTeX of every source"}.get(path, "")
+def _describe(path: str) -> dict[str, str]:
+    """What a downloadable file is, in both languages."""
+    for prefix, suffix, key in (("notebooks/", "", "notebook"), ("figures/", ".png", "png"), ("figures/", ".svg", "svg"),
+                                ("figures/", ".json", "figure_json"), ("docx/", "", "docx")):
+        if path.startswith(prefix) and path.endswith(suffix):
+            return FILE_DESCRIPTIONS[key]
+    return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})
 
 
 def _province_downloads(key: str, lang: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis.labels import STATUS
+from analysis.numbers import format_number
 from analysis.site import SiteError, SiteInputs, build_site, collect_inputs, sources_body
 
 pytestmark = pytest.mark.slow
@@ -354,3 +355,22 @@ def test_vietnamese_pages_show_no_english_words_or_english_numbers(site):
         for rx in (_ENGLISH_NUMBER, _ENGLISH_WORDS):
             offences += [f"{page.name}: …{text[max(0, m.start() - 60):m.end() + 20]}…" for m in rx.finditer(text)]
     assert not offences, f"{len(offences)} English words or numbers on Vietnamese pages:\n" + "\n".join(offences[:20])
+
+
+def test_pages_open_with_findings_before_tables(site):
+    """Findings first: the home page and every province report open with the generated summary."""
+    a = pd.read_csv(site / "downloads" / "assessments.csv", dtype={"province_code": str})
+    for lang, heading in (("vi", "Tóm tắt"), ("en", "Summary")):
+        home = (site / lang / "index.html").read_text(encoding="utf-8")
+        box = home.find("class='findings'")
+        assert 0 < box < home.find("class='cards'"), lang
+        section = home[box:home.find("</section>", box)]
+        assert f"<h2>{heading}</h2>" in section
+        n = format_number(len(a), lang)
+        assert (f"{n} mục tiêu định lượng" if lang == "vi" else f"source documents: {n};") in section
+        for page in sorted((site / lang / "provinces").glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            start = text.find("<main")
+            first_table = text.find("<table", start)
+            summary = text.find(heading, start)
+            assert start < summary < first_table, page

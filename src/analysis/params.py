@@ -33,6 +33,7 @@ class ProvinceParams(BaseModel):
     languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi", "en"], min_length=1)
     interval_levels: list[float] = Field(default_factory=lambda: [0.8, 0.95], min_length=2, max_length=2)
     show_indicators: list[str] = Field(default_factory=list)
+    key_indicators: list[str] = Field(default_factory=list)
     scenarios: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("interval_levels")
@@ -62,7 +63,7 @@ class ProvinceParams(BaseModel):
         if pre[self.province_code] != self.successor_code:
             raise ValueError(f"successor_code: province {self.province_code} became {pre[self.province_code]} on "
                              f"1 July 2025, not {self.successor_code}")
-        for key in ("show_indicators", "scenarios"):
+        for key in ("show_indicators", "key_indicators", "scenarios"):
             for ind in getattr(self, key):
                 if ind not in indicators:
                     raise ValueError(f"{key}: unknown indicator id {ind!r}")

@@ -44,6 +44,7 @@ class ProvinceContext:
     dti: pd.DataFrame
     params: dict = field(default_factory=dict)
     out_dir: Path | None = None
+    processed_dir: Path | None = None
 
     @property
     def name(self) -> str:
@@ -81,7 +82,7 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
     return ProvinceContext(key=province_key, lang=lang, province=p, successor=succ, facts=facts, derived=derived,
                            assessments=assessments, audit=audit, sources=load_processed("sources", processed_dir),
                            indicators=ind.set_index("indicator_id"), dti=load_processed("dti_2022", processed_dir),
-                           params=params, out_dir=out)
+                           params=params, out_dir=out, processed_dir=processed_dir)
 
 
 # ------------------------------------------------------------------ helpers
@@ -191,6 +192,14 @@ def title(ctx: ProvinceContext) -> str:
     if ctx.lang == "vi":
         return f"# {ctx.province['name_vi']}: nhân lực chuyển đổi số và tiến độ mục tiêu"
     return f"# {ctx.province['name_en']}: digital-transformation workforce and progress on targets"
+
+
+def findings(ctx: ProvinceContext) -> str:
+    """The summary that opens the report (see ``analysis.findings``)."""
+    from analysis import findings as F
+
+    return F.province_findings(ctx, load_processed("national_assessments", ctx.processed_dir),
+                               load_processed("national_targets", ctx.processed_dir))
 
 
 def targets_intro(ctx: ProvinceContext) -> str:

@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.catalogue import msg
+from analysis.findings import overview_findings
 from analysis.labels import (COMPARATOR_SIGN, FILE_DESCRIPTIONS, STATUS, TABLE_DESCRIPTIONS, UNKNOWN_FIELDS,
                              UNSD)
 from analysis.numbers import format_number, format_percent, format_value
@@ -158,14 +160,23 @@ def _province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti:
             f'<dl class="heads">{dl}</dl>{blist}<p><a href="{link}">{more} →</a></p></section>')
 
 
+def _national_target_id(national: pd.DataFrame) -> str | None:
+    """The national target the overview shows for every province: the one with the most provincial series."""
+    nat = national[(national["boundary"] == "post2025") & (national["province_code"] != "VN")
+                   & (national["n_points"] >= 2)]
+    if nat.empty:
+        return None
+    counts = nat.groupby("national_target_id").agg(n=("province_code", "size"), year=("target_year", "max"))
+    return counts.sort_values(["n", "year"]).index[-1]
+
+
 def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
                        seed_keys: dict[str, tuple[str, str]], root: str) -> str:
     """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
     post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
     post = post.sort_values("name_vi")
     nat = national[(national["boundary"] == "post2025")]
-    nat_ids = sorted(nat["national_target_id"].unique())
-    target_id = next((t for t in nat_ids if t.startswith("176-2030")), nat_ids[0] if nat_ids else None)
+    target_id = _national_target_id(national)
     obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "post2025")]
     n_ind = obs.groupby("province_code")["indicator_id"].nunique()
     years = obs.groupby("province_code")["year"].agg(["min", "max"])
@@ -215,7 +226,21 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti, overview: str = "") -> str:
+def _inline_md(text: str) -> str:
+    """Escape, then turn the catalogue's **bold** into <b>."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+
+
+def findings_block(lang: str, lines: list[str]) -> str:
+    """The summary list that opens the home page."""
+    if not lines:
+        return ""
+    items = "".join(f"<li>{_inline_md(x)}</li>" for x in lines)
+    return f"<section class='findings'><h2>{html.escape(msg('overview_heading', lang))}</h2><ul>{items}</ul></section>"
+
+
+def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti, overview: str = "",
+              findings: list[str] | None = None) -> str:
     root = "../"
     counts = assessments["status"].value_counts()
     legend = "".join(f"<li>{_badge(s, lang)} {html.escape(STATUS[s]['explain_' + lang])}</li>" for s in STATUS)
@@ -252,6 +277,8 @@ def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti
     stamp = (f"<p class='muted'>Cập nhật: {built} · phiên bản dữ liệu {meta['data_version']}</p>" if lang == "vi"
              else f"<p class='muted'>Built: {built} · data version {meta['data_version']}</p>")
     h_all = "Toàn bộ 34 tỉnh, thành phố" if lang == "vi" else "All 34 provinces"
+    lead, guide = intro.split("<h2>", 1)  # findings first: the summary follows the lead, before the reading guide
+    intro = f"{lead}{findings_block(lang, findings or [])}<h2>{guide}"
     return (f"{intro}{stamp}<h2>{h_prov}</h2><div class='cards'>{cards}</div>"
             + (f"<h2>{h_all}</h2>{overview}" if overview else "")
             + f"<h2>{h_leg}</h2><ul class='legend'>{legend}</ul>")
@@ -602,6 +629,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     succ = {p["successor"]: p["key"] for p in inputs.provinces}
     pre = {p["code"]: p["key"] for p in inputs.provinces}
     national = _read(inputs, "national_assessments")
+    national_targets = _read(inputs, "national_targets")
     for df in (assessments, facts):
         df["province_key_pre"] = [pre.get(c) if b == "pre2025" else succ.get(c)
                                   for c, b in zip(df["province_code"], df["boundary"])]
@@ -658,8 +686,11 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             else:
                 missing.append(str(cnb))
             overview = provinces_overview(lang, prov_table, national, facts, seed_keys, "../")
+            n_all = int(((prov_table["boundary"] == "post2025") & (prov_table["province_code"] != "VN")).sum())
+            summary = overview_findings(lang, n_all, len(inputs.provinces), assessments, national, national_targets,
+                                        _national_target_id(national))
             pages.append(Page(lang, "index.html", NAV["index"][lang], home_body(inputs, lang, meta, assessments, facts,
-                                                                             dti, overview)))
+                                                                             dti, overview, summary)))
             pages.append(Page(lang, "targets.html", NAV["targets"][lang],
                               targets_body(lang, assessments, indicators, names)))
             pages.append(Page(lang, "sources.html", NAV["sources"][lang], sources_body(lang, sources)))

@@ -1,0 +1,171 @@
+"""Findings first: a short, generated summary of what a province's figures say, and of the whole site.
+
+Every sentence comes from the message catalogues (``messages/<lang>.yaml``); this module only chooses the
+facts (which targets have a status, the latest figure of each key indicator, the change between the first
+and the latest year, the national-target signal, what is missing) and formats the numbers for the language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.catalogue import join_words, msg
+from analysis.labels import STATUS
+from analysis.numbers import format_number, format_percent, format_value
+
+FORECAST = ("achieved", "on_track", "at_risk", "off_track")
+STATUS_ORDER = (*FORECAST, "insufficient_data", "no_data")
+
+
+def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
+    counts = statuses.value_counts()
+    return join_words([f"{format_number(int(counts[s]), lang)} {STATUS[s][lang].lower()}"
+                       for s in STATUS_ORDER if s in only and counts.get(s, 0)], lang)
+
+
+def _who(sources: pd.DataFrame, sid: str) -> str:
+    """A readable source name: publisher or author, never an internal id when a name exists."""
+    s = sources[sources["source_id"] == sid]
+    if s.empty:
+        return sid
+    r = s.iloc[0]
+    for col in ("publisher", "issuer_author", "title"):
+        v = r.get(col)
+        if isinstance(v, str) and v.strip():
+            return v.split(" (")[0].strip()
+    return sid
+
+
+def target_lines(assessments: pd.DataFrame, province: str, lang: str) -> list[str]:
+    """The targets paragraph: how many, how many with a status, how many without a series."""
+    a = assessments
+    if a.empty:
+        return [msg("targets_none", lang, province=province)]
+    years = join_words([str(int(y)) for y in sorted(a["target_year"].dropna().unique())], lang)
+    parts = [msg("targets_count", lang, n=format_number(len(a), lang), province=province, years=years)]
+    k = int(a["status"].isin(FORECAST).sum())
+    parts.append(msg("targets_forecast", lang, k=format_number(k, lang), statuses=_status_counts(a["status"], lang))
+                 if k else msg("targets_no_forecast", lang))
+    n_none = int((a["status"] == "no_data").sum())
+    n_one = int((a["status"] == "insufficient_data").sum())
+    if n_none:
+        parts.append(msg("targets_missing", lang, n=format_number(n_none, lang)))
+    if n_one:
+        parts.append(msg("targets_one_point", lang, n=format_number(n_one, lang)))
+    return [" ".join(parts)]
+
+
+def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, keys: list[str], lang: str,
+              limit: int = 3, merged_successor: str | None = None) -> list[str]:
+    """Up to ``limit`` key figures: the latest value with its year, or first and latest year when there are more.
+
+    A series never mixes boundaries (a merged province after 1 July 2025 is another territory) and takes one
+    value per year (the first source listed for that year); breakdowns other than the total are left out.
+    ``merged_successor`` names the merged province a post-2025 figure describes, said after the figure.
+    """
+    obs = facts[(facts["kind"] == "observation") & (facts["breakdown"] == "total")]
+    out = []
+    for ind in keys:
+        s = obs[obs["indicator_id"] == ind].dropna(subset=["year", "value"])
+        if s.empty or ind not in indicators.index:
+            continue
+        latest_boundary = s.sort_values("year").iloc[-1]["boundary"]
+        s = s[s["boundary"] == latest_boundary].sort_values(["year", "fact_id"]).drop_duplicates("year")
+        name = indicators.at[ind, f"name_{lang}"]
+        last = s.iloc[-1]
+        srcs = join_words(list(dict.fromkeys(_who(sources, sid) for sid in s["source_id"])), lang)
+        val = lambda r: format_value(float(r["value"]), r["unit"], lang)  # noqa: E731
+        if len(s) == 1:
+            line = msg("fact_latest", lang, indicator=name, value=val(last), year=int(last["year"]), source=srcs)
+        else:
+            first = s.iloc[0]
+            line = msg("fact_change", lang, indicator=name, v0=val(first), y0=int(first["year"]), v1=val(last),
+                       y1=int(last["year"]), n=format_number(len(s), lang), source=srcs)
+            if len(s) == 2:
+                line += " " + msg("fact_two_points", lang)
+        if merged_successor and latest_boundary == "post2025":
+            line = msg("fact_merged", lang, fact=line, successor=merged_successor)
+        out.append(line)
+        if len(out) == limit:
+            break
+    return out
+
+
+def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boundary: str, lang: str,
+                  target_id: str | None = None) -> str | None:
+    """The national-target signal for one province: the target whose provincial series has the most points
+    (two at least: one point is no signal)."""
+    a = national[(national["province_code"] == code) & (national["boundary"] == boundary)]
+    if target_id:
+        a = a[a["national_target_id"] == target_id]
+    a = a[a["n_points"] >= 2].sort_values(["n_points", "target_year"])
+    if a.empty:
+        return None
+    r = a.iloc[-1]
+    years = str(r["years"]).split(";")
+    chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=format_percent(100 * r["p_meet"], lang, 0))
+    return msg("national_line", lang, target=_target_text(targets, r, lang), status=STATUS[r["status"]][lang].lower(),
+               n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
+
+
+def _target_text(targets: pd.DataFrame, r: pd.Series, lang: str) -> str:
+    t = targets[(targets["indicator_id"] == r["indicator_id"]) & (targets["target_year"] == r["target_year"])
+                & (targets["decision"] == r["decision"])]
+    sign = "≥" if r["comparator"] in (">=", ">") else "≤"
+    value = format_percent(float(r["target"]), lang) if str(r.get("transform", "")) != "count" else format_number(
+        float(r["target"]), lang)
+    what = ""
+    if not t.empty:
+        what = t.iloc[0]["indicator_vi_summary" if lang == "vi" else "indicator_en"]
+    return f"{what} {sign} {value} ({int(r['target_year'])}, {r['decision']})".strip()
+
+
+def missing_line(assessments: pd.DataFrame, facts: pd.DataFrame, lang: str) -> str:
+    parts = []
+    n_none = int((assessments["status"] == "no_data").sum()) if not assessments.empty else 0
+    if n_none:
+        parts.append(msg("missing_series", lang, n=format_number(n_none, lang)))
+    obs = facts[facts["kind"] == "observation"]
+    parts.append(msg("missing_latest", lang, year=int(obs["year"].max())) if obs["year"].notna().any()
+                 else msg("missing_none_yet", lang))
+    return " ".join([msg("missing_heading", lang), *parts])
+
+
+def province_findings(ctx, national: pd.DataFrame | None = None, national_targets: pd.DataFrame | None = None) -> str:
+    """The summary that opens a province report, as Markdown."""
+    L = ctx.lang
+    keys = list(ctx.params.get("key_indicators") or [])
+    lines = [f"## {msg('findings_heading', L)}", "", msg("findings_intro", L), ""]
+    lines += [f"- {x}" for x in target_lines(ctx.assessments, ctx.name, L)]
+    merged = ctx.successor.get("merged_from")
+    merged = ctx.successor[f"name_{L}"] if isinstance(merged, str) and merged.strip() and ";" in merged else None
+    facts = key_facts(ctx.facts, ctx.indicators, ctx.sources, keys, L, merged_successor=merged)
+    if facts:
+        lines.append(f"- {msg('facts_heading', L)} " + " ".join(facts))
+    if national is not None and national_targets is not None:
+        nat = national_line(national, national_targets, ctx.province["province_code"], "pre2025", L)
+        if nat:
+            lines.append(f"- {nat}")
+    lines.append(f"- {missing_line(ctx.assessments, ctx.facts, L)}")
+    return "\n".join(lines)
+
+
+def overview_findings(lang: str, n_all: int, n_docs: int, assessments: pd.DataFrame, national: pd.DataFrame,
+                      national_targets: pd.DataFrame, target_id: str | None) -> list[str]:
+    """The summary that opens the site's home page: coverage, provincial targets, the national-target picture."""
+    a = assessments
+    out = [msg("overview_provinces", lang, n_all=format_number(n_all, lang), n_docs=format_number(n_docs, lang)),
+           msg("overview_targets", lang, n=format_number(len(a), lang),
+               k=format_number(int(a["status"].isin(FORECAST).sum()), lang),
+               n_none=format_number(int((a["status"] == "no_data").sum()), lang),
+               n_one=format_number(int((a["status"] == "insufficient_data").sum()), lang))]
+    if target_id:
+        nat = national[(national["national_target_id"] == target_id) & (national["boundary"] == "post2025")
+                       & (national["province_code"] != "VN") & (national["n_points"] > 0)]
+        if len(nat):
+            r = nat.iloc[0]
+            out.append(msg("overview_national", lang, target=_target_text(national_targets, r, lang),
+                           n=format_number(len(nat), lang),
+                           statuses=_status_counts(nat["status"], lang, STATUS_ORDER),
+                           year=int(nat["last_year"].max())))
+    return out

@@ -1,0 +1,128 @@
+"""Findings first: the generated summary says what the assessment and the evidence base say, in each language."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pandas as pd
+import pytest
+
+from analysis import findings as F
+from analysis.catalogue import MESSAGES_DIR, catalogue, msg
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def test_catalogues_have_the_same_messages_and_placeholders():
+    vi, en = catalogue("vi"), catalogue("en")
+    assert set(vi) == set(en), set(vi) ^ set(en)
+    for key in vi:
+        assert _fields(vi[key]) == _fields(en[key]), key
+
+
+def test_a_missing_message_names_the_catalogue_file():
+    with pytest.raises(KeyError, match=re.escape(str(MESSAGES_DIR / "vi.yaml"))):
+        msg("no_such_sentence", "vi")
+    with pytest.raises(KeyError, match="placeholder"):
+        msg("targets_count", "en", n="3")  # province and years are missing
+
+
+def _assessments(statuses: dict[str, int]) -> pd.DataFrame:
+    rows = [{"status": s, "target_year": 2025 + 5 * (i % 2)} for s, n in statuses.items() for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("statuses", [{"on_track": 2, "at_risk": 1, "no_data": 3},
+                                      {"achieved": 1, "off_track": 4, "insufficient_data": 2},
+                                      {"no_data": 5}])
+def test_the_targets_sentence_counts_what_the_assessment_says(statuses):
+    a = _assessments(statuses)
+    vi = F.target_lines(a, "Tỉnh X", "vi")[0]
+    assert f"nêu {len(a)} mục tiêu" in vi
+    for s, n in statuses.items():
+        if s in F.FORECAST:
+            assert f"{n} {F.STATUS[s]['vi'].lower()}" in vi
+    k = sum(n for s, n in statuses.items() if s in F.FORECAST)
+    if k:
+        assert f"{k} mục tiêu có trạng thái dự báo" in vi
+    else:
+        assert msg("targets_no_forecast", "vi") in vi
+    if statuses.get("no_data"):
+        assert f"{statuses['no_data']} mục tiêu chưa có số liệu" in vi
+    en = F.target_lines(a, "Province X", "en")[0]
+    assert f"set {len(a)} numeric targets" in en
+
+
+def _facts(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["fact_id", "indicator_id", "year", "value", "unit", "boundary", "source_id"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["kind"] = "observation"
+    df["breakdown"] = "total"
+    return df
+
+
+INDICATORS = pd.DataFrame({"name_vi": ["Tổ công nghệ số cộng đồng"], "name_en": ["Community teams"]},
+                          index=["community_teams"])
+SOURCES = pd.DataFrame({"source_id": ["s1", "s2"], "publisher": ["Báo A (online)", "Cổng B"],
+                        "issuer_author": ["", ""], "title": ["", ""]})
+
+
+def test_a_key_figure_gives_first_and_latest_year_and_says_two_points_are_no_trend():
+    f = _facts([("a", "community_teams", 2021, 1473.0, "teams", "pre2025", "s1"),
+                ("b", "community_teams", 2023, 1500.0, "teams", "pre2025", "s2")])
+    (vi,) = F.key_facts(f, INDICATORS, SOURCES, ["community_teams"], "vi")
+    assert "1.473 tổ năm 2021" in vi and "1.500 tổ năm 2023" in vi
+    assert "2 điểm dữ liệu" in vi and msg("fact_two_points", "vi") in vi
+    assert "Báo A" in vi and "s1" not in vi  # readable source names, not internal ids
+    (en,) = F.key_facts(f, INDICATORS, SOURCES, ["community_teams"], "en")
+    assert "1,473" in en and "1,500" in en
+
+
+def test_a_key_figure_never_joins_a_merged_province_to_its_part():
+    f = _facts([("a", "community_teams", 2021, 1473.0, "teams", "pre2025", "s1"),
+                ("b", "community_teams", 2022, 1480.0, "teams", "pre2025", "s1"),
+                ("c", "community_teams", 2025, 2900.0, "teams", "post2025", "s2")])
+    (vi,) = F.key_facts(f, INDICATORS, SOURCES, ["community_teams"], "vi", merged_successor="Quảng Trị")
+    assert "2.900 tổ (năm 2025" in vi and "1.473" not in vi
+    assert "Quảng Trị sau hợp nhất" in vi
+
+
+def test_key_figures_stop_at_the_limit_and_skip_indicators_without_figures():
+    f = _facts([("a", "community_teams", 2021, 10.0, "teams", "pre2025", "s1")])
+    out = F.key_facts(f, INDICATORS, SOURCES, ["dti_rank", "community_teams"], "en", limit=1)
+    assert len(out) == 1 and out[0].startswith("Community teams")
+
+
+def test_a_national_signal_needs_two_points(project):
+    from analysis.process import load_processed
+
+    nat = load_processed("national_assessments")
+    targets = load_processed("national_targets")
+    one = nat[nat["n_points"] == 1].iloc[0]
+    only_one = nat[(nat["province_code"] == one["province_code"]) & (nat["boundary"] == one["boundary"])]
+    line = F.national_line(only_one[only_one["n_points"] < 2], targets, one["province_code"], one["boundary"], "vi")
+    assert line is None
+    many = nat[nat["n_points"] >= 2].iloc[0]
+    line = F.national_line(nat, targets, many["province_code"], many["boundary"], "vi")
+    assert line is not None and "điểm dữ liệu" in line
+
+
+@pytest.mark.parametrize("key", ["quang-ninh", "can-tho", "bac-kan"])
+def test_the_province_summary_agrees_with_its_assessment(project, key):
+    from analysis import report as R
+    from analysis.params import load_params
+
+    for lang in ("vi", "en"):
+        ctx = R.load_context(key, lang, params=load_params(key).notebook_parameters(lang))
+        text = R.findings(ctx)
+        assert text.startswith("## " + msg("findings_heading", lang))
+        a = ctx.assessments
+        if a.empty:
+            assert msg("targets_none", lang, province=ctx.name) in text
+        elif lang == "vi":
+            assert f"nêu {len(a)} mục tiêu" in text
+        latest = int(ctx.facts.loc[ctx.facts["kind"] == "observation", "year"].max())
+        assert msg("missing_latest", lang, year=latest) in text

@@ -57,6 +57,7 @@ def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
     for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets", "benchmarks"):
         shutil.copytree(ROOT / d, root / d)
+    shutil.copy2(ROOT / "CITATION.cff", root / "CITATION.cff")
     mp = pytest.MonkeyPatch()
     mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
     build(root / "data" / "raw", root / "data" / "processed")

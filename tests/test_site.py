@@ -374,3 +374,59 @@ def test_pages_open_with_findings_before_tables(site):
             first_table = text.find("<table", start)
             summary = text.find(heading, start)
             assert start < summary < first_table, page
+
+
+JARGON = ("logit", "Student-t", "AR(1)", "Brier", "CAGR", "OLS", "tự tương quan", "autocorrelat")
+
+
+def test_methodology_opens_in_plain_words_and_ends_with_a_rerun_guide(site):
+    for lang, plain, rerun in (("vi", "Tóm tắt dễ hiểu", "Chạy lại cho tỉnh khác"),
+                               ("en", "In brief", "Rerun this for another province")):
+        text = (site / lang / "methodology.html").read_text(encoding="utf-8")
+        start = text.find(f"<h2>{plain}</h2>")
+        end = text.find("</ul>", start)
+        assert start > 0, lang
+        opening = text[start:end]
+        assert not [w for w in JARGON if w in opening], lang
+        first_jargon = min(i for i in (text.find(w) for w in JARGON) if i >= 0)
+        assert start < first_jargon
+        # the held-out process's coverage is discussed with the figure measured in this build
+        assert re.search(r"(Quá trình mô phỏng|The simulated process) \(.+?\).{0,80}\d+%", text), lang
+        guide = text[text.find(f"<h2>{rerun}</h2>"):]
+        assert "make province" in guide and "params/" in guide
+
+
+def test_the_national_column_names_its_decisions(site):
+    for lang in ("vi", "en"):
+        text = (site / lang / "compare.html").read_text(encoding="utf-8")
+        assert "(749/146)" not in text
+        assert "749/QĐ-TTg" in text and "146/QĐ-TTg" in text
+
+
+def test_sources_are_citable_without_internal_file_names_and_the_data_have_a_licence(site):
+    import yaml
+
+    seed_file = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+    for page in site.rglob("*.html"):
+        assert not seed_file.search(page.read_text(encoding="utf-8")), page
+    for lang, phrase in (("vi", "tài liệu không nêu"), ("en", "not stated in the document")):
+        assert phrase in (site / lang / "sources.html").read_text(encoding="utf-8")
+    cff = yaml.safe_load((site / "downloads" / "CITATION.cff").read_text(encoding="utf-8"))
+    licences = cff["license"] if isinstance(cff["license"], list) else [cff["license"]]
+    assert "CC-BY-4.0" in licences and "MIT" in licences
+    meta = json.loads((site / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {"CC-BY-4.0", "MIT"} <= {x["name"] for x in meta["licenses"]}
+    assert cff["version"] and cff["date-released"]
+
+
+def test_tables_and_figures_are_numbered_on_every_report(site):
+    for lang, t_word, f_word in (("vi", "Bảng", "Hình"), ("en", "Table", "Figure")):
+        for page in [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]:
+            text = page.read_text(encoding="utf-8")
+            main = text[text.find("<main"):text.find("</main>")]
+            tables = re.findall(rf'class="table-caption"[^>]*>{t_word} (\d+)\.', main)
+            figures = re.findall(rf'class="figure-caption"[^>]*>{f_word} (\d+)\.', main)
+            assert [int(x) for x in tables] == list(range(1, len(tables) + 1)), page
+            assert [int(x) for x in figures] == list(range(1, len(figures) + 1)), page
+            assert len(tables) == main.count('class="dataframe data-table"'), page
+            assert len(figures) == main.count("<img"), page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import charts, config
+from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, t
 from analysis.numbers import format_number, format_value
 from analysis.process import load_processed
@@ -34,6 +35,7 @@ class CompareContext:
     out_dir: Path | None = None
     national: pd.DataFrame | None = None  # national_assessments.csv: every province against each national target
     registry: pd.DataFrame | None = None  # provinces.csv: both registries (names of every province)
+    numbering: dict = field(default_factory=lambda: {"table": 0, "figure": 0})  # numbered captions on the page
 
     def name(self, code: str) -> str:
         r = self.provinces.set_index("province_code").loc[code]
@@ -151,18 +153,19 @@ def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
     L = ctx.lang
     tg = ctx.facts[ctx.facts["kind"] == "target"]
     comp = COMPARATOR_SIGN
+    decisions = sorted(set(ctx.national_targets["decision"].dropna()))
+    nat_col = msg("national_column", L, decisions=join_words(decisions, L))
     rows = []
     for (ind, bd), g in tg.groupby(["indicator_id", "breakdown"]):
         row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"] + (
             f" ({breakdown_label(bd, L)})" if bd != "total" else "")}
         for code in list(ctx.provinces["province_code"]) + ["VN"]:
             gg = g[g["province_code"] == code].sort_values("year")
-            col = ctx.name(code) if code != "VN" else t("national", L) + " (749/146)"
+            col = ctx.name(code) if code != "VN" else nat_col
             row[col] = "; ".join(f"{comp[r['comparator']]} {format_value(r['value'], r['unit'], L)} ({r['year']})"
                                  for _, r in gg.iterrows())
         rows.append(row)
     # national targets from the reference table not quoted in any seed
-    nat_col = t("national", L) + " (749/146)"
     extra = []
     for _, r in ctx.national_targets.iterrows():
         extra.append({t("indicator", L): r["indicator_vi_summary"] if L == "vi" else r["indicator_en"],

@@ -45,6 +45,7 @@ class ProvinceContext:
     params: dict = field(default_factory=dict)
     out_dir: Path | None = None
     processed_dir: Path | None = None
+    numbering: dict = field(default_factory=lambda: {"table": 0, "figure": 0})  # numbered captions on the page
 
     @property
     def name(self) -> str:
@@ -630,12 +631,46 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         return
     html = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True)
     table = f'<div class="table-wrap">{html}</div>'
+    caption = numbered_caption("table", name, ctx)
+    if caption:
+        import html as _html
+
+        table = f'<p class="table-caption" id="table-{name}">{_html.escape(caption)}</p>{table}'
     if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold: the page opens with findings, not rows
         label = (f"Bảng {len(df)} dòng: bấm để mở" if ctx.lang == "vi" else f"Table of {len(df)} rows: select to open")
         table = f"<details class='long-table'><summary>{label}</summary>{table}</details>"
     display(HTML(table))
 
 
-def show_charts(chart_list: list[charts.Chart], ctx: ProvinceContext) -> None:
+def numbered_caption(kind: str, name: str, ctx) -> str | None:
+    """'Bảng 3. …' / 'Figure 2. …': the next number of this kind on the page (None without a context).
+
+    ``name`` is a table name (its title comes from the catalogue key ``table_<name>``) or, for figures, the
+    chart's own title."""
+    from analysis.catalogue import catalogue, msg
+
+    numbering = getattr(ctx, "numbering", None)
+    if numbering is None:
+        return None
+    numbering[kind] += 1
+    L = ctx.lang
+    if kind == "table":
+        # the longest prefix with a title: "national_ranking_176-2030-…" uses "table_national_ranking"
+        parts = name.split("_")
+        keys = [f"table_{'_'.join(parts[:i])}" for i in range(len(parts), 0, -1)]
+        key = next((k for k in keys if k in catalogue(L)), None)
+        title = msg(key, L) if key else ""
+    else:
+        title = name
+    return msg(f"{kind}_caption", L, n=numbering[kind], title=title).strip().rstrip(".") + "."
+
+
+def show_charts(chart_list: list[charts.Chart], ctx) -> None:
+    from IPython.display import HTML, display
+    import html as _html
+
     for c in chart_list:
+        caption = numbered_caption("figure", c.title, ctx)
+        if caption:
+            display(HTML(f'<p class="figure-caption" id="figure-{_html.escape(c.stem)}">{_html.escape(caption)}</p>'))
         charts.show(c, ctx.out_dir / "figures" if ctx.out_dir else None)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.catalogue import msg
+from analysis.catalogue import catalogue, msg
 from analysis.findings import overview_findings
 from analysis.labels import (COMPARATOR_SIGN, FILE_DESCRIPTIONS, STATUS, TABLE_DESCRIPTIONS, UNKNOWN_FIELDS,
                              UNSD)
@@ -346,14 +346,14 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
 
 def sources_body(lang: str, sources: pd.DataFrame) -> str:
     items = []
-    unk = "chưa rõ" if lang == "vi" else "unknown"
     for _, s in sources.iterrows():
+        # a source document we hold says nothing of these fields; for other sources they are simply not known
+        held = isinstance(s["seed_file"], str) and bool(s["seed_file"])
+        unk = msg("not_stated_in_document" if held else "not_known", lang)
         url = s["url"] if isinstance(s["url"], str) and s["url"] else ""
         link = f' <a href="{html.escape(url)}" rel="noopener">{html.escape(url)}</a>' if url else ""
         unknown = s["unknown"] if isinstance(s["unknown"], str) else ""
-        extra = []
-        if isinstance(s["seed_file"], str) and s["seed_file"]:
-            extra.append(("Tệp gốc: " if lang == "vi" else "Seed file: ") + s["seed_file"])
+        extra = [msg("source_id_label", lang, id=s["source_id"])]
         licence = ""
         if isinstance(s["licence"], str) and s["licence"]:  # licence terms are quoted as their owners write them
             licence = (" · " + ("Giấy phép: " if lang == "vi" else "Licence: ")
@@ -365,7 +365,7 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
             note = (" · " + ("Ghi chú của người biên soạn (tiếng Anh): " if lang == "vi" else "")
                     + "<span lang='en'>" + html.escape(s["notes"]) + "</span>")
         cite_lang = s["language"] if isinstance(s.get("language"), str) and s["language"] else lang
-        items.append(f'<li id="{html.escape(s["source_id"])}"><b>{html.escape(s["source_id"])}</b> — '
+        items.append(f'<li id="{html.escape(s["source_id"])}">'
                      f'<span lang="{html.escape(cite_lang)}">{html.escape(s["citation"])}</span>{link}<br>'
                      f'<span class="muted">{html.escape(" · ".join(extra))}{licence}{note}</span></li>')
     h1 = "Nguồn tài liệu" if lang == "vi" else "Sources"
@@ -410,6 +410,40 @@ def search_body(lang: str) -> str:
             'bundlePath:"../pagefind/"});});</script>')
 
 
+def _plain_method(lang: str) -> str:
+    """The plain-language opening of the methodology page (catalogue sentences method_plain_1, _2, ...)."""
+    items = []
+    i = 1
+    while f"method_plain_{i}" in catalogue(lang):
+        items.append(f"<li>{html.escape(msg(f'method_plain_{i}', lang))}</li>")
+        i += 1
+    return f"<h2>{html.escape(msg('method_plain_heading', lang))}</h2><ul class='plain'>{''.join(items)}</ul>"
+
+
+def _rerun_guide(lang: str) -> str:
+    """A short numbered guide for analysts (catalogue sentences may hold <code> for commands)."""
+    items = []
+    i = 1
+    while f"method_rerun_{i}" in catalogue(lang):
+        items.append(f"<li>{msg(f'method_rerun_{i}', lang)}</li>")
+        i += 1
+    return f"<h2>{html.escape(msg('method_rerun_heading', lang))}</h2><ol>{''.join(items)}</ol>"
+
+
+HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
+
+
+def _heldout_note(lang: str, calibration: list[dict] | None) -> str:
+    """What the held-out process's coverage says, measured in this build."""
+    c = next((c for c in calibration or [] if c["process"] == HELDOUT_PROCESS), None)
+    if c is None:
+        return ""
+    key = "method_heldout" if c["ours80"] < 0.75 else "method_heldout_ok"
+    return "<p>" + html.escape(msg(key, lang, process=msg(f"process_{HELDOUT_PROCESS}", lang),
+                                   coverage=format_percent(100 * c["ours80"], lang, 0),
+                                   naive=format_percent(100 * c["naive80"], lang, 0))) + "</p>"
+
+
 def methodology_body(lang: str, calibration: list[dict] | None) -> str:
     from analysis import assess as A
 
@@ -429,8 +463,9 @@ def methodology_body(lang: str, calibration: list[dict] | None) -> str:
         th = "".join(f'<th scope="col">{h}</th>' for h in head)
         cal = (f"<div class='table-wrap'><table class='data-table'><thead><tr>{th}</tr></thead><tbody>{rows}</tbody>"
                "</table></div>")
+    heldout = _heldout_note(lang, calibration)
     if lang == "vi":
-        return f"""<h1>Phương pháp</h1>
+        return f"""<h1>Phương pháp</h1>{_plain_method(lang)}
 <h2>Trạng thái</h2><div class='table-wrap'><table class='data-table'><thead><tr><th scope='col'>Trạng thái</th>
 <th scope='col'>Ý nghĩa</th></tr></thead><tbody>{st}</tbody></table></div>
 <h2>Cách đánh giá một mục tiêu</h2><ol>
@@ -459,13 +494,13 @@ thấp càng tốt” công thức giữ nguyên (cả hai tốc độ đều â
 <h2>Kiểm chứng trên chuỗi mô phỏng</h2>
 <p>Mỗi lần xây dựng trang, phương pháp được chạy trên chuỗi mô phỏng (đường logistic với nhiễu độc lập; đường bão hòa
 với nhiễu tự tương quan; đường Gompertz với nhiễu bước ngẫu nhiên, không dùng để chọn tham số). Độ phủ của khoảng 80%
-nên gần 80%.</p>{cal}
+nên gần 80%.</p>{cal}{heldout}
 <h2>Lưu ý</h2><ul><li>Với 2–3 điểm dữ liệu, khoảng dự báo rất rộng; không bao giờ suy ra xu hướng từ một điểm.</li>
 <li>Định nghĩa chỉ tiêu thay đổi theo năm (tỷ lệ hồ sơ trực tuyến: mức độ 3/4 trước 2023, toàn trình sau đó; phương
 pháp DTI đổi năm 2021 và 2024). Số liệu “suy ra” được tính từ mức thay đổi mà nguồn nêu, không phải số được in.</li>
 <li>Từ 1/7/2025, 63 tỉnh được sắp xếp thành 34; số liệu của tỉnh mới không so sánh trực tiếp với tỉnh cũ.</li>
-<li>Lượt học viên không phải số người.</li></ul>"""
-    return f"""<h1>Methodology</h1>
+<li>Lượt học viên không phải số người.</li></ul>{_rerun_guide(lang)}"""
+    return f"""<h1>Methodology</h1>{_plain_method(lang)}
 <h2>Statuses</h2><div class='table-wrap'><table class='data-table'><thead><tr><th scope='col'>Status</th>
 <th scope='col'>Meaning</th></tr></thead><tbody>{st}</tbody></table></div>
 <h2>How a target is assessed</h2><ol>
@@ -495,12 +530,12 @@ For lower-is-better targets the formula is unchanged (both rates are negative). 
 <h2>Checked on simulated series</h2>
 <p>Each build runs the method on simulated series (logistic growth with independent noise; a saturating curve with
 autocorrelated noise; a Gompertz curve with random-walk noise, not used to choose any setting). The coverage of the 80%
-interval should be near 80%.</p>{cal}
+interval should be near 80%.</p>{cal}{heldout}
 <h2>Caveats</h2><ul><li>With 2–3 data points the intervals are very wide; a trend is never claimed from one point.</li>
 <li>Definitions change between years (online dossier rate: levels 3/4 before 2023, full-process after; DTI methods
 changed in 2021 and 2024). “Derived” figures were computed from a change the source states, not printed.</li>
 <li>From 1 July 2025 the 63 provinces became 34; figures of a merged province are not directly comparable with the
-old ones.</li><li>Learner-turns are not persons.</li></ul>"""
+old ones.</li><li>Learner-turns are not persons.</li></ul>{_rerun_guide(lang)}"""
 
 
 # ------------------------------------------------------------------ downloads
@@ -518,17 +553,15 @@ def _bibtex(sources: pd.DataFrame) -> str:
     return "\n\n".join(out) + "\n"
 
 
-CITATION = """cff-version: 1.2.0
-message: "If you use these data or the report, please cite them as below."
-title: "Viet Nam's digital-transformation workforce, province by province: evidence base, target assessment and report"
-type: dataset
-version: "{version}"
-date-released: "{date}"
-license: MIT
-authors:
-  - name: "The project team"
-keywords: [Viet Nam, digital transformation, workforce, provinces, targets]
-"""
+def citation_cff(version: str, date: str) -> str:
+    """The project's CITATION.cff (kept at the repository root, where the team edits it) with this build's
+    data version and date."""
+    import yaml
+
+    cff = yaml.safe_load((config.project_root() / "CITATION.cff").read_text(encoding="utf-8"))
+    cff["version"] = version
+    cff["date-released"] = date
+    return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False, width=110)
 
 
 def _datapackage(files: list[tuple[str, pd.DataFrame, str]], meta: dict) -> dict:
@@ -540,7 +573,9 @@ def _datapackage(files: list[tuple[str, pd.DataFrame, str]], meta: dict) -> dict
     return {
         "profile": "tabular-data-package", "name": "vn-dt-workforce", "title": SITE_TITLE["en"],
         "version": meta["data_version"], "created": meta["built_at"],
-        "licenses": [{"name": "MIT", "title": "Project code and compilation; each figure keeps its source's licence"}],
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Compiled tables and metadata; each figure keeps its source's terms (sources.csv)"},
+                     {"name": "MIT", "title": "Project code"}],
         "resources": [{"name": path.rsplit("/", 1)[-1].removesuffix(".csv").replace("_", "-"), "path": path,
                        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
                        "schema": {"fields": [field(c, df[c].dtype) for c in df.columns]}}
@@ -711,8 +746,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
         tables.append((f"{name}.csv", df, desc["en"]))
     (dl / "datapackage.json").write_text(json.dumps(_datapackage(tables, meta), ensure_ascii=False, indent=1),
                                          encoding="utf-8")
-    (dl / "CITATION.cff").write_text(CITATION.format(version=meta["data_version"], date=meta["built_at"][:10]),
-                                     encoding="utf-8")
+    (dl / "CITATION.cff").write_text(citation_cff(meta["data_version"], meta["built_at"][:10]), encoding="utf-8")
     (dl / "sources.bib").write_text(_bibtex(sources), encoding="utf-8")
     files = sorted((str(p.relative_to(dl)), p.stat().st_size) for p in dl.rglob("*") if p.is_file())
     described = ({f"{n}.csv": d for n, d in TABLE_DESCRIPTIONS.items()}

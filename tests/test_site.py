@@ -430,3 +430,22 @@ def test_tables_and_figures_are_numbered_on_every_report(site):
             assert [int(x) for x in figures] == list(range(1, len(figures) + 1)), page
             assert len(tables) == main.count('class="dataframe data-table"'), page
             assert len(figures) == main.count("<img"), page
+
+
+def test_phone_status_first_cards_and_contents(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "vi/targets.html")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    box = page.locator("#targets tbody tr").first.locator(".badge").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box  # the status is on screen
+    first_cell = page.locator("#targets tbody tr").first.locator("td").first
+    assert first_cell.get_attribute("data-label") == "Trạng thái"
+    # cards: the indicator column is not squeezed to a word a line (it spans most of the screen width)
+    ind = page.locator("#targets tbody tr").first.locator("td").nth(2).bounding_box()
+    assert ind["width"] > 250, ind
+    page.goto(server + "vi/provinces/quang-ninh.html")
+    links = page.eval_on_selector_all("nav.toc a", "els => els.map(e => decodeURIComponent(e.hash.slice(1)))")
+    assert len(links) >= 5
+    ids = set(page.eval_on_selector_all("h2[id]", "els => els.map(e => decodeURIComponent(e.id))"))
+    assert set(links) <= ids, set(links) - ids
+    page.close()

@@ -18,3 +18,21 @@
   [prov, stat, text].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
   apply();
 })();
+
+// Phones: every data table reads as cards, each cell labelled with its column header (CSS below 40rem).
+(function () {
+  var tables = document.querySelectorAll("table.data-table, table.overview");
+  Array.prototype.forEach.call(tables, function (t) {
+    if (!t.tHead || !t.tHead.rows.length) return;
+    var head = t.tHead.rows[t.tHead.rows.length - 1], labels = [];
+    for (var i = 0; i < head.cells.length; i++) labels.push(head.cells[i].textContent.trim());
+    Array.prototype.forEach.call(t.tBodies, function (tb) {
+      Array.prototype.forEach.call(tb.rows, function (r) {
+        for (var j = 0; j < r.cells.length && j < labels.length; j++) {
+          if (labels[j]) r.cells[j].setAttribute("data-label", labels[j]);
+        }
+      });
+    });
+    t.classList.add("cards-ready");
+  });
+})();

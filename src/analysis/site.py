@@ -74,6 +74,23 @@ def _exporter():
     return HTMLExporter(config=c, template_name="basic")
 
 
+def with_contents(body: str, lang: str) -> str:
+    """Insert a folding table of contents after the page's first heading, from its <h2 id=…> sections."""
+    heads = re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', body, flags=re.S)
+    if len(heads) < 3:
+        return body
+    items = "".join(f'<li><a href="#{html.escape(i, quote=True)}">{html.escape(_strip_tags(t).rstrip("¶").strip())}'
+                    f"</a></li>" for i, t in heads)
+    toc = (f"<nav class='toc' aria-label='{html.escape(msg('toc_label', lang))}'><details><summary>"
+           f"{html.escape(msg('toc_summary', lang, n=len(heads)))}</summary><ol>{items}</ol></details></nav>")
+    end = body.find("</h1>")
+    return body[:end + 5] + toc + body[end + 5:] if end >= 0 else toc + body
+
+
+def _strip_tags(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
 def notebook_body(path: Path, exporter=None) -> str:
     """The outputs of an executed notebook as HTML (no code), with notebook errors refused."""
     import nbformat
@@ -314,19 +331,20 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             name += f" – {breakdown_label(r['breakdown'], lang)}"
         rows.append(
             f'<tr data-province="{html.escape(prov)}" data-status="{r["status"]}">'
+            f"<td>{_badge(r['status'], lang, r['target_fact_id'])}</td>"  # status first: it is the answer
             f"<td>{html.escape(prov)}</td><td>{html.escape(name)}</td>"
             f"<td>{comp} {html.escape(format_value(r['target'], unit, lang))}</td><td>{int(r['target_year'])}</td>"
-            f"<td>{_badge(r['status'], lang, r['target_fact_id'])}</td><td>{p}</td><td>{html.escape(pts)}</td>"
+            f"<td>{p}</td><td>{html.escape(pts)}</td>"
             f"<td>{html.escape(un)}</td><td>{_searched_cell(r, lang)}</td>"
             f"<td>{html.escape(r['target_fact_id'])} / {html.escape(r['source_id'])}</td></tr>")
     if lang == "vi":
-        head = ["Tỉnh", "Chỉ tiêu", "Mục tiêu", "Năm", "Trạng thái", "Xác suất đạt", "Số điểm dữ liệu (năm)",
+        head = ["Trạng thái", "Tỉnh", "Chỉ tiêu", "Mục tiêu", "Năm", "Xác suất đạt", "Số điểm dữ liệu (năm)",
                 "Phân loại UN", "Tìm số liệu theo dõi", "Nguồn"]
         h1, lab_p, lab_s, lab_q, all_ = "Tất cả mục tiêu", "Tỉnh", "Trạng thái", "Lọc theo chữ", "Tất cả"
         note = ("Mục tiêu quốc gia (Toàn quốc) là các mục tiêu của Quyết định 749/QĐ-TTg được trích trong bài viết "
                 "về Cần Thơ; danh sách đầy đủ mục tiêu quốc gia ở trang So sánh.")
     else:
-        head = ["Province", "Indicator", "Target", "Year", "Status", "Chance of meeting", "Data points (years)",
+        head = ["Status", "Province", "Indicator", "Target", "Year", "Chance of meeting", "Data points (years)",
                 "UN category", "Tracking series", "Source"]
         h1, lab_p, lab_s, lab_q, all_ = "All targets", "Province", "Status", "Filter by text", "All"
         note = ("National targets are those of Decision 749/QĐ-TTg quoted in the Cần Thơ article; the full list of "
@@ -699,7 +717,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                 if not nb.exists():
                     missing.append(str(nb))
                     continue
-                body = notebook_body(nb, exporter)
+                body = with_contents(notebook_body(nb, exporter), lang)
                 name = p["name_vi"] if lang == "vi" else p["name_en"]
                 pages.append(Page(lang, f"provinces/{p['key']}.html", name, _province_downloads(p["key"], lang)
                                   + body))
@@ -712,7 +730,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                     _docx(body, f"{name} – {SITE_TITLE[lang]}", lang, dl / "docx" / f"{p['key']}-{lang}.docx", tmp)
             cnb = inputs.notebooks_dir / lang / "compare.ipynb"
             if cnb.exists():
-                pages.append(Page(lang, "compare.html", NAV["compare"][lang], notebook_body(cnb, exporter)))
+                pages.append(Page(lang, "compare.html", NAV["compare"][lang],
+                                  with_contents(notebook_body(cnb, exporter), lang)))
                 shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
                 figs = inputs.outputs_dir / "compare" / lang / "figures"
                 if figs.exists():

@@ -449,3 +449,39 @@ def test_phone_status_first_cards_and_contents(server, browser):
     ids = set(page.eval_on_selector_all("h2[id]", "els => els.map(e => decodeURIComponent(e.id))"))
     assert set(links) <= ids, set(links) - ids
     page.close()
+
+
+def _hover(page, locator) -> None:
+    """Move the mouse over an element (plotly listens on a layer above its bars), then wait for the hover box."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.wait_for_selector(".hovertext")
+
+
+def test_indicator_pages_chart_exactly_their_csv_and_hover_in_the_page_locale(site, server, browser):
+    pages = sorted((site / "vi" / "indicators").glob("*.html"))
+    assert len(pages) >= 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        m = re.search(r"data-figure='([^']+)'", text)
+        if not m:
+            continue
+        fig = json.loads(html.unescape(m.group(1)))
+        csv = pd.read_csv(site / "downloads" / "indicators" / f"{page.stem}.csv", dtype={"province_code": str})
+        plotted = sorted(v for t in fig["data"] if t.get("name") != "mục tiêu" for v in t["y"])
+        assert plotted == sorted(csv["value"].astype(float)), page.stem
+        assert fig["layout"]["separators"] == ",."
+    # hover on a Vietnamese page shows a Vietnamese-formatted value (decimal comma)
+    p = browser.new_page(viewport={"width": 1280, "height": 900})
+    p.goto(server + "vi/indicators/trained_employed_share.html")
+    p.wait_for_selector(".plotly-chart .bars path")
+    _hover(p, p.locator(".plotly-chart .bars path").first)
+    hover = p.locator(".hovertext").first.text_content()
+    assert re.search(r"\d,\d", hover) and not re.search(r"\d\.\d", hover), hover
+    p.screenshot(path=str(ARTIFACTS / "indicator-vi.png"), full_page=True)
+    p.goto(server + "en/indicators/trained_employed_share.html")
+    p.wait_for_selector(".plotly-chart .bars path")
+    _hover(p, p.locator(".plotly-chart .bars path").first)
+    assert re.search(r"\d\.\d", p.locator(".hovertext").first.text_content())
+    p.close()

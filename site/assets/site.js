@@ -1,7 +1,7 @@
 // Filters on the targets page; nothing else needs script. No network requests.
 (function () {
   var table = document.getElementById("targets");
-  if (!table) return;
+  if (!table || table.tagName !== "TABLE") return;
   var prov = document.getElementById("f-province"), stat = document.getElementById("f-status"),
       text = document.getElementById("f-text"), count = document.getElementById("f-count");
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
@@ -34,5 +34,24 @@
       });
     });
     t.classList.add("cards-ready");
+  });
+})();
+
+// Interactive charts (plotly.js shipped in assets/): the figure is in data-figure; downloads of PNG and SVG.
+(function () {
+  if (typeof Plotly === "undefined") return;
+  var charts = document.querySelectorAll(".plotly-chart[data-figure]");
+  Array.prototype.forEach.call(charts, function (el) {
+    var fig = JSON.parse(el.getAttribute("data-figure"));
+    Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false});
+  });
+  var links = document.querySelectorAll("a[data-plot-download]");
+  Array.prototype.forEach.call(links, function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var el = document.getElementById(a.getAttribute("data-plot"));
+      Plotly.downloadImage(el, {format: a.getAttribute("data-plot-download"), filename: el.id,
+                                width: 1000, height: 520});
+    });
   });
 })();

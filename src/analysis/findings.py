@@ -23,7 +23,7 @@ def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
                        for s in STATUS_ORDER if s in only and counts.get(s, 0)], lang)
 
 
-def _who(sources: pd.DataFrame, sid: str) -> str:
+def source_name(sources: pd.DataFrame, sid: str) -> str:
     """A readable source name: publisher or author, never an internal id when a name exists."""
     s = sources[sources["source_id"] == sid]
     if s.empty:
@@ -73,7 +73,7 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
         s = s[s["boundary"] == latest_boundary].sort_values(["year", "fact_id"]).drop_duplicates("year")
         name = indicators.at[ind, f"name_{lang}"]
         last = s.iloc[-1]
-        srcs = join_words(list(dict.fromkeys(_who(sources, sid) for sid in s["source_id"])), lang)
+        srcs = join_words(list(dict.fromkeys(source_name(sources, sid) for sid in s["source_id"])), lang)
         val = lambda r: format_value(float(r["value"]), r["unit"], lang)  # noqa: E731
         if len(s) == 1:
             line = msg("fact_latest", lang, indicator=name, value=val(last), year=int(last["year"]), source=srcs)

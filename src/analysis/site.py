@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis import indicator_pages as IP
 from analysis.catalogue import catalogue, msg
 from analysis.findings import overview_findings
 from analysis.labels import (COMPARATOR_SIGN, FILE_DESCRIPTIONS, STATUS, TABLE_DESCRIPTIONS, UNKNOWN_FIELDS,
@@ -32,11 +33,12 @@ from analysis.numbers import format_number, format_percent, format_value
 from analysis.report import breakdown_label
 
 LANGS = ("vi", "en")
-PAGES = ["index", "compare", "targets", "methodology", "sources", "data", "search"]
+PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
 NAV = {
     "index": {"vi": "Tổng quan", "en": "Overview"},
     "compare": {"vi": "So sánh", "en": "Compare"},
     "targets": {"vi": "Mục tiêu", "en": "Targets"},
+    "indicators": {"vi": "Chỉ tiêu", "en": "Indicators"},
     "methodology": {"vi": "Phương pháp", "en": "Methodology"},
     "sources": {"vi": "Nguồn", "en": "Sources"},
     "data": {"vi": "Dữ liệu", "en": "Data"},
@@ -428,24 +430,25 @@ def search_body(lang: str) -> str:
             'bundlePath:"../pagefind/"});});</script>')
 
 
-def _plain_method(lang: str) -> str:
-    """The plain-language opening of the methodology page (catalogue sentences method_plain_1, _2, ...)."""
-    items = []
-    i = 1
-    while f"method_plain_{i}" in catalogue(lang):
-        items.append(f"<li>{html.escape(msg(f'method_plain_{i}', lang))}</li>")
+def _numbered_messages(prefix: str, lang: str) -> list[str]:
+    """Catalogue sentences prefix_1, prefix_2, … in order (adding a sentence touches only the catalogue)."""
+    out, i = [], 1
+    while f"{prefix}_{i}" in catalogue(lang):
+        out.append(msg(f"{prefix}_{i}", lang))
         i += 1
-    return f"<h2>{html.escape(msg('method_plain_heading', lang))}</h2><ul class='plain'>{''.join(items)}</ul>"
+    return out
+
+
+def _plain_method(lang: str) -> str:
+    """The plain-language opening of the methodology page."""
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in _numbered_messages("method_plain", lang))
+    return f"<h2>{html.escape(msg('method_plain_heading', lang))}</h2><ul class='plain'>{items}</ul>"
 
 
 def _rerun_guide(lang: str) -> str:
     """A short numbered guide for analysts (catalogue sentences may hold <code> for commands)."""
-    items = []
-    i = 1
-    while f"method_rerun_{i}" in catalogue(lang):
-        items.append(f"<li>{msg(f'method_rerun_{i}', lang)}</li>")
-        i += 1
-    return f"<h2>{html.escape(msg('method_rerun_heading', lang))}</h2><ol>{''.join(items)}</ol>"
+    items = "".join(f"<li>{x}</li>" for x in _numbered_messages("method_rerun", lang))
+    return f"<h2>{html.escape(msg('method_rerun_heading', lang))}</h2><ol>{items}</ol>"
 
 
 HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
@@ -703,6 +706,9 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     (out / "assets").mkdir(parents=True)
     for f in (config.site_src_dir() / "assets").iterdir():
         shutil.copy2(f, out / "assets" / f.name)
+    shutil.copy2(IP.plotly_js_path(), out / "assets" / IP.PLOTLY_JS)  # interactive charts, no CDN
+    ind_ids = IP.indicators_with_pages(facts, indicators, assessments, national_targets)
+    units = dict(zip(indicators["indicator_id"], indicators["unit"]))
     dl = out / "downloads"
     (dl / "notebooks").mkdir(parents=True)
     (dl / "figures").mkdir()
@@ -748,6 +754,12 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             pages.append(Page(lang, "targets.html", NAV["targets"][lang],
                               targets_body(lang, assessments, indicators, names)))
             pages.append(Page(lang, "sources.html", NAV["sources"][lang], sources_body(lang, sources)))
+            pages.append(Page(lang, "indicators.html", NAV["indicators"][lang],
+                              IP.index_body(ind_ids, indicators, facts, assessments, prov_table, lang)))
+            for i in ind_ids:
+                pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
+                    i, ind.loc[i], facts, assessments, prov_table, sources, national, national_targets, lang, _badge,
+                    dl / "indicators", units)))
             pages.append(Page(lang, "search.html", NAV["search"][lang], search_body(lang)))
             for page in pages:
                 _write_page(env, page, out, meta)

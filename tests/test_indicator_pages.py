@@ -1,0 +1,53 @@
+"""Indicator pages: which figures a chart compares, and what it leaves out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import indicator_pages as IP
+
+REGISTRY = pd.DataFrame({
+    "province_code": ["22", "22", "44", "45", "44", "VN"],
+    "boundary": ["pre2025", "post2025", "pre2025", "pre2025", "post2025", "pre2025"],
+    "name_vi": ["Quảng Ninh", "Quảng Ninh", "Quảng Bình", "Quảng Trị", "Quảng Trị", "Toàn quốc"],
+    "name_en": ["Quang Ninh", "Quang Ninh", "Quang Binh", "Quang Tri", "Quang Tri", "Whole country"],
+    "merged_from": [None, "Quảng Ninh", None, None, "Quảng Bình; Quảng Trị", None],
+})
+SOURCES = pd.DataFrame({"source_id": ["s"], "publisher": ["GSO"], "issuer_author": [""], "title": [""]})
+IND = pd.Series({"name_vi": "Tỷ lệ", "name_en": "Share", "unit": "percent"})
+
+
+def _obs(rows):
+    df = pd.DataFrame(rows, columns=["fact_id", "province_code", "boundary", "year", "value", "flags"])
+    df["kind"], df["breakdown"], df["indicator_id"], df["unit"], df["source_id"] = (
+        "observation", "total", "x", "percent", "s")
+    return df
+
+
+def test_an_unchanged_province_is_not_repeated_under_the_new_boundary_but_a_merged_one_is_kept():
+    f = _obs([("a", "22", "pre2025", 2016, 30.0, ""), ("b", "22", "post2025", 2016, 30.0, "aggregated"),
+              ("c", "44", "post2025", 2016, 20.0, "aggregated")])
+    o = IP.observations(f, "x", REGISTRY)
+    assert set(zip(o["province_code"], o["boundary"])) == {("22", "pre2025"), ("44", "post2025")}
+
+
+def test_a_bar_chart_compares_one_year_and_one_boundary_without_the_whole_country(monkeypatch):
+    monkeypatch.setattr(IP, "LINE_MAX", 1)
+    f = _obs([("a", "22", "pre2025", 2015, 30.0, ""), ("b", "22", "pre2025", 2016, 31.0, ""),
+              ("c", "44", "pre2025", 2016, 20.0, ""), ("d", "45", "pre2025", 2016, 25.0, ""),
+              ("e", "45", "pre2025", 2015, 24.0, ""), ("f", "VN", "pre2025", 2016, 22.0, "")])
+    fig, data, title, alt = IP.chart(IP.observations(f, "x", REGISTRY), f.iloc[0:0], REGISTRY, SOURCES, IND, "vi")
+    assert list(data["year"].unique()) == [2016] and "VN" not in set(data["province_code"])
+    assert fig["data"][0]["y"] == [31.0, 25.0, 20.0]  # sorted, highest first
+    assert "3 tỉnh" in title and "2016" in title
+    assert "Quảng Ninh (31%)" in alt and "Quảng Bình (20%)" in alt
+
+
+def test_a_line_chart_marks_targets_and_uses_the_page_number_format():
+    f = _obs([("a", "22", "pre2025", 2021, 30.5, ""), ("b", "22", "pre2025", 2023, 40.25, "")])
+    targets = pd.DataFrame({"province_code": ["22"], "boundary": ["pre2025"], "year": [2025], "value": [60.0]})
+    fig, data, title, alt = IP.chart(IP.observations(f, "x", REGISTRY), targets, REGISTRY, SOURCES, IND, "en")
+    assert fig["layout"]["separators"] == ".,"
+    kinds = {t["name"]: t for t in fig["data"]}
+    assert kinds["Quang Ninh"]["x"] == [2021, 2023] and kinds["target"]["y"] == [60.0]
+    assert "2021" in alt and "2023" in alt

@@ -485,3 +485,23 @@ def test_indicator_pages_chart_exactly_their_csv_and_hover_in_the_page_locale(si
     _hover(p, p.locator(".plotly-chart .bars path").first)
     assert re.search(r"\d\.\d", p.locator(".hovertext").first.text_content())
     p.close()
+
+
+def test_every_page_has_a_cite_box_with_the_data_version(site, server, browser):
+    import yaml
+
+    version = yaml.safe_load((site / "downloads" / "CITATION.cff").read_text(encoding="utf-8"))["version"]
+    for rel in _pages(site):
+        if rel == "index.html" or rel.endswith("search.html"):
+            continue
+        text = (site / rel).read_text(encoding="utf-8")
+        assert text.count("<details class='cite'") == 1, rel
+        box = text[text.find("<details class='cite'"):]
+        assert str(version) in box and "@misc{" in box and "title = {" in box, rel
+    page = browser.new_page()
+    page.goto(server + "vi/provinces/quang-ninh.html")
+    page.locator("details.cite summary").click()
+    ref = page.locator("details.cite .cite-ref").inner_text()
+    assert server + "vi/provinces/quang-ninh.html" in ref and "Truy cập ngày" in ref
+    assert server in page.locator("details.cite .cite-bib").inner_text()
+    page.close()

@@ -55,3 +55,16 @@
     });
   });
 })();
+
+// Cite boxes: when the page is read from a server, put its full address into the reference and the BibTeX.
+(function () {
+  if (!/^https?:$/.test(location.protocol)) return;
+  var here = location.href.split("#")[0];
+  Array.prototype.forEach.call(document.querySelectorAll("details.cite"), function (box) {
+    var ref = box.querySelector(".cite-ref"), rel = ref && ref.getAttribute("data-cite-url");
+    if (!rel) return;
+    Array.prototype.forEach.call(box.querySelectorAll(".cite-ref, .cite-bib"), function (el) {
+      el.innerHTML = el.innerHTML.split(rel).join(here);
+    });
+  });
+})();

@@ -654,7 +654,8 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     nav = [(NAV[k][page.lang], f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
     plain = _plain_text(page.body)
     description = plain[:157].rsplit(" ", 1)[0] + "…" if len(plain) > 160 else plain
-    text = tpl.render(lang=page.lang, title=page.title, site_title=SITE_TITLE[page.lang], body=page.body,
+    text = tpl.render(lang=page.lang, title=page.title, site_title=SITE_TITLE[page.lang],
+                      body=page.body + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
                       root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}",
                       other_label="English" if other == "en" else "Tiếng Việt", meta=meta,
@@ -664,6 +665,39 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     path = out_root / page.lang / page.path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def cite_box(page: Page, meta: dict) -> str:
+    """A page's citation: a reference in the page's language and BibTeX, with the data version.
+
+    The address is the page's path inside the site; the script puts the full address in when the page is read
+    from a server."""
+    import yaml
+
+    cff = yaml.safe_load((config.project_root() / "CITATION.cff").read_text(encoding="utf-8"))
+    author = cff["authors"][0].get("name") or " ".join(
+        x for x in (cff["authors"][0].get("given-names"), cff["authors"][0].get("family-names")) if x)
+    L, date = page.lang, meta["built_at"][:10]
+    url = f"{page.lang}/{page.path}"
+    values = dict(author=author, year=date[:4], title=page.title, site=SITE_TITLE[L], version=meta["data_version"],
+                  url=url, date=format_date(date, L))
+    marker = "\x00AUTHOR\x00"  # the author is a name, quoted in its own language
+    ref = html.escape(msg("cite_reference", L, **(values | {"author": marker}))).replace(
+        marker, f"<span lang='en'>{html.escape(author)}</span>")
+    key = re.sub(r"[^a-z0-9]+", "-", f"{page.lang}-{page.path.removesuffix('.html')}").strip("-")
+    bib = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{page.title}}},\n"
+           f"  year = {{{date[:4]}}},\n  howpublished = {{{url}}},\n  note = {{{SITE_TITLE[L]}, "
+           f"data version {meta['data_version']}, accessed {date}}}\n}}")
+    return (f"<details class='cite' data-pagefind-ignore><summary>{html.escape(msg('cite_summary', L))}</summary>"
+            f"<p class='cite-ref' data-cite-url='{html.escape(url, quote=True)}'>{ref}</p>"
+            f"<p class='muted'>{html.escape(msg('cite_bibtex_label', L))}</p><pre class='cite-bib'>"
+            f"{html.escape(bib)}</pre><p class='muted'>{html.escape(msg('cite_note', L))}</p></details>")
+
+
+def format_date(iso: str, lang: str) -> str:
+    """2026-11-26 -> '26/11/2026' (vi) / '26 November 2026' (en)."""
+    d = datetime.strptime(iso, "%Y-%m-%d")
+    return d.strftime("%d/%m/%Y") if lang == "vi" else f"{d.day} {d.strftime('%B %Y')}"
 
 
 def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx: bool = True,

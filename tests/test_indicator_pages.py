@@ -51,3 +51,15 @@ def test_a_line_chart_marks_targets_and_uses_the_page_number_format():
     kinds = {t["name"]: t for t in fig["data"]}
     assert kinds["Quang Ninh"]["x"] == [2021, 2023] and kinds["target"]["y"] == [60.0]
     assert "2021" in alt and "2023" in alt
+
+
+def test_the_tile_map_layout_places_each_of_the_34_provinces_once():
+    from analysis import config
+    from analysis.tilemap import load_grid
+
+    grid = load_grid()
+    registry = pd.read_csv(config.project_root() / "data" / "raw" / "admin_crosswalk_2025.csv", dtype=str)
+    post = set(registry["new_code"])
+    assert set(grid["province_code"]) == post and len(grid) == 34
+    assert not grid.duplicated(["col", "row"]).any()
+    assert grid["abbr"].str.len().gt(0).all()

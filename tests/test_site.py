@@ -505,3 +505,21 @@ def test_every_page_has_a_cite_box_with_the_data_version(site, server, browser):
     assert server + "vi/provinces/quang-ninh.html" in ref and "Truy cập ngày" in ref
     assert server in page.locator("details.cite .cite-bib").inner_text()
     page.close()
+
+
+def test_home_tile_map_colours_each_province_by_its_national_target_status(site, server, browser):
+    nat = pd.read_csv(site / "downloads" / "national_assessments.csv", dtype={"province_code": str})
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "vi/index.html")
+    fig = page.locator("figure.tilemap")
+    target = fig.get_attribute("id").removeprefix("map-")
+    tiles = page.eval_on_selector_all("figure.tilemap rect",
+                                      "els => els.map(e => [e.dataset.province, e.dataset.status, "
+                                      "e.querySelector('title').textContent])")
+    assert len(tiles) == 34
+    mine = nat[(nat["national_target_id"] == target) & (nat["boundary"] == "post2025")].set_index("province_code")
+    for code, status, title in tiles:
+        assert status == (mine.at[code, "status"] if code in mine.index else "no_data"), code
+        assert STATUS[status]["vi"] in title and "điểm dữ liệu" in title
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.close()

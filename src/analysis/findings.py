@@ -104,11 +104,11 @@ def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boun
     r = a.iloc[-1]
     years = str(r["years"]).split(";")
     chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=format_percent(100 * r["p_meet"], lang, 0))
-    return msg("national_line", lang, target=_target_text(targets, r, lang), status=STATUS[r["status"]][lang].lower(),
+    return msg("national_line", lang, target=target_text(targets, r, lang), status=STATUS[r["status"]][lang].lower(),
                n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
 
 
-def _target_text(targets: pd.DataFrame, r: pd.Series, lang: str) -> str:
+def target_text(targets: pd.DataFrame, r: pd.Series, lang: str) -> str:
     t = targets[(targets["indicator_id"] == r["indicator_id"]) & (targets["target_year"] == r["target_year"])
                 & (targets["decision"] == r["decision"])]
     sign = "≥" if r["comparator"] in (">=", ">") else "≤"
@@ -164,7 +164,7 @@ def overview_findings(lang: str, n_all: int, n_docs: int, assessments: pd.DataFr
                        & (national["province_code"] != "VN") & (national["n_points"] > 0)]
         if len(nat):
             r = nat.iloc[0]
-            out.append(msg("overview_national", lang, target=_target_text(national_targets, r, lang),
+            out.append(msg("overview_national", lang, target=target_text(national_targets, r, lang),
                            n=format_number(len(nat), lang),
                            statuses=_status_counts(nat["status"], lang, STATUS_ORDER),
                            year=int(nat["last_year"].max())))

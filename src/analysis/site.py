@@ -26,7 +26,8 @@ import pandas as pd
 from analysis import config
 from analysis import indicator_pages as IP
 from analysis.catalogue import catalogue, msg
-from analysis.findings import overview_findings
+from analysis.findings import overview_findings, target_text
+from analysis.tilemap import status_map
 from analysis.labels import (COMPARATOR_SIGN, FILE_DESCRIPTIONS, STATUS, TABLE_DESCRIPTIONS, UNKNOWN_FIELDS,
                              UNSD)
 from analysis.numbers import format_number, format_percent, format_value
@@ -190,7 +191,8 @@ def _national_target_id(national: pd.DataFrame) -> str | None:
 
 
 def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
-                       seed_keys: dict[str, tuple[str, str]], root: str) -> str:
+                       seed_keys: dict[str, tuple[str, str]], root: str,
+                       national_targets: pd.DataFrame | None = None) -> str:
     """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
     post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
     post = post.sort_values("name_vi")
@@ -241,7 +243,12 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
              "provincial series of workers with a degree or certificate ends in 2016: statuses are signals with "
              "wide intervals; see the Comparison page.")
     th = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in head)
-    return (f"<p>{html.escape(intro)}</p><div class='table-wrap'><table class='overview'><thead><tr>{th}</tr>"
+    tile = ""
+    if target_id is not None and national_targets is not None:
+        row = nat[nat["national_target_id"] == target_id].iloc[0]
+        seeds = {code: f"{root}{lang}/provinces/{k}.html" for code, (k, _) in seed_keys.items()}
+        tile = status_map(national, registry, target_id, target_text(national_targets, row, lang), lang, seeds.get)
+    return (f"<p>{html.escape(intro)}</p>{tile}<div class='table-wrap'><table class='overview'><thead><tr>{th}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
@@ -779,7 +786,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                         shutil.copy2(f, dl / "figures" / f.name)
             else:
                 missing.append(str(cnb))
-            overview = provinces_overview(lang, prov_table, national, facts, seed_keys, "../")
+            overview = provinces_overview(lang, prov_table, national, facts, seed_keys, "../", national_targets)
             n_all = int(((prov_table["boundary"] == "post2025") & (prov_table["province_code"] != "VN")).sum())
             summary = overview_findings(lang, n_all, len(inputs.provinces), assessments, national, national_targets,
                                         _national_target_id(national))

@@ -523,3 +523,12 @@ def test_home_tile_map_colours_each_province_by_its_national_target_status(site,
         assert STATUS[status]["vi"] in title and "điểm dữ liệu" in title
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     page.close()
+
+
+def test_every_download_is_described_in_both_languages(site):
+    for lang in ("vi", "en"):
+        text = (site / lang / "data.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<tr><td><a href="\.\./downloads/([^"]+)">.*?</td><td>[^<]*</td><td>([^<]*)</td></tr>', text)
+        assert len(rows) > 50
+        empty = [p for p, d in rows if not d.strip()]
+        assert not empty, empty[:10]

@@ -227,6 +227,8 @@ FILE_DESCRIPTIONS = {
     "png": {"vi": "Biểu đồ, PNG 300 dpi", "en": "Figure, PNG 300 dpi"},
     "svg": {"vi": "Biểu đồ, SVG", "en": "Figure, SVG"},
     "figure_json": {"vi": "Tiêu đề và mô tả thay thế của biểu đồ", "en": "Figure title and alt text"},
+    "indicator_csv": {"vi": "Số liệu vẽ trên biểu đồ của trang chỉ tiêu (đúng như trên biểu đồ)",
+                      "en": "The figures plotted on an indicator page's chart (exactly as plotted)"},
     "docx": {"vi": "Báo cáo tỉnh, tệp Word", "en": "Province report, Word document"},
     "datapackage.json": {"vi": "Mô tả gói dữ liệu (Frictionless Data)", "en": "Frictionless Data package descriptor"},
     "CITATION.cff": {"vi": "Cách trích dẫn dự án", "en": "How to cite the project"},

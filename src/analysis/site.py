@@ -851,7 +851,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
 def _describe(path: str) -> dict[str, str]:
     """What a downloadable file is, in both languages."""
     for prefix, suffix, key in (("notebooks/", "", "notebook"), ("figures/", ".png", "png"), ("figures/", ".svg", "svg"),
-                                ("figures/", ".json", "figure_json"), ("docx/", "", "docx")):
+                                ("figures/", ".json", "figure_json"), ("docx/", "", "docx"),
+                                ("indicators/", ".csv", "indicator_csv")):
         if path.startswith(prefix) and path.endswith(suffix):
             return FILE_DESCRIPTIONS[key]
     return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})

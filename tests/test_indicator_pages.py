@@ -63,3 +63,22 @@ def test_the_tile_map_layout_places_each_of_the_34_provinces_once():
     assert set(grid["province_code"]) == post and len(grid) == 34
     assert not grid.duplicated(["col", "row"]).any()
     assert grid["abbr"].str.len().gt(0).all()
+
+
+def test_a_value_map_colours_every_province_by_quantile_class_with_a_localised_legend():
+    import re
+
+    from analysis.numbers import format_number
+    from analysis.tilemap import BLUES, load_grid, value_map
+
+    grid = load_grid()
+    values = pd.DataFrame({"province_code": grid["province_code"], "value": [10.5 + i for i in range(len(grid))]})
+    reg = pd.DataFrame({"province_code": grid["province_code"], "boundary": "post2025",
+                        "name_vi": grid["abbr"], "name_en": grid["abbr"]})
+    svg = value_map(values, reg, "T", "%", 2016, "vi", lambda x: format_number(x, "vi", 1))
+    rects = re.findall(r"fill='(#[0-9a-f]{6})' stroke='#999' data-province='(\d+)' data-value='([\d.]+)'", svg)
+    assert len(rects) == 34
+    by_value = sorted((float(v), BLUES.index(c)) for c, _, v in rects)
+    classes = [k for _, k in by_value]
+    assert classes == sorted(classes) and set(classes) == set(range(5))  # higher value, darker class
+    assert "10,5–" in svg and "43,5</li>" in svg  # the legend uses Vietnamese decimals

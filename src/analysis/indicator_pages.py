@@ -140,6 +140,26 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
     return fig, data, title, alt
 
 
+MAP_MIN = 20  # a map of fewer provinces shows mostly empty squares
+
+
+def _map(obs: pd.DataFrame, registry: pd.DataFrame, ind_row: pd.Series, lang: str) -> str:
+    """A tile map of the 34 provinces for the latest year at least ``MAP_MIN`` of them share (else nothing)."""
+    from analysis.tilemap import value_map
+
+    post = obs[(obs["boundary"] == "post2025") & (obs["province_code"] != "VN")]
+    counts = post.groupby("year")["province_code"].nunique()
+    years = counts[counts >= MAP_MIN]
+    if years.empty or ind_row["unit"] == "rank":
+        return ""
+    year = int(years.index.max())
+    d = post[post["year"] == year]
+    unit = ind_row["unit"]
+    title = msg("map_value_title", lang, indicator=ind_row[f"name_{lang}"], year=year)
+    return value_map(d[["province_code", "value"]], registry, title, _unit(unit, lang), year, lang,
+                     lambda x: format_number(float(x), lang, 1 if unit == "percent" else None))
+
+
 def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, national: pd.DataFrame,
                  national_targets: pd.DataFrame, lang: str, badge, units: dict[str, str]) -> str:
     a = assessments[(assessments["indicator_id"] == ind) | (assessments["tracked_by"].fillna("") == ind)]
@@ -224,6 +244,7 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
             f"<figcaption>{html.escape(title)}. {html.escape(alt)} <a class='permalink' href='#{cid}'>"
             f"{html.escape(msg('ind_chart_permalink', lang))}</a><br>{dl}</figcaption></figure>"
             f"<script src='../../assets/{PLOTLY_JS}'></script>")
+    parts.append(_map(observations(facts, ind), registry, ind_row, lang))  # every one of the 34, unchanged ones too
     parts.append(f"<h2 id='by-province'>{html.escape(msg('ind_values_heading', lang))}</h2>")
     vt = values_table(obs, registry, sources, lang)
     if vt.empty:

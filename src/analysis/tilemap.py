@@ -66,3 +66,47 @@ def status_map(national: pd.DataFrame, registry: pd.DataFrame, target_id: str, t
             f"</figcaption><svg viewBox='0 0 {w} {h}' width='{w}' height='{h}' role='img' "
             f"aria-label='{html.escape(alt, quote=True)}'>{''.join(tiles)}</svg><ul class='map-legend'>{legend}"
             f"</ul><p class='muted'>{html.escape(msg('map_note', lang, year=last))}</p></figure>")
+
+
+BLUES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]  # ColorBrewer Blues, 5 classes
+
+
+def value_map(values: pd.DataFrame, registry: pd.DataFrame, title: str, unit_words: str, year: int, lang: str,
+              fmt) -> str:
+    """A choropleth on the tile grid: each province's value in one year, in five quantile classes.
+
+    ``values`` has province_code and value for the post-2025 provinces; ``fmt`` formats a number for the page."""
+    grid = load_grid()
+    v = values.set_index("province_code")["value"].astype(float)
+    qs = sorted(set(v.quantile([0.2, 0.4, 0.6, 0.8]).round(6)))
+    edges = [v.min(), *qs, v.max()]
+
+    def klass(x: float) -> int:
+        return sum(x > q for q in qs)
+
+    names = registry[registry["boundary"] == "post2025"].set_index("province_code")[f"name_{lang}"]
+    w = (grid["col"].max() + 1) * (TILE + GAP)
+    h = (grid["row"].max() + 1) * (TILE + GAP)
+    tiles = []
+    for _, g in grid.iterrows():
+        code = g["province_code"]
+        x, y = g["col"] * (TILE + GAP), g["row"] * (TILE + GAP)
+        if code in v.index:
+            k = klass(v[code])
+            colour, label = BLUES[k], f"{names.get(code, code)}: {fmt(v[code])} {unit_words}".strip()
+        else:
+            k, colour, label = -1, "#ffffff", f"{names.get(code, code)}: {msg('map_no_figure', lang)}"
+        ink = "#ffffff" if k >= 3 else "#1a1a1a"
+        tiles.append(f"<rect x='{x}' y='{y}' width='{TILE}' height='{TILE}' rx='4' fill='{colour}' stroke='#999' "
+                     f"data-province='{code}' data-value='{v.get(code, '')}'><title>{html.escape(label)}</title></rect>"
+                     f"<text x='{x + TILE / 2}' y='{y + TILE / 2 + 4}' text-anchor='middle' font-size='11' "
+                     f"fill='{ink}' aria-hidden='true'>{html.escape(g['abbr'])}</text>")
+    legend = "".join(f"<li><span class='swatch' style='background:{BLUES[i]}'></span>{html.escape(fmt(edges[i]))}"
+                     f"–{html.escape(fmt(edges[i + 1]))}</li>" for i in range(len(edges) - 1))
+    top, bottom = v.idxmax(), v.idxmin()
+    alt = msg("map_value_alt", lang, n=len(v), year=year, top=names.get(top, top), top_value=fmt(v[top]),
+              bottom=names.get(bottom, bottom), bottom_value=fmt(v[bottom]))
+    return (f"<figure class='tilemap' id='map-values'><figcaption><b>{html.escape(title)}</b></figcaption>"
+            f"<svg viewBox='0 0 {w} {h}' width='{w}' height='{h}' role='img' aria-label='{html.escape(alt, quote=True)}'>"
+            f"{''.join(tiles)}</svg><ul class='map-legend'>{legend}</ul>"
+            f"<p class='muted'>{html.escape(msg('map_value_note', lang, unit=unit_words))}</p></figure>")

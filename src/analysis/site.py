@@ -7,6 +7,7 @@ Every link is relative, so the site works from ``file://`` and under any sub-pat
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -22,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from analysis import config
 from analysis import indicator_pages as IP
@@ -581,12 +583,16 @@ def _bibtex(sources: pd.DataFrame) -> str:
     return "\n\n".join(out) + "\n"
 
 
+@functools.lru_cache(maxsize=4)
+def project_citation(path: Path) -> dict:
+    """The repository's CITATION.cff, read once per build (every page's cite box uses it)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def citation_cff(version: str, date: str) -> str:
     """The project's CITATION.cff (kept at the repository root, where the team edits it) with this build's
     data version and date."""
-    import yaml
-
-    cff = yaml.safe_load((config.project_root() / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = dict(project_citation(config.project_root() / "CITATION.cff"))
     cff["version"] = version
     cff["date-released"] = date
     return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False, width=110)
@@ -679,9 +685,7 @@ def cite_box(page: Page, meta: dict) -> str:
 
     The address is the page's path inside the site; the script puts the full address in when the page is read
     from a server."""
-    import yaml
-
-    cff = yaml.safe_load((config.project_root() / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = project_citation(config.project_root() / "CITATION.cff")
     author = cff["authors"][0].get("name") or " ".join(
         x for x in (cff["authors"][0].get("given-names"), cff["authors"][0].get("family-names")) if x)
     L, date = page.lang, meta["built_at"][:10]

@@ -473,7 +473,10 @@ def test_indicator_pages_chart_exactly_their_csv_and_hover_in_the_page_locale(si
         if not m:
             continue
         fig = json.loads(html.unescape(m.group(1)))
-        csv = pd.read_csv(site / "downloads" / "indicators" / f"{page.stem}.csv", dtype={"province_code": str})
+        csv = pd.read_csv(site / "downloads" / "indicators" / f"{page.stem}-vi.csv", dtype={"province_code": str})
+        assert f"indicators/{page.stem}-vi.csv" in text  # the page links the CSV of its own language
+        assert set(csv["name"]) <= {x for t in fig["data"] for x in ([t.get("name")] + list(t.get("x") or []))
+                                    if isinstance(x, str)}  # province names as on the Vietnamese chart
         plotted = sorted(v for t in fig["data"] if t.get("name") != "mục tiêu" for v in t["y"])
         assert plotted == sorted(csv["value"].astype(float)), page.stem
         assert fig["layout"]["separators"] == ",."

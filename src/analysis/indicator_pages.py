@@ -231,9 +231,10 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
     if c is not None:
         fig, data, title, alt = c
         csv_dir.mkdir(parents=True, exist_ok=True)
-        data.to_csv(csv_dir / f"{ind}.csv", index=False, encoding="utf-8")
+        # one file per language: the province names are those of the page's chart
+        data.to_csv(csv_dir / f"{ind}-{lang}.csv", index=False, encoding="utf-8")
         cid = f"chart-{ind}"
-        dl = msg("ind_chart_download", lang, csv=f"<a href='../../downloads/indicators/{ind}.csv'>CSV</a>",
+        dl = msg("ind_chart_download", lang, csv=f"<a href='../../downloads/indicators/{ind}-{lang}.csv'>CSV</a>",
                  png=f"<a href='#{cid}' data-plot-download='png' data-plot='{cid}-plot'>PNG</a>",
                  svg=f"<a href='#{cid}' data-plot-download='svg' data-plot='{cid}-plot'>SVG</a>")
         parts.append(

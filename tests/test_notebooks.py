@@ -103,6 +103,34 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
     assert printed[:2] == ["p0", "vi"] and Path(printed[2]).parent == Path(sys.executable).parent
 
 
+def test_a_warm_kernel_carries_nothing_from_one_notebook_to_the_next(tmp_path):
+    """One worker, one warm kernel: a notebook that changes every kind of kernel state, then one that records
+    the state it starts with. It must start as a fresh kernel would (checked against one), on the same process."""
+    import random
+
+    import numpy as np
+
+    def job(nb, name):
+        return Job(name, "vi", FIXTURES / nb, tmp_path / f"{name}.ipynb", tmp_path / name,
+                   {"out": str(tmp_path / f"{name}.json")})
+
+    warm = execute([job("leak_state.ipynb", "leak"), job("record_state.ipynb", "warm")], workers=1, force=True,
+                   progress=None, warm=True)
+    cold = execute([job("record_state.ipynb", "cold")], workers=1, force=True, progress=None, warm=False)
+    assert not warm.failed and not cold.failed, warm.report() + cold.report()
+    seen = {n: json.loads((tmp_path / f"{n}.json").read_text()) for n in ("leak", "warm", "cold")}
+    assert seen["warm"]["pid"] == seen["leak"]["pid"], "the warm engine started a second kernel"
+    assert seen["cold"]["pid"] != seen["leak"]["pid"]
+    for key in set(seen["cold"]) - {"pid", "np_random", "py_random"}:
+        assert seen["warm"][key] == seen["cold"][key], f"{key} leaked from the previous notebook"
+    np.random.seed(123)
+    random.seed(123)
+    assert seen["warm"]["np_random"] != np.random.random() and seen["warm"]["py_random"] != random.random()
+    counts = [c.execution_count for c in nbformat.read(tmp_path / "warm.ipynb", as_version=4).cells
+              if c.cell_type == "code"]
+    assert counts == [1, 2, 3], counts  # papermill's injected cell, then the notebook's two: numbered from 1
+
+
 def test_cli_exit_code_is_1_when_a_run_fails(tmp_path, monkeypatch, capsys):
     root = tmp_path / "proj"
     for d in ("data", "params", "notebooks"):

@@ -167,13 +167,21 @@ STARTUP_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't r
 STARTUP_RETRIES = 2
 
 
-def _execute_one(job_dict: dict) -> tuple[str, float, str]:
+def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
     """Run one notebook in a worker process; return (status, seconds, error text).
 
-    A kernel that dies while starting (parallel kernels can race for ports) is restarted up to
-    STARTUP_RETRIES times; an error raised by a cell is never retried.
+    ``warm``: run on this process's preloaded kernel, reset to a clean state first (see warm.py); otherwise
+    start a new kernel for the notebook. A kernel that dies while starting (parallel kernels can race for
+    ports) is restarted up to STARTUP_RETRIES times; an error raised by a cell is never retried.
     """
     import papermill as pm
+
+    engine = None
+    if warm:
+        from analysis import warm as warm_engine
+
+        warm_engine.register()
+        engine = warm_engine.ENGINE
 
     t0 = time.perf_counter()
     job = Job(**{**job_dict, "notebook": Path(job_dict["notebook"]), "output": Path(job_dict["output"]),
@@ -184,7 +192,7 @@ def _execute_one(job_dict: dict) -> tuple[str, float, str]:
         try:
             pm.execute_notebook(str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=KERNEL,
                                 progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
-                                report_mode=False)
+                                report_mode=False, engine_name=engine)
             return "ran", time.perf_counter() - t0, note
         except pm.PapermillExecutionError as e:
             return "failed", time.perf_counter() - t0, f"{e.ename}: {e.evalue}\n" + "".join(e.traceback[-3:])
@@ -198,8 +206,12 @@ def _execute_one(job_dict: dict) -> tuple[str, float, str]:
 
 
 def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
-            progress: Callable[[str], None] | None = print) -> Summary:
-    """Run the jobs that are not cached, ``workers`` at a time; failures are collected, not raised."""
+            progress: Callable[[str], None] | None = print, warm: bool = True) -> Summary:
+    """Run the jobs that are not cached, ``workers`` at a time; failures are collected, not raised.
+
+    ``warm``: each worker process keeps one preloaded kernel and resets it between notebooks (warm.py);
+    ``False`` starts a new kernel per notebook.
+    """
     t0 = time.perf_counter()
     env_hash = environment_hash()
     summary = Summary()
@@ -221,7 +233,7 @@ def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
                 _stamp(j).unlink(missing_ok=True)
                 d = asdict(j)
                 d.update(notebook=str(j.notebook), output=str(j.output), out_dir=str(j.out_dir))
-                futures[pool.submit(_execute_one, d)] = (j, key)
+                futures[pool.submit(_execute_one, d, warm)] = (j, key)
             for fut in as_completed(futures):
                 j, key = futures[fut]
                 try:

@@ -1,0 +1,159 @@
+"""A papermill engine that reuses one preloaded kernel per worker process.
+
+Most of a short notebook's time is starting a kernel and importing pandas, statsmodels, seaborn and this
+package. The ``warm`` engine starts a ``python3`` kernel once per worker process, imports those once, and
+before every notebook puts the kernel back to the state it had right after the imports
+(``kernel_state.restore``): nothing a notebook defines or changes reaches the next one. A kernel that died,
+timed out or fails to reset is shut down and replaced by a fresh one. The kernel is shut down when the
+worker process exits.
+
+Use: ``papermill.execute_notebook(..., engine_name="warm")`` after ``register()``; the runner does this.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from multiprocessing import util
+
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+
+ENGINE = "warm"
+PRELOAD = textwrap.dedent("""
+    import matplotlib.pyplot, numpy, pandas, seaborn, statsmodels.api
+    import analysis.compare, analysis.report
+    from analysis import kernel_state
+    kernel_state.snapshot()
+""")
+RESET = "from analysis import kernel_state as _ks; _ks.restore({cwd!r})"
+
+
+class WarmKernelError(RuntimeError):
+    """The warm kernel could not be started, preloaded or reset."""
+
+
+class WarmKernel:
+    """One kernel, started and preloaded once, reset before each notebook."""
+
+    def __init__(self, kernel_name: str, startup_timeout: float = 60):
+        from jupyter_client.manager import KernelManager
+
+        self.kernel_name = kernel_name
+        self.km = KernelManager(kernel_name=kernel_name)
+        self.km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.runs = 0
+        try:
+            self._run(PRELOAD, startup_timeout)
+        except Exception:
+            self.shutdown()
+            raise
+
+    def _run(self, code: str, timeout: float) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout)
+            reply = kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise WarmKernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def reset(self, cwd: str, timeout: float = 60) -> None:
+        """Back to the state right after preloading, working directory ``cwd``."""
+        if not self.km.is_alive():
+            raise WarmKernelError("the kernel is no longer running")
+        self._run(RESET.format(cwd=cwd), timeout)
+
+    def pid(self) -> int | None:
+        proc = getattr(self.km.provisioner, "process", None)
+        return getattr(proc, "pid", None)
+
+    def shutdown(self) -> None:
+        try:
+            if self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        except Exception:  # already gone
+            pass
+        try:
+            self.km.cleanup_resources()
+        except Exception:
+            pass
+
+
+_KERNELS: dict[tuple, WarmKernel] = {}
+
+
+def _key(kernel_name: str) -> tuple:
+    # a kernel inherits the environment it was started in: a different project root needs another kernel
+    return kernel_name, os.environ.get("ANALYSIS_PROJECT_ROOT", ""), os.getpid()
+
+
+def kernel(kernel_name: str, startup_timeout: float = 60) -> WarmKernel:
+    """This process's warm kernel (started on first use)."""
+    key = _key(kernel_name)
+    k = _KERNELS.get(key)
+    if k is None:
+        k = _KERNELS[key] = WarmKernel(kernel_name, startup_timeout)
+    return k
+
+
+def discard(kernel_name: str) -> None:
+    """Shut down this process's warm kernel; the next notebook starts a fresh one."""
+    k = _KERNELS.pop(_key(kernel_name), None)
+    if k is not None:
+        k.shutdown()
+
+
+def shutdown_all() -> None:
+    for key in list(_KERNELS):
+        _KERNELS.pop(key).shutdown()
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine, on this process's warm kernel instead of a new one."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout", "startup_timeout", "km")}
+        try:
+            warm = kernel(kernel_name, start_timeout)
+            warm.reset(os.getcwd(), start_timeout)  # papermill has moved into the notebook's cwd
+        except Exception:
+            discard(kernel_name)  # one more try on a fresh kernel; a second failure is raised
+            warm = kernel(kernel_name, start_timeout)
+            warm.reset(os.getcwd(), start_timeout)
+        client = PapermillNotebookClient(nb_man, km=warm.km, timeout=execution_timeout, startup_timeout=start_timeout,
+                                         kernel_name=kernel_name, log=logger, log_output=log_output,
+                                         stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+        ok = False
+        try:
+            nb = client.execute()
+            ok = True
+            return nb
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+            warm.runs += 1
+            if not ok:  # cell errors are recorded in the notebook, not raised: this is a timeout or a dead kernel
+                discard(kernel_name)
+
+
+_registered = False
+
+
+def register() -> None:
+    """Make ``engine_name="warm"`` known to papermill in this process; shut the kernels down at exit."""
+    global _registered
+    if not _registered:
+        papermill_engines.register(ENGINE, WarmEngine)
+        util.Finalize(None, shutdown_all, exitpriority=10)  # runs in pool workers too (atexit does not)
+        import atexit
+
+        atexit.register(shutdown_all)
+        _registered = True

@@ -17,6 +17,7 @@ import pytest
 from analysis.labels import STATUS
 from analysis.numbers import format_number
 from analysis.site import SiteError, SiteInputs, build_site, collect_inputs, sources_body
+from conftest import session_provinces
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).parent / "_artifacts"
@@ -30,7 +31,7 @@ def site(executed):
     project, jobs, summary = executed
     assert not summary.failed, summary.report()
     out = project / "site" / "_build"
-    build_site(out, collect_inputs(project / "build"), calibration_series=60)
+    build_site(out, collect_inputs(project / "build", session_provinces()), calibration_series=60)
     return out
 
 
@@ -283,7 +284,7 @@ def test_downloads(site):
 
 def test_failed_build_leaves_the_previous_site(site, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-    good = collect_inputs(site.parents[1] / "build")
+    good = collect_inputs(site.parents[1] / "build", session_provinces())
     bad = SiteInputs(provinces=good.provinces + [{"key": "atlantis", "name_vi": "X", "name_en": "X", "code": "01",
                                                   "successor": "01"}],
                      notebooks_dir=good.notebooks_dir, outputs_dir=good.outputs_dir,

@@ -139,11 +139,14 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
     lines += [f"- {x}" for x in target_lines(ctx.assessments, ctx.name, L)]
     merged = ctx.successor.get("merged_from")
     merged = ctx.successor[f"name_{L}"] if isinstance(merged, str) and merged.strip() and ";" in merged else None
+    if getattr(ctx, "merged", False):  # the page of the merged province itself: its figures need no such note
+        merged = None
     facts = key_facts(ctx.facts, ctx.indicators, ctx.sources, keys, L, merged_successor=merged)
     if facts:
         lines.append(f"- {msg('facts_heading', L)} " + " ".join(facts))
     if national is not None and national_targets is not None:
-        nat = national_line(national, national_targets, ctx.province["province_code"], "pre2025", L)
+        nat = national_line(national, national_targets, ctx.province["province_code"],
+                            "post2025" if getattr(ctx, "merged", False) else "pre2025", L)
         if nat:
             lines.append(f"- {nat}")
     lines.append(f"- {missing_line(ctx.assessments, ctx.facts, L)}")
@@ -151,10 +154,11 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
 
 
 def overview_findings(lang: str, n_all: int, n_docs: int, assessments: pd.DataFrame, national: pd.DataFrame,
-                      national_targets: pd.DataFrame, target_id: str | None) -> list[str]:
+                      national_targets: pd.DataFrame, target_id: str | None, n_pages: int = 0) -> list[str]:
     """The summary that opens the site's home page: coverage, provincial targets, the national-target picture."""
     a = assessments
-    out = [msg("overview_provinces", lang, n_all=format_number(n_all, lang), n_docs=format_number(n_docs, lang)),
+    out = [msg("overview_provinces", lang, n_all=format_number(n_all, lang), n_docs=format_number(n_docs, lang),
+               n_pages=format_number(n_pages, lang)),
            msg("overview_targets", lang, n=format_number(len(a), lang),
                k=format_number(int(a["status"].isin(FORECAST).sum()), lang),
                n_none=format_number(int((a["status"] == "no_data").sum()), lang),

@@ -83,6 +83,8 @@ FLAG_WORDS = {
     "mirror": {"vi": "trang sao chép", "en": "mirror site"},
     "from_list_position": {"vi": "vị trí trong danh sách", "en": "position in a list"},
     "upper_bound": {"vi": "dưới (cận trên)", "en": "less than (upper bound)"},
+    "aggregated": {"vi": "cộng gộp từ các tỉnh cũ", "en": "aggregated from the former provinces"},
+    "preliminary": {"vi": "sơ bộ", "en": "preliminary"},
 }
 
 # how a target's comparator is written for people: ">=" -> "≥"

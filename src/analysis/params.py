@@ -7,6 +7,7 @@ or indicator code, or an impossible value stops with a message naming the file a
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,7 @@ class ProvinceParams(BaseModel):
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     successor_code: str = Field(pattern=r"^\d{2}$")
+    boundary: Literal["pre2025", "post2025"] = "pre2025"  # post2025: a province formed on 1 July 2025
     boundary_note_vi: str = ""
     boundary_note_en: str = ""
     languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi", "en"], min_length=1)
@@ -56,11 +58,18 @@ class ProvinceParams(BaseModel):
         if registry is None:
             return self
         pre, post, indicators = registry
-        if self.province_code not in pre:
+        if self.boundary == "post2025":
+            if self.province_code not in post:
+                raise ValueError(f"province_code: unknown province code {self.province_code!r} in the 34-province "
+                                 "list")
+            if self.successor_code != self.province_code:
+                raise ValueError("successor_code: a province in force since 1 July 2025 is its own successor "
+                                 f"({self.province_code}), not {self.successor_code!r}")
+        elif self.province_code not in pre:
             raise ValueError(f"province_code: unknown pre-2025 GSO province code {self.province_code!r}")
-        if self.successor_code not in post:
+        elif self.successor_code not in post:
             raise ValueError(f"successor_code: unknown province code {self.successor_code!r} in the 34-province list")
-        if pre[self.province_code] != self.successor_code:
+        elif pre[self.province_code] != self.successor_code:
             raise ValueError(f"successor_code: province {self.province_code} became {pre[self.province_code]} on "
                              f"1 July 2025, not {self.successor_code}")
         for key in ("show_indicators", "key_indicators", "scenarios"):
@@ -76,12 +85,24 @@ class ProvinceParams(BaseModel):
         return d
 
 
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """A file's identity for caching what was read from it: path, modification time, size."""
+    st = path.stat()
+    return str(path), st.st_mtime_ns, st.st_size
+
+
 def _registry() -> tuple[dict[str, str], set[str], set[str]] | None:
     """Known codes from data/raw (crosswalk and indicator catalogue); None if data/raw is absent."""
     raw = config.raw_dir()
     cw, ind = raw / "admin_crosswalk_2025.csv", raw / "indicators.csv"
     if not cw.exists() or not ind.exists():
         return None
+    return _read_registry(_stamp(cw), _stamp(ind))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_registry(cw_stamp: tuple, ind_stamp: tuple) -> tuple[dict[str, str], set[str], set[str]]:
+    cw, ind = Path(cw_stamp[0]), Path(ind_stamp[0])
     with cw.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     with ind.open(encoding="utf-8") as f:
@@ -100,21 +121,70 @@ def _read_yaml(path: Path) -> dict:
 
 
 def list_provinces(params_dir: Path | None = None) -> list[str]:
-    """Province keys: one per ``params/*.yaml`` except defaults.yaml."""
+    """Province keys with their own parameter file: one per ``params/*.yaml`` except defaults.yaml."""
     d = Path(params_dir or config.params_dir())
     return sorted(p.stem for p in d.glob("*.yaml") if p.stem != "defaults")
+
+
+def registry(processed_dir: Path | None = None) -> list[dict]:
+    """Every province the registry knows (data/processed/provinces.csv), pre- and post-2025, as parameter dicts.
+
+    A province in force since 1 July 2025 whose territory did not change keeps its pre-2025 key (one page for
+    one territory); a merged one gets the ``-2025`` key of the registry.
+    """
+    path = Path(processed_dir or config.processed_dir()) / "provinces.csv"
+    if not path.exists():
+        raise ParamsError(f"{path}: the province registry is missing; run `make data` first")
+    return [dict(r) for r in _read_provinces(_stamp(path))]
+
+
+@functools.lru_cache(maxsize=8)
+def _read_provinces(stamp: tuple) -> list[dict]:
+    path = Path(stamp[0])
+    with path.open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["province_code"] != "VN"]
+    pre = [r for r in rows if r["boundary"] == "pre2025"]
+    parts = {}
+    for r in pre:
+        parts.setdefault(r["successor_code"], []).append(r)
+    out = []
+    for r in pre:
+        out.append({"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
+                    "name_en": r["name_en"], "successor_code": r["successor_code"], "boundary": "pre2025",
+                    "in_force": len(parts[r["successor_code"]]) == 1 and r["successor_code"] == r["province_code"]})
+    for r in rows:
+        if r["boundary"] == "post2025" and not (len(parts.get(r["province_code"], [])) == 1
+                                                and parts[r["province_code"]][0]["province_code"] == r["province_code"]):
+            out.append({"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
+                        "name_en": r["name_en"], "successor_code": r["province_code"], "boundary": "post2025",
+                        "in_force": True})
+    return out
+
+
+def all_provinces(params_dir: Path | None = None, processed_dir: Path | None = None) -> list[str]:
+    """What a full build runs: the provinces with a parameter file, then the 34 provinces in force (on defaults
+    where they have no file), each territory once."""
+    own = list_provinces(params_dir)
+    in_force = [r["province_key"] for r in registry(processed_dir) if r["in_force"]]
+    return own + sorted(k for k in in_force if k not in own)
 
 
 def load_params(province: str, overrides: dict | None = None, params_dir: Path | None = None) -> ProvinceParams:
     """Merge defaults, the province file and command-line overrides; validate; raise ParamsError on a problem."""
     d = Path(params_dir or config.params_dir())
     path = d / f"{province}.yaml"
-    if not path.exists():
-        known = ", ".join(list_provinces(d))
-        raise ParamsError(f"{path.name}: no such province parameter file (known: {known})")
     defaults_path = d / "defaults.yaml"
     merged = _read_yaml(defaults_path) if defaults_path.exists() else {}
-    own = _read_yaml(path)
+    if path.exists():
+        own = _read_yaml(path)
+    else:  # a province of the registry with no file of its own runs on the defaults
+        known = {r["province_key"]: r for r in registry()} if (config.processed_dir() / "provinces.csv").exists() \
+            else {}
+        if province not in known:
+            raise ParamsError(f"{path.name}: no such province parameter file, and {province!r} is not a province key "
+                              f"of the registry (files: {', '.join(list_provinces(d))}; registry keys look like "
+                              "'ha-noi' or 'tuyen-quang-2025')")
+        own = {k: v for k, v in known[province].items() if k != "in_force"}
     merged.update(own)
     merged.update(overrides or {})
     try:

@@ -7,7 +7,7 @@ text formatted for that language), a list of charts, or Markdown text.
 from __future__ import annotations
 
 import re
-
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis import charts, config
 from analysis.assess import assess_all, predictive, single_year
+from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.process import load_processed
@@ -46,6 +47,13 @@ class ProvinceContext:
     out_dir: Path | None = None
     processed_dir: Path | None = None
     numbering: dict = field(default_factory=lambda: {"table": 0, "figure": 0})  # numbered captions on the page
+    former: pd.DataFrame | None = None  # a merged province: the pre-2025 figures of the provinces it was formed from
+    registry: pd.DataFrame | None = None
+
+    @property
+    def merged(self) -> bool:
+        """A province formed on 1 July 2025 from two or more provinces."""
+        return self.province["boundary"] == "post2025"
 
     @property
     def name(self) -> str:
@@ -53,37 +61,57 @@ class ProvinceContext:
 
 
 def load_context(province_key: str, lang: str = "vi", params: dict | None = None, output_dir: str | None = None,
-                 processed_dir: Path | None = None) -> ProvinceContext:
-    """Load everything the report needs for one province (pre-2025 key) in one language."""
+                 processed_dir: Path | None = None, boundary: str = "pre2025") -> ProvinceContext:
+    """Load everything the report needs for one province in one language.
+
+    ``boundary="pre2025"``: a province of the 63 (its own figures, and those of the province it became part of
+    that describe it alone); ``"post2025"``: a province formed on 1 July 2025 by a merger (its own figures,
+    including the ones aggregated from its former provinces).
+    """
     params = params or {}
     prov = load_processed("provinces", processed_dir)
     facts_all = load_processed("facts", processed_dir)
     ind = load_processed("indicators", processed_dir)
-    row = prov[(prov["key"] == province_key) & (prov["boundary"] == "pre2025")]
+    row = prov[(prov["key"] == province_key) & (prov["boundary"] == boundary)]
     if row.empty:
-        raise ValueError(f"unknown province key {province_key!r}")
-    p = row.iloc[0]
-    succ = prov[(prov["province_code"] == p["successor_code"]) & (prov["boundary"] == "post2025")].iloc[0]
-    mine = ((facts_all["province_code"] == p["province_code"]) & (facts_all["boundary"] == "pre2025")) | (
-        (facts_all["province_code"] == p["successor_code"]) & (facts_all["boundary"] == "post2025"))
-    # figures aggregated to a merged post-2025 province describe that province, not this one's report
-    mine &= ~facts_all["flags"].fillna("").str.contains("aggregated")
+        raise ValueError(f"unknown province key {province_key!r} for boundary {boundary!r}")
+    p = row.iloc[0].copy()
+    code = p["province_code"]
+    if boundary == "post2025":
+        p["successor_code"] = code
+        succ = p
+        mine = (facts_all["province_code"] == code) & (facts_all["boundary"] == "post2025")
+        own_derived = lambda d: (d["province_code"] == code) & (d["boundary"] == "post2025")  # noqa: E731
+        audit_codes = [code]
+    else:
+        succ = prov[(prov["province_code"] == p["successor_code"]) & (prov["boundary"] == "post2025")].iloc[0]
+        mine = ((facts_all["province_code"] == code) & (facts_all["boundary"] == "pre2025")) | (
+            (facts_all["province_code"] == p["successor_code"]) & (facts_all["boundary"] == "post2025"))
+        # figures aggregated to a merged post-2025 province describe that province, not this one's report
+        mine &= ~facts_all["flags"].fillna("").str.contains("aggregated")
+        own_derived = lambda d: ((d["province_code"] == code) & (d["boundary"] == "pre2025")) | (  # noqa: E731
+            (d["province_code"] == p["successor_code"]) & (d["boundary"] == "post2025"))
+        audit_codes = [code, p["successor_code"]]
     facts = facts_all[mine].copy()
     facts["tracked_by"] = facts["tracked_by"].fillna("")
     tracking = load_processed("tracking", processed_dir).fillna("")
     derived = load_processed("derived", processed_dir)
-    derived = derived[((derived["province_code"] == p["province_code"]) & (derived["boundary"] == "pre2025")) | (
-        (derived["province_code"] == p["successor_code"]) & (derived["boundary"] == "post2025"))]
+    derived = derived[own_derived(derived)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assessments = assess_all(facts, ind, params.get("scenarios") or None, tracking=tracking)
     audit = load_processed("audit", processed_dir)
-    audit = audit[audit["province_code"].isin([p["province_code"], p["successor_code"]])]
+    audit = audit[audit["province_code"].isin(audit_codes)]
     out = Path(output_dir) if output_dir else config.build_dir() / "outputs" / province_key / lang
+    parts = facts_all.iloc[0:0]
+    if boundary == "post2025":
+        codes = prov.loc[(prov["boundary"] == "pre2025") & (prov["successor_code"] == code), "province_code"]
+        parts = facts_all[facts_all["province_code"].isin(codes) & (facts_all["boundary"] == "pre2025")]
     return ProvinceContext(key=province_key, lang=lang, province=p, successor=succ, facts=facts, derived=derived,
                            assessments=assessments, audit=audit, sources=load_processed("sources", processed_dir),
                            indicators=ind.set_index("indicator_id"), dti=load_processed("dti_2022", processed_dir),
-                           params=params, out_dir=out, processed_dir=processed_dir)
+                           params=params, out_dir=out, processed_dir=processed_dir, former=parts,
+                           registry=prov)
 
 
 # ------------------------------------------------------------------ helpers
@@ -146,7 +174,7 @@ def _value(v: float, unit: str, flags, lang: str) -> str:
 
 
 def _boundary_note(row, ctx: ProvinceContext) -> str:
-    if row.get("boundary") == "post2025":
+    if row.get("boundary") == "post2025" and not ctx.merged:
         return ("tỉnh mới sau 1/7/2025" if ctx.lang == "vi" else "merged province after 1 July 2025")
     return ""
 
@@ -169,7 +197,8 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
         rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]), t("breakdown", L): breakdown_label(
             r["breakdown"], L), t("period", L): _period(r["period"], L),
             t("value", L): _value(r["value"], r["unit"], r["flags"], L), t("as_written", L): _as_written(r["as_written"]),
-            t("source", L): f"{r['source_id']} ({locator_label(r['locator'], L)})", t("note", L): note,
+            t("source", L): r["source_id"] + (f" ({locator_label(r['locator'], L)})" if isinstance(r["locator"], str)
+                                              and r["locator"].strip() else ""), t("note", L): note,
             "_order": r["order"],
             "_year": r["year"]})
     if include_derived:
@@ -190,9 +219,34 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
 
 # ------------------------------------------------------------------ sections
 def title(ctx: ProvinceContext) -> str:
+    name = ctx.province[f"name_{ctx.lang}"]
+    if ctx.merged:
+        name = msg("title_since_2025", ctx.lang, name=name)
     if ctx.lang == "vi":
-        return f"# {ctx.province['name_vi']}: nhân lực chuyển đổi số và tiến độ mục tiêu"
-    return f"# {ctx.province['name_en']}: digital-transformation workforce and progress on targets"
+        return f"# {name}: nhân lực chuyển đổi số và tiến độ mục tiêu"
+    return f"# {name}: digital-transformation workforce and progress on targets"
+
+
+def _former_names(ctx: ProvinceContext) -> list[str]:
+    reg = ctx.registry
+    if reg is None:
+        return []
+    parts = reg[(reg["boundary"] == "pre2025") & (reg["successor_code"] == ctx.province["province_code"])]
+    return sorted(parts[f"name_{ctx.lang}"], key=lambda n: unicodedata.normalize("NFD", n))
+
+
+def boundary_note(ctx: ProvinceContext) -> str:
+    """The province's boundary in one sentence: the parameter file's note, or one made from the registry."""
+    L = ctx.lang
+    own = ctx.params.get(f"boundary_note_{L}", "")
+    if own:
+        return own
+    name = ctx.province[f"name_{L}"]
+    if ctx.merged:
+        return msg("boundary_formed_from", L, name=name, parts=join_words(_former_names(ctx), L))
+    if ctx.province["successor_code"] == ctx.province["province_code"]:
+        return msg("boundary_kept", L, name=name)
+    return msg("boundary_part_of", L, name=name, successor=ctx.successor[f"name_{L}"])
 
 
 def findings(ctx: ProvinceContext) -> str:
@@ -224,6 +278,8 @@ def targets_intro(ctx: ProvinceContext) -> str:
 def profile(ctx: ProvinceContext) -> pd.DataFrame:
     L, p = ctx.lang, ctx.province
     dti = ctx.dti.set_index("province_code")
+    if ctx.merged:
+        return _merged_profile(ctx, dti)
     rank = dti["pdti_rank"].get(p["province_code"])
     rows = [
         (("Tỉnh (trước 1/7/2025)", "Province (before 1 July 2025)"), p["name_vi"]),
@@ -235,10 +291,57 @@ def profile(ctx: ProvinceContext) -> pd.DataFrame:
         (("Xếp hạng DTI 2022", "DTI 2022 rank"), "–" if pd.isna(rank) else f"{int(rank)}/63"),
         (("Đơn vị hành chính từ 1/7/2025", "Province from 1 July 2025"),
          f"{ctx.successor['name_vi']} ({ctx.successor['province_code']})"),
-        (("Ghi chú địa giới", "Boundary note"), ctx.params.get(f"boundary_note_{L}", "")),
+        (("Ghi chú địa giới", "Boundary note"), boundary_note(ctx)),
     ]
     i = 0 if L == "vi" else 1
     return pd.DataFrame({t("item", L): [r[0][i] for r in rows], t("value", L): [r[1] for r in rows]})
+
+
+def _merged_profile(ctx: ProvinceContext, dti: pd.DataFrame) -> pd.DataFrame:
+    """A province formed on 1 July 2025: its former provinces, their summed area and population, their DTI ranks."""
+    L, p, reg = ctx.lang, ctx.province, ctx.registry
+    parts = reg[(reg["boundary"] == "pre2025") & (reg["successor_code"] == p["province_code"])]
+    year = int(parts["population_year"].min())
+    same_year = (parts["population_year"] == year).all()
+    area = msg("profile_sum_of_parts", L, value=f"{format_number(parts['area_km2'].sum(), L, 1)} km²", year=year)
+    pop = msg("profile_sum_of_parts", L, value=f"{format_number(parts['population_thousand'].sum(), L, 1)} "
+              f"{'nghìn người' if L == 'vi' else 'thousand'}", year=year)
+    ranks = [f"{r[f'name_{L}']} {int(dti['pdti_rank'][r['province_code']])}/63" for _, r in parts.iterrows()
+             if not pd.isna(dti["pdti_rank"].get(r["province_code"]))]
+    rows = [(msg("profile_province_since", L), p[f"name_{L}"] if L == "en" else p["name_vi"]),
+            (("Mã tỉnh (TCTK)" if L == "vi" else "GSO code"), p["province_code"]),
+            (msg("profile_formed_from", L), join_words(_former_names(ctx), L))]
+    if same_year:
+        rows += [(("Diện tích" if L == "vi" else "Area"), area),
+                 (("Dân số trung bình" if L == "vi" else "Average population"), pop)]
+    rows += [(msg("profile_dti_parts", L), "; ".join(ranks) or "–"),
+             (("Ghi chú địa giới" if L == "vi" else "Boundary note"), boundary_note(ctx))]
+    return pd.DataFrame({t("item", L): [r[0] for r in rows], t("value", L): [r[1] for r in rows]})
+
+
+def former_provinces(ctx: ProvinceContext) -> pd.DataFrame:
+    """A merged province: for each indicator, the latest figure of each former province, with its year.
+
+    Empty for a province whose territory did not change."""
+    L = ctx.lang
+    f = ctx.former
+    if not ctx.merged or f is None or f.empty:
+        return pd.DataFrame()
+    obs = f[(f["kind"] == "observation") & (f["breakdown"] == "total")].dropna(subset=["year"])
+    latest = obs.sort_values("year").groupby(["indicator_id", "province_code"]).tail(1)
+    names = ctx.registry[ctx.registry["boundary"] == "pre2025"].set_index("province_code")[f"name_{L}"]
+    cols = sorted({names[c] for c in latest["province_code"]}, key=lambda n: unicodedata.normalize("NFD", n))
+    order = list(ctx.indicators.index)
+    rows = []
+    for ind, g in sorted(latest.groupby("indicator_id"), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0):
+        row = {msg("former_col_indicator", L): _ind_name(ctx, ind)}
+        for _, r in g.iterrows():
+            row[names[r["province_code"]]] = msg("former_value_year", L, value=_value(r["value"], r["unit"],
+                                                                                    r["flags"], L),
+                                                 year=int(r["year"]))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out[[msg("former_col_indicator", L)] + [c for c in cols if c in out.columns]]
 
 
 def workforce(ctx: ProvinceContext) -> pd.DataFrame:
@@ -567,8 +670,7 @@ def gaps(ctx: ProvinceContext) -> str:
                      "điểm số liệu (không xác định được xu hướng).")
         lines.append(f"- {len(obs)} số liệu quan sát; số liệu có ghi chú: " + (", ".join(
             f"{FLAG_WORDS[k]['vi']} ({v})" for k, v in counts.items() if k in FLAG_WORDS) or "không có") + ".")
-        if ctx.params.get("boundary_note_vi"):
-            lines.append(f"- Địa giới: {ctx.params['boundary_note_vi']}")
+        lines.append(f"- Địa giới: {boundary_note(ctx)}")
         lines.append("- Định nghĩa chỉ tiêu có thể thay đổi giữa các năm (ví dụ tỷ lệ hồ sơ trực tuyến, phương pháp "
                      "DTI 2021 và 2024); xem cột Ghi chú và trang Phương pháp.")
     else:
@@ -576,8 +678,7 @@ def gaps(ctx: ProvinceContext) -> str:
                      "(no trend can be determined).")
         lines.append(f"- {len(obs)} observations; flagged figures: " + (", ".join(
             f"{FLAG_WORDS[k]['en']} ({v})" for k, v in counts.items() if k in FLAG_WORDS) or "none") + ".")
-        if ctx.params.get("boundary_note_en"):
-            lines.append(f"- Boundary: {ctx.params['boundary_note_en']}")
+        lines.append(f"- Boundary: {boundary_note(ctx)}")
         lines.append("- Indicator definitions can change between years (e.g. the online dossier rate, DTI methods of "
                      "2021 and 2024); see the Note column and the Methodology page.")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ Every link is relative, so the site works from ``file://`` and under any sub-pat
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import os
@@ -56,7 +57,7 @@ class SiteError(RuntimeError):
 
 @dataclass
 class SiteInputs:
-    provinces: list[dict]  # key, name_vi, name_en, code
+    provinces: list[dict]  # key, name_vi, name_en, code, successor, boundary, documents (has a parameter file)
     notebooks_dir: Path  # build/notebooks/<lang>/<key>.ipynb and compare.ipynb
     outputs_dir: Path  # build/outputs/<key>/<lang>/{figures,tables}
     processed_dir: Path
@@ -194,7 +195,7 @@ def _national_target_id(national: pd.DataFrame) -> str | None:
 
 def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
                        seed_keys: dict[str, tuple[str, str]], root: str,
-                       national_targets: pd.DataFrame | None = None) -> str:
+                       national_targets: pd.DataFrame | None = None, pages: dict[str, str] | None = None) -> str:
     """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
     post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
     post = post.sort_values("name_vi")
@@ -205,9 +206,9 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
     years = obs.groupby("province_code")["year"].agg(["min", "max"])
     vi = lang == "vi"
     head = (["Tỉnh, thành phố", "Hợp nhất từ", "Lao động có bằng cấp, chứng chỉ ≥ 35% năm 2030 (QĐ 176/QĐ-TTg)",
-             "Chỉ tiêu có số liệu", "Báo cáo chi tiết"] if vi else
+             "Chỉ tiêu có số liệu", "Báo cáo"] if vi else
             ["Province", "Merged from", "Workers with a degree or certificate ≥ 35% by 2030 (Decision 176/QĐ-TTg)",
-             "Indicators with figures", "Full report"])
+             "Indicators with figures", "Reports"])
     rows = []
     for _, r in post.iterrows():
         code = r["province_code"]
@@ -231,10 +232,18 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
         span = (f" ({int(years.at[code, 'min'])}–{int(years.at[code, 'max'])})" if code in years.index else "")
         known = f"{format_number(k, lang)}{span}" if k else ("chưa có" if vi else "none yet")
         key, part = seed_keys.get(code, (None, None))
-        link = (f'<a href="{root}{lang}/provinces/{key}.html">{html.escape(part)}</a>' if key else
-                ('<span class="muted">chưa có tài liệu nguồn</span>' if vi else
-                 '<span class="muted">no source document yet</span>'))
-        rows.append(f"<tr><th scope='row'>{html.escape(name)}</th><td>{html.escape(merged)}</td><td>{cell}</td>"
+        links = []
+        if pages and code in pages:
+            links.append(f'<a href="{root}{lang}/provinces/{pages[code]}.html">{html.escape(msg("overview_page", lang))}'
+                         '</a>')
+        if key and (not pages or pages.get(code) != key):
+            links.append(f'<a href="{root}{lang}/provinces/{key}.html">{html.escape(msg("overview_document_page", lang, name=part))}</a>')
+        if not key:
+            links.append(f'<span class="muted">{html.escape(msg("overview_no_document", lang))}</span>')
+        link = "<br>".join(links)
+        title = (f'<a href="{root}{lang}/provinces/{pages[code]}.html">{html.escape(name)}</a>' if pages and code in pages
+                 else html.escape(name))
+        rows.append(f"<tr><th scope='row'>{title}</th><td>{html.escape(merged)}</td><td>{cell}</td>"
                     f"<td>{html.escape(known)}</td><td>{link}</td></tr>")
     intro = ("Cả 34 tỉnh, thành phố từ ngày 1/7/2025. Số liệu của các tỉnh cũ được cộng dồn (số đếm) hoặc bình "
              "quân gia quyền (tỷ lệ) theo quy tắc của từng chỉ tiêu; thứ hạng và điểm chỉ số không được cộng gộp. "
@@ -249,6 +258,7 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
     if target_id is not None and national_targets is not None:
         row = nat[nat["national_target_id"] == target_id].iloc[0]
         seeds = {code: f"{root}{lang}/provinces/{k}.html" for code, (k, _) in seed_keys.items()}
+        seeds |= {code: f"{root}{lang}/provinces/{k}.html" for code, k in (pages or {}).items()}
         tile = status_map(national, registry, target_id, target_text(national_targets, row, lang), lang, seeds.get)
     return (f"<p>{html.escape(intro)}</p>{tile}<div class='table-wrap'><table class='overview'><thead><tr>{th}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
@@ -272,11 +282,12 @@ def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti
     root = "../"
     counts = assessments["status"].value_counts()
     legend = "".join(f"<li>{_badge(s, lang)} {html.escape(STATUS[s]['explain_' + lang])}</li>" for s in STATUS)
-    cards = "".join(_province_card(p, assessments, facts, dti, lang, root) for p in inputs.provinces)
+    docs = [p for p in inputs.provinces if p.get("documents", True)]
+    cards = "".join(_province_card(p, assessments, facts, dti, lang, root) for p in docs)
     summary = ", ".join(f"{STATUS[k][lang].lower()}: {v}" for k, v in counts.items())
     if lang == "vi":
         intro = (f"<h1>{SITE_TITLE['vi']}</h1><p class='lead'>Số liệu về nguồn nhân lực chuyển đổi số của "
-                 f"{len(inputs.provinces)} tỉnh, lấy từ văn bản của tỉnh, bài nghiên cứu và cổng thông tin chính thức, "
+                 f"{len(docs)} tỉnh, lấy từ văn bản của tỉnh, bài nghiên cứu và cổng thông tin chính thức, "
                  "kèm nguồn và vị trí trích dẫn của từng con số, và đánh giá khả năng đạt từng mục tiêu năm 2025, "
                  f"2030. Tổng cộng {len(assessments)} mục tiêu ({summary}).</p>"
                  "<h2>Cách đọc</h2><ul class='guide'>"
@@ -289,7 +300,7 @@ def home_body(inputs: SiteInputs, lang: str, meta: dict, assessments, facts, dti
         h_prov, h_leg = "Các tỉnh", "Chú giải trạng thái"
     else:
         intro = (f"<h1>{SITE_TITLE['en']}</h1><p class='lead'>Figures on the digital-transformation workforce of "
-                 f"{len(inputs.provinces)} provinces, from provincial documents, research articles and official "
+                 f"{len(docs)} provinces, from provincial documents, research articles and official "
                  "portals, each with its source and locator, and an assessment of whether each 2025/2030 target will "
                  f"be met. {len(assessments)} targets in all ({summary}).</p>"
                  "<h2>How to read this</h2><ul class='guide'>"
@@ -628,6 +639,36 @@ def _docx(body_html: str, title: str, lang: str, out: Path, tmp: Path) -> None:
                           extra_args=["--metadata", f"title={title}", "--resource-path", str(tmp)])
 
 
+def word_files(jobs: list[tuple[str, str, str, Path]], tmp: Path, cache: Path, workers: int | None = None) -> dict:
+    """Write the Word reports: reused from ``cache`` when the page, title and language are unchanged, otherwise
+    made with pandoc, several at a time. Returns counts and seconds (reported apart from the site assembly)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    t0 = time.perf_counter()
+    cache.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for body, title, lang, out in jobs:
+        key = hashlib.sha256(f"{title}\0{lang}\0{body}".encode()).hexdigest()[:32]
+        hit = cache / f"{key}.docx"
+        if hit.exists():
+            shutil.copy2(hit, out)
+        else:
+            todo.append((body, title, lang, out, hit))
+
+    def make(job):
+        body, title, lang, out, hit = job
+        work = tmp / hit.stem
+        work.mkdir()
+        _docx(body, title, lang, work / out.name, work)
+        shutil.copy2(work / out.name, out)
+        os.replace(work / out.name, hit)  # into the cache only once complete
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        list(pool.map(make, todo))
+    return {"files": len(jobs), "made": len(todo), "reused": len(jobs) - len(todo),
+            "seconds": round(time.perf_counter() - t0, 2)}
+
+
 def _run_pagefind(site: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)], capture_output=True, text=True)
     if r.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").exists():
@@ -635,16 +676,20 @@ def _run_pagefind(site: Path) -> None:
 
 
 # ------------------------------------------------------------------ assembly
-def collect_inputs(build_dir: Path | None = None) -> SiteInputs:
-    from analysis.params import list_provinces, load_params
+def collect_inputs(build_dir: Path | None = None, provinces: list[str] | None = None) -> SiteInputs:
+    """What the site is built from: the provinces (default: every one a full build runs) and their notebooks."""
+    from analysis.params import all_provinces, list_provinces, load_params, registry
 
     build = Path(build_dir or config.build_dir())
-    provinces = []
-    for key in list_provinces():
+    own = set(list_provinces())
+    in_force = {r["province_key"] for r in registry() if r["in_force"]}
+    out = []
+    for key in provinces or all_provinces():
         p = load_params(key)
-        provinces.append({"key": key, "name_vi": p.name_vi, "name_en": p.name_en, "code": p.province_code,
-                          "successor": p.successor_code})
-    return SiteInputs(provinces=provinces, notebooks_dir=build / "notebooks", outputs_dir=build / "outputs",
+        out.append({"key": key, "name_vi": p.name_vi, "name_en": p.name_en, "code": p.province_code,
+                    "successor": p.successor_code, "boundary": p.boundary, "documents": key in own,
+                    "in_force": key in in_force})
+    return SiteInputs(provinces=out, notebooks_dir=build / "notebooks", outputs_dir=build / "outputs",
                       processed_dir=config.processed_dir(), raw_dir=config.raw_dir())
 
 
@@ -727,8 +772,9 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     dti = _read(inputs, "dti_2022")
     prov_table = _read(inputs, "provinces")
     # the pre-2025 province each row belongs to (post-2025 rows map to their predecessor(s) in params)
-    succ = {p["successor"]: p["key"] for p in inputs.provinces}
-    pre = {p["code"]: p["key"] for p in inputs.provinces}
+    docs = [p for p in inputs.provinces if p.get("documents", True)]  # the provinces of the source documents
+    succ = {p["successor"]: p["key"] for p in docs}
+    pre = {p["code"]: p["key"] for p in docs}
     national = _read(inputs, "national_assessments")
     national_targets = _read(inputs, "national_targets")
     for df in (assessments, facts):
@@ -736,7 +782,9 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                                   for c, b in zip(df["province_code"], df["boundary"])]
     # figures aggregated to a post-2025 province belong to that province, not to one of its parts' reports
     facts.loc[facts["flags"].fillna("").str.contains("aggregated"), "province_key_pre"] = None
-    seed_keys = {p["successor"]: (p["key"], p["name_vi"]) for p in inputs.provinces}
+    seed_keys = {p["successor"]: (p["key"], p["name_vi"]) for p in docs}
+    # the page of each province in force: its own key (unchanged territory) or its "-2025" key (merged)
+    pages_in_force = {p["successor"]: p["key"] for p in inputs.provinces if p.get("in_force")}
     names = {}
     for _, r in prov_table.iterrows():
         names[(r["province_code"], r["boundary"])] = r["name_vi"] + (" (từ 1/7/2025)" if r["boundary"] ==
@@ -759,6 +807,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     (dl / "figures").mkdir()
     (dl / "docx").mkdir()
     tmp = Path(tempfile.mkdtemp(prefix="docx-"))
+    word_jobs = []
     try:
         for lang in LANGS:
             assessments["indicator_name"] = assessments[f"indicator_name_{lang}"]
@@ -778,7 +827,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                     for f in figs.iterdir():
                         shutil.copy2(f, dl / "figures" / f.name)
                 if docx:
-                    _docx(body, f"{name} – {SITE_TITLE[lang]}", lang, dl / "docx" / f"{p['key']}-{lang}.docx", tmp)
+                    word_jobs.append((body, f"{name} – {SITE_TITLE[lang]}", lang, dl / "docx" / f"{p['key']}-{lang}.docx"))
             cnb = inputs.notebooks_dir / lang / "compare.ipynb"
             if cnb.exists():
                 pages.append(Page(lang, "compare.html", NAV["compare"][lang],
@@ -790,10 +839,11 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                         shutil.copy2(f, dl / "figures" / f.name)
             else:
                 missing.append(str(cnb))
-            overview = provinces_overview(lang, prov_table, national, facts, seed_keys, "../", national_targets)
+            overview = provinces_overview(lang, prov_table, national, facts, seed_keys, "../", national_targets,
+                                          pages_in_force)
             n_all = int(((prov_table["boundary"] == "post2025") & (prov_table["province_code"] != "VN")).sum())
-            summary = overview_findings(lang, n_all, len(inputs.provinces), assessments, national, national_targets,
-                                        _national_target_id(national))
+            summary = overview_findings(lang, n_all, len(docs), assessments, national, national_targets,
+                                        _national_target_id(national), n_pages=len(pages_in_force))
             pages.append(Page(lang, "index.html", NAV["index"][lang], home_body(inputs, lang, meta, assessments, facts,
                                                                              dti, overview, summary)))
             pages.append(Page(lang, "targets.html", NAV["targets"][lang],
@@ -810,6 +860,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                 _write_page(env, page, out, meta)
         if missing:
             raise SiteError("executed notebooks are missing (run `make notebooks`):\n  " + "\n  ".join(missing))
+        meta["word"] = word_files(word_jobs, tmp, config.build_dir() / "docx-cache")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from analysis import cli
 from analysis.params import ParamsError, list_provinces, load_params
 from analysis.runner import Job, _check_names, execute, notebook_parameter_names, plan
-from conftest import ROOT
+from conftest import REGISTRY_SAMPLE, ROOT, session_provinces
 
 pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,8 +33,8 @@ def _outputs(nb):
 def test_every_province_runs_end_to_end(cold_run):
     project, jobs, summary = cold_run
     assert not summary.failed, summary.report()
-    assert {j.name for j in jobs} == set(list_provinces()) | {"compare"}
-    assert len(jobs) == 2 * len(list_provinces()) + 2
+    assert {j.name for j in jobs} == set(session_provinces()) | {"compare"}
+    assert len(jobs) == 2 * len(session_provinces()) + 2
     for job in jobs:
         nb = nbformat.read(job.output, as_version=4)
         params = nb.metadata["papermill"]["parameters"]
@@ -47,12 +48,59 @@ def test_every_province_runs_end_to_end(cold_run):
             assert params["province_key"] == job.name
             md = "".join(o["data"].get("text/markdown", "") for o in outs if "data" in o)
             assert ("Mục tiêu và tiến độ" if job.lang == "vi" else "Targets and progress") in md
-            has_targets = job.name != "bac-kan"  # the Bắc Kạn article sets no numeric target
+            # the Bắc Kạn article sets no numeric target; provinces without a document have none either
+            has_targets = job.name not in ["bac-kan", *REGISTRY_SAMPLE]
             header = "Trạng thái" if job.lang == "vi" else "Status"
             assert (header in html) == has_targets, f"{job.label}: targets table"
             assert (job.out_dir / "tables" / "targets.csv").exists()
             assert (job.out_dir / "tables" / "targets.xlsx").exists()
         assert list((job.out_dir / "figures").glob("*.png")) and list((job.out_dir / "figures").glob("*.svg"))
+
+
+def test_a_full_build_covers_the_34_provinces_in_force_each_once(project):
+    from analysis.params import all_provinces, registry
+
+    keys = all_provinces()
+    assert keys[:len(list_provinces())] == list_provinces()  # the provinces with a parameter file come first
+    reg = {r["province_key"]: r for r in registry()}
+    pages = [load_params(k) for k in keys if reg[k]["in_force"]]  # one page per territory in force
+    post = {r["province_code"] for r in reg.values() if r["boundary"] == "post2025"} | {
+        r["successor_code"] for r in reg.values()}
+    assert len(pages) == 34 and {p.successor_code for p in pages} == post
+    for p in pages:  # a pre-2025 key stands for a province in force only when nothing was merged into it
+        parts = [r for r in reg.values() if r["boundary"] == "pre2025" and r["successor_code"] == p.successor_code]
+        assert p.boundary == ("pre2025" if len(parts) == 1 else "post2025"), p.province_key
+    assert not reg["can-tho"]["in_force"] and reg["can-tho-2025"]["in_force"]  # same code 92, larger territory
+    q = load_params("quang-ninh")  # unchanged territory with its own file: not run a second time as -2025
+    assert "quang-ninh-2025" not in keys and q.boundary == "pre2025"
+    tq = load_params("tuyen-quang-2025")  # no file: the registry and the defaults
+    assert (tq.boundary, tq.province_code, tq.successor_code, tq.name_vi) == ("post2025", "08", "08", "Tuyên Quang")
+    assert "papi_egovernance" in tq.key_indicators  # from params/defaults.yaml
+    with pytest.raises(ParamsError, match="registry keys look like"):
+        load_params("tuyen-quang-2030")
+
+
+def test_a_merged_province_page_shows_its_former_provinces(cold_run):
+    project, jobs, _ = cold_run
+    job = {(j.name, j.lang): j for j in jobs}
+    for lang, words in (("vi", ("hợp nhất Bắc Kạn và Thái Nguyên", "Các tỉnh cũ", "từ ngày 1/7/2025")),
+                        ("en", ("merging Bac Kan and Thai Nguyen", "former provinces", "from 1 July 2025"))):
+        j = job[("thai-nguyen-2025", lang)]
+        nb = nbformat.read(j.output, as_version=4)
+        assert nb.metadata["papermill"]["parameters"]["boundary"] == "post2025"
+        text = "".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
+                       for o in _outputs(nb) if "data" in o)
+        for w in words:
+            assert w in text, f"{lang}: {w!r} missing"
+        former = pd.read_csv(j.out_dir / "tables" / "former_provinces.csv")
+        assert list(former.columns[1:]) == (["Bắc Kạn", "Thái Nguyên"] if lang == "vi" else ["Bac Kan", "Thai Nguyen"])
+        # the figures of the merged province are its own aggregates; the figures of its parts stay in the table
+        workforce = pd.read_csv(j.out_dir / "tables" / "other_indicators.csv")
+        assert len(workforce) and workforce.iloc[:, -1].str.contains(
+            "cộng gộp" if lang == "vi" else "aggregated").all()
+    hn = nbformat.read(job[("ha-noi", "vi")].output, as_version=4)
+    assert not (job[("ha-noi", "vi")].out_dir / "tables" / "former_provinces.csv").exists()
+    assert "giữ nguyên địa giới" in "".join(o["data"].get("text/html", "") for o in _outputs(hn) if "data" in o)
 
 
 def test_numbers_follow_the_page_language(cold_run):
@@ -66,14 +114,14 @@ def test_numbers_follow_the_page_language(cold_run):
 
 def test_cache_hit_then_miss_after_parameter_change(cold_run):
     project, _, _ = cold_run
-    again = execute(plan(build_dir=project / "build"), workers=2, progress=None)
+    again = execute(plan(session_provinces(), build_dir=project / "build"), workers=2, progress=None)
     assert {r.status for r in again.results} == {"cached"}
-    changed = plan(build_dir=project / "build")
+    changed = plan(session_provinces(), build_dir=project / "build")
     path = project / "params" / "can-tho.yaml"
     original = path.read_text(encoding="utf-8")
     path.write_text(original + "interval_levels: [0.5, 0.9]\n", encoding="utf-8")
     try:
-        changed = plan(build_dir=project / "build")
+        changed = plan(session_provinces(), build_dir=project / "build")
         s = execute(changed, workers=2, progress=None)
     finally:
         path.write_text(original, encoding="utf-8")
@@ -81,6 +129,45 @@ def test_cache_hit_then_miss_after_parameter_change(cold_run):
     assert ran == {"can-tho (vi)", "can-tho (en)"}, s.report()
     nb = nbformat.read(next(j.output for j in changed if j.label == "can-tho (vi)"), as_version=4)
     assert nb.metadata["papermill"]["parameters"]["interval_levels"] == [0.5, 0.9]
+    # back to the session's build for the tests that follow (only Cần Thơ runs again)
+    back = execute(plan(["can-tho"], build_dir=project / "build", compare=False), workers=2, progress=None)
+    assert {r.status for r in back.results} == {"ran"}
+
+
+def _outputs_by_cell(nb) -> list:
+    """Every cell's outputs without their metadata (kernel timings), for comparing two runs."""
+    return [[{k: v for k, v in o.items() if k != "metadata"} for o in c.get("outputs", [])] for c in nb.cells]
+
+
+def test_the_dask_path_gives_the_local_paths_notebooks_and_outputs(cold_run, tmp_path):
+    """The five seed provinces on a LocalCluster of processes: same parameters, same outputs cell by cell, the
+    same figure and table files, written where the local runner writes them."""
+    from distributed import LocalCluster
+
+    from analysis.cluster import execute_on_cluster
+
+    project, jobs, _ = cold_run
+    local = {j.label: j for j in jobs if j.name in list_provinces()}
+    remote = plan(list_provinces(), build_dir=tmp_path / "build", compare=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        s = execute_on_cluster(remote, cluster.scheduler_address, progress=None)
+    assert not s.failed and {r.status for r in s.results} == {"ran"}, s.report()
+    assert {j.label for j in remote} == set(local)
+    for j in remote:
+        a, b = nbformat.read(local[j.label].output, as_version=4), nbformat.read(j.output, as_version=4)
+        pa, pb = a.metadata["papermill"]["parameters"], b.metadata["papermill"]["parameters"]
+        assert pb["output_dir"] == str(j.out_dir)  # the client's path, not the worker's copy
+        assert {k: v for k, v in pa.items() if k != "output_dir"} == {k: v for k, v in pb.items() if k != "output_dir"}
+        assert _outputs_by_cell(a) == _outputs_by_cell(b), j.label
+        files = lambda d: sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file())  # noqa: E731
+        assert files(j.out_dir) == files(local[j.label].out_dir), j.label
+        for name in files(j.out_dir):
+            if name.endswith((".csv", ".png", ".json")):
+                assert (j.out_dir / name).read_bytes() == (local[j.label].out_dir / name).read_bytes(), name
+    # cached on the client like the local path: a second submission runs nothing
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        again = execute_on_cluster(remote, cluster.scheduler_address, progress=None)
+    assert {r.status for r in again.results} == {"cached"}
 
 
 def test_a_failing_notebook_does_not_stop_the_others(tmp_path):

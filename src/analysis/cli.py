@@ -40,7 +40,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ParamsError as e:
         print(f"analysis run: stopped before starting any kernel.\n{e}", file=sys.stderr)
         return 2
-    summary = execute(jobs, workers=args.workers, force=args.force, warm=not args.cold_kernels)
+    if args.scheduler:
+        from analysis.cluster import execute_on_cluster
+
+        summary = execute_on_cluster(jobs, args.scheduler, force=args.force, warm=not args.cold_kernels)
+    else:
+        summary = execute(jobs, workers=args.workers, force=args.force, warm=not args.cold_kernels)
     print(summary.report())
     return 1 if summary.failed else 0
 
@@ -126,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true", help="rerun even if nothing changed")
     run.add_argument("--lang", action="append", choices=["vi", "en"], help="only this language (repeatable)")
     run.add_argument("--no-compare", action="store_true", help="skip the comparison notebook")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (workers need this package, "
+                          "not a shared filesystem; results come back here)")
     run.add_argument("--cold-kernels", action="store_true",
                      help="start a new kernel for every notebook (default: one preloaded kernel per worker, "
                           "reset between notebooks)")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis import config
-from analysis.params import ParamsError, list_provinces, load_params
+from analysis.params import ParamsError, all_provinces, list_provinces, load_params
 
 KERNEL = "python3"  # always, whatever the notebook metadata says
 
@@ -64,14 +64,16 @@ class Summary:
 
 
 def notebook_parameter_names(path: Path) -> set[str]:
-    """Names assigned in the cell tagged ``parameters``."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+    """Names assigned in the cell tagged ``parameters`` (read as plain JSON: importing nbformat costs seconds)."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise ParamsError(f"{Path(path).name}: cannot read the notebook: {e}") from None
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             names = set()
-            for node in ast.parse(cell.source).body:
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            for node in ast.parse(source).body:
                 targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
                 names |= {t.id for t in targets if isinstance(t, ast.Name)}
             return names
@@ -87,10 +89,13 @@ def _check_names(job: Job, allowed: set[str]) -> None:
 
 def plan(provinces: list[str] | None = None, overrides: dict | None = None, langs: list[str] | None = None,
          compare: bool = True, build_dir: Path | None = None, notebooks_dir: Path | None = None) -> list[Job]:
-    """Jobs for the provinces (all in params/ if None) and the comparison; every parameter validated first."""
+    """Jobs for the provinces and the comparison; every parameter validated first.
+
+    ``provinces=None``: the provinces with a parameter file, then every province in force from 1 July 2025 (on
+    the defaults in params/defaults.yaml). The comparison covers the provinces with a parameter file."""
     build = Path(build_dir or config.build_dir())
     nbdir = Path(notebooks_dir or config.notebooks_dir())
-    keys = provinces or list_provinces()
+    keys = provinces or all_provinces()
     errors, jobs = [], []
     loaded = {}
     for key in keys:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+import threading
 from multiprocessing import util
 
 from papermill.clientwrap import PapermillNotebookClient
@@ -90,7 +91,8 @@ _KERNELS: dict[tuple, WarmKernel] = {}
 
 def _key(kernel_name: str) -> tuple:
     # a kernel inherits the environment it was started in: a different project root needs another kernel
-    return kernel_name, os.environ.get("ANALYSIS_PROJECT_ROOT", ""), os.getpid()
+    # one kernel per thread too: a Dask worker may run several tasks at once in one process
+    return kernel_name, os.environ.get("ANALYSIS_PROJECT_ROOT", ""), os.getpid(), threading.get_ident()
 
 
 def kernel(kernel_name: str, startup_timeout: float = 60) -> WarmKernel:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis import config
-from analysis.runner import Job, Result, Summary, _execute_one, _stamp, environment_hash, is_cached, job_key
+from analysis.runner import Job, Result, Summary, _execute_one, _stamp, split_cached
 
 
 def project_payload(jobs: list[Job], processed: Path | None = None) -> dict[str, bytes]:
@@ -110,18 +110,8 @@ def execute_on_cluster(jobs: list[Job], scheduler: str, force: bool = False,
     from distributed import Client, as_completed
 
     t0 = time.perf_counter()
-    env_hash = environment_hash()
-    summary = Summary()
-    todo = []
-    for j in jobs:
-        key = job_key(j, env_hash)
-        if not force and is_cached(j, key):
-            summary.results.append(Result(j, "cached"))
-        else:
-            todo.append((j, key))
+    summary, todo = split_cached(jobs, force, progress)
     n = len(jobs)
-    if progress and summary.results:
-        progress(f"{len(summary.results)} of {n} notebook(s) unchanged (cached)")
     if todo:
         own = isinstance(scheduler, str)
         client = Client(scheduler) if own else (scheduler if isinstance(scheduler, Client) else Client(scheduler))

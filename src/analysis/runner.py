@@ -210,14 +210,9 @@ def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
     raise AssertionError("unreachable")
 
 
-def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
-            progress: Callable[[str], None] | None = print, warm: bool = True) -> Summary:
-    """Run the jobs that are not cached, ``workers`` at a time; failures are collected, not raised.
-
-    ``warm``: each worker process keeps one preloaded kernel and resets it between notebooks (warm.py);
-    ``False`` starts a new kernel per notebook.
-    """
-    t0 = time.perf_counter()
+def split_cached(jobs: list[Job], force: bool = False,
+                 progress: Callable[[str], None] | None = print) -> tuple[Summary, list[tuple[Job, str]]]:
+    """A summary holding the jobs whose outputs are up to date, and the (job, cache key) pairs left to run."""
     env_hash = environment_hash()
     summary = Summary()
     todo = []
@@ -227,9 +222,21 @@ def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
             summary.results.append(Result(j, "cached"))
         else:
             todo.append((j, key))
-    n = len(jobs)
     if progress and summary.results:
-        progress(f"{len(summary.results)} of {n} notebook(s) unchanged (cached)")
+        progress(f"{len(summary.results)} of {len(jobs)} notebook(s) unchanged (cached)")
+    return summary, todo
+
+
+def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
+            progress: Callable[[str], None] | None = print, warm: bool = True) -> Summary:
+    """Run the jobs that are not cached, ``workers`` at a time; failures are collected, not raised.
+
+    ``warm``: each worker process keeps one preloaded kernel and resets it between notebooks (warm.py);
+    ``False`` starts a new kernel per notebook.
+    """
+    t0 = time.perf_counter()
+    summary, todo = split_cached(jobs, force, progress)
+    n = len(jobs)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     if todo:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -7,6 +7,7 @@ goes through this module.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from typing import Literal
@@ -57,19 +58,26 @@ def find_numbers(text: str, lang: Lang = "vi") -> list[float]:
     return out
 
 
+BABEL_LOCALE = {"vi": "vi_VN", "en": "en"}
+
+
 def format_number(x: float | int | None, lang: Lang = "vi", decimals: int | None = None) -> str:
     """Format with the language's separators: 1105280 -> '1.105.280' (vi) / '1,105,280' (en).
 
-    ``decimals=None`` keeps up to two decimals and drops trailing zeros. Missing values give '–'.
+    Babel's locale data (vi_VN, en) gives the separators; halves round up (2.165 -> 2,17), as readers and
+    spreadsheets do. ``decimals=None`` keeps up to two decimals and drops trailing zeros. Missing values give '–'.
     """
+    from babel.numbers import format_decimal
+
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
+    if lang not in BABEL_LOCALE:
+        raise ValueError(f"unknown number language {lang!r}; use 'vi' or 'en'")
+    pattern = "#,##0." + ("#" * 2 if decimals is None else "0" * decimals) if decimals != 0 else "#,##0"
+    with decimal.localcontext() as ctx:
+        ctx.rounding = decimal.ROUND_HALF_UP
+        s = format_decimal(abs(float(x)), format=pattern, locale=BABEL_LOCALE[lang])
     thou, dec = _SEP[lang]
-    if decimals is None:
-        s = f"{abs(float(x)):,.2f}".rstrip("0").rstrip(".")
-    else:
-        s = f"{abs(float(x)):,.{decimals}f}"
-    s = s.replace(",", "\0").replace(".", dec).replace("\0", thou)
     return ("-" if float(x) < 0 and s.strip("0" + thou + dec) else "") + s
 
 

@@ -509,11 +509,34 @@ def test_every_page_has_a_cite_box_with_the_data_version(site, server, browser):
         assert str(version) in box and "@misc{" in box and "title = {" in box, rel
     page = browser.new_page()
     page.goto(server + "vi/provinces/quang-ninh.html")
-    page.locator("details.cite summary").click()
-    ref = page.locator("details.cite .cite-ref").inner_text()
+    whole = "details.cite:not(.cite-item)"
+    page.locator(f"{whole} summary").click()
+    ref = page.locator(f"{whole} .cite-ref").inner_text()
     assert server + "vi/provinces/quang-ninh.html" in ref and "Truy cập ngày" in ref
-    assert server in page.locator("details.cite .cite-bib").inner_text()
+    assert server in page.locator(f"{whole} .cite-bib").inner_text()
+    # each numbered table and figure has its own box, citing its anchor on the page
+    item = page.locator("details.cite-item").first
+    item.locator("summary").click()
+    ref = item.locator(".cite-ref").inner_text()
+    anchor = re.search(r"quang-ninh\.html#([\w-]+)", ref).group(1)
+    assert page.locator(f"[id='{anchor}']").count() == 1 and "Bảng 1." in ref
+    assert f"quang-ninh.html#{anchor}" in item.locator(".cite-bib").inner_text()
     page.close()
+
+
+def test_every_numbered_table_and_figure_has_its_own_cite_box(site):
+    checked = 0
+    for rel in _pages(site):
+        text = (site / rel).read_text(encoding="utf-8")
+        assert 'class="cite-slot"' not in text, rel  # every marker the notebooks leave is replaced
+        captions = re.findall(r'<p class="(?:table|figure)-caption" id="([^"]+)">', text)
+        boxes = re.findall(r"<details class='cite cite-item'.*?</details>", text, flags=re.S)
+        if "/provinces/" in rel or rel.endswith("compare.html"):
+            assert len(boxes) == len(captions), rel
+            for anchor, box in zip(captions, boxes):
+                assert f"#{anchor}" in box and "@misc{" in box, (rel, anchor)
+            checked += len(boxes)
+    assert checked > 100
 
 
 def test_home_tile_map_colours_each_province_by_its_national_target_status(site, server, browser):

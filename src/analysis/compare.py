@@ -200,7 +200,7 @@ def dti_chart(ctx: CompareContext) -> charts.Chart:
     alt = (f"Biểu đồ cột xếp hạng DTI 2022 của 63 tỉnh; các tỉnh được so sánh: {ranks}." if L == "vi"
            else f"Bar chart of the DTI 2022 rank of 63 provinces; compared provinces: {ranks}.")
     return charts.finish(fig, ax, title=title, ylabel="hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
-                         xlabel="", source=source_names(ctx.sources, ["dti-2022"]), alt=alt,
+                         xlabel="", source=source_names(ctx.sources, ["dti-2022"], ctx.lang), alt=alt,
                          stem=f"compare-dti-{L}", lang=L)
 
 
@@ -323,6 +323,6 @@ def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = 
            f"Chart of {len(n)} provinces: projection and 80% interval of each against the target of "
            f"{format_value(float(nt['value']), 'percent', L)} for {year}; first: {best}.")
     srcs = list(dict.fromkeys(ctx.facts.loc[ctx.facts["indicator_id"] == nt["indicator_id"], "source_id"]))
-    source = source_names(ctx.sources, [nt["source_id"], *srcs[:2]]) if len(ctx.sources) else ""
+    source = source_names(ctx.sources, [nt["source_id"], *srcs[:2]], ctx.lang) if len(ctx.sources) else ""
     return charts.finish(fig, ax, title=title, ylabel="", xlabel=xlabel, source=source, alt=alt,
                          stem=f"compare-national-{target_id}-{boundary}-{L}", lang=L, )

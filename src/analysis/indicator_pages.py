@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
+from analysis.citations import cite_slot
 from analysis.findings import STATUS_ORDER, source_name
 from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value
@@ -244,7 +245,7 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
             f"</div><noscript>{html.escape(msg('ind_chart_noscript', lang))}</noscript>"
             f"<figcaption>{html.escape(title)}. {html.escape(alt)} <a class='permalink' href='#{cid}'>"
             f"{html.escape(msg('ind_chart_permalink', lang))}</a><br>{dl}</figcaption></figure>"
-            f"<script src='../../assets/{PLOTLY_JS}'></script>")
+            f"<script src='../../assets/{PLOTLY_JS}'></script>" + cite_slot("figure", cid, title))
     parts.append(_map(observations(facts, ind), registry, ind_row, lang))  # every one of the 34, unchanged ones too
     parts.append(f"<h2 id='by-province'>{html.escape(msg('ind_values_heading', lang))}</h2>")
     vt = values_table(obs, registry, sources, lang)
@@ -252,7 +253,8 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
         parts.append(f"<p class='muted'>{html.escape(msg('ind_values_none', lang))}</p>")
     else:
         parts.append("<div class='table-wrap'>" + vt.to_html(index=False, border=0, classes="data-table",
-                                                            escape=True) + "</div>")
+                                                            escape=True) + "</div>"
+                     + cite_slot("table", "by-province", msg("ind_values_heading", lang)))
     return "".join(parts)
 
 

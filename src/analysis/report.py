@@ -15,7 +15,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import charts, config
+from analysis import charts, citations, config
 from analysis.assess import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
@@ -49,6 +49,13 @@ class ProvinceContext:
     numbering: dict = field(default_factory=lambda: {"table": 0, "figure": 0})  # numbered captions on the page
     former: pd.DataFrame | None = None  # a merged province: the pre-2025 figures of the provinces it was formed from
     registry: pd.DataFrame | None = None
+    cites: dict | None = None  # {short citation: source id}, made on first use
+
+    def cite(self, source_id: str) -> str:
+        """The readable short citation of a source (author or agency, year, title), as tables print it."""
+        if self.cites is None:
+            self.cites = citations.citation_map(self.sources, self.lang)
+        return citations.cite(self.sources, source_id, self.lang, self.cites)
 
     @property
     def merged(self) -> bool:
@@ -80,23 +87,22 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
     if boundary == "post2025":
         p["successor_code"] = code
         succ = p
-        mine = (facts_all["province_code"] == code) & (facts_all["boundary"] == "post2025")
-        own_derived = lambda d: (d["province_code"] == code) & (d["boundary"] == "post2025")  # noqa: E731
         audit_codes = [code]
+        own = lambda d: (d["province_code"] == code) & (d["boundary"] == "post2025")  # noqa: E731
     else:
         succ = prov[(prov["province_code"] == p["successor_code"]) & (prov["boundary"] == "post2025")].iloc[0]
-        mine = ((facts_all["province_code"] == code) & (facts_all["boundary"] == "pre2025")) | (
-            (facts_all["province_code"] == p["successor_code"]) & (facts_all["boundary"] == "post2025"))
+        audit_codes = [code, p["successor_code"]]
+        own = lambda d: ((d["province_code"] == code) & (d["boundary"] == "pre2025")) | (  # noqa: E731
+            (d["province_code"] == p["successor_code"]) & (d["boundary"] == "post2025"))
+    mine = own(facts_all)
+    if boundary == "pre2025":
         # figures aggregated to a merged post-2025 province describe that province, not this one's report
         mine &= ~facts_all["flags"].fillna("").str.contains("aggregated")
-        own_derived = lambda d: ((d["province_code"] == code) & (d["boundary"] == "pre2025")) | (  # noqa: E731
-            (d["province_code"] == p["successor_code"]) & (d["boundary"] == "post2025"))
-        audit_codes = [code, p["successor_code"]]
     facts = facts_all[mine].copy()
     facts["tracked_by"] = facts["tracked_by"].fillna("")
     tracking = load_processed("tracking", processed_dir).fillna("")
     derived = load_processed("derived", processed_dir)
-    derived = derived[own_derived(derived)]
+    derived = derived[own(derived)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assessments = assess_all(facts, ind, params.get("scenarios") or None, tracking=tracking)
@@ -105,13 +111,18 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
     out = Path(output_dir) if output_dir else config.build_dir() / "outputs" / province_key / lang
     parts = facts_all.iloc[0:0]
     if boundary == "post2025":
-        codes = prov.loc[(prov["boundary"] == "pre2025") & (prov["successor_code"] == code), "province_code"]
-        parts = facts_all[facts_all["province_code"].isin(codes) & (facts_all["boundary"] == "pre2025")]
+        parts = facts_all[facts_all["province_code"].isin(former_rows(prov, code)["province_code"])
+                          & (facts_all["boundary"] == "pre2025")]
     return ProvinceContext(key=province_key, lang=lang, province=p, successor=succ, facts=facts, derived=derived,
                            assessments=assessments, audit=audit, sources=load_processed("sources", processed_dir),
                            indicators=ind.set_index("indicator_id"), dti=load_processed("dti_2022", processed_dir),
                            params=params, out_dir=out, processed_dir=processed_dir, former=parts,
                            registry=prov)
+
+
+def former_rows(registry: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Registry rows of the pre-2025 provinces that became (part of) the province with this code."""
+    return registry[(registry["boundary"] == "pre2025") & (registry["successor_code"] == code)]
 
 
 # ------------------------------------------------------------------ helpers
@@ -197,8 +208,8 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
         rows.append({t("indicator", L): _ind_name(ctx, r["indicator_id"]), t("breakdown", L): breakdown_label(
             r["breakdown"], L), t("period", L): _period(r["period"], L),
             t("value", L): _value(r["value"], r["unit"], r["flags"], L), t("as_written", L): _as_written(r["as_written"]),
-            t("source", L): r["source_id"] + (f" ({locator_label(r['locator'], L)})" if isinstance(r["locator"], str)
-                                              and r["locator"].strip() else ""), t("note", L): note,
+            t("source", L): ctx.cite(r["source_id"]) + (f" ({locator_label(r['locator'], L)})" if isinstance(
+                r["locator"], str) and r["locator"].strip() else ""), t("note", L): note,
             "_order": r["order"],
             "_year": r["year"]})
     if include_derived:
@@ -228,10 +239,9 @@ def title(ctx: ProvinceContext) -> str:
 
 
 def _former_names(ctx: ProvinceContext) -> list[str]:
-    reg = ctx.registry
-    if reg is None:
+    if ctx.registry is None:
         return []
-    parts = reg[(reg["boundary"] == "pre2025") & (reg["successor_code"] == ctx.province["province_code"])]
+    parts = former_rows(ctx.registry, ctx.province["province_code"])
     return sorted(parts[f"name_{ctx.lang}"], key=lambda n: unicodedata.normalize("NFD", n))
 
 
@@ -299,8 +309,8 @@ def profile(ctx: ProvinceContext) -> pd.DataFrame:
 
 def _merged_profile(ctx: ProvinceContext, dti: pd.DataFrame) -> pd.DataFrame:
     """A province formed on 1 July 2025: its former provinces, their summed area and population, their DTI ranks."""
-    L, p, reg = ctx.lang, ctx.province, ctx.registry
-    parts = reg[(reg["boundary"] == "pre2025") & (reg["successor_code"] == p["province_code"])]
+    L, p = ctx.lang, ctx.province
+    parts = former_rows(ctx.registry, p["province_code"])
     year = int(parts["population_year"].min())
     same_year = (parts["population_year"] == year).all()
     area = msg("profile_sum_of_parts", L, value=f"{format_number(parts['area_km2'].sum(), L, 1)} km²", year=year)
@@ -364,22 +374,16 @@ def other_indicators(ctx: ProvinceContext) -> pd.DataFrame:
     return facts_table(ctx, order, include_derived=False)
 
 
-def source_names(sources: pd.DataFrame, source_ids) -> str:
-    """Short names of sources for a chart's source line: publisher or author, with the source id."""
-    s = sources.set_index("source_id")
-    out = []
-    for sid in sorted(set(source_ids)):
-        if sid not in s.index:
-            continue
-        r = s.loc[sid]
-        who = r["publisher"] if isinstance(r["publisher"], str) and r["publisher"] else r["issuer_author"]
-        who = who if isinstance(who, str) and who else sid
-        out.append(f"{who.split(' (')[0]} [{sid}]")
-    return "; ".join(out)
+def source_names(sources: pd.DataFrame, source_ids, lang: str = "vi") -> str:
+    """Sources for a chart's source line: author or agency and year ('Tạp chí Cộng sản (TCCS) (không rõ năm)')."""
+    known = set(sources["source_id"])
+    names = [citations.short_citation(sources, sid, lang).split(", “")[0] for sid in sorted(set(source_ids))
+             if sid in known]
+    return "; ".join(dict.fromkeys(names))
 
 
 def _source_line(ctx: ProvinceContext, source_ids) -> str:
-    return source_names(ctx.sources, source_ids)
+    return source_names(ctx.sources, source_ids, ctx.lang)
 
 
 def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
@@ -570,7 +574,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
                 if unit == "percent" else format_value(a["required_annual_change"], unit, L, 2)),
             t("projection", L): proj, t("scenario", L): scen,
             t("searched", L): _outcome(a, L),
-            t("source", L): a["target_fact_id"] + " / " + a["source_id"],
+            t("source", L): f"{ctx.cite(a['source_id'])} [{a['target_fact_id']}]",
         })
     return pd.DataFrame(rows)
 
@@ -731,6 +735,8 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         display(HTML(f'<p class="empty">{_html.escape(empty)}</p>'))
         return
     html = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True)
+    if getattr(ctx, "cites", None):  # citations printed by this context link to the sources page
+        html = citations.link_citations(html, ctx.cites)
     table = f'<div class="table-wrap">{html}</div>'
     caption = numbered_caption("table", name, ctx)
     if caption:
@@ -740,6 +746,8 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
     if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold: the page opens with findings, not rows
         label = (f"Bảng {len(df)} dòng: bấm để mở" if ctx.lang == "vi" else f"Table of {len(df)} rows: select to open")
         table = f"<details class='long-table'><summary>{label}</summary>{table}</details>"
+    if caption:
+        table += citations.cite_slot("table", f"table-{name}", caption)
     display(HTML(table))
 
 
@@ -775,3 +783,5 @@ def show_charts(chart_list: list[charts.Chart], ctx) -> None:
         if caption:
             display(HTML(f'<p class="figure-caption" id="figure-{_html.escape(c.stem)}">{_html.escape(caption)}</p>'))
         charts.show(c, ctx.out_dir / "figures" if ctx.out_dir else None)
+        if caption:
+            display(HTML(citations.cite_slot("figure", f"figure-{c.stem}", caption)))

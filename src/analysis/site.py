@@ -713,7 +713,8 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     plain = _plain_text(page.body)
     description = plain[:157].rsplit(" ", 1)[0] + "…" if len(plain) > 160 else plain
     text = tpl.render(lang=page.lang, title=page.title, site_title=SITE_TITLE[page.lang],
-                      body=page.body + (cite_box(page, meta) if page.path != "search.html" else ""),
+                      body=item_cite_boxes(page.body, page, meta)
+                      + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
                       root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}",
                       other_label="English" if other == "en" else "Tiếng Việt", meta=meta,
@@ -725,35 +726,64 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     path.write_text(text, encoding="utf-8")
 
 
-def cite_box(page: Page, meta: dict) -> str:
-    """A page's citation: a reference in the page's language and BibTeX, with the data version.
-
-    The address is the page's path inside the site; the script puts the full address in when the page is read
-    from a server."""
+def _project_author() -> str:
     cff = project_citation(config.project_root() / "CITATION.cff")
-    author = cff["authors"][0].get("name") or " ".join(
-        x for x in (cff["authors"][0].get("given-names"), cff["authors"][0].get("family-names")) if x)
+    first = cff["authors"][0]
+    return first.get("name") or " ".join(x for x in (first.get("given-names"), first.get("family-names")) if x)
+
+
+def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
+    """A citation of the page, or of one table or figure on it (``item``: kind, anchor, caption): a reference
+    in the page's language and BibTeX, with the data version.
+
+    The address is the page's path inside the site (with the item's anchor); the script puts the full address
+    in when the page is read from a server."""
+    author = _project_author()
     L, date = page.lang, meta["built_at"][:10]
-    url = f"{page.lang}/{page.path}"
+    page_url = f"{page.lang}/{page.path}"
+    url = page_url + (f"#{item['anchor']}" if item else "")
     values = dict(author=author, year=date[:4], title=page.title, site=SITE_TITLE[L], version=meta["data_version"],
                   url=url, date=format_date(date, L))
+    if item:
+        values["item"] = item["caption"].rstrip(".")
     marker = "\x00AUTHOR\x00"  # the author is a name, quoted in its own language
-    ref = html.escape(msg("cite_reference", L, **(values | {"author": marker}))).replace(
-        marker, f"<span lang='en'>{html.escape(author)}</span>")
-    key = re.sub(r"[^a-z0-9]+", "-", f"{page.lang}-{page.path.removesuffix('.html')}").strip("-")
-    bib = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{page.title}}},\n"
+    ref = html.escape(msg("cite_item_reference" if item else "cite_reference", L, **(values | {"author": marker}))
+                      ).replace(marker, f"<span lang='en'>{html.escape(author)}</span>")
+    key = re.sub(r"[^a-z0-9]+", "-", f"{page.lang}-{page.path.removesuffix('.html')}"
+                 + (f"-{item['anchor']}" if item else "")).strip("-")
+    title = f"{values['item']}. {page.title}" if item else page.title
+    bib = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{title}}},\n"
            f"  year = {{{date[:4]}}},\n  howpublished = {{{url}}},\n  note = {{{SITE_TITLE[L]}, "
            f"data version {meta['data_version']}, accessed {date}}}\n}}")
-    return (f"<details class='cite' data-pagefind-ignore><summary>{html.escape(msg('cite_summary', L))}</summary>"
-            f"<p class='cite-ref' data-cite-url='{html.escape(url, quote=True)}'>{ref}</p>"
+    summary = msg(f"cite_{item['kind']}_summary" if item else "cite_summary", L)
+    cls = "cite cite-item" if item else "cite"
+    return (f"<details class='{cls}' data-pagefind-ignore><summary>{html.escape(summary)}</summary>"
+            f"<p class='cite-ref' data-cite-url='{html.escape(page_url, quote=True)}'>{ref}</p>"
             f"<p class='muted'>{html.escape(msg('cite_bibtex_label', L))}</p><pre class='cite-bib'>"
-            f"{html.escape(bib)}</pre><p class='muted'>{html.escape(msg('cite_note', L))}</p></details>")
+            f"{html.escape(bib)}</pre>"
+            + ("" if item else f"<p class='muted'>{html.escape(msg('cite_note', L))}</p>") + "</details>")
+
+
+CITE_SLOT = re.compile(r'<div ([^>]*class="cite-slot"[^>]*)>\s*</div>')
+SLOT_ATTR = re.compile(r'data-(kind|anchor|caption)="([^"]*)"')
+
+
+def item_cite_boxes(body: str, page: Page, meta: dict) -> str:
+    """Put a cite box in place of each marker the notebook left after a numbered table or figure (the notebook
+    renderer may reorder the marker's attributes)."""
+    def box(m: re.Match) -> str:
+        item = {k: html.unescape(v) for k, v in SLOT_ATTR.findall(m.group(1))}
+        return cite_box(page, meta, item) if {"kind", "anchor", "caption"} <= set(item) else ""
+
+    return CITE_SLOT.sub(box, body)
 
 
 def format_date(iso: str, lang: str) -> str:
-    """2026-11-26 -> '26/11/2026' (vi) / '26 November 2026' (en)."""
-    d = datetime.strptime(iso, "%Y-%m-%d")
-    return d.strftime("%d/%m/%Y") if lang == "vi" else f"{d.day} {d.strftime('%B %Y')}"
+    """2026-11-26 -> '26/11/2026' (vi) / '26 November 2026' (en), from Babel's locale data."""
+    from babel.dates import format_date as babel_date
+
+    d = datetime.strptime(iso, "%Y-%m-%d").date()
+    return babel_date(d, "dd/MM/yyyy", locale="vi_VN") if lang == "vi" else babel_date(d, "d MMMM y", locale="en")
 
 
 def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx: bool = True,

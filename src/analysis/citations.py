@@ -1,0 +1,92 @@
+"""Readable short citations for tables (author or agency, year, title), linked to the sources page.
+
+Tables keep plain text (they are saved as CSV/XLSX for papers); the HTML shown on the site links each citation
+to its entry on the sources page (``sources.html#<source_id>``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from analysis.catalogue import msg
+
+TITLE_CHARS = 60
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _who(r: pd.Series) -> str:
+    """Authors ('A; B (affiliation)' -> 'A, B'), else the publisher, without parenthesised detail."""
+    authors = _text(r.get("issuer_author"))
+    if authors and r.get("type") in ("journal_article", "news_article", "report", "party_conclusion", "resolution",
+                                     "programme", "government_decision"):
+        names = [re.sub(r"\s*\(.*$", "", a).strip() for a in authors.split(";")]
+        return ", ".join(n for n in names if n)
+    who = _text(r.get("publisher")) or authors
+    return re.sub(r"\s*\((?!TCCS\)|TTXVN\)).*?\)\s*$", "", who).strip()
+
+
+def _title(r: pd.Series, who: str) -> str:
+    title = _text(r.get("title"))
+    # web-page titles were recorded as 'Publisher (date) - Title': keep the title part only
+    if " - " in title and title.split(" - ", 1)[0].startswith(who.split(" ")[0]):
+        title = title.split(" - ", 1)[1]
+    if len(title) > TITLE_CHARS:
+        title = title[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    return title
+
+
+def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:
+    """'Tạp chí Cộng sản (TCCS) (không rõ năm), “Phát triển nguồn nhân lực…”' for one source id.
+
+    An id missing from the sources table is returned as it is (the validation step reports such ids)."""
+    s = sources.set_index("source_id") if "source_id" in sources.columns else sources
+    if source_id not in s.index:
+        return source_id
+    r = s.loc[source_id]
+    who = _who(r) or source_id
+    date = _text(r.get("date"))
+    year = date[:4] if re.match(r"\d{4}", date) else msg("citation_no_year", lang)
+    title = _title(r, who)
+    return msg("citation_short", lang, who=who, year=year) + (f", “{title}”" if title else "")
+
+
+def citation_map(sources: pd.DataFrame, lang: str) -> dict[str, str]:
+    """{short citation: source id} for every source; two sources that would read the same keep their id."""
+    cites = {sid: short_citation(sources, sid, lang) for sid in sources["source_id"]}
+    seen: dict[str, int] = {}
+    for c in cites.values():
+        seen[c] = seen.get(c, 0) + 1
+    return {(c if seen[c] == 1 else f"{c} [{sid}]"): sid for sid, c in cites.items()}
+
+
+def cite(sources: pd.DataFrame, source_id: str, lang: str, unique: dict[str, str] | None = None) -> str:
+    """The citation of one source as tables print it (unique among all sources)."""
+    unique = unique if unique is not None else citation_map(sources, lang)
+    text = short_citation(sources, source_id, lang)
+    return text if unique.get(text) == source_id else f"{text} [{source_id}]"
+
+
+def link_citations(table_html: str, cites: dict[str, str], href: str = "../sources.html") -> str:
+    """Wrap every short citation found in table cells in a link to its entry on the sources page."""
+    if not cites:
+        return table_html
+    escaped = {html.escape(c, quote=False): sid for c, sid in cites.items()}
+    pattern = re.compile("|".join(re.escape(c) for c in sorted(escaped, key=len, reverse=True)))
+
+    def repl(m: re.Match) -> str:
+        sid = escaped[m.group(0)]
+        return f'<a class="cite-link" href="{href}#{html.escape(sid, quote=True)}">{m.group(0)}</a>'
+
+    return pattern.sub(repl, table_html)
+
+
+def cite_slot(kind: str, anchor: str, caption: str) -> str:
+    """An empty marker after a numbered table or figure; the site puts that item's "cite" box in its place."""
+    return (f'<div class="cite-slot" data-kind="{kind}" data-anchor="{html.escape(anchor, quote=True)}" '
+            f'data-caption="{html.escape(caption, quote=True)}"></div>')

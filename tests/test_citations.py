@@ -1,0 +1,57 @@
+"""Tables cite sources as readers cite them (author or agency, year, title, locator), linked to the sources page."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import citations as C
+from analysis import report as R
+from analysis.process import load_processed
+
+
+@pytest.fixture(scope="module")
+def sources() -> pd.DataFrame:
+    return load_processed("sources")
+
+
+def test_short_citation_names_who_when_and_what(sources):
+    qn = C.short_citation(sources, "seed-qn-tccs", "vi")
+    assert qn.startswith("Tạp chí Cộng sản") and "(không rõ năm)" in qn and "Quảng Ninh" not in qn[:20]
+    assert "(n.d.)" in C.short_citation(sources, "seed-qn-tccs", "en")
+    # several authors: their names without affiliations; a dated decision: its year
+    qt = C.short_citation(sources, "seed-qt-leduan", "vi")
+    assert qt.startswith("Trần Văn Toàn, Nguyễn Thị Như Quỳnh (") and "Trường Chính trị" not in qt
+    assert C.short_citation(sources, "qd-749-2020", "en").startswith("Thủ tướng Chính phủ (2020), “Quyết định 749")
+    # an id the table does not hold is shown as it is, never dropped
+    assert C.short_citation(sources, "no-such-source", "vi") == "no-such-source"
+
+
+def test_every_source_has_its_own_citation(sources):
+    for lang in ("vi", "en"):
+        cites = C.citation_map(sources, lang)
+        assert sorted(cites.values()) == sorted(sources["source_id"])
+        # two sources that would read the same keep their ids apart
+        dup = pd.concat([sources, sources[sources["source_id"] == "web-07"].assign(source_id="web-07-copy")])
+        m = C.citation_map(dup, lang)
+        assert len(m) == len(dup) and any(k.endswith("[web-07-copy]") for k in m)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_fact_tables_cite_readably_and_link_to_the_sources_page(lang):
+    ctx = R.load_context("quang-ninh", lang)
+    table = pd.concat([R.training(ctx), R.teams(ctx), R.other_indicators(ctx)])
+    col = table.columns[5]
+    observed = table[~table[col].str.startswith(R.t("derived", lang))][col]
+    assert len(observed) > 10
+    ids = set(ctx.sources["source_id"])
+    for cell in observed:
+        # no internal id where a reader expects a name, and every cell starts with a known citation
+        assert not any(re.match(rf"{re.escape(i)}\b", cell) for i in ids), cell
+        assert any(cell.startswith(c) for c in ctx.cites), cell
+    html = C.link_citations(table.to_html(index=False, escape=True), ctx.cites)
+    links = re.findall(r'<a class="cite-link" href="\.\./sources\.html#([^"]+)">', html)
+    assert len(links) == len(observed)
+    assert set(links) <= ids and "seed-qn-tccs" in links

@@ -12,8 +12,13 @@ import re
 import pandas as pd
 
 from analysis.catalogue import msg
+from analysis.frame_cache import per_frame
 
 TITLE_CHARS = 60
+
+
+def _by_id(sources: pd.DataFrame) -> pd.DataFrame:
+    return sources.set_index("source_id")
 
 
 def _text(value) -> str:
@@ -45,7 +50,7 @@ def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:
     """'Tạp chí Cộng sản (TCCS) (không rõ năm), “Phát triển nguồn nhân lực…”' for one source id.
 
     An id missing from the sources table is returned as it is (the validation step reports such ids)."""
-    s = sources.set_index("source_id") if "source_id" in sources.columns else sources
+    s = per_frame(sources, _by_id)
     if source_id not in s.index:
         return source_id
     r = s.loc[source_id]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
+from analysis.frame_cache import per_frame
 from analysis.labels import STATUS
 from analysis.numbers import format_number, format_percent, format_value
 
@@ -23,17 +24,21 @@ def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
                        for s in STATUS_ORDER if s in only and counts.get(s, 0)], lang)
 
 
-def source_name(sources: pd.DataFrame, sid: str) -> str:
-    """A readable source name: publisher or author, never an internal id when a name exists."""
-    s = sources[sources["source_id"] == sid]
-    if s.empty:
-        return sid
-    r = s.iloc[0]
+def _readable(r: dict) -> str:
     for col in ("publisher", "issuer_author", "title"):
         v = r.get(col)
         if isinstance(v, str) and v.strip():
             return v.split(" (")[0].strip()
-    return sid
+    return r["source_id"]
+
+
+def _source_names(sources: pd.DataFrame) -> dict[str, str]:
+    return {r["source_id"]: _readable(r) for r in sources.to_dict("records")}
+
+
+def source_name(sources: pd.DataFrame, sid: str) -> str:
+    """A readable source name: publisher or author, never an internal id when a name exists."""
+    return per_frame(sources, _source_names).get(sid, sid)
 
 
 def target_lines(assessments: pd.DataFrame, province: str, lang: str) -> list[str]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.catalogue import join_words, msg
 from analysis.citations import cite_slot
+from analysis.frame_cache import per_frame
 from analysis.findings import STATUS_ORDER, source_name
 from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value
@@ -37,20 +38,46 @@ def _unit(unit: str, lang: str) -> str:
     return w or unit.replace("_", " ")
 
 
+def _names(registry: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    return {(r["province_code"], r["boundary"], L): str(r[f"name_{L}"])
+            for r in registry.drop_duplicates(["province_code", "boundary"]).to_dict("records") for L in ("vi", "en")}
+
+
 def _name(registry: pd.DataFrame, code: str, boundary: str, lang: str) -> str:
-    r = registry[(registry["province_code"] == code) & (registry["boundary"] == boundary)]
-    return str(r.iloc[0][f"name_{lang}"]) if len(r) else code
+    """A province's name from the registry (the lookup is built once per registry table)."""
+    return per_frame(registry, _names).get((code, boundary, lang), code)
+
+
+def _unmerged(registry: pd.DataFrame) -> set[str]:
+    """Codes of the post-2025 provinces formed from one pre-2025 province (territory unchanged)."""
+    post = registry[registry["boundary"] == "post2025"]
+    return set(post.loc[~post["merged_from"].fillna("").str.contains(";"), "province_code"])
+
+
+_OBSERVED: dict[tuple, tuple] = {}  # (id(facts), indicator, id(registry)) -> (facts, registry, observations)
 
 
 def observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Total-breakdown observations of one indicator, one value per province, boundary and year.
 
     With the registry, figures "aggregated" to a post-2025 province that is one pre-2025 province unchanged
-    (Quảng Ninh) are left out: they repeat its own series under the other boundary."""
+    (Quảng Ninh) are left out: they repeat its own series under the other boundary. Computed once per tables
+    and indicator (a site build asks for each indicator's observations in every language)."""
+    key = (id(facts), ind, id(registry))
+    held = _OBSERVED.get(key)
+    if held is not None and held[0] is facts and held[1] is registry:
+        return held[2]
+    if len(_OBSERVED) > 1024:
+        _OBSERVED.clear()
+    out = _observations(facts, ind, registry)
+    _OBSERVED[key] = (facts, registry, out)
+    return out
+
+
+def _observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None) -> pd.DataFrame:
     o = facts[(facts["kind"] == "observation") & (facts["indicator_id"] == ind) & (facts["breakdown"] == "total")]
     if registry is not None:
-        post = registry[registry["boundary"] == "post2025"]
-        single = set(post.loc[~post["merged_from"].fillna("").str.contains(";"), "province_code"])
+        single = per_frame(registry, _unmerged)
         repeat = ((o["boundary"] == "post2025") & o["province_code"].isin(single)
                   & o["flags"].fillna("").str.contains("aggregated"))
         o = o[~repeat]

@@ -7,6 +7,8 @@ Every link is relative, so the site works from ``file://`` and under any sub-pat
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import functools
 import hashlib
 import html
@@ -111,6 +113,53 @@ def notebook_body(path: Path, exporter=None) -> str:
     body = re.sub(r"<style.*?</style>", "", body, flags=re.S)  # the site has its own stylesheet
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     return body
+
+
+@functools.lru_cache(maxsize=1)
+def _render_version() -> str:
+    """nbconvert's version and the code that renders a body: a change to either renders every page again."""
+    import inspect
+    from importlib.metadata import version
+
+    code = inspect.getsource(_exporter) + inspect.getsource(notebook_body)
+    return hashlib.sha256(f"{version('nbconvert')}\0{code}".encode()).hexdigest()
+
+
+def _render_key(path: Path) -> str:
+    h = hashlib.sha256(path.read_bytes())
+    h.update(_render_version().encode())
+    return h.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=1)
+def _process_exporter():
+    return _exporter()
+
+
+def _render_to(path: str, target: str) -> None:
+    """Worker: render one notebook and write its body to ``target`` (atomically)."""
+    body = notebook_body(Path(path), _process_exporter())
+    tmp = Path(target).with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def render_notebooks(paths: list[Path], cache: Path, workers: int | None = None) -> dict[Path, str]:
+    """The HTML body of each executed notebook: reused from ``cache`` when the notebook is unchanged, otherwise
+    rendered by nbconvert in several processes. A notebook holding an error stops the build (SiteError)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    cache.mkdir(parents=True, exist_ok=True)
+    hits = {p: cache / f"{_render_key(p)}.html" for p in paths}
+    todo = list({hits[p]: p for p in paths if not hits[p].exists()}.values())  # identical notebooks: one render
+    if len(todo) > 2:
+        with ProcessPoolExecutor(max_workers=min(len(todo), workers or os.cpu_count() or 2)) as pool:
+            for f in [pool.submit(_render_to, str(p), str(hits[p])) for p in todo]:
+                f.result()  # the first failing notebook's SiteError is raised here
+    else:
+        for p in todo:
+            _render_to(str(p), str(hits[p]))
+    return {p: hits[p].read_text(encoding="utf-8") for p in paths}
 
 
 # ------------------------------------------------------------------ helpers
@@ -669,6 +718,17 @@ def word_files(jobs: list[tuple[str, str, str, Path]], tmp: Path, cache: Path, w
             "seconds": round(time.perf_counter() - t0, 2)}
 
 
+def _xlsx(df: pd.DataFrame, csv: Path, out: Path, cache: Path) -> None:
+    """The Excel copy of a table, reused from ``cache`` when the CSV it mirrors is byte for byte the same."""
+    cache.mkdir(parents=True, exist_ok=True)
+    hit = cache / f"{out.stem}-{hashlib.sha256(csv.read_bytes()).hexdigest()[:32]}.xlsx"
+    if not hit.exists():
+        tmp = hit.with_suffix(f".{os.getpid()}.tmp")
+        df.to_excel(tmp, index=False, engine="openpyxl")
+        os.replace(tmp, hit)
+    shutil.copy2(hit, out)
+
+
 def _run_pagefind(site: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)], capture_output=True, text=True)
     if r.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").exists():
@@ -705,9 +765,31 @@ def fold_accents(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+EMBEDDED_IMAGE = re.compile(r'src="data:image/(png|jpeg|gif);base64,([A-Za-z0-9+/=\s]+)"')
+
+
+def extract_images(body: str, out_root: Path, root: str) -> str:
+    """Move images embedded in a page (base64) into ``img/`` files named by their content: pages get four times
+    lighter on a phone, the search index is built faster, and an image shared by two pages is stored once."""
+    def repl(m: re.Match) -> str:
+        data = base64.b64decode(m.group(2))
+        name = f"{hashlib.sha256(data).hexdigest()[:24]}.{'jpg' if m.group(1) == 'jpeg' else m.group(1)}"
+        target = out_root / "img" / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return f'src="{root}img/{name}"'
+
+    return EMBEDDED_IMAGE.sub(repl, body)
+
+
 def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = True) -> None:
     tpl = env.get_template("page.html.j2")
     root = _relpath(page.depth)
+    body = extract_images(page.body, out_root, root)
+    if "plotly-chart" in body and IP.PLOTLY_JS not in body:  # interactive twins of the report's charts
+        body += f"<script src='{root}assets/{IP.PLOTLY_JS}'></script>"
+    page = dataclasses.replace(page, body=body)
     other = "en" if page.lang == "vi" else "vi"
     nav = [(NAV[k][page.lang], f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
     plain = _plain_text(page.body)
@@ -787,9 +869,14 @@ def format_date(iso: str, lang: str) -> str:
 
 
 def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx: bool = True,
-             search: bool = True) -> dict:
-    """Write the whole site into ``out`` (an empty folder). Raises SiteError if anything is missing."""
+             search: bool = True, cache_dir: Path | None = None) -> dict:
+    """Write the whole site into ``out`` (an empty folder). Raises SiteError if anything is missing.
+
+    ``cache_dir`` (default: the build folder) keeps rendered notebook pages, Excel and Word files, each under
+    the hash of what it was made from, so an unchanged notebook or table is not converted again."""
     from analysis.process import data_version
+
+    cache_dir = cache_dir or config.build_dir()
 
     t0 = time.perf_counter()
     env = _jinja()
@@ -824,13 +911,13 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     for lang in LANGS:
         assessments[f"indicator_name_{lang}"] = assessments["indicator_id"].map(ind[f"name_{lang}"])
 
-    exporter = _exporter()
     missing = []
     (out / "assets").mkdir(parents=True)
     for f in (config.site_src_dir() / "assets").iterdir():
         shutil.copy2(f, out / "assets" / f.name)
     shutil.copy2(IP.plotly_js_path(), out / "assets" / IP.PLOTLY_JS)  # interactive charts, no CDN
     ind_ids = IP.indicators_with_pages(facts, indicators, assessments, national_targets)
+    facts_by_ind = {i: g for i, g in facts.groupby("indicator_id", sort=False)}
     units = dict(zip(indicators["indicator_id"], indicators["unit"]))
     dl = out / "downloads"
     (dl / "notebooks").mkdir(parents=True)
@@ -838,6 +925,9 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     (dl / "docx").mkdir()
     tmp = Path(tempfile.mkdtemp(prefix="docx-"))
     word_jobs = []
+    executed = [inputs.notebooks_dir / lang / f"{key}.ipynb" for lang in LANGS
+                for key in [p["key"] for p in inputs.provinces] + ["compare"]]
+    bodies = render_notebooks([nb for nb in executed if nb.exists()], cache_dir / "html-cache")
     try:
         for lang in LANGS:
             assessments["indicator_name"] = assessments[f"indicator_name_{lang}"]
@@ -847,7 +937,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                 if not nb.exists():
                     missing.append(str(nb))
                     continue
-                body = with_contents(notebook_body(nb, exporter), lang)
+                body = with_contents(bodies[nb], lang)
                 name = p["name_vi"] if lang == "vi" else p["name_en"]
                 pages.append(Page(lang, f"provinces/{p['key']}.html", name, _province_downloads(p["key"], lang)
                                   + body))
@@ -861,7 +951,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             cnb = inputs.notebooks_dir / lang / "compare.ipynb"
             if cnb.exists():
                 pages.append(Page(lang, "compare.html", NAV["compare"][lang],
-                                  with_contents(notebook_body(cnb, exporter), lang)))
+                                  with_contents(bodies[cnb], lang)))
                 shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
                 figs = inputs.outputs_dir / "compare" / lang / "figures"
                 if figs.exists():
@@ -881,16 +971,16 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             pages.append(Page(lang, "sources.html", NAV["sources"][lang], sources_body(lang, sources)))
             pages.append(Page(lang, "indicators.html", NAV["indicators"][lang],
                               IP.index_body(ind_ids, indicators, facts, assessments, prov_table, lang)))
-            for i in ind_ids:
+            for i in ind_ids:  # each page reads only its indicator's rows
                 pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
-                    i, ind.loc[i], facts, assessments, prov_table, sources, national, national_targets, lang, _badge,
-                    dl / "indicators", units)))
+                    i, ind.loc[i], facts_by_ind.get(i, facts.iloc[0:0]), assessments, prov_table, sources, national,
+                    national_targets, lang, _badge, dl / "indicators", units)))
             pages.append(Page(lang, "search.html", NAV["search"][lang], search_body(lang)))
             for page in pages:
                 _write_page(env, page, out, meta)
         if missing:
             raise SiteError("executed notebooks are missing (run `make notebooks`):\n  " + "\n  ".join(missing))
-        meta["word"] = word_files(word_jobs, tmp, config.build_dir() / "docx-cache")
+        meta["word"] = word_files(word_jobs, tmp, cache_dir / "docx-cache")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -899,7 +989,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     for name, desc in TABLE_DESCRIPTIONS.items():
         df = _read(inputs, name).drop(columns=["province_key_pre"], errors="ignore")
         df.to_csv(dl / f"{name}.csv", index=False, encoding="utf-8")
-        df.to_excel(dl / f"{name}.xlsx", index=False)
+        _xlsx(df, dl / f"{name}.csv", dl / f"{name}.xlsx", cache_dir / "xlsx-cache")
         tables.append((f"{name}.csv", df, desc["en"]))
     (dl / "datapackage.json").write_text(json.dumps(_datapackage(tables, meta), ensure_ascii=False, indent=1),
                                          encoding="utf-8")

@@ -496,6 +496,33 @@ def test_indicator_pages_chart_exactly_their_csv_and_hover_in_the_page_locale(si
     p.close()
 
 
+def test_report_charts_are_interactive_in_place_of_their_images(site, server, browser):
+    text = (site / "vi" / "provinces" / "quang-ninh.html").read_text(encoding="utf-8")
+    main = text[text.find("<main"):text.find("</main>")]
+    twins = main.count("plotly-chart static-twin")
+    assert twins >= 3 and twins == main.count("<img")  # every static figure of the report has its twin
+    p = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.goto(server + "vi/provinces/quang-ninh.html")
+    p.wait_for_selector(".static-twin .main-svg")
+    assert p.locator(".static-twin .main-svg").count() >= twins  # each twin drew its plot
+    assert p.locator(".replaced-by-twin img").count() == twins  # and the static images step aside on screen
+    assert all(not p.locator(".replaced-by-twin img").nth(i).is_visible() for i in range(twins))
+    points = p.locator(".static-twin .scatterlayer .point")
+    seen = []
+    for i in range(min(points.count(), 40)):  # hover until a value with decimals shows up
+        _hover(p, points.nth(i))
+        seen.append(p.locator(".hovertext").first.text_content())
+        if re.search(r"\d,\d", seen[-1]):
+            break
+    assert re.search(r"\d,\d", seen[-1]), seen  # a decimal comma on a Vietnamese page
+    assert not any(re.search(r"\d\.\d{1,2}(?!\d)", h) for h in seen), seen  # never an English decimal point
+    p.screenshot(path=str(ARTIFACTS / "province-interactive-vi.png"), full_page=False)
+    assert errors == []
+    p.close()
+
+
 def test_every_page_has_a_cite_box_with_the_data_version(site, server, browser):
     import yaml
 

@@ -44,6 +44,10 @@
   Array.prototype.forEach.call(charts, function (el) {
     var fig = JSON.parse(el.getAttribute("data-figure"));
     Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false});
+    // a report chart's interactive twin takes the place of the static image shown just before it
+    var out = el.classList.contains("static-twin") && el.closest(".output_area, .jp-OutputArea-child");
+    var prev = out && out.previousElementSibling;
+    if (prev && prev.querySelector("img")) prev.classList.add("replaced-by-twin");
   });
   var links = document.querySelectorAll("a[data-plot-download]");
   Array.prototype.forEach.call(links, function (a) {

@@ -39,6 +39,9 @@ class Chart:
     alt: str
     stem: str  # file name without extension
     caption: str = ""  # a sentence shown under the chart (e.g. how wide a projection is, in plain words)
+    ylabel: str = ""  # the value axis label with its unit
+    source: str = ""  # the source line, without the word "Source"
+    lang: str = "vi"
 
     def png_bytes(self, dpi: int = 110) -> bytes:
         buf = io.BytesIO()
@@ -61,7 +64,7 @@ def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str
     fig.text(0.01, 0.005, f"{SOURCE_WORD[lang]}: {source}", fontsize=7.5, color="#444", ha="left", va="bottom",
              wrap=True)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    return Chart(fig=fig, title=title, alt=alt, stem=stem)
+    return Chart(fig=fig, title=title, alt=alt, stem=stem, ylabel=ylabel, source=source, lang=lang)
 
 
 def save(chart: Chart, out_dir: Path) -> list[Path]:
@@ -83,6 +86,13 @@ def show(chart: Chart, out_dir: Path | None = None) -> None:
     if out_dir is not None:
         save(chart, out_dir)
     display(Image(data=chart.png_bytes(), format="png", metadata={"alt": chart.alt}))
+    from analysis.interactive import twin_html
+
+    twin = twin_html(chart)  # the site shows this interactive version in the PNG's place
+    if twin:
+        from IPython.display import HTML
+
+        display(HTML(twin))
     if chart.caption:
         from IPython.display import Markdown
 

@@ -1,0 +1,172 @@
+"""An interactive twin of a chart: the matplotlib figure the report draws, read back as a plotly.js figure.
+
+The static PNG stays (papers, Word, JupyterLab); on the site the twin replaces it on screen, with hover values in
+the page's number format (1.105,3 on Vietnamese pages, 1,105.3 on English ones). Lines, markers, dashed paths,
+filled interval bands, bars (vertical and horizontal), reference lines across the plot and reversed (rank) axes
+are read; text annotations are not (the hover shows the values).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
+from matplotlib.container import BarContainer
+from matplotlib.lines import Line2D
+
+from analysis.charts import SOURCE_WORD, Chart
+
+SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
+VALUE = "%{y:,.4~f}"
+DASH = {"--": "dash", ":": "dot", "-.": "dashdot", "-": "solid", "solid": "solid", "dashed": "dash",
+        "dotted": "dot", "dashdot": "dashdot"}
+SYMBOL = {"o": "circle", "*": "star", "x": "x", "X": "x", "s": "square", "^": "triangle-up", "v": "triangle-down",
+          "D": "diamond", "d": "diamond", "+": "cross", ".": "circle"}
+
+
+def _rgba(color, alpha: float | None = None) -> str:
+    r, g, b, a = to_rgba(color, alpha)
+    return f"rgba({round(r * 255)},{round(g * 255)},{round(b * 255)},{round(a, 3)})"
+
+
+def _label(artist) -> str:
+    text = str(artist.get_label() or "")
+    return "" if text.startswith("_") else text
+
+
+def _numbers(values) -> list[float | None]:
+    out = []
+    for v in np.asarray(values, dtype=float).ravel():
+        out.append(None if not np.isfinite(v) else (int(v) if float(v).is_integer() else round(float(v), 6)))
+    return out
+
+
+def _tick_names(ax, axis: str) -> dict[float, str]:
+    ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return {float(t): lab.get_text() for t, lab in zip(ticks, labels) if lab.get_text()}
+
+
+def _category(pos: float, names: dict[float, str]) -> str:
+    near = [(abs(t - pos), name) for t, name in names.items() if abs(t - pos) < 0.5]
+    return min(near)[1] if near else f"{pos:g}"
+
+
+def _line(ax, line: Line2D, unit: str, shapes: list) -> dict | None:
+    x, y = _numbers(line.get_xdata()), _numbers(line.get_ydata())
+    color = _rgba(line.get_color(), line.get_alpha())
+    style = DASH.get(str(line.get_linestyle()), "solid")
+    if line.get_transform() == ax.get_yaxis_transform():  # axhline: across the whole width
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y[0], "y1": y[0],
+                       "line": {"color": color, "dash": style}})
+        return None
+    if line.get_transform() == ax.get_xaxis_transform():  # axvline
+        shapes.append({"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": x[0], "x1": x[0],
+                       "line": {"color": color, "dash": style}})
+        return None
+    marker = line.get_marker()
+    has_marker = marker not in (None, "None", "", " ")
+    has_line = str(line.get_linestyle()) not in ("None", "", " ", "none")
+    name = _label(line)
+    trace = {"type": "scatter", "x": x, "y": y, "name": name, "showlegend": bool(name),
+             "mode": "+".join(m for m, on in (("lines", has_line), ("markers", has_marker)) if on) or "markers",
+             "hovertemplate": f"{html.escape(name)}{': ' if name else ''}%{{x}}: {VALUE} {unit}<extra></extra>"}
+    if has_line:
+        trace["line"] = {"color": color, "dash": style, "width": float(line.get_linewidth())}
+    if has_marker:
+        trace["marker"] = {"color": color, "symbol": SYMBOL.get(str(marker), "circle"),
+                           "size": float(line.get_markersize()) + 2}
+    return trace
+
+
+def _band(coll: PolyCollection) -> list[dict]:
+    traces = []
+    colors = coll.get_facecolor()
+    for i, path in enumerate(coll.get_paths()):
+        v = path.vertices
+        name = _label(coll)
+        traces.append({"type": "scatter", "x": _numbers(v[:, 0]), "y": _numbers(v[:, 1]), "fill": "toself",
+                       "mode": "lines", "line": {"width": 0}, "name": name, "showlegend": bool(name) and i == 0,
+                       "fillcolor": _rgba(colors[min(i, len(colors) - 1)]), "hoveron": "fills",
+                       "hoverinfo": "name"})
+    return traces
+
+
+def _bars(ax, c: BarContainer, unit: str) -> dict:
+    horizontal = getattr(c, "orientation", None) == "horizontal"
+    names = _tick_names(ax, "y" if horizontal else "x")
+    cats, vals = [], []
+    for p in c.patches:
+        if horizontal:
+            cats.append(_category(p.get_y() + p.get_height() / 2, names))
+            vals.append(p.get_x() + p.get_width())
+        else:
+            cats.append(_category(p.get_x() + p.get_width() / 2, names))
+            vals.append(p.get_y() + p.get_height())
+    name = _label(c)
+    colors = [_rgba(p.get_facecolor()) for p in c.patches]
+    value = VALUE.replace("y", "x") if horizontal else VALUE
+    return {"type": "bar", "orientation": "h" if horizontal else "v", "name": name, "showlegend": bool(name),
+            "x": _numbers(vals) if horizontal else cats, "y": cats if horizontal else _numbers(vals),
+            "marker": {"color": colors}, "texttemplate": value,
+            "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": (f"%{{y}}: {value} {unit}" if horizontal else f"%{{x}}: {value} {unit}")
+            + "<extra></extra>"}
+
+
+def to_plotly(chart: Chart) -> dict | None:
+    """The chart as a plotly.js figure (``{"data": [...], "layout": {...}}``), or None for a figure with several
+    plots or nothing this reader understands (the static chart then stands alone)."""
+    if len(chart.fig.axes) != 1:
+        return None
+    ax = chart.fig.axes[0]
+    unit = html.escape(chart.ylabel or "")
+    shapes: list[dict] = []
+    traces: list[dict] = []
+    for coll in ax.collections:
+        if isinstance(coll, PolyCollection):
+            traces += _band(coll)
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    horizontal = any(getattr(c, "orientation", None) == "horizontal" for c in bars)
+    if horizontal:
+        unit = html.escape(ax.get_xlabel() or "")
+    traces += [_bars(ax, c, unit) for c in bars]
+    for line in ax.lines:
+        t = _line(ax, line, unit, shapes)
+        if t is not None:
+            traces.append(t)
+    if not traces:
+        return None
+    numeric_x = [v for t in traces if t["type"] == "scatter" for v in t["x"] if v is not None]
+    years = bool(numeric_x) and all(float(v).is_integer() and 1900 <= v <= 2100 for v in numeric_x)
+    xaxis = {"title": {"text": html.escape(ax.get_xlabel())}, "automargin": True}
+    yaxis = {"title": {"text": html.escape(ax.get_ylabel())}, "automargin": True, "tickformat": ",.4~f"}
+    if years:
+        xaxis |= {"tickformat": "d", "dtick": 1}
+    if horizontal:
+        xaxis["tickformat"], yaxis = ",.4~f", {"automargin": True}
+    if ax.yaxis_inverted():
+        yaxis["autorange"] = "reversed"
+    source = f"{SOURCE_WORD[chart.lang]}: {chart.source}" if chart.source else ""
+    layout = {"title": {"text": html.escape(chart.title), "x": 0, "font": {"size": 14}},
+              "separators": SEPARATORS[chart.lang], "xaxis": xaxis, "yaxis": yaxis, "shapes": shapes,
+              "hovermode": "closest", "showlegend": any(t.get("showlegend") for t in traces),
+              "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
+              "margin": {"l": 60, "r": 20, "t": 50, "b": 140}, "height": 460, "barmode": "group",
+              "annotations": [{"text": html.escape(source), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                               "yanchor": "top", "yshift": -112, "showarrow": False, "xanchor": "left",
+                               "font": {"size": 10, "color": "#444"}}]
+              if source else []}
+    return {"data": traces, "layout": layout}
+
+
+def twin_html(chart: Chart) -> str:
+    """The element the site turns into the interactive chart (empty where no script runs, e.g. JupyterLab)."""
+    fig = to_plotly(chart)
+    if fig is None:
+        return ""
+    return (f'<div class="plotly-chart static-twin" role="img" aria-label="{html.escape(chart.alt, quote=True)}" '
+            f'data-figure="{html.escape(json.dumps(fig, ensure_ascii=False), quote=True)}"></div>')

@@ -1,0 +1,59 @@
+"""Interactive twins of the report's charts: what matplotlib draws is what plotly.js shows, in the page's locale."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from analysis import charts
+from analysis.interactive import to_plotly, twin_html
+
+
+def _chart(lang: str) -> charts.Chart:
+    fig, ax = plt.subplots()
+    ax.fill_between([2020, 2021, 2022], [1, 2, 3], [2, 4, 6], alpha=0.3, label="khoảng dự báo 80%")
+    ax.plot([2018, 2019, 2020], [10.5, 20.25, 1105.5], "o", label="số liệu")
+    ax.plot([2020, 2025], [1105.5, 1500], ":", label="lộ trình")
+    ax.axhline(35, color="red", ls="--")
+    ax.invert_yaxis()
+    return charts.finish(fig, ax, title="Tỷ lệ – Quảng Ninh", ylabel="%", source="Tổng cục Thống kê", alt="alt",
+                         stem="t", lang=lang)
+
+
+@pytest.mark.parametrize("lang,sep", [("vi", ",."), ("en", ".,")])
+def test_lines_bands_and_reference_lines_are_read_back(lang, sep):
+    fig = to_plotly(_chart(lang))
+    kinds = [(t["type"], t.get("mode"), t.get("fill")) for t in fig["data"]]
+    assert kinds == [("scatter", "lines", "toself"), ("scatter", "markers", None), ("scatter", "lines", None)]
+    band, points, path = fig["data"]
+    assert points["x"] == [2018, 2019, 2020] and points["y"] == [10.5, 20.25, 1105.5]
+    assert path["line"]["dash"] == "dot" and band["name"] == "khoảng dự báo 80%"
+    assert min(band["y"]) == 1 and max(band["y"]) == 6
+    layout = fig["layout"]
+    assert layout["separators"] == sep and layout["yaxis"]["autorange"] == "reversed"
+    assert layout["xaxis"]["tickformat"] == "d"  # years, not 2.018k
+    assert layout["shapes"] == [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 35, "y1": 35,
+                                 "line": {"color": "rgba(255,0,0,1.0)", "dash": "dash"}}]
+    assert "Tổng cục Thống kê" in layout["annotations"][0]["text"] and "Quảng Ninh" in layout["title"]["text"]
+
+
+def test_bars_keep_their_categories_and_values():
+    fig, ax = plt.subplots()
+    ax.barh(["đại học", "cao đẳng", "trung cấp"], [70, 15, 10])
+    ax.invert_yaxis()
+    c = charts.finish(fig, ax, title="Trình độ", ylabel="", xlabel="người", source="TCCS", alt="a", stem="b",
+                      lang="vi")
+    bars = to_plotly(c)
+    t = bars["data"][0]
+    assert t["type"] == "bar" and t["orientation"] == "h"
+    assert t["y"] == ["đại học", "cao đẳng", "trung cấp"] and t["x"] == [70, 15, 10]
+    assert "người" in t["hovertemplate"] and bars["layout"]["yaxis"]["autorange"] == "reversed"
+    assert 'class="plotly-chart static-twin"' in twin_html(c) and 'aria-label="a"' in twin_html(c)
+
+
+def test_a_figure_with_two_plots_keeps_only_its_static_image():
+    fig, (a, b) = plt.subplots(1, 2)
+    a.plot([1, 2], [1, 2])
+    b.plot([1, 2], [2, 1])
+    c = charts.Chart(fig=fig, title="t", alt="a", stem="s")
+    assert to_plotly(c) is None and twin_html(c) == ""

@@ -15,6 +15,7 @@ Method (details and caveats in the site's methodology page):
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -165,16 +166,23 @@ def _drift(t: np.ndarray, z: np.ndarray, h_year: float, step_sd: float | None) -
     return _Forecast(float(z[-1] + drift * h), math.sqrt(max(var, 1e-12)), df, "random walk with drift")
 
 
+@functools.lru_cache(maxsize=512)
+def _es_fit(z: tuple[float, ...]):
+    """The damped-trend fit of one series (the same series is forecast at several horizons and backtested)."""
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ExponentialSmoothing(np.asarray(z), trend="add", damped_trend=True,
+                                    initialization_method="estimated").fit()
+
+
 def _damped(t: np.ndarray, z: np.ndarray, h_year: float, step_sd: float | None) -> _Forecast | None:
     """Damped-trend exponential smoothing (statsmodels), for 6+ yearly points without gaps."""
     if len(t) < 6 or np.any(np.diff(t) != 1):
         return None
-    from statsmodels.tsa.holtwinters import ExponentialSmoothing
-
     h = int(round(h_year - t.max()))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = ExponentialSmoothing(z, trend="add", damped_trend=True, initialization_method="estimated").fit()
+    fit = _es_fit(tuple(float(v) for v in z))
     mean = float(fit.forecast(h)[-1])
     resid = z - fit.fittedvalues
     s2 = float(np.sum(resid**2) / max(len(z) - 4, 1))
@@ -233,6 +241,11 @@ def _backtest(t: np.ndarray, z: np.ndarray, step_sd: float) -> dict[str, float]:
 
 
 
+@functools.lru_cache(maxsize=512)
+def _backtest_once(t: tuple[float, ...], z: tuple[float, ...], step_sd: float) -> tuple[tuple[str, float], ...]:
+    return tuple(_backtest(np.asarray(t), np.asarray(z), step_sd).items())
+
+
 @dataclass
 class Predictive:
     """Predictive distribution at the target year: Student-t on the transformed ``scale``."""
@@ -266,7 +279,8 @@ def predictive(years: Sequence[int], values: Sequence[float], target_year: int,
     scale = _Scale(bounds, x)
     z = scale.fwd(x)
     step_sd = ASSUMED_STEP_SD.get(scale.kind) or ASSUMED_STEP_SD["identity_rel"] * max(abs(x).mean(), 1e-9)
-    backtest = _backtest(t, z, step_sd) if len(t) >= 5 else {}
+    # the backtest forecasts the series' own last point: it does not depend on the target year
+    backtest = dict(_backtest_once(tuple(t), tuple(z), step_sd)) if len(t) >= 5 else {}
     if backtest:
         chosen = min(backtest, key=backtest.get)
         how = "chosen by rolling-origin backtest (mean absolute error on the transformed scale: " + ", ".join(

@@ -13,8 +13,8 @@ from analysis.process import load_processed
 
 
 @pytest.fixture(scope="module")
-def sources() -> pd.DataFrame:
-    return load_processed("sources")
+def sources(project) -> pd.DataFrame:
+    return load_processed("sources")  # the throwaway project's processed tables (conftest.project)
 
 
 def test_short_citation_names_who_when_and_what(sources):
@@ -40,7 +40,7 @@ def test_every_source_has_its_own_citation(sources):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_fact_tables_cite_readably_and_link_to_the_sources_page(lang):
+def test_fact_tables_cite_readably_and_link_to_the_sources_page(project, lang):
     ctx = R.load_context("quang-ninh", lang)
     table = pd.concat([R.training(ctx), R.teams(ctx), R.other_indicators(ctx)])
     col = table.columns[5]

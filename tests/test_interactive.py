@@ -48,6 +48,11 @@ def test_bars_keep_their_categories_and_values():
     assert t["type"] == "bar" and t["orientation"] == "h"
     assert t["y"] == ["đại học", "cao đẳng", "trung cấp"] and t["x"] == [70, 15, 10]
     assert "người" in t["hovertemplate"] and bars["layout"]["yaxis"]["autorange"] == "reversed"
+    assert bars["layout"]["yaxis"]["type"] == "category"
+    fig, ax = plt.subplots()
+    ax.bar(["2021", "2022", "2023"], [6695, 5333, 4076])
+    years = to_plotly(charts.finish(fig, ax, title="t", ylabel="lượt", source="s", alt="a", stem="y", lang="vi"))
+    assert years["data"][0]["x"] == ["2021", "2022", "2023"] and years["layout"]["xaxis"]["type"] == "category"
     assert 'class="plotly-chart static-twin"' in twin_html(c) and 'aria-label="a"' in twin_html(c)
 
 

@@ -146,8 +146,10 @@ def to_plotly(chart: Chart) -> dict | None:
     yaxis = {"title": {"text": html.escape(ax.get_ylabel())}, "automargin": True, "tickformat": ",.4~f"}
     if years:
         xaxis |= {"tickformat": "d", "dtick": 1}
+    if bars and not horizontal:
+        xaxis["type"] = "category"  # bar labels are names or years: never a number line (no "2,020.5" ticks)
     if horizontal:
-        xaxis["tickformat"], yaxis = ",.4~f", {"automargin": True}
+        xaxis["tickformat"], yaxis = ",.4~f", {"automargin": True, "type": "category"}
     if ax.yaxis_inverted():
         yaxis["autorange"] = "reversed"
     source = f"{SOURCE_WORD[chart.lang]}: {chart.source}" if chart.source else ""

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable, Hashable, TypeVar
 
 import pandas as pd
 
 T = TypeVar("T")
-_CACHE: dict[tuple[int, Callable], tuple[pd.DataFrame, object]] = {}
+MAX_ENTRIES = 1024
+_CACHE: dict[tuple, tuple[pd.DataFrame, object]] = {}
 
 
-def per_frame(df: pd.DataFrame, build: Callable[[pd.DataFrame], T]) -> T:
-    """``build(df)``, computed once for this DataFrame object (and recomputed for any other one).
+def per_frame(df: pd.DataFrame, build: Callable[..., T], *keys: Hashable) -> T:
+    """``build(df, *keys)``, computed once for this DataFrame object and these keys.
 
     The frame is kept beside its result, so a new frame that reuses a freed object's id is never confused with
-    it. Tables passed here are read-only lookups (registry, sources)."""
-    key = (id(df), build)
+    it; the cache is emptied when it holds MAX_ENTRIES results. Tables passed here are read-only (registry,
+    sources, one indicator's facts)."""
+    key = (id(df), build, *keys)
     held = _CACHE.get(key)
     if held is None or held[0] is not df:
-        for k in [k for k in _CACHE if k[1] is build]:  # one frame per builder: memory stays small
-            del _CACHE[k]
-        held = _CACHE[key] = (df, build(df))
+        if len(_CACHE) >= MAX_ENTRIES:
+            _CACHE.clear()
+        held = _CACHE[key] = (df, build(df, *keys))
     return held[1]  # type: ignore[return-value]

@@ -48,36 +48,25 @@ def _name(registry: pd.DataFrame, code: str, boundary: str, lang: str) -> str:
     return per_frame(registry, _names).get((code, boundary, lang), code)
 
 
-def _unmerged(registry: pd.DataFrame) -> set[str]:
+def _unmerged(registry: pd.DataFrame) -> frozenset[str]:
     """Codes of the post-2025 provinces formed from one pre-2025 province (territory unchanged)."""
     post = registry[registry["boundary"] == "post2025"]
-    return set(post.loc[~post["merged_from"].fillna("").str.contains(";"), "province_code"])
-
-
-_OBSERVED: dict[tuple, tuple] = {}  # (id(facts), indicator, id(registry)) -> (facts, registry, observations)
+    return frozenset(post.loc[~post["merged_from"].fillna("").str.contains(";"), "province_code"])
 
 
 def observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Total-breakdown observations of one indicator, one value per province, boundary and year.
 
     With the registry, figures "aggregated" to a post-2025 province that is one pre-2025 province unchanged
-    (Quảng Ninh) are left out: they repeat its own series under the other boundary. Computed once per tables
-    and indicator (a site build asks for each indicator's observations in every language)."""
-    key = (id(facts), ind, id(registry))
-    held = _OBSERVED.get(key)
-    if held is not None and held[0] is facts and held[1] is registry:
-        return held[2]
-    if len(_OBSERVED) > 1024:
-        _OBSERVED.clear()
-    out = _observations(facts, ind, registry)
-    _OBSERVED[key] = (facts, registry, out)
-    return out
+    (Quảng Ninh) are left out: they repeat its own series under the other boundary. Computed once per table and
+    indicator (a site build asks for each indicator's observations in every language)."""
+    single = per_frame(registry, _unmerged) if registry is not None else None
+    return per_frame(facts, _observations, ind, single)
 
 
-def _observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None) -> pd.DataFrame:
+def _observations(facts: pd.DataFrame, ind: str, single: frozenset[str] | None) -> pd.DataFrame:
     o = facts[(facts["kind"] == "observation") & (facts["indicator_id"] == ind) & (facts["breakdown"] == "total")]
-    if registry is not None:
-        single = per_frame(registry, _unmerged)
+    if single is not None:
         repeat = ((o["boundary"] == "post2025") & o["province_code"].isin(single)
                   & o["flags"].fillna("").str.contains("aggregated"))
         o = o[~repeat]

@@ -645,7 +645,13 @@ def _bibtex(sources: pd.DataFrame) -> str:
 
 @functools.lru_cache(maxsize=4)
 def project_citation(path: Path) -> dict:
-    """The repository's CITATION.cff, read once per build (every page's cite box uses it)."""
+    """The repository's CITATION.cff, read once while the file is unchanged (every cite box uses it: one per
+    page and one per numbered table or figure). Callers copy before changing it."""
+    return _read_cff(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_cff(path: Path, mtime_ns: int) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 import warnings
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, schemas
+from analysis.atomic import swap_dir
 from analysis.aggregate import aggregate_to_2025
 from analysis.assess import assess_all, assess_national
 from analysis.audit import run_audit
@@ -157,14 +157,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
         keep = out_dir / "README.md"
         if keep.exists():
             shutil.copy2(keep, tmp / "README.md")
-        old = None
-        if out_dir.exists():
-            old = out_dir.with_name(out_dir.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_dir(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out_dir

@@ -1,0 +1,283 @@
+"""The bodies of the site's own pages (overview, targets, sources, data, search, methodology).
+
+Page structure lives in ``site/templates/pages/*.html.j2`` and every sentence in the message catalogues
+(``messages/<lang>.yaml``); this module only turns tables into the plain values those templates show
+(numbers already formatted for the page's language). ``site.py`` assembles the pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+import pandas as pd
+from markupsafe import Markup
+
+from analysis import config
+from analysis.catalogue import catalogue, msg
+from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
+from analysis.numbers import format_number, format_percent, format_value
+from analysis.report import breakdown_label
+
+HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
+
+
+def inline_md(text: str) -> str:
+    """Escape, then turn the catalogue's **bold** into <b>."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+
+
+def _t(lang: str, key: str, html_ok: bool = False, **values: object) -> Markup:
+    """A catalogue sentence, safe to put in a page: escaped with **bold** kept, or (keys ending in ``_html`` and
+    ``html_ok``) the catalogue's own markup kept while the values filled in are escaped."""
+    if key.endswith("_html") or html_ok:
+        return Markup(msg(key, lang, **{k: html.escape(str(v)) for k, v in values.items()}))
+    return Markup(inline_md(msg(key, lang, **values)))
+
+
+def numbered(prefix: str, lang: str) -> list[str]:
+    """Keys prefix_1, prefix_2, … of the catalogue in order (adding a sentence touches only the catalogue)."""
+    out, i = [], 1
+    while f"{prefix}_{i}" in catalogue(lang):
+        out.append(f"{prefix}_{i}")
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def environment():
+    """The Jinja environment of the site: templates from ``site/templates``, autoescaped, with the catalogue
+    (``t``), numbered catalogue lists (``numbered_t``) and status words as globals."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.site_src_dir() / "templates")),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
+
+    @jinja2.pass_context
+    def t(ctx, key: str, **values) -> Markup:
+        return _t(ctx["lang"], key, **values)
+
+    @jinja2.pass_context
+    def numbered_t(ctx, prefix: str, html: bool = False, **values) -> list[Markup]:
+        return [_t(ctx["lang"], k, html_ok=html, **values) for k in numbered(prefix, ctx["lang"])]
+
+    @jinja2.pass_context
+    def status_label(ctx, status: str) -> str:
+        return STATUS[status][ctx["lang"]]
+
+    @jinja2.pass_context
+    def status_explain(ctx, status: str) -> str:
+        return STATUS[status]["explain_" + ctx["lang"]]
+
+    env.globals.update(t=t, numbered_t=numbered_t, status_label=status_label, status_explain=status_explain,
+                       md=lambda text: Markup(inline_md(text)))
+    return env
+
+
+def render(name: str, lang: str, **values) -> str:
+    """One body template of ``site/templates/pages``."""
+    return environment().get_template(f"pages/{name}.html.j2").render(lang=lang, **values)
+
+
+def badge(status: str, lang: str, target_id: str = "") -> str:
+    """A status badge (for page bodies built elsewhere, e.g. the indicator pages)."""
+    macros = environment().get_template("pages/macros.html.j2").make_module({"lang": lang})
+    return str(macros.badge(status, target_id))
+
+
+# ------------------------------------------------------------------ home page
+def _points(n, years, lang: str) -> str:
+    pts = msg("points_n", lang, n=n)
+    return pts + (f": {years.replace(';', ', ')}" if isinstance(years, str) and years else "")
+
+
+def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: pd.DataFrame, lang: str,
+                  root: str) -> str:
+    """A source-document province on the home page: headline figures and its targets' statuses."""
+    a = assessments[assessments["province_key_pre"] == p["key"]]
+    f = facts[facts["province_key_pre"] == p["key"]]
+    rank = dti.set_index("province_code")["pdti_rank"].get(p["code"])
+    targets = []
+    for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
+        bd = breakdown_label(r["breakdown"], lang)
+        targets.append({"status": r["status"], "target_id": r["target_fact_id"],
+                        "label": f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})",
+                        "points": _points(r["n_points"], r["years"], lang)})
+    card = {"key": p["key"], "name": p["name_vi"] if lang == "vi" else p["name_en"],
+            "link": f'{root}{lang}/provinces/{p["key"]}.html', "targets": targets,
+            "heads": [("card_dti_rank", "–" if pd.isna(rank) else f"{int(rank)}/63"),
+                      ("card_figures", format_number(len(f), lang)),
+                      ("card_targets", format_number(len(a), lang))]}
+    return render("province_card", lang, card=card)
+
+
+def national_target_id(national: pd.DataFrame) -> str | None:
+    """The national target the overview shows for every province: the one with the most provincial series."""
+    nat = national[(national["boundary"] == "post2025") & (national["province_code"] != "VN")
+                   & (national["n_points"] >= 2)]
+    if nat.empty:
+        return None
+    counts = nat.groupby("national_target_id").agg(n=("province_code", "size"), year=("target_year", "max"))
+    return counts.sort_values(["n", "year"]).index[-1]
+
+
+def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
+                       seed_keys: dict[str, tuple[str, str]], root: str,
+                       national_targets: pd.DataFrame | None = None, pages: dict[str, str] | None = None) -> str:
+    """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
+    from analysis.findings import target_text
+    from analysis.tilemap import status_map
+
+    pages = pages or {}
+    post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
+    post = post.sort_values("name_vi")
+    nat = national[(national["boundary"] == "post2025")]
+    target_id = national_target_id(national)
+    chosen = nat[nat["national_target_id"] == target_id] if target_id is not None else nat.iloc[0:0]
+    obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "post2025")]
+    n_ind = obs.groupby("province_code")["indicator_id"].nunique()
+    years = obs.groupby("province_code")["year"].agg(["min", "max"])
+    rows = []
+    for _, r in post.iterrows():
+        code = r["province_code"]
+        name = r["name_vi"] if lang == "vi" else r["name_en"]
+        row = {"name": name, "merged": r["merged_from"] if isinstance(r["merged_from"], str) else "",
+               "page": f"{root}{lang}/provinces/{pages[code]}.html" if code in pages else "",
+               "status": "", "points": "", "cell": "–", "links": [], "no_document": False}
+        a = chosen[chosen["province_code"] == code]
+        if len(a):
+            a = a.iloc[0]
+            yrs = str(a["years"]).split(";")
+            chance = "" if pd.isna(a["p_meet"]) else msg("overview_chance", lang,
+                                                          p=format_percent(100 * a["p_meet"], lang, 0))
+            row |= {"status": a["status"], "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0],
+                                                        y1=yrs[-1]) + chance}
+        elif target_id is not None:
+            row["cell"] = msg("overview_no_data", lang)
+        k = int(n_ind.get(code, 0))
+        span = f" ({int(years.at[code, 'min'])}–{int(years.at[code, 'max'])})" if code in years.index else ""
+        row["known"] = f"{format_number(k, lang)}{span}" if k else msg("overview_none_yet", lang)
+        key, part = seed_keys.get(code, (None, None))
+        if code in pages:
+            row["links"].append((row["page"], msg("overview_page", lang)))
+        if key and pages.get(code) != key:
+            row["links"].append((f"{root}{lang}/provinces/{key}.html", msg("overview_document_page", lang, name=part)))
+        row["no_document"] = not key
+        rows.append(row)
+    n_all = len(post)
+    tile, column = "", "–"
+    if target_id is not None:
+        first = chosen.iloc[0]
+        column = target_text(national_targets, first, lang) if national_targets is not None else target_id
+        intro = msg("overview_intro", lang, n=n_all, year=int(chosen["last_year"].max()))
+        if national_targets is not None:
+            seeds = {c: f"{root}{lang}/provinces/{k}.html" for c, (k, _) in seed_keys.items()}
+            seeds |= {c: f"{root}{lang}/provinces/{k}.html" for c, k in pages.items()}
+            tile = status_map(national, registry, target_id, column, lang, seeds.get)
+    else:
+        intro = msg("overview_intro_no_national", lang, n=n_all)
+    head = [msg("overview_col_province", lang), msg("overview_col_merged", lang), column,
+            msg("overview_col_known", lang), msg("overview_col_reports", lang)]
+    return render("overview", lang, intro=intro, tile=tile, head=head, rows=rows)
+
+
+def home_body(lang: str, meta: dict, docs: list[dict], assessments: pd.DataFrame, facts: pd.DataFrame,
+              dti: pd.DataFrame, overview: str = "", findings: list[str] | None = None, n_all: int = 34) -> str:
+    """The home page: what the site is, the findings, how to read it, the provinces and the status legend."""
+    counts = assessments["status"].value_counts()
+    cards = "".join(province_card(p, assessments, facts, dti, lang, "../") for p in docs)
+    summary = ", ".join(f"{STATUS[k][lang].lower()}: {format_number(v, lang)}" for k, v in counts.items())
+    return render("home", lang, n_docs=format_number(len(docs), lang), n_targets=format_number(len(assessments), lang),
+                  summary=summary, findings=findings or [], built=meta["built_at"][:10], version=meta["data_version"],
+                  cards=cards, overview=overview, n_all=format_number(n_all, lang), statuses=list(STATUS))
+
+
+# ------------------------------------------------------------------ targets, sources, data, search
+def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict) -> str:
+    """Every target with its status, chance, data points, UN category and what was searched for a series."""
+    from analysis.report import SEARCH_OUTCOME
+
+    ind = indicators.set_index("indicator_id")
+    rows = []
+    for _, r in assessments.sort_values(["province_code", "target_year", "indicator_id"]).iterrows():
+        unit = ind.at[r["indicator_id"], "unit"]
+        name = ind.at[r["indicator_id"], f"name_{lang}"]
+        if r["breakdown"] != "total":
+            name += f" – {breakdown_label(r['breakdown'], lang)}"
+        o = r.get("search_outcome")
+        known = isinstance(o, str) and o in SEARCH_OUTCOME
+        searched = r.get("searched" if lang == "vi" else "searched_en") if known else ""
+        rows.append({
+            "province": provinces.get((r["province_code"], r["boundary"]), r["province_code"]),
+            "status": r["status"], "target_id": r["target_fact_id"], "source_id": r["source_id"], "indicator": name,
+            "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
+            "year": int(r["target_year"]),
+            "p_meet": "–" if pd.isna(r["p_meet"]) else format_percent(100 * r["p_meet"], lang, 0),
+            "points": str(r["n_points"]) + (f" ({r['years'].replace(';', ', ')})" if isinstance(r["years"], str)
+                                            and r["years"] else ""),
+            "unsd": UNSD[r["unsd_category"]][lang] if isinstance(r["unsd_category"], str) else "–",
+            "outcome": SEARCH_OUTCOME[o][lang] if known else "–",
+            "searched": searched if isinstance(searched, str) else ""})
+    used = {provinces.get((c, b)) for c, b in zip(assessments["province_code"], assessments["boundary"])}
+    return render("targets", lang, rows=rows, statuses=list(STATUS),
+                  provinces=sorted({v for v in provinces.values() if v in used}))
+
+
+def sources_body(lang: str, sources: pd.DataFrame) -> str:
+    """The sources page: a citation per source, its address, what is not known of it, its licence and notes."""
+    items = []
+    for _, s in sources.iterrows():
+        # a source document we hold says nothing of these fields; for other sources they are simply not known
+        held = isinstance(s["seed_file"], str) and bool(s["seed_file"])
+        extra = [msg("source_id_label", lang, id=s["source_id"])]
+        if isinstance(s["unknown"], str) and s["unknown"]:
+            extra.append(msg("not_stated_in_document" if held else "not_known", lang) + ": " + ", ".join(
+                UNKNOWN_FIELDS.get(k, {}).get(lang, k) for k in s["unknown"].split(";")))
+        text = lambda c: s[c] if isinstance(s.get(c), str) and s[c] else ""  # noqa: E731
+        items.append({"id": s["source_id"], "citation": s["citation"], "url": text("url"), "extra": extra,
+                      "licence": text("licence"), "note": text("notes"), "cite_lang": text("language") or lang})
+    # licence terms are quoted as their owners write them (in English); curators' notes are in English
+    return render("sources", lang, items=items, quote_lang="en")
+
+
+def data_body(lang: str, files: list[tuple[str, int, object]]) -> str:
+    """The downloads table."""
+    rows = [{"path": p, "size": format_number(round(size / 1024, 1), lang),
+             "what": desc[lang] if isinstance(desc, dict) else desc} for p, size, desc in files]
+    return render("data", lang, files=rows)
+
+
+def search_body(lang: str) -> str:
+    return render("search", lang)
+
+
+def province_downloads(key: str, lang: str) -> str:
+    """The download line that opens a province report."""
+    return render("downloads", lang, key=key)
+
+
+# ------------------------------------------------------------------ methodology
+def heldout_note(lang: str, calibration: list[dict] | None) -> str:
+    """What the held-out process's coverage says, measured in this build."""
+    c = next((c for c in calibration or [] if c["process"] == HELDOUT_PROCESS), None)
+    if c is None:
+        return ""
+    key = "method_heldout" if c["ours80"] < 0.75 else "method_heldout_ok"
+    return msg(key, lang, process=msg(f"process_{HELDOUT_PROCESS}", lang),
+               coverage=format_percent(100 * c["ours80"], lang, 0), naive=format_percent(100 * c["naive80"], lang, 0))
+
+
+def methodology_body(lang: str, calibration: list[dict] | None) -> str:
+    """How a target is assessed, with the settings of ``assess`` and this build's calibration."""
+    from analysis import assess as A
+
+    settings = {"decay": format_number(A.WEIGHT_DECAY, lang), "rho": format_number(A.RHO_FLOOR, lang),
+                "noise": format_number(A.NOISE_FLOOR_SHARE, lang),
+                "sd_logit": format_number(A.ASSUMED_STEP_SD["logit"], lang),
+                "sd_log": format_number(A.ASSUMED_STEP_SD["log"], lang)}
+    cal = [{"process": c["process"], "ours": format_percent(100 * c["ours80"], lang, 1),
+            "naive": format_percent(100 * c["naive80"], lang, 1), "brier": format_number(c["brier"], lang, 3),
+            "brier_un": format_number(c["brier_un"], lang, 3)} for c in calibration or []]
+    return render("methodology", lang, statuses=list(STATUS), settings=settings, calibration=cal,
+                  unsd=[v[lang] for v in UNSD.values()], heldout=heldout_note(lang, calibration))

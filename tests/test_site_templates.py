@@ -1,0 +1,133 @@
+"""Page structure in templates, sentences in the catalogues: the site's Python code holds neither."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import catalogue as C
+from analysis import config
+from analysis import site_pages as SP
+
+SRC = Path(SP.__file__).parent
+TEMPLATES = config.site_src_dir() / "templates"
+VI_LETTERS = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.I)
+ENGLISH_PROSE = re.compile(r"\b[A-Za-z]{2,} [a-z]{2,} [a-z]{2,} [a-z]{2,}\b")
+
+
+def _string_constants(path: Path) -> list[tuple[int, str]]:
+    """String literals of a module, without docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    return [(n.lineno, n.value) for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs]
+
+
+@pytest.mark.parametrize("module", ["site.py", "site_pages.py"])
+def test_site_code_holds_no_reader_facing_sentence(module):
+    """Vietnamese words or English sentences in the assembly code would bypass the catalogues."""
+    offences = []
+    for line, text in _string_constants(SRC / module):
+        if text in ("đ", "Đ"):  # folding accents for search, not prose
+            continue
+        if VI_LETTERS.search(text) or (ENGLISH_PROSE.search(text) and not _is_message_to_developers(text)):
+            offences.append(f"{module}:{line}: {text[:80]!r}")
+    assert not offences, "\n".join(offences)
+
+
+def _is_message_to_developers(text: str) -> bool:
+    """Errors, licence titles of the machine-readable data package: written for developers, in English."""
+    return any(w in text for w in ("notebook", "pagefind failed", "sources.csv"))
+
+
+def _keys_used(text: str) -> tuple[set[str], set[str]]:
+    keys = set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", text))
+    keys |= set(re.findall(r"""["']((?:targets|data|method_cal|method)_col_[a-z_]+|card_[a-z_]+)["']""", text))
+    prefixes = set(re.findall(r"""\bnumbered(?:_t)?\(\s*["']([a-z0-9_]+)["']""", text))
+    return keys, prefixes
+
+
+def test_every_sentence_a_template_uses_is_in_both_catalogues():
+    texts = [p.read_text(encoding="utf-8") for p in TEMPLATES.rglob("*.j2")]
+    texts.append((SRC / "site_pages.py").read_text(encoding="utf-8"))
+    keys, prefixes = set(), set()
+    for text in texts:
+        k, p = _keys_used(text)
+        keys |= k
+        prefixes |= p
+    assert len(keys) > 40 and {"home_guide", "method_assess", "method_caveat"} <= prefixes
+    for lang in C.LANGS:
+        cat = C.catalogue(lang)
+        assert not keys - set(cat), (lang, sorted(keys - set(cat)))
+        assert all(f"{p}_1" in cat for p in prefixes), lang
+
+
+@pytest.fixture
+def edited_catalogue(tmp_path, monkeypatch):
+    """A copy of the catalogues the test may edit; the site reads it instead of the shipped one."""
+    for f in C.MESSAGES_DIR.glob("*.yaml"):
+        shutil.copy2(f, tmp_path / f.name)
+    monkeypatch.setattr(C, "MESSAGES_DIR", tmp_path)
+    C.catalogue.cache_clear()
+    yield tmp_path
+    C.catalogue.cache_clear()
+
+
+def _set(path: Path, key: str, text: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [f'{key}: "{text}"' if line.startswith(f"{key}:") else line for line in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_changing_or_adding_a_sentence_touches_only_the_catalogue(edited_catalogue):
+    """A new translation of a heading and a new caveat appear on the page with no change to code or template."""
+    _set(edited_catalogue / "vi.yaml", "targets_h1", "Danh mục mục tiêu đã sửa")
+    (edited_catalogue / "vi.yaml").write_text((edited_catalogue / "vi.yaml").read_text(encoding="utf-8")
+                                              + 'method_caveat_9: "Câu lưu ý thêm vào danh mục."\n'
+                                              'method_caveat_5: "Lưu ý mới, chỉ có trong danh mục."\n',
+                                              encoding="utf-8")
+    C.catalogue.cache_clear()
+    assessments = pd.DataFrame(columns=["province_code", "boundary", "target_year", "indicator_id", "status",
+                                        "target_fact_id", "source_id", "breakdown", "comparator", "target",
+                                        "n_points", "years", "p_meet", "unsd_category"])
+    indicators = pd.DataFrame({"indicator_id": ["x"], "unit": ["percent"], "name_vi": ["x"], "name_en": ["x"]})
+    assert "<h1>Danh mục mục tiêu đã sửa</h1>" in SP.targets_body("vi", assessments, indicators, {})
+    method = SP.methodology_body("vi", None)
+    assert "<li>Lưu ý mới, chỉ có trong danh mục.</li>" in method
+    assert "Câu lưu ý thêm vào danh mục" not in method  # numbered sentences run 1, 2, 3, … without gaps
+    assert "Lưu ý mới" not in SP.methodology_body("en", None)
+
+
+def test_catalogue_text_is_escaped_and_only_bold_is_kept(edited_catalogue):
+    _set(edited_catalogue / "en.yaml", "search_note", "Use **http** <script>alert(1)</script> & wait")
+    C.catalogue.cache_clear()
+    body = SP.search_body("en")
+    assert "Use <b>http</b> &lt;script&gt;alert(1)&lt;/script&gt; &amp; wait" in body
+    assert "<script>alert" not in body
+
+
+def test_overview_names_the_national_target_it_shows():
+    """The column heading is the target the table shows (chosen from the data), not a fixed label."""
+    registry = pd.DataFrame({"province_code": ["01", "02"], "boundary": ["post2025"] * 2,
+                             "name_vi": ["Hà Nội", "Hà Giang"], "name_en": ["Ha Noi", "Ha Giang"],
+                             "merged_from": ["", ""]})
+    national = pd.DataFrame({"national_target_id": ["t"] * 2, "province_code": ["01", "02"],
+                             "boundary": ["post2025"] * 2, "n_points": [3, 2], "target_year": [2030] * 2,
+                             "years": ["2014;2015;2016", "2015;2016"], "last_year": [2016, 2016], "status": ["on_track", "at_risk"],
+                             "p_meet": [0.9, 0.5], "indicator_id": ["ind"] * 2, "decision": ["1/QĐ-TTg"] * 2,
+                             "comparator": [">="] * 2, "target": [40.0] * 2, "transform": ["logit"] * 2})
+    targets = pd.DataFrame({"indicator_id": ["ind"], "target_year": [2030], "decision": ["1/QĐ-TTg"],
+                            "indicator_vi_summary": ["Tỷ lệ thử"], "indicator_en": ["A test share"]})
+    facts = pd.DataFrame(columns=["kind", "boundary", "province_code", "indicator_id", "year"])
+    for lang, head, chance in (("vi", "Tỷ lệ thử ≥ 40%", "khả năng đạt 90%"), ("en", "A test share ≥ 40%",
+                                                                                 "chance 90%")):
+        out = SP.provinces_overview(lang, registry, national, facts, {}, "../", targets, {})
+        assert f"<th scope='col'>{head} (2030, 1/QĐ-TTg)</th>" in out
+        assert chance in out and "2016" in out

@@ -55,3 +55,17 @@ def test_fact_tables_cite_readably_and_link_to_the_sources_page(project, lang):
     links = re.findall(r'<a class="cite-link" href="\.\./sources\.html#([^"]+)">', html)
     assert len(links) == len(observed)
     assert set(links) <= ids and "seed-qn-tccs" in links
+
+
+def test_one_naming_rule_for_sources_everywhere(sources):
+    """Summary sentences, indicator pages and chart source lines name a source by the same words that open its
+    table citation (who and year), so a reader finds it on the sources page."""
+    from analysis.findings import source_name
+
+    for sid in sources["source_id"]:
+        for lang in ("vi", "en"):
+            label = C.source_label(sources, sid, lang)
+            assert source_name(sources, sid, lang) == label
+            assert C.short_citation(sources, sid, lang).startswith(label)
+            assert R.source_names(sources, [sid], lang) == label
+            assert re.search(r"\((\d{4}|không rõ năm|n\.d\.)\)$", label), label

@@ -46,6 +46,18 @@ def _title(r: pd.Series, who: str) -> str:
     return title
 
 
+def source_label(sources: pd.DataFrame, source_id: str, lang: str) -> str:
+    """'Tạp chí Cộng sản (TCCS) (không rõ năm)': who and year, the short form of ``short_citation`` that chart
+    source lines, summary sentences and indicator pages use. An unknown id is returned as it is."""
+    s = per_frame(sources, _by_id)
+    if source_id not in s.index:
+        return source_id
+    r = s.loc[source_id]
+    date = _text(r.get("date"))
+    year = date[:4] if re.match(r"\d{4}", date) else msg("citation_no_year", lang)
+    return msg("citation_short", lang, who=_who(r) or source_id, year=year)
+
+
 def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:
     """'Tạp chí Cộng sản (TCCS) (không rõ năm), “Phát triển nguồn nhân lực…”' for one source id.
 
@@ -54,11 +66,8 @@ def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:
     if source_id not in s.index:
         return source_id
     r = s.loc[source_id]
-    who = _who(r) or source_id
-    date = _text(r.get("date"))
-    year = date[:4] if re.match(r"\d{4}", date) else msg("citation_no_year", lang)
-    title = _title(r, who)
-    return msg("citation_short", lang, who=who, year=year) + (f", “{title}”" if title else "")
+    title = _title(r, _who(r) or source_id)
+    return source_label(sources, source_id, lang) + (f", “{title}”" if title else "")
 
 
 def citation_map(sources: pd.DataFrame, lang: str) -> dict[str, str]:

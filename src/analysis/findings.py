@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
-from analysis.frame_cache import per_frame
+from analysis.citations import source_label
 from analysis.labels import STATUS
 from analysis.numbers import format_number, format_percent, format_value
 
@@ -24,21 +24,10 @@ def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
                        for s in STATUS_ORDER if s in only and counts.get(s, 0)], lang)
 
 
-def _readable(r: dict) -> str:
-    for col in ("publisher", "issuer_author", "title"):
-        v = r.get(col)
-        if isinstance(v, str) and v.strip():
-            return v.split(" (")[0].strip()
-    return r["source_id"]
-
-
-def _source_names(sources: pd.DataFrame) -> dict[str, str]:
-    return {r["source_id"]: _readable(r) for r in sources.to_dict("records")}
-
-
-def source_name(sources: pd.DataFrame, sid: str) -> str:
-    """A readable source name: publisher or author, never an internal id when a name exists."""
-    return per_frame(sources, _source_names).get(sid, sid)
+def source_name(sources: pd.DataFrame, sid: str, lang: str) -> str:
+    """A source as summary sentences and indicator pages name it: who and year (``citations.source_label``), the
+    same words as the chart source lines and the start of the table citations."""
+    return source_label(sources, sid, lang)
 
 
 def target_lines(assessments: pd.DataFrame, province: str, lang: str) -> list[str]:
@@ -78,7 +67,7 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
         s = s[s["boundary"] == latest_boundary].sort_values(["year", "fact_id"]).drop_duplicates("year")
         name = indicators.at[ind, f"name_{lang}"]
         last = s.iloc[-1]
-        srcs = join_words(list(dict.fromkeys(source_name(sources, sid) for sid in s["source_id"])), lang)
+        srcs = join_words(list(dict.fromkeys(source_name(sources, sid, lang) for sid in s["source_id"])), lang)
         val = lambda r: format_value(float(r["value"]), r["unit"], lang)  # noqa: E731
         if len(s) == 1:
             line = msg("fact_latest", lang, indicator=name, value=val(last), year=int(last["year"]), source=srcs)

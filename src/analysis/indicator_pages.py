@@ -85,7 +85,7 @@ def values_table(obs: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFram
                      msg("ind_col_year", lang): int(last["year"]),
                      msg("ind_col_points", lang): f"{format_number(len(g), lang)} ({int(g['year'].min())}–"
                                                   f"{int(g['year'].max())})" if len(g) > 1 else "1",
-                     msg("ind_col_source", lang): source_name(sources, last["source_id"]),
+                     msg("ind_col_source", lang): source_name(sources, last["source_id"], lang),
                      "_sort": (b != "pre2025", _name(registry, code, b, lang))})
     df = pd.DataFrame(rows)
     return df.sort_values("_sort").drop(columns="_sort") if len(df) else df
@@ -141,7 +141,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
         alt = msg("ind_chart_line_alt", lang, indicator=name, n=d["name"].nunique(), y0=int(d["year"].min()),
                   y1=int(d["year"].max()))
         layout_x = {"tickformat": "d", "dtick": 1 if d["year"].max() - d["year"].min() <= 12 else None}
-    srcs = join_words(sorted({source_name(sources, s) for s in d["source_id"]}), lang)
+    srcs = join_words(sorted({source_name(sources, s, lang) for s in d["source_id"]}), lang)
     fig = {"data": traces,
            "layout": {"title": {"text": html.escape(title), "x": 0, "font": {"size": 15}},
                       "separators": SEPARATORS[lang], "xaxis": layout_x,

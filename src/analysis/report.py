@@ -377,8 +377,7 @@ def other_indicators(ctx: ProvinceContext) -> pd.DataFrame:
 def source_names(sources: pd.DataFrame, source_ids, lang: str = "vi") -> str:
     """Sources for a chart's source line: author or agency and year ('Tạp chí Cộng sản (TCCS) (không rõ năm)')."""
     known = set(sources["source_id"])
-    names = [citations.short_citation(sources, sid, lang).split(", “")[0] for sid in sorted(set(source_ids))
-             if sid in known]
+    names = [citations.source_label(sources, sid, lang) for sid in sorted(set(source_ids)) if sid in known]
     return "; ".join(dict.fromkeys(names))
 
 

@@ -62,3 +62,21 @@ def test_a_figure_with_two_plots_keeps_only_its_static_image():
     b.plot([1, 2], [2, 1])
     c = charts.Chart(fig=fig, title="t", alt="a", stem="s")
     assert to_plotly(c) is None and twin_html(c) == ""
+
+
+def test_text_at_data_points_is_carried_over():
+    """The '*' that flags a figure and the value labels a chart writes itself appear on the interactive chart."""
+    fig, ax = plt.subplots()
+    ax.plot([2021, 2022, 2023], [40.5, 52.0, 61.25], "o")
+    ax.annotate("*", (2022, 52.0), textcoords="offset points", xytext=(5, 3), fontsize=10)
+    flagged = to_plotly(charts.finish(fig, ax, title="t", ylabel="%", source="s", alt="a", stem="f", lang="vi"))
+    star = [a for a in flagged["layout"]["annotations"] if a["text"] == "*"]
+    assert len(star) == 1 and (star[0]["x"], star[0]["y"]) == (2022, 52) and star[0]["xshift"] > 0
+    fig, ax = plt.subplots()
+    ax.bar(["2021", "2022"], [6695, 5333])
+    ax.text(1, 5333, "5.333\n0,52 tr.đ/lượt", ha="center", va="bottom")
+    bars = to_plotly(charts.finish(fig, ax, title="t", ylabel="lượt", source="s", alt="a", stem="g", lang="vi"))
+    label = bars["layout"]["annotations"][0]
+    assert (label["x"], label["y"]) == ("2022", 5333) and label["text"] == "5.333<br>0,52 tr.đ/lượt"
+    assert "texttemplate" not in bars["data"][0]  # the chart's own labels, not a second copy of the values
+    assert bars["layout"]["annotations"][-1]["text"].endswith("s")  # the source line stays last

@@ -2,8 +2,8 @@
 
 The static PNG stays (papers, Word, JupyterLab); on the site the twin replaces it on screen, with hover values in
 the page's number format (1.105,3 on Vietnamese pages, 1,105.3 on English ones). Lines, markers, dashed paths,
-filled interval bands, bars (vertical and horizontal), reference lines across the plot and reversed (rank) axes
-are read; text annotations are not (the hover shows the values).
+filled interval bands, bars (vertical and horizontal), reference lines across the plot, reversed (rank) axes and
+text placed at data points (value labels, the "*" that flags a figure) are read.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 
 from analysis.charts import SOURCE_WORD, Chart
 
@@ -117,6 +118,36 @@ def _bars(ax, c: BarContainer, unit: str) -> dict:
             + "<extra></extra>"}
 
 
+def _texts(ax, bars: bool, horizontal: bool) -> list[dict]:
+    """Text the chart placed at data points, as plotly annotations (bar categories mapped to their names)."""
+    xnames = _tick_names(ax, "x") if bars and not horizontal else {}
+    ynames = _tick_names(ax, "y") if horizontal else {}
+    out = []
+    for t in ax.texts:
+        if isinstance(t, Annotation):
+            if t.xycoords != "data":
+                continue
+            x, y = t.xy
+            dx, dy = t.get_position() if t.anncoords == "offset points" else (0, 0)
+        elif t.get_transform() == ax.transData:
+            (x, y), dx, dy = t.get_position(), 0, 0
+        else:
+            continue
+        text = t.get_text()
+        if not text.strip():
+            continue
+        x = _category(float(x), xnames) if bars and not horizontal else _numbers([x])[0]
+        y = _category(float(y), ynames) if horizontal else _numbers([y])[0]
+        va = {"center": "middle", "center_baseline": "middle"}.get(t.get_verticalalignment(),
+                                                                   t.get_verticalalignment())
+        out.append({"x": x, "y": y, "text": html.escape(text).replace("\n", "<br>"), "showarrow": False,
+                    "xshift": round(dx * 4 / 3, 1), "yshift": round(dy * 4 / 3, 1),  # points -> pixels
+                    "xanchor": {"center": "center", "right": "right"}.get(t.get_horizontalalignment(), "left"),
+                    "yanchor": va if va in ("top", "middle", "bottom") else "bottom",
+                    "font": {"size": round(float(t.get_fontsize()) * 4 / 3, 1), "color": _rgba(t.get_color())}})
+    return out
+
+
 def to_plotly(chart: Chart) -> dict | None:
     """The chart as a plotly.js figure (``{"data": [...], "layout": {...}}``), or None for a figure with several
     plots or nothing this reader understands (the static chart then stands alone)."""
@@ -140,6 +171,10 @@ def to_plotly(chart: Chart) -> dict | None:
             traces.append(t)
     if not traces:
         return None
+    labels = _texts(ax, bool(bars), horizontal)
+    if labels:  # the chart writes its own value labels (sometimes with more than the value): show those only
+        for t in traces:
+            t.pop("texttemplate", None)
     numeric_x = [v for t in traces if t["type"] == "scatter" for v in t["x"] if v is not None]
     years = bool(numeric_x) and all(float(v).is_integer() and 1900 <= v <= 2100 for v in numeric_x)
     xaxis = {"title": {"text": html.escape(ax.get_xlabel())}, "automargin": True}
@@ -158,10 +193,10 @@ def to_plotly(chart: Chart) -> dict | None:
               "hovermode": "closest", "showlegend": any(t.get("showlegend") for t in traces),
               "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
               "margin": {"l": 60, "r": 20, "t": 50, "b": 140}, "height": 460, "barmode": "group",
-              "annotations": [{"text": html.escape(source), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                               "yanchor": "top", "yshift": -112, "showarrow": False, "xanchor": "left",
-                               "font": {"size": 10, "color": "#444"}}]
-              if source else []}
+              "annotations": labels + ([{"text": html.escape(source), "xref": "paper", "yref": "paper", "x": 0,
+                                          "y": 0, "yanchor": "top", "yshift": -112, "showarrow": False,
+                                          "xanchor": "left", "font": {"size": 10, "color": "#444"}}]
+                                        if source else [])}
     return {"data": traces, "layout": layout}
 
 

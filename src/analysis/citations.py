@@ -49,13 +49,17 @@ def _title(r: pd.Series, who: str) -> str:
 def source_label(sources: pd.DataFrame, source_id: str, lang: str) -> str:
     """'Tạp chí Cộng sản (TCCS) (không rõ năm)': who and year, the short form of ``short_citation`` that chart
     source lines, summary sentences and indicator pages use. An unknown id is returned as it is."""
-    s = per_frame(sources, _by_id)
-    if source_id not in s.index:
-        return source_id
-    r = s.loc[source_id]
-    date = _text(r.get("date"))
-    year = date[:4] if re.match(r"\d{4}", date) else msg("citation_no_year", lang)
-    return msg("citation_short", lang, who=_who(r) or source_id, year=year)
+    return per_frame(sources, _labels, lang).get(source_id, source_id)
+
+
+def _labels(sources: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Every source's label in one language (a site build asks for thousands of them)."""
+    out = {}
+    for r in sources.to_dict("records"):
+        date = _text(r.get("date"))
+        year = date[:4] if re.match(r"\d{4}", date) else msg("citation_no_year", lang)
+        out[r["source_id"]] = msg("citation_short", lang, who=_who(r) or r["source_id"], year=year)
+    return out
 
 
 def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:

@@ -74,21 +74,32 @@ def _observations(facts: pd.DataFrame, ind: str, single: frozenset[str] | None) 
     return o.drop_duplicates(["province_code", "boundary", "year"])
 
 
+def _latest(obs: pd.DataFrame) -> list[dict]:
+    """Per province and boundary (``obs`` is sorted by them, then by year): the latest row, with the number of
+    years and the first year. Language-free, so computed once per indicator."""
+    out: dict[tuple[str, str], dict] = {}
+    for r in obs[["province_code", "boundary", "year", "value", "unit", "source_id"]].to_dict("records"):
+        k = (r["province_code"], r["boundary"])
+        first = out[k] if k in out else None
+        out[k] = r | {"n": first["n"] + 1 if first else 1, "y0": first["y0"] if first else r["year"]}
+    return list(out.values())
+
+
 def values_table(obs: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Each province's latest figure with its year and how many years it has."""
     rows = []
-    for (code, b), g in obs.groupby(["province_code", "boundary"], sort=False):
-        last = g.iloc[-1]
-        rows.append({msg("ind_col_province", lang): _name(registry, code, b, lang),
-                     msg("ind_col_boundary", lang): msg(f"boundary_{b}", lang),
-                     msg("ind_col_latest", lang): format_value(float(last["value"]), last["unit"], lang),
-                     msg("ind_col_year", lang): int(last["year"]),
-                     msg("ind_col_points", lang): f"{format_number(len(g), lang)} ({int(g['year'].min())}–"
-                                                  f"{int(g['year'].max())})" if len(g) > 1 else "1",
-                     msg("ind_col_source", lang): source_name(sources, last["source_id"], lang),
-                     "_sort": (b != "pre2025", _name(registry, code, b, lang))})
-    df = pd.DataFrame(rows)
-    return df.sort_values("_sort").drop(columns="_sort") if len(df) else df
+    for r in per_frame(obs, _latest):
+        name = _name(registry, r["province_code"], r["boundary"], lang)
+        rows.append({msg("ind_col_province", lang): name,
+                     msg("ind_col_boundary", lang): msg(f"boundary_{r['boundary']}", lang),
+                     msg("ind_col_latest", lang): format_value(float(r["value"]), r["unit"], lang),
+                     msg("ind_col_year", lang): int(r["year"]),
+                     msg("ind_col_points", lang): f"{format_number(r['n'], lang)} ({int(r['y0'])}–{int(r['year'])})"
+                                                  if r["n"] > 1 else "1",
+                     msg("ind_col_source", lang): source_name(sources, r["source_id"], lang),
+                     "_sort": (r["boundary"] != "pre2025", name)})
+    rows.sort(key=lambda x: x["_sort"])
+    return pd.DataFrame([{k: v for k, v in x.items() if k != "_sort"} for x in rows])
 
 
 def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFrame,
@@ -282,14 +293,16 @@ def indicators_with_pages(facts: pd.DataFrame, indicators: pd.DataFrame, assessm
     return [i for i in indicators["indicator_id"] if i in used]
 
 
-def index_body(ids: list[str], indicators: pd.DataFrame, facts: pd.DataFrame, assessments: pd.DataFrame,
-               registry: pd.DataFrame, lang: str) -> str:
+def index_body(ids: list[str], indicators: pd.DataFrame, facts_by_ind: dict[str, pd.DataFrame],
+               assessments: pd.DataFrame, registry: pd.DataFrame, lang: str) -> str:
+    """The list of indicator pages (``facts_by_ind``: each indicator's facts, the frames its page reads)."""
     ind = indicators.set_index("indicator_id")
     head = [msg(k, lang) for k in ("ind_col_indicator", "ind_col_unit", "ind_col_provinces", "ind_col_years",
                                    "ind_col_targets")]
     rows = []
     for i in sorted(ids, key=lambda x: ind.at[x, f"name_{lang}"]):
-        o = observations(facts, i, registry)
+        o = observations(facts_by_ind[i], i, registry) if i in facts_by_ind else pd.DataFrame(
+            columns=["year", "province_code"])
         years = (f"{int(o['year'].min())}–{int(o['year'].max())}" if len(o) and o["year"].nunique() > 1 else
                  (str(int(o["year"].iloc[0])) if len(o) else "–"))
         n_t = int(((assessments["indicator_id"] == i) | (assessments["tracked_by"].fillna("") == i)).sum())

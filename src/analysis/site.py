@@ -513,7 +513,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                               SP.targets_body(lang, assessments, indicators, names[lang])))
             pages.append(Page(lang, "sources.html", nav_label("sources", lang), SP.sources_body(lang, sources)))
             pages.append(Page(lang, "indicators.html", nav_label("indicators", lang),
-                              IP.index_body(ind_ids, indicators, facts, assessments, prov_table, lang)))
+                              IP.index_body(ind_ids, indicators, facts_by_ind, assessments, prov_table, lang)))
             for i in ind_ids:  # each page reads only its indicator's rows
                 pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
                     i, ind.loc[i], facts_by_ind.get(i, facts.iloc[0:0]), assessments, prov_table, sources, national,

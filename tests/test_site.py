@@ -16,7 +16,8 @@ import pytest
 
 from analysis.labels import STATUS
 from analysis.numbers import format_number
-from analysis.site import SiteError, SiteInputs, build_site, collect_inputs, sources_body
+from analysis.site import SiteError, SiteInputs, build_site, collect_inputs
+from analysis.site_pages import sources_body
 from conftest import session_provinces
 
 pytestmark = pytest.mark.slow

@@ -29,13 +29,12 @@ import pandas as pd
 import yaml
 
 from analysis import config
-from analysis.atomic import swap_dir, write_atomic
 from analysis import indicator_pages as IP
 from analysis import site_pages as SP
+from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.findings import overview_findings
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS
-from analysis.site_pages import sources_body  # noqa: F401  (part of the site's API)
 
 LANGS = ("vi", "en")
 PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]

@@ -229,6 +229,13 @@ def test_home_badges_match_the_assessment_table(site, server, browser):
     # the number of data points and their years stand next to every status
     qt = page.locator('.card li:has([data-target-id="QT-S020"]) .pts').inner_text()
     assert qt == "1 điểm dữ liệu: 2025"
+    # targets without any series are folded under one line per card, the others stay in view
+    folded = page.eval_on_selector_all(".card details.no-series [data-target-id]", "els => els.map(e => e.dataset.status)")
+    shown = page.eval_on_selector_all(".card > ul.badges [data-target-id]", "els => els.map(e => e.dataset.status)")
+    assert folded and set(folded) == {"no_data"} and len(folded) == int((a["status"] == "no_data").sum()) - sum(
+        a.loc[a["province_code"] == "VN", "status"] == "no_data")
+    assert shown and "no_data" not in shown
+    assert page.locator(".card details.no-series summary").first.inner_text().startswith("Mục tiêu chưa có số liệu")
     page.close()
 
 
@@ -592,3 +599,33 @@ def test_every_download_is_described_in_both_languages(site):
         assert len(rows) > 50
         empty = [p for p, d in rows if not d.strip()]
         assert not empty, empty[:10]
+
+
+KEY_PAGES = ["index.html", "provinces/quang-ninh.html", "indicators.html", "indicators/trained_employed_share.html"]
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_key_pages_on_a_phone_and_a_desktop(site, server, browser, lang, width, height):
+    """Overview (with its map), a province report, the indicator list and an indicator page (chart and map): no
+    horizontal scrolling, no console error, no request leaving the site; a screenshot of each for review."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors, outside = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:")) else None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for rel in KEY_PAGES:
+        page.goto(f"{server}{lang}/{rel}")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)  # interactive charts draw after load
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, (rel, width)
+        if rel in ("index.html", "indicators/trained_employed_share.html"):
+            assert page.locator("figure.tilemap rect").count() == 34, rel
+        if rel.startswith("indicators/"):
+            assert page.locator(".plotly-chart .main-svg").count() >= 1, rel
+        name = rel.removesuffix(".html").replace("/", "-")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}.png"), full_page=width > 400)
+    assert not errors, errors
+    assert not outside, outside
+    page.close()

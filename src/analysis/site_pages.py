@@ -104,8 +104,12 @@ def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: 
         targets.append({"status": r["status"], "target_id": r["target_fact_id"],
                         "label": f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})",
                         "points": _points(r["n_points"], r["years"], lang)})
+    # targets with a status or a figure first; those without any series folded under one line (a card is not a
+    # wall of "no data" badges)
     card = {"key": p["key"], "name": p["name_vi"] if lang == "vi" else p["name_en"],
-            "link": f'{root}{lang}/provinces/{p["key"]}.html', "targets": targets,
+            "link": f'{root}{lang}/provinces/{p["key"]}.html',
+            "targets": [x for x in targets if x["status"] != "no_data"],
+            "unseries": [x for x in targets if x["status"] == "no_data"],
             "heads": [("card_dti_rank", "–" if pd.isna(rank) else f"{int(rank)}/63"),
                       ("card_figures", format_number(len(f), lang)),
                       ("card_targets", format_number(len(a), lang))]}

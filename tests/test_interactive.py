@@ -80,3 +80,21 @@ def test_text_at_data_points_is_carried_over():
     assert (label["x"], label["y"]) == ("2022", 5333) and label["text"] == "5.333<br>0,52 tr.đ/lượt"
     assert "texttemplate" not in bars["data"][0]  # the chart's own labels, not a second copy of the values
     assert bars["layout"]["annotations"][-1]["text"].endswith("s")  # the source line stays last
+
+
+def test_a_saved_chart_has_the_csv_of_exactly_what_it_plots(tmp_path):
+    import pandas as pd
+
+    paths = charts.save(_chart("vi"), tmp_path)
+    assert [p.suffix for p in paths] == [".png", ".svg", ".json", ".csv"]
+    data = pd.read_csv(paths[-1])
+    points = data[data["series"] == "số liệu"]
+    assert points["x"].tolist() == [2018, 2019, 2020] and points["value"].tolist() == [10.5, 20.25, 1105.5]
+    assert set(data["kind"]) == {"band", "markers", "lines"}
+    band = data[data["kind"] == "band"]["value"]
+    assert band.min() == 1 and band.max() == 6  # the interval's outline, not invented points
+    fig, ax = plt.subplots()
+    ax.barh(["đại học", "cao đẳng"], [70, 15])
+    bars = charts.finish(fig, ax, title="t", ylabel="", xlabel="người", source="s", alt="a", stem="h", lang="vi")
+    rows = pd.read_csv(charts.save(bars, tmp_path)[-1])
+    assert rows[["x", "value"]].values.tolist() == [["đại học", 70], ["cao đẳng", 15]]

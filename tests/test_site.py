@@ -629,3 +629,33 @@ def test_key_pages_on_a_phone_and_a_desktop(site, server, browser, lang, width, 
     assert not errors, errors
     assert not outside, outside
     page.close()
+
+
+def test_a_province_without_targets_says_so_once(site):
+    said = {"vi": "Các tài liệu nguồn không nêu mục tiêu định lượng nào cho tỉnh này.",
+            "en": "The source documents set no numeric target for this province."}
+    seen = 0
+    for lang, sentence in said.items():
+        for page in sorted((site / lang / "provinces").glob("*.html")):
+            n = page.read_text(encoding="utf-8").count(sentence)
+            assert n <= 1, (page, n)
+            seen += n
+    assert seen >= 2  # some reports have no target (the provinces without a source document)
+
+
+def test_every_report_figure_links_its_png_svg_and_csv(site):
+    """Under each numbered figure of a report: its PNG, SVG and (where the figure can be read back: one plot) the
+    CSV of exactly what it plots."""
+    checked, with_csv = 0, 0
+    for lang in ("vi", "en"):
+        for page in [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]:
+            text = page.read_text(encoding="utf-8")
+            lines = re.findall(r'<p class="figure-files".*?</p>', text, flags=re.S)
+            assert len(lines) == text.count('class="figure-caption"'), page
+            for line in lines:
+                hrefs = re.findall(r'href="([^"]+)"', line)
+                assert [h.rsplit(".", 1)[-1] for h in hrefs] in (["png", "svg", "csv"], ["png", "svg"]), line
+                assert all((page.parent / h).resolve().is_file() for h in hrefs), line
+                checked += 1
+                with_csv += len(hrefs) == 3
+    assert checked > 20 and with_csv > 0.8 * checked

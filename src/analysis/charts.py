@@ -68,7 +68,10 @@ def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str
 
 
 def save(chart: Chart, out_dir: Path) -> list[Path]:
-    """Write ``<stem>.png`` (300 dpi), ``<stem>.svg`` and ``<stem>.json`` (title and alt text)."""
+    """Write ``<stem>.png`` (300 dpi), ``<stem>.svg``, ``<stem>.json`` (title and alt text) and ``<stem>.csv``
+    (exactly the plotted values, read back from the figure) where the figure can be read."""
+    from analysis.interactive import plotted_data
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{chart.stem}.png", out_dir / f"{chart.stem}.svg", out_dir / f"{chart.stem}.json"]
@@ -76,6 +79,10 @@ def save(chart: Chart, out_dir: Path) -> list[Path]:
     chart.fig.savefig(paths[1], bbox_inches="tight", metadata={"Title": chart.title, "Description": chart.alt})
     paths[2].write_text(json.dumps({"title": chart.title, "alt": chart.alt}, ensure_ascii=False, indent=1),
                         encoding="utf-8")
+    data = plotted_data(chart)
+    if data is not None:
+        paths.append(out_dir / f"{chart.stem}.csv")
+        data.to_csv(paths[-1], index=False, encoding="utf-8")
     return paths
 
 

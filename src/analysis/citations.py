@@ -104,7 +104,9 @@ def link_citations(table_html: str, cites: dict[str, str], href: str = "../sourc
     return pattern.sub(repl, table_html)
 
 
-def cite_slot(kind: str, anchor: str, caption: str) -> str:
-    """An empty marker after a numbered table or figure; the site puts that item's "cite" box in its place."""
+def cite_slot(kind: str, anchor: str, caption: str, stem: str = "") -> str:
+    """An empty marker after a numbered table or figure; the site puts that item's "cite" box in its place (and,
+    for a figure saved as ``stem``, links to its PNG, SVG and CSV files)."""
+    extra = f' data-stem="{html.escape(stem, quote=True)}"' if stem else ""
     return (f'<div class="cite-slot" data-kind="{kind}" data-anchor="{html.escape(anchor, quote=True)}" '
-            f'data-caption="{html.escape(caption, quote=True)}"></div>')
+            f'data-caption="{html.escape(caption, quote=True)}"{extra}></div>')

@@ -207,3 +207,20 @@ def twin_html(chart: Chart) -> str:
         return ""
     return (f'<div class="plotly-chart static-twin" role="img" aria-label="{html.escape(chart.alt, quote=True)}" '
             f'data-figure="{html.escape(json.dumps(fig, ensure_ascii=False), quote=True)}"></div>')
+
+
+def plotted_data(chart: Chart):
+    """Exactly the values the chart draws, one row per point: series, x (year or category), value; interval bands
+    as the points of their outline. None where the chart is not read (several plots)."""
+    import pandas as pd
+
+    fig = to_plotly(chart)
+    if fig is None:
+        return None
+    rows = []
+    for t in fig["data"]:
+        kind = "band" if t.get("fill") else ("bar" if t["type"] == "bar" else t.get("mode", "markers"))
+        xs, ys = (t["y"], t["x"]) if t.get("orientation") == "h" else (t["x"], t["y"])
+        name = html.unescape(t.get("name") or "")
+        rows += [{"series": name, "kind": kind, "x": x, "value": y} for x, y in zip(xs, ys) if y is not None]
+    return pd.DataFrame(rows, columns=["series", "kind", "x", "value"])

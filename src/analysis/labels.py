@@ -229,6 +229,8 @@ FILE_DESCRIPTIONS = {
     "png": {"vi": "Biểu đồ, PNG 300 dpi", "en": "Figure, PNG 300 dpi"},
     "svg": {"vi": "Biểu đồ, SVG", "en": "Figure, SVG"},
     "figure_json": {"vi": "Tiêu đề và mô tả thay thế của biểu đồ", "en": "Figure title and alt text"},
+    "figure_csv": {"vi": "Số liệu vẽ trên một biểu đồ của báo cáo tỉnh (đúng như trên biểu đồ)",
+                   "en": "The values plotted on a province report's chart (exactly as plotted)"},
     "indicator_csv": {"vi": "Số liệu vẽ trên biểu đồ của trang chỉ tiêu (đúng như trên biểu đồ)",
                       "en": "The figures plotted on an indicator page's chart (exactly as plotted)"},
     "docx": {"vi": "Báo cáo tỉnh, tệp Word", "en": "Province report, Word document"},

@@ -719,7 +719,8 @@ COLLAPSE_ROWS = 15
 
 def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, out_dir: Path | None = None,
                empty: str | None = None):
-    """Display a table as escaped HTML (scrolls on a phone) and save it as CSV and XLSX."""
+    """Display a table as escaped HTML (scrolls on a phone) and save it as CSV and XLSX. An empty table shows
+    ``empty`` (default: "no figures"; "" shows nothing, for a caller that has said so already)."""
     from IPython.display import HTML, display
 
     target = out_dir or (ctx.out_dir / "tables" if ctx and ctx.out_dir else None)
@@ -730,6 +731,8 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
     if df.empty:
         import html as _html
 
+        if empty == "":  # the caller has already said there is nothing to show
+            return
         empty = empty or ("Không có số liệu." if (ctx and ctx.lang == "vi") else "No figures.")
         display(HTML(f'<p class="empty">{_html.escape(empty)}</p>'))
         return
@@ -783,4 +786,4 @@ def show_charts(chart_list: list[charts.Chart], ctx) -> None:
             display(HTML(f'<p class="figure-caption" id="figure-{_html.escape(c.stem)}">{_html.escape(caption)}</p>'))
         charts.show(c, ctx.out_dir / "figures" if ctx.out_dir else None)
         if caption:
-            display(HTML(citations.cite_slot("figure", f"figure-{c.stem}", caption)))
+            display(HTML(citations.cite_slot("figure", f"figure-{c.stem}", caption, c.stem if ctx.out_dir else "")))

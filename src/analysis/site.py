@@ -346,7 +346,7 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     plain = _plain_text(page.body)
     description = plain[:157].rsplit(" ", 1)[0] + "…" if len(plain) > 160 else plain
     text = tpl.render(lang=page.lang, title=page.title,
-                      body=item_cite_boxes(page.body, page, meta)
+                      body=item_cite_boxes(page.body, page, meta, out_root / "downloads" / "figures")
                       + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
                       root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta)
@@ -391,15 +391,21 @@ def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
 
 
 CITE_SLOT = re.compile(r'<div ([^>]*class="cite-slot"[^>]*)>\s*</div>')
-SLOT_ATTR = re.compile(r'data-(kind|anchor|caption)="([^"]*)"')
+SLOT_ATTR = re.compile(r'data-(kind|anchor|caption|stem)="([^"]*)"')
+FIGURE_FILES = ("png", "svg", "csv")
 
 
-def item_cite_boxes(body: str, page: Page, meta: dict) -> str:
+def item_cite_boxes(body: str, page: Page, meta: dict, figures: Path | None = None) -> str:
     """Put a cite box in place of each marker the notebook left after a numbered table or figure (the notebook
-    renderer may reorder the marker's attributes)."""
+    renderer may reorder the marker's attributes); before it, links to the figure's files found in ``figures``."""
     def box(m: re.Match) -> str:
         item = {k: html.unescape(v) for k, v in SLOT_ATTR.findall(m.group(1))}
-        return cite_box(page, meta, item) if {"kind", "anchor", "caption"} <= set(item) else ""
+        if not {"kind", "anchor", "caption"} <= set(item):
+            return ""
+        files = [(ext, f"{_relpath(page.depth)}downloads/figures/{item['stem']}.{ext}") for ext in FIGURE_FILES
+                 if item.get("stem") and figures is not None and (figures / f"{item['stem']}.{ext}").exists()]
+        links = SP.render("figure_files", page.lang, files=files) if files else ""
+        return links + cite_box(page, meta, item)
 
     return CITE_SLOT.sub(box, body)
 
@@ -568,7 +574,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
 def _describe(path: str) -> dict[str, str]:
     """What a downloadable file is, in both languages."""
     for prefix, suffix, key in (("notebooks/", "", "notebook"), ("figures/", ".png", "png"), ("figures/", ".svg", "svg"),
-                                ("figures/", ".json", "figure_json"), ("docx/", "", "docx"),
+                                ("figures/", ".json", "figure_json"),
+                                ("figures/", ".csv", "figure_csv"), ("docx/", "", "docx"),
                                 ("indicators/", ".csv", "indicator_csv")):
         if path.startswith(prefix) and path.endswith(suffix):
             return FILE_DESCRIPTIONS[key]

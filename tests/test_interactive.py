@@ -98,3 +98,5 @@ def test_a_saved_chart_has_the_csv_of_exactly_what_it_plots(tmp_path):
     bars = charts.finish(fig, ax, title="t", ylabel="", xlabel="người", source="s", alt="a", stem="h", lang="vi")
     rows = pd.read_csv(charts.save(bars, tmp_path)[-1])
     assert rows[["x", "value"]].values.tolist() == [["đại học", 70], ["cao đẳng", 15]]
+    assert set(rows["unit"]) == {"người"} and set(rows["series"]) == {"t"}  # one unnamed series: the title
+    assert set(data["unit"]) == {"%"}

@@ -210,17 +210,22 @@ def twin_html(chart: Chart) -> str:
 
 
 def plotted_data(chart: Chart):
-    """Exactly the values the chart draws, one row per point: series, x (year or category), value; interval bands
-    as the points of their outline. None where the chart is not read (several plots)."""
+    """Exactly the values the chart draws, one row per point: series (the chart's title where it has one series
+    without a name), kind, x (year or category), value, unit; interval bands as the points of their outline. None
+    where the chart is not read (several plots)."""
     import pandas as pd
 
     fig = to_plotly(chart)
     if fig is None:
         return None
+    ax = chart.fig.axes[0]
     rows = []
     for t in fig["data"]:
         kind = "band" if t.get("fill") else ("bar" if t["type"] == "bar" else t.get("mode", "markers"))
-        xs, ys = (t["y"], t["x"]) if t.get("orientation") == "h" else (t["x"], t["y"])
-        name = html.unescape(t.get("name") or "")
-        rows += [{"series": name, "kind": kind, "x": x, "value": y} for x, y in zip(xs, ys) if y is not None]
-    return pd.DataFrame(rows, columns=["series", "kind", "x", "value"])
+        horizontal = t.get("orientation") == "h"
+        xs, ys = (t["y"], t["x"]) if horizontal else (t["x"], t["y"])
+        name = html.unescape(t.get("name") or "") or chart.title
+        unit = (ax.get_xlabel() if horizontal else chart.ylabel or ax.get_ylabel()) or ""
+        rows += [{"series": name, "kind": kind, "x": x, "value": y, "unit": unit}
+                 for x, y in zip(xs, ys) if y is not None]
+    return pd.DataFrame(rows, columns=["series", "kind", "x", "value", "unit"])

@@ -79,9 +79,9 @@ def _latest(obs: pd.DataFrame) -> list[dict]:
     years and the first year. Language-free, so computed once per indicator."""
     out: dict[tuple[str, str], dict] = {}
     for r in obs[["province_code", "boundary", "year", "value", "unit", "source_id"]].to_dict("records"):
-        k = (r["province_code"], r["boundary"])
-        first = out[k] if k in out else None
-        out[k] = r | {"n": first["n"] + 1 if first else 1, "y0": first["y0"] if first else r["year"]}
+        prev = out.get((r["province_code"], r["boundary"]))
+        out[(r["province_code"], r["boundary"])] = r | ({"n": prev["n"] + 1, "y0": prev["y0"]} if prev else
+                                                        {"n": 1, "y0": r["year"]})
     return list(out.values())
 
 

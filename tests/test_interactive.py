@@ -9,6 +9,13 @@ from analysis import charts
 from analysis.interactive import to_plotly, twin_html
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test draws its own figures; close them so later tests do not inherit open figures."""
+    yield
+    plt.close("all")
+
+
 def _chart(lang: str) -> charts.Chart:
     fig, ax = plt.subplots()
     ax.fill_between([2020, 2021, 2022], [1, 2, 3], [2, 4, 6], alpha=0.3, label="khoảng dự báo 80%")

@@ -659,3 +659,23 @@ def test_every_report_figure_links_its_png_svg_and_csv(site):
                 checked += 1
                 with_csv += len(hrefs) == 3
     assert checked > 20 and with_csv > 0.8 * checked
+
+
+def test_every_report_table_links_its_csv_excel_and_latex(site):
+    """Under each numbered table of a report: CSV, Excel and LaTeX (with the table's caption and a label)."""
+    checked = 0
+    for lang in ("vi", "en"):
+        for page in [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]:
+            text = page.read_text(encoding="utf-8")
+            lines = re.findall(r'<p class="table-files".*?</p>', text, flags=re.S)
+            assert len(lines) == text.count('class="table-caption"'), page
+            for line in lines:
+                hrefs = re.findall(r'href="([^"]+)"', line)
+                assert [h.rsplit(".", 1)[-1] for h in hrefs] == ["csv", "xlsx", "tex"], line
+                files = [(page.parent / h).resolve() for h in hrefs]
+                assert all(f.is_file() for f in files), line
+                tex = files[2].read_text(encoding="utf-8")
+                assert "\\caption{" in tex and "\\label{tab:" in tex and ("tabular" in tex or "longtable" in tex)
+                assert not re.search(r"\\caption\{(Bảng|Table) \d", tex)  # LaTeX numbers the table itself
+                checked += 1
+    assert checked > 20

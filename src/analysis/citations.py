@@ -106,7 +106,7 @@ def link_citations(table_html: str, cites: dict[str, str], href: str = "../sourc
 
 def cite_slot(kind: str, anchor: str, caption: str, stem: str = "") -> str:
     """An empty marker after a numbered table or figure; the site puts that item's "cite" box in its place (and,
-    for a figure saved as ``stem``, links to its PNG, SVG and CSV files)."""
+    for an item whose files are downloadable as ``stem``, links to them)."""
     extra = f' data-stem="{html.escape(stem, quote=True)}"' if stem else ""
     return (f'<div class="cite-slot" data-kind="{kind}" data-anchor="{html.escape(anchor, quote=True)}" '
             f'data-caption="{html.escape(caption, quote=True)}"{extra}></div>')

@@ -719,7 +719,7 @@ COLLAPSE_ROWS = 15
 
 def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, out_dir: Path | None = None,
                empty: str | None = None):
-    """Display a table as escaped HTML (scrolls on a phone) and save it as CSV and XLSX. An empty table shows
+    """Display a table as escaped HTML (scrolls on a phone) and save it as CSV, XLSX and LaTeX. An empty table shows
     ``empty`` (default: "no figures"; "" shows nothing, for a caller that has said so already)."""
     from IPython.display import HTML, display
 
@@ -741,6 +741,10 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         html = citations.link_citations(html, ctx.cites)
     table = f'<div class="table-wrap">{html}</div>'
     caption = numbered_caption("table", name, ctx)
+    if target is not None:  # for papers: the table as LaTeX with its title (LaTeX numbers it) and a label
+        title = re.sub(r"^\S+ \d+\.\s*", "", caption or "").strip() or name
+        df.to_latex(target / f"{name}.tex", index=False, escape=True, na_rep="–", longtable=len(df) > 40,
+                    caption=title, label=f"tab:{name}")
     if caption:
         import html as _html
 
@@ -748,8 +752,9 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
     if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold: the page opens with findings, not rows
         label = (f"Bảng {len(df)} dòng: bấm để mở" if ctx.lang == "vi" else f"Table of {len(df)} rows: select to open")
         table = f"<details class='long-table'><summary>{label}</summary>{table}</details>"
-    if caption:
-        table += citations.cite_slot("table", f"table-{name}", caption)
+    if caption:  # the site links the table's files, copied to downloads/tables/<report>-<lang>-<name>.*
+        stem = f"{getattr(ctx, 'key', 'compare')}-{ctx.lang}-{name}" if target is not None else ""
+        table += citations.cite_slot("table", f"table-{name}", caption, stem)
     display(HTML(table))
 
 

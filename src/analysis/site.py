@@ -346,7 +346,7 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     plain = _plain_text(page.body)
     description = plain[:157].rsplit(" ", 1)[0] + "…" if len(plain) > 160 else plain
     text = tpl.render(lang=page.lang, title=page.title,
-                      body=item_cite_boxes(page.body, page, meta, out_root / "downloads" / "figures")
+                      body=item_cite_boxes(page.body, page, meta, out_root / "downloads")
                       + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
                       root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta)
@@ -392,19 +392,21 @@ def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
 
 CITE_SLOT = re.compile(r'<div ([^>]*class="cite-slot"[^>]*)>\s*</div>')
 SLOT_ATTR = re.compile(r'data-(kind|anchor|caption|stem)="([^"]*)"')
-FIGURE_FILES = ("png", "svg", "csv")
+ITEM_FILES = {"figure": ("figures", ("png", "svg", "csv")), "table": ("tables", ("csv", "xlsx", "tex"))}
 
 
-def item_cite_boxes(body: str, page: Page, meta: dict, figures: Path | None = None) -> str:
+def item_cite_boxes(body: str, page: Page, meta: dict, downloads: Path | None = None) -> str:
     """Put a cite box in place of each marker the notebook left after a numbered table or figure (the notebook
-    renderer may reorder the marker's attributes); before it, links to the figure's files found in ``figures``."""
+    renderer may reorder the marker's attributes); before it, links to the item's files found in ``downloads``."""
     def box(m: re.Match) -> str:
         item = {k: html.unescape(v) for k, v in SLOT_ATTR.findall(m.group(1))}
         if not {"kind", "anchor", "caption"} <= set(item):
             return ""
-        files = [(ext, f"{_relpath(page.depth)}downloads/figures/{item['stem']}.{ext}") for ext in FIGURE_FILES
-                 if item.get("stem") and figures is not None and (figures / f"{item['stem']}.{ext}").exists()]
-        links = SP.render("figure_files", page.lang, files=files) if files else ""
+        folder, exts = ITEM_FILES.get(item["kind"], ("", ()))
+        files = [(ext, f"{_relpath(page.depth)}downloads/{folder}/{item['stem']}.{ext}") for ext in exts
+                 if item.get("stem") and downloads is not None
+                 and (downloads / folder / f"{item['stem']}.{ext}").exists()]
+        links = SP.render("item_files", page.lang, kind=item["kind"], files=files) if files else ""
         return links + cite_box(page, meta, item)
 
     return CITE_SLOT.sub(box, body)
@@ -470,6 +472,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     dl = out / "downloads"
     (dl / "notebooks").mkdir(parents=True)
     (dl / "figures").mkdir()
+    (dl / "tables").mkdir()
     (dl / "docx").mkdir()
     tmp = Path(tempfile.mkdtemp(prefix="docx-"))
     word_jobs = []
@@ -490,10 +493,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                 pages.append(Page(lang, f"provinces/{p['key']}.html", name, SP.province_downloads(p["key"], lang)
                                   + body))
                 shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
-                figs = inputs.outputs_dir / p["key"] / lang / "figures"
-                if figs.exists():
-                    for f in figs.iterdir():
-                        shutil.copy2(f, dl / "figures" / f.name)
+                _copy_outputs(inputs.outputs_dir / p["key"] / lang, dl, f"{p['key']}-{lang}-")
                 if docx:
                     word_jobs.append((body, f"{name} – {site_title(lang)}", lang, dl / "docx" / f"{p['key']}-{lang}.docx"))
             cnb = inputs.notebooks_dir / lang / "compare.ipynb"
@@ -501,10 +501,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                 pages.append(Page(lang, "compare.html", nav_label("compare", lang),
                                   with_contents(bodies[cnb], lang)))
                 shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
-                figs = inputs.outputs_dir / "compare" / lang / "figures"
-                if figs.exists():
-                    for f in figs.iterdir():
-                        shutil.copy2(f, dl / "figures" / f.name)
+                _copy_outputs(inputs.outputs_dir / "compare" / lang, dl, f"compare-{lang}-")
             else:
                 missing.append(str(cnb))
             overview = SP.provinces_overview(lang, prov_table, national, facts, seed_keys, "../", national_targets,
@@ -571,11 +568,20 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     return meta
 
 
+def _copy_outputs(outputs: Path, dl: Path, prefix: str) -> None:
+    """A report's figures (named by the report already) and tables (named here ``<report>-<lang>-<table>``)."""
+    for folder, name in (("figures", lambda f: f.name), ("tables", lambda f: prefix + f.name)):
+        if (outputs / folder).exists():
+            for f in (outputs / folder).iterdir():
+                shutil.copy2(f, dl / folder / name(f))
+
+
 def _describe(path: str) -> dict[str, str]:
     """What a downloadable file is, in both languages."""
     for prefix, suffix, key in (("notebooks/", "", "notebook"), ("figures/", ".png", "png"), ("figures/", ".svg", "svg"),
                                 ("figures/", ".json", "figure_json"),
-                                ("figures/", ".csv", "figure_csv"), ("docx/", "", "docx"),
+                                ("figures/", ".csv", "figure_csv"), ("tables/", ".csv", "table_csv"),
+                                ("tables/", ".xlsx", "table_xlsx"), ("tables/", ".tex", "table_tex"), ("docx/", "", "docx"),
                                 ("indicators/", ".csv", "indicator_csv")):
         if path.startswith(prefix) and path.endswith(suffix):
             return FILE_DESCRIPTIONS[key]

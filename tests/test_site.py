@@ -73,6 +73,11 @@ def _pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if "pagefind" not in p.parts)
 
 
+def _report_pages(site: Path, lang: str) -> list[Path]:
+    """Every province report and the comparison page of one language."""
+    return [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]
+
+
 class _Links(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
@@ -435,7 +440,7 @@ def test_sources_are_citable_without_internal_file_names_and_the_data_have_a_lic
 
 def test_tables_and_figures_are_numbered_on_every_report(site):
     for lang, t_word, f_word in (("vi", "Bảng", "Hình"), ("en", "Table", "Figure")):
-        for page in [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]:
+        for page in _report_pages(site, lang):
             text = page.read_text(encoding="utf-8")
             main = text[text.find("<main"):text.find("</main>")]
             tables = re.findall(rf'class="table-caption"[^>]*>{t_word} (\d+)\.', main)
@@ -643,39 +648,38 @@ def test_a_province_without_targets_says_so_once(site):
     assert seen >= 2  # some reports have no target (the provinces without a source document)
 
 
+def _item_files(site: Path, kind: str) -> list[tuple[str, list[Path]]]:
+    """Every report's "download" lines under its numbered items of ``kind`` (one per caption), with the files they
+    link (each must exist)."""
+    out = []
+    for lang in ("vi", "en"):
+        for page in _report_pages(site, lang):
+            text = page.read_text(encoding="utf-8")
+            lines = re.findall(rf'<p class="{kind}-files".*?</p>', text, flags=re.S)
+            assert len(lines) == text.count(f'class="{kind}-caption"'), page
+            for line in lines:
+                files = [(page.parent / h).resolve() for h in re.findall(r'href="([^"]+)"', line)]
+                assert all(f.is_file() for f in files), line
+                out.append((line, files))
+    return out
+
+
 def test_every_report_figure_links_its_png_svg_and_csv(site):
     """Under each numbered figure of a report: its PNG, SVG and (where the figure can be read back: one plot) the
     CSV of exactly what it plots."""
-    checked, with_csv = 0, 0
-    for lang in ("vi", "en"):
-        for page in [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]:
-            text = page.read_text(encoding="utf-8")
-            lines = re.findall(r'<p class="figure-files".*?</p>', text, flags=re.S)
-            assert len(lines) == text.count('class="figure-caption"'), page
-            for line in lines:
-                hrefs = re.findall(r'href="([^"]+)"', line)
-                assert [h.rsplit(".", 1)[-1] for h in hrefs] in (["png", "svg", "csv"], ["png", "svg"]), line
-                assert all((page.parent / h).resolve().is_file() for h in hrefs), line
-                checked += 1
-                with_csv += len(hrefs) == 3
-    assert checked > 20 and with_csv > 0.8 * checked
+    items = _item_files(site, "figure")
+    for line, files in items:
+        assert [f.suffix for f in files] in ([".png", ".svg", ".csv"], [".png", ".svg"]), line
+    with_csv = sum(len(files) == 3 for _, files in items)
+    assert len(items) > 20 and with_csv > 0.8 * len(items)
 
 
 def test_every_report_table_links_its_csv_excel_and_latex(site):
     """Under each numbered table of a report: CSV, Excel and LaTeX (with the table's caption and a label)."""
-    checked = 0
-    for lang in ("vi", "en"):
-        for page in [*sorted((site / lang / "provinces").glob("*.html")), site / lang / "compare.html"]:
-            text = page.read_text(encoding="utf-8")
-            lines = re.findall(r'<p class="table-files".*?</p>', text, flags=re.S)
-            assert len(lines) == text.count('class="table-caption"'), page
-            for line in lines:
-                hrefs = re.findall(r'href="([^"]+)"', line)
-                assert [h.rsplit(".", 1)[-1] for h in hrefs] == ["csv", "xlsx", "tex"], line
-                files = [(page.parent / h).resolve() for h in hrefs]
-                assert all(f.is_file() for f in files), line
-                tex = files[2].read_text(encoding="utf-8")
-                assert "\\caption{" in tex and "\\label{tab:" in tex and ("tabular" in tex or "longtable" in tex)
-                assert not re.search(r"\\caption\{(Bảng|Table) \d", tex)  # LaTeX numbers the table itself
-                checked += 1
-    assert checked > 20
+    items = _item_files(site, "table")
+    for line, files in items:
+        assert [f.suffix for f in files] == [".csv", ".xlsx", ".tex"], line
+        tex = files[2].read_text(encoding="utf-8")
+        assert "\\caption{" in tex and "\\label{tab:" in tex and ("tabular" in tex or "longtable" in tex)
+        assert not re.search(r"\\caption\{(Bảng|Table) \d", tex)  # LaTeX numbers the table itself
+    assert len(items) > 20

@@ -82,8 +82,13 @@ def render(name: str, lang: str, **values) -> str:
 
 def badge(status: str, lang: str, target_id: str = "") -> str:
     """A status badge (for page bodies built elsewhere, e.g. the indicator pages)."""
-    macros = environment().get_template("pages/macros.html.j2").make_module({"lang": lang})
-    return str(macros.badge(status, target_id))
+    return str(_macros(lang).badge(status, target_id))
+
+
+@functools.lru_cache(maxsize=None)
+def _macros(lang: str):
+    """The shared macros bound to one language (made once, not once per badge)."""
+    return environment().get_template("pages/macros.html.j2").make_module({"lang": lang})
 
 
 # ------------------------------------------------------------------ home page

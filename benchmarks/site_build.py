@@ -4,13 +4,17 @@ Measured in one run, against the naive way: one `jupyter nbconvert --to html` CL
 (which renders pages but builds no downloads, search index or Word files). Each case is built twice: "cold"
 with an empty cache (every notebook rendered, every Excel file written) and "warm" with the cache of the cold
 build (notebooks unchanged since the last build: the usual rebuild after a template, sentence or data-page
-change). Word files are built in a separate, third build and reported apart.
+change). "warm, 1 worker" is the same warm build with every page made in this process (ANALYSIS_WORKERS=1):
+the ratio warm / warm-1-worker shows what making the pages in forked workers gains on this machine. The search
+index of identical pages is reused from the cache (pages that differ are indexed again). Word files are built in
+a separate build and reported apart.
 Needs executed notebooks in build/notebooks (run `make notebooks` first).
 Run: python benchmarks/site_build.py
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -73,21 +77,31 @@ def main() -> None:
             t0 = time.perf_counter()
             assemble(inputs, out, calibration_series=0, docx=False, search=True, cache_dir=cache)
             warm = time.perf_counter() - t0
+            os.environ["ANALYSIS_WORKERS"] = "1"
+            try:
+                t0 = time.perf_counter()
+                assemble(inputs, tmp / f"site-one-{len(rows)}", calibration_series=0, docx=False, search=True,
+                         cache_dir=cache)
+                one = time.perf_counter() - t0
+            finally:
+                os.environ.pop("ANALYSIS_WORKERS")
             t0 = time.perf_counter()
             assemble(inputs, tmp / f"site-docx-{len(rows)}", calibration_series=0, docx=True, search=True,
                      cache_dir=cache)
             with_docx = time.perf_counter() - t0
             naive = _naive(notebooks, tmp / f"naive-{len(rows)}")
             pages = sum(1 for _ in out.rglob("*.html"))
-            rows.append((label, len(inputs.provinces), pages, cold, warm, with_docx, naive))
+            rows.append((label, len(inputs.provinces), pages, cold, warm, one, with_docx, naive))
         print("Site assembly (no notebook execution)")
-        print(f"{'provinces':14} {'n':>3} {'pages':>6} {'cold s':>7} {'warm s':>7} {'+ Word s':>9} "
-              f"{'naive nbconvert CLI s':>22} {'cold/naive':>10} {'warm/naive':>10}")
-        for label, n, pages, cold, warm, with_docx, naive in rows:
-            print(f"{label:14} {n:3d} {pages:6d} {cold:7.1f} {warm:7.1f} {with_docx:9.1f} {naive:22.1f} "
-                  f"{cold / naive:10.2f} {warm / naive:10.2f}")
+        print(f"{'provinces':14} {'n':>3} {'pages':>6} {'cold s':>7} {'warm s':>7} {'warm 1 worker s':>16} "
+              f"{'+ Word s':>9} {'naive nbconvert CLI s':>22} {'cold/naive':>10} {'warm/naive':>10} "
+              f"{'warm/1 worker':>13}")
+        for label, n, pages, cold, warm, one, with_docx, naive in rows:
+            print(f"{label:14} {n:3d} {pages:6d} {cold:7.1f} {warm:7.1f} {one:16.1f} {with_docx:9.1f} {naive:22.1f} "
+                  f"{cold / naive:10.2f} {warm / naive:10.2f} {warm / one:13.2f}")
         print("site = all pages in two languages + downloads + search index; cold = empty cache, warm = cache of "
-              "the cold build; + Word = a third build that also writes the Word files; naive = province pages "
+              "the cold build (pages made in forked workers, one per core); warm 1 worker = the same, every page "
+              "made in this process; + Word = a build that also writes the Word files; naive = province pages "
               "only, one `jupyter nbconvert` call per notebook.")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

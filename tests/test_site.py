@@ -309,6 +309,23 @@ def test_failed_build_leaves_the_previous_site(site, tmp_path):
     assert not list(site.parent.glob("_build.tmp-*"))
 
 
+def test_pages_made_side_by_side_are_those_made_one_after_another(site, tmp_path, monkeypatch):
+    from analysis.site import assemble
+
+    inputs = collect_inputs(site.parents[1] / "build", session_provinces())
+    built = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("ANALYSIS_WORKERS", workers)
+        out = tmp_path / f"workers-{workers}"
+        meta = assemble(inputs, out, calibration_series=0, docx=False, search=True)
+        built[workers] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
+    assert built["1"].keys() == built["2"].keys() and len(built["1"]) > 50
+    assert [p for p in built["1"] if built["1"][p] != built["2"][p]] == []
+    assert meta["search_index_reused"]  # the second build's pages were the first's: the index was reused
+    assert ({p.relative_to(tmp_path / "workers-2") for p in (tmp_path / "workers-2" / "pagefind").rglob("*")}
+            == {p.relative_to(tmp_path / "workers-1") for p in (tmp_path / "workers-1" / "pagefind").rglob("*")})
+
+
 def test_text_from_data_is_escaped():
     src = pd.DataFrame([{"source_id": "x", "citation": "<script>alert(1)</script>", "url": "", "unknown": "",
                          "seed_file": "", "licence": "", "notes": "a & b"}])

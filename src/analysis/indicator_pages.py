@@ -64,14 +64,29 @@ def observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None = 
     return per_frame(facts, _observations, ind, single)
 
 
-def _observations(facts: pd.DataFrame, ind: str, single: frozenset[str] | None) -> pd.DataFrame:
-    o = facts[(facts["kind"] == "observation") & (facts["indicator_id"] == ind) & (facts["breakdown"] == "total")]
+def _observations(facts: pd.DataFrame, ind: str | None, single: frozenset[str] | None) -> pd.DataFrame:
+    """``facts`` reduced to total-breakdown observations (of ``ind``, or of every indicator with None), one per
+    indicator, province, boundary and year."""
+    keep = (facts["kind"] == "observation") & (facts["breakdown"] == "total")
+    o = facts[keep & (facts["indicator_id"] == ind)] if ind is not None else facts[keep]
     if single is not None:
         repeat = ((o["boundary"] == "post2025") & o["province_code"].isin(single)
                   & o["flags"].fillna("").str.contains("aggregated"))
         o = o[~repeat]
-    o = o.dropna(subset=["year", "value"]).sort_values(["province_code", "boundary", "year", "fact_id"])
-    return o.drop_duplicates(["province_code", "boundary", "year"])
+    o = o.dropna(subset=["year", "value"]).sort_values(["indicator_id", "province_code", "boundary", "year",
+                                                        "fact_id"])
+    return o.drop_duplicates(["indicator_id", "province_code", "boundary", "year"])
+
+
+OBS_COLUMNS = ["fact_id", "province_code", "boundary", "indicator_id", "kind", "breakdown", "year", "value", "unit",
+               "source_id", "flags"]  # what the pages read of an observation
+
+
+def all_observations(facts: pd.DataFrame, registry: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """``observations`` of every indicator at once (one pass over the table instead of one per indicator)."""
+    single = per_frame(registry, _unmerged) if registry is not None else None
+    o = _observations(facts[[c for c in OBS_COLUMNS if c in facts.columns]], None, single)
+    return {i: g for i, g in o.groupby("indicator_id", sort=False)}
 
 
 def _latest(obs: pd.DataFrame) -> list[dict]:
@@ -102,6 +117,20 @@ def values_table(obs: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFram
     return pd.DataFrame([{k: v for k, v in x.items() if k != "_sort"} for x in rows])
 
 
+def _shape(obs: pd.DataFrame, line_max: int) -> dict:
+    """What the chart compares, language-free (computed once per indicator): with more than ``line_max``
+    series, the provinces' figures of the year most provinces share within one boundary (latest on a tie),
+    highest first; otherwise every row, each province's yearly series."""
+    if len(set(zip(obs["province_code"], obs["boundary"]))) <= line_max:
+        return {"bar": False, "rows": obs}
+    prov = obs[obs["province_code"] != "VN"]  # provinces only: the whole country is in the table
+    counts = prov.groupby(["boundary", "year"])["province_code"].nunique().reset_index()
+    best = counts.sort_values(["province_code", "year"]).iloc[-1]
+    d = prov[(prov["boundary"] == best["boundary"]) & (prov["year"] == best["year"])]
+    return {"bar": True, "boundary": best["boundary"], "year": int(best["year"]),
+            "rows": d.sort_values("value", ascending=False)}
+
+
 def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFrame,
           ind_row: pd.Series, lang: str) -> tuple[dict, pd.DataFrame, str, str] | None:
     """(plotly figure, the plotted data, title, alt text), or None without observations."""
@@ -110,37 +139,33 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
     name = ind_row[f"name_{lang}"]
     unit = ind_row["unit"]
     fmt = ",.2~f"
-    keys = obs.groupby(["province_code", "boundary"]).ngroups
-    if keys > LINE_MAX:
-        # one year, one boundary: the year most provinces share (latest on a tie)
-        counts = obs[obs["province_code"] != "VN"].groupby(["boundary", "year"])["province_code"].nunique()
-        counts = counts.reset_index()
-        best = counts.sort_values(["province_code", "year"]).iloc[-1]
-        d = obs[(obs["boundary"] == best["boundary"]) & (obs["year"] == best["year"])
-                & (obs["province_code"] != "VN")].copy()  # provinces only: the whole country is in the table
-        d["name"] = [_name(registry, c, best["boundary"], lang) for c in d["province_code"]]
-        d = d.sort_values("value", ascending=False)
-        title = msg("ind_chart_bar_title", lang, indicator=name, n=len(d), year=int(best["year"]),
-                    boundary=msg(f"boundary_{best['boundary']}", lang))
-        top, bottom = d.iloc[0], d.iloc[-1]
-        alt = msg("ind_chart_bar_alt", lang, indicator=name, year=int(best["year"]), n=len(d), top=top["name"],
-                  top_value=format_value(float(top["value"]), unit, lang), bottom=bottom["name"],
-                  bottom_value=format_value(float(bottom["value"]), unit, lang))
-        traces = [{"type": "bar", "x": list(d["name"]), "y": [float(v) for v in d["value"]],
-                   "marker": {"color": "#2b6cb0"}, "name": name,
+    shape = per_frame(obs, _shape, LINE_MAX)
+    d = shape["rows"]
+    codes, years, values = d["province_code"].tolist(), d["year"].tolist(), [float(v) for v in d["value"]]
+    if shape["bar"]:
+        year, boundary = shape["year"], shape["boundary"]
+        names = [_name(registry, c, boundary, lang) for c in codes]
+        title = msg("ind_chart_bar_title", lang, indicator=name, n=len(d), year=year,
+                    boundary=msg(f"boundary_{boundary}", lang))
+        alt = msg("ind_chart_bar_alt", lang, indicator=name, year=year, n=len(d), top=names[0],
+                  top_value=format_value(values[0], unit, lang), bottom=names[-1],
+                  bottom_value=format_value(values[-1], unit, lang))
+        traces = [{"type": "bar", "x": names, "y": values, "marker": {"color": "#2b6cb0"}, "name": name,
                    "hovertemplate": f"%{{x}}: %{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"}]
         layout_x = {"tickangle": -60, "automargin": True}
     else:
-        d = obs.copy()
-        d["name"] = [_name(registry, c, b, lang) + ("" if b == "pre2025" else f" ({msg('boundary_post2025', lang)})")
-                     for c, b in zip(d["province_code"], d["boundary"])]
-        traces = []
-        for nm, g in d.groupby("name", sort=True):
-            traces.append({"type": "scatter", "mode": "lines+markers", "name": nm, "x": [int(y) for y in g["year"]],
-                           "y": [float(v) for v in g["value"]],
-                           "hovertemplate": f"{html.escape(nm)}, %{{x}}: %{{y:{fmt}}} {_unit(unit, lang)}"
-                                            "<extra></extra>"})
-        t = targets[targets["province_code"].isin(d["province_code"])]
+        suffix = f" ({msg('boundary_post2025', lang)})"
+        names = [_name(registry, c, b, lang) + ("" if b == "pre2025" else suffix)
+                 for c, b in zip(codes, d["boundary"])]
+        series: dict[str, tuple[list, list]] = {}
+        for nm, y, v in zip(names, years, values):
+            series.setdefault(nm, ([], []))
+            series[nm][0].append(int(y))
+            series[nm][1].append(v)
+        traces = [{"type": "scatter", "mode": "lines+markers", "name": nm, "x": xs, "y": ys,
+                   "hovertemplate": f"{html.escape(nm)}, %{{x}}: %{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"}
+                  for nm, (xs, ys) in sorted(series.items())]
+        t = targets[targets["province_code"].isin(set(codes))]
         if len(t):
             tn = [_name(registry, c, b, lang) for c, b in zip(t["province_code"], t["boundary"])]
             traces.append({"type": "scatter", "mode": "markers", "name": msg("ind_target_marker", lang),
@@ -149,10 +174,10 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
                            "hovertemplate": f"%{{text}} – {msg('ind_target_marker', lang)} %{{x}}: "
                                             f"%{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"})
         title = msg("ind_chart_line_title", lang, indicator=name)
-        alt = msg("ind_chart_line_alt", lang, indicator=name, n=d["name"].nunique(), y0=int(d["year"].min()),
-                  y1=int(d["year"].max()))
-        layout_x = {"tickformat": "d", "dtick": 1 if d["year"].max() - d["year"].min() <= 12 else None}
-    srcs = join_words(sorted({source_name(sources, s, lang) for s in d["source_id"]}), lang)
+        y0, y1 = int(min(years)), int(max(years))
+        alt = msg("ind_chart_line_alt", lang, indicator=name, n=len(series), y0=y0, y1=y1)
+        layout_x = {"tickformat": "d", "dtick": 1 if y1 - y0 <= 12 else None}
+    srcs = join_words(sorted({source_name(sources, s, lang) for s in set(d["source_id"])}), lang)
     fig = {"data": traces,
            "layout": {"title": {"text": html.escape(title), "x": 0, "font": {"size": 15}},
                       "separators": SEPARATORS[lang], "xaxis": layout_x,
@@ -164,39 +189,68 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
                                                                unit=_unit(unit, lang))),
                                        "xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom",
                                        "showarrow": False, "font": {"size": 10, "color": "#555"}}]}}
-    data = d[["province_code", "boundary", "name", "year", "value", "unit", "source_id", "fact_id"]].copy()
+    data = d[["province_code", "boundary", "year", "value", "unit", "source_id", "fact_id"]].copy()
+    data.insert(2, "name", names)
     return fig, data, title, alt
 
 
 MAP_MIN = 20  # a map of fewer provinces shows mostly empty squares
 
 
+def _map_rows(obs: pd.DataFrame, minimum: int) -> tuple[int, pd.DataFrame] | None:
+    """The latest year at least ``minimum`` post-2025 provinces share, and their values (language-free)."""
+    post = obs[(obs["boundary"] == "post2025") & (obs["province_code"] != "VN")]
+    if post.empty:
+        return None
+    counts = post.groupby("year")["province_code"].nunique()
+    years = counts[counts >= minimum]
+    if years.empty:
+        return None
+    year = int(years.index.max())
+    return year, post.loc[post["year"] == year, ["province_code", "value"]]
+
+
 def _map(obs: pd.DataFrame, registry: pd.DataFrame, ind_row: pd.Series, lang: str) -> str:
     """A tile map of the 34 provinces for the latest year at least ``MAP_MIN`` of them share (else nothing)."""
     from analysis.tilemap import value_map
 
-    post = obs[(obs["boundary"] == "post2025") & (obs["province_code"] != "VN")]
-    counts = post.groupby("year")["province_code"].nunique()
-    years = counts[counts >= MAP_MIN]
-    if years.empty or ind_row["unit"] == "rank":
+    found = None if ind_row["unit"] == "rank" else per_frame(obs, _map_rows, MAP_MIN)
+    if found is None:
         return ""
-    year = int(years.index.max())
-    d = post[post["year"] == year]
+    year, d = found
     unit = ind_row["unit"]
     title = msg("map_value_title", lang, indicator=ind_row[f"name_{lang}"], year=year)
-    return value_map(d[["province_code", "value"]], registry, title, _unit(unit, lang), year, lang,
+    return value_map(d, registry, title, _unit(unit, lang), year, lang,
                      lambda x: format_number(float(x), lang, 1 if unit == "percent" else None))
+
+
+def _uses(assessments: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The targets assessed on each indicator: their own indicator, or the one they are tracked by."""
+    tracked = assessments["tracked_by"].fillna("")
+    ids = set(assessments["indicator_id"]) | set(tracked[tracked != ""])
+    return {i: assessments[(assessments["indicator_id"] == i) | (tracked == i)] for i in ids}
+
+
+def _by_indicator(df: pd.DataFrame) -> dict[str, list[dict]]:
+    """The rows of each indicator, as records."""
+    return {i: g.to_dict("records") for i, g in df.groupby("indicator_id", sort=False)}
+
+
+def _national_rows(national: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
+    """Post-2025 provinces' assessments against each national target with two or more points."""
+    n = national[(national["n_points"] >= 2) & (national["boundary"] == "post2025") & (national["province_code"] != "VN")]
+    return {k: g for k, g in n.groupby(["indicator_id", "target_year", "decision"], sort=False)}
 
 
 def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, national: pd.DataFrame,
                  national_targets: pd.DataFrame, lang: str, badge, units: dict[str, str]) -> str:
-    a = assessments[(assessments["indicator_id"] == ind) | (assessments["tracked_by"].fillna("") == ind)]
+    a = per_frame(assessments, _uses).get(ind, assessments.iloc[0:0])
     out = []
     if len(a):
         head = [msg("ind_col_status", lang), msg("ind_col_province", lang), msg("ind_col_target", lang),
                 msg("ind_col_points", lang)]
         rows = []
-        for _, r in a.sort_values(["province_code", "target_year"]).iterrows():
+        for r in a.sort_values(["province_code", "target_year"]).to_dict("records"):
             tv = f"{COMPARATOR_SIGN[r['comparator']]} {format_value(float(r['target']), units.get(r['indicator_id'], ''), lang)} " \
                  f"({int(r['target_year'])})"
             pts = f"{int(r['n_points'])}" + (f" ({str(r['years']).replace(';', ', ')})"
@@ -207,16 +261,14 @@ def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, na
         th = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in head)
         out.append(f"<div class='table-wrap'><table class='data-table'><thead><tr>{th}</tr></thead>"
                    f"<tbody>{''.join(rows)}</tbody></table></div>")
-    nt = national_targets[national_targets["indicator_id"] == ind]
+    nt = per_frame(national_targets, _by_indicator).get(ind, [])
     if len(nt):
         items = []
-        for _, t in nt.iterrows():
+        for t in nt:
             what = t["indicator_vi_summary"] if lang == "vi" else t["indicator_en"]
             label = f"{what} {COMPARATOR_SIGN[t['comparator']]} {format_value(float(t['value']), t['unit'], lang)} " \
                     f"({int(t['target_year'])}, {t['decision']})"
-            n = national[(national["indicator_id"] == ind) & (national["target_year"] == t["target_year"])
-                         & (national["decision"] == t["decision"]) & (national["n_points"] >= 2)
-                         & (national["boundary"] == "post2025") & (national["province_code"] != "VN")]
+            n = per_frame(national, _national_rows).get((ind, t["target_year"], t["decision"]), national.iloc[0:0])
             if len(n):
                 counts = n["status"].value_counts()
                 st = join_words([f"{format_number(int(counts[s]), lang)} {STATUS[s][lang].lower()}"
@@ -246,12 +298,27 @@ def _meta_dl(ind_row: pd.Series, lang: str) -> str:
     return f"<dl class='heads'>{dl}</dl>{extra}"
 
 
+def _total_targets(facts: pd.DataFrame, ind: str | None) -> pd.DataFrame:
+    keep = (facts["kind"] == "target") & (facts["breakdown"] == "total")
+    return facts[keep & (facts["indicator_id"] == ind)] if ind is not None else facts[keep]
+
+
+def all_targets(facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each indicator's total-breakdown targets (one pass over the table)."""
+    return {i: g for i, g in _total_targets(facts, None).groupby("indicator_id", sort=False)}
+
+
 def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessments: pd.DataFrame,
                    registry: pd.DataFrame, sources: pd.DataFrame, national: pd.DataFrame,
-                   national_targets: pd.DataFrame, lang: str, badge, csv_dir: Path, units: dict[str, str]) -> str:
-    """The page body; writes the chart's CSV into ``csv_dir``."""
-    obs = observations(facts, ind, registry)
-    tg = facts[(facts["kind"] == "target") & (facts["indicator_id"] == ind) & (facts["breakdown"] == "total")]
+                   national_targets: pd.DataFrame, lang: str, badge, csv_dir: Path, units: dict[str, str],
+                   obs: pd.DataFrame | None = None, obs_all: pd.DataFrame | None = None,
+                   targets: pd.DataFrame | None = None) -> str:
+    """The page body; writes the chart's CSV into ``csv_dir``. ``obs`` / ``obs_all``: the indicator's
+    ``observations`` with and without the registry, when the caller has them already (``all_observations``);
+    ``targets``: its total-breakdown targets (``all_targets``)."""
+    obs = observations(facts, ind, registry) if obs is None else obs
+    obs_all = observations(facts, ind) if obs_all is None else obs_all
+    tg = _total_targets(facts, ind) if targets is None else targets
     parts = [f"<h1>{html.escape(ind_row[f'name_{lang}'])}</h1>", _meta_dl(ind_row, lang),
              f"<h2 id='uses'>{html.escape(msg('ind_targets_heading', lang))}</h2>",
              targets_html(ind, assessments, registry, national, national_targets, lang, badge, units)]
@@ -273,7 +340,7 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
             f"<figcaption>{html.escape(title)}. {html.escape(alt)} <a class='permalink' href='#{cid}'>"
             f"{html.escape(msg('ind_chart_permalink', lang))}</a><br>{dl}</figcaption></figure>"
             f"<script src='../../assets/{PLOTLY_JS}'></script>" + cite_slot("figure", cid, title))
-    parts.append(_map(observations(facts, ind), registry, ind_row, lang))  # every one of the 34, unchanged ones too
+    parts.append(_map(obs_all, registry, ind_row, lang))  # every one of the 34, unchanged ones too
     parts.append(f"<h2 id='by-province'>{html.escape(msg('ind_values_heading', lang))}</h2>")
     vt = values_table(obs, registry, sources, lang)
     if vt.empty:
@@ -293,19 +360,18 @@ def indicators_with_pages(facts: pd.DataFrame, indicators: pd.DataFrame, assessm
     return [i for i in indicators["indicator_id"] if i in used]
 
 
-def index_body(ids: list[str], indicators: pd.DataFrame, facts_by_ind: dict[str, pd.DataFrame],
-               assessments: pd.DataFrame, registry: pd.DataFrame, lang: str) -> str:
-    """The list of indicator pages (``facts_by_ind``: each indicator's facts, the frames its page reads)."""
+def index_body(ids: list[str], indicators: pd.DataFrame, obs_by_ind: dict[str, pd.DataFrame],
+               assessments: pd.DataFrame, lang: str) -> str:
+    """The list of indicator pages (``obs_by_ind``: each indicator's observations, from ``all_observations``)."""
     ind = indicators.set_index("indicator_id")
     head = [msg(k, lang) for k in ("ind_col_indicator", "ind_col_unit", "ind_col_provinces", "ind_col_years",
                                    "ind_col_targets")]
     rows = []
     for i in sorted(ids, key=lambda x: ind.at[x, f"name_{lang}"]):
-        o = observations(facts_by_ind[i], i, registry) if i in facts_by_ind else pd.DataFrame(
-            columns=["year", "province_code"])
+        o = obs_by_ind[i] if i in obs_by_ind else pd.DataFrame(columns=["year", "province_code"])
         years = (f"{int(o['year'].min())}–{int(o['year'].max())}" if len(o) and o["year"].nunique() > 1 else
                  (str(int(o["year"].iloc[0])) if len(o) else "–"))
-        n_t = int(((assessments["indicator_id"] == i) | (assessments["tracked_by"].fillna("") == i)).sum())
+        n_t = len(per_frame(assessments, _uses).get(i, ()))
         rows.append(f"<tr><td><a href='indicators/{i}.html'>{html.escape(ind.at[i, f'name_{lang}'])}</a></td>"
                     f"<td>{html.escape(_unit(ind.at[i, 'unit'], lang))}</td>"
                     f"<td>{format_number(o['province_code'].nunique(), lang)}</td><td>{years}</td>"

@@ -8,6 +8,7 @@ goes through this module.
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 import re
 from typing import Literal
@@ -67,18 +68,24 @@ def format_number(x: float | int | None, lang: Lang = "vi", decimals: int | None
     Babel's locale data (vi_VN, en) gives the separators; halves round up (2.165 -> 2,17), as readers and
     spreadsheets do. ``decimals=None`` keeps up to two decimals and drops trailing zeros. Missing values give '–'.
     """
-    from babel.numbers import format_decimal
-
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     if lang not in BABEL_LOCALE:
         raise ValueError(f"unknown number language {lang!r}; use 'vi' or 'en'")
+    return _format_number(float(x), lang, decimals)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _format_number(x: float, lang: Lang, decimals: int | None) -> str:
+    """The formatting itself (a site build formats the same few thousand numbers in many places)."""
+    from babel.numbers import format_decimal
+
     pattern = "#,##0." + ("#" * 2 if decimals is None else "0" * decimals) if decimals != 0 else "#,##0"
     with decimal.localcontext() as ctx:
         ctx.rounding = decimal.ROUND_HALF_UP
-        s = format_decimal(abs(float(x)), format=pattern, locale=BABEL_LOCALE[lang])
+        s = format_decimal(abs(x), format=pattern, locale=BABEL_LOCALE[lang])
     thou, dec = _SEP[lang]
-    return ("-" if float(x) < 0 and s.strip("0" + thou + dec) else "") + s
+    return ("-" if x < 0 and s.strip("0" + thou + dec) else "") + s
 
 
 def format_percent(x: float | None, lang: Lang = "vi", decimals: int | None = None) -> str:

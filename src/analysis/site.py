@@ -35,6 +35,7 @@ from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.findings import overview_findings
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS
+from analysis.parallel import fork_map
 
 LANGS = ("vi", "en")
 PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
@@ -191,7 +192,6 @@ def _bibtex(sources: pd.DataFrame) -> str:
     return "\n\n".join(out) + "\n"
 
 
-@functools.lru_cache(maxsize=4)
 def project_citation(path: Path) -> dict:
     """The repository's CITATION.cff, read once while the file is unchanged (every cite box uses it: one per
     page and one per numbered table or figure). Callers copy before changing it."""
@@ -280,10 +280,45 @@ def _xlsx(df: pd.DataFrame, csv: Path, out: Path, cache: Path) -> None:
     shutil.copy2(hit, out)
 
 
-def _run_pagefind(site: Path) -> None:
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system
+        shutil.copy2(src, dst)
+
+
+def _pagefind_key(site: Path) -> str:
+    """The pages the search index is built from (every HTML file, path and bytes) and pagefind's version."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"pagefind {version('pagefind')}".encode())
+    for page in sorted(site.rglob("*.html")):
+        h.update(f"\0{page.relative_to(site).as_posix()}\0".encode())
+        h.update(page.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def _run_pagefind(site: Path, cache: Path | None = None) -> bool:
+    """Build the search index into ``site/pagefind``; with ``cache``, reuse the index of identical pages (only
+    the latest index is kept there). True when the index was reused."""
+    key = _pagefind_key(site) if cache is not None else ""
+    hit = cache / key if cache is not None else None
+    if hit is not None and (hit / "pagefind-ui.js").exists():
+        shutil.copytree(hit, site / "pagefind", copy_function=_link_or_copy)  # the cache's files are never changed
+        return True
     r = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)], capture_output=True, text=True)
     if r.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").exists():
         raise SiteError(f"pagefind failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+    if hit is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        part = Path(tempfile.mkdtemp(prefix=".part-", dir=cache))
+        shutil.copytree(site / "pagefind", part / "index")
+        for old in cache.iterdir():
+            if old != part:
+                shutil.rmtree(old, ignore_errors=True)
+        os.replace(part / "index", hit)
+        shutil.rmtree(part, ignore_errors=True)
+    return False
 
 
 # ------------------------------------------------------------------ assembly
@@ -306,8 +341,8 @@ def collect_inputs(build_dir: Path | None = None, provinces: list[str] | None = 
 
 def _plain_text(body: str) -> str:
     """The words of a page body, without tags, scripts or styles, white space folded."""
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S | re.I)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+    body = re.sub(r"<script\b.*?</script>|<style\b.*?</style>", " ", body, flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def fold_accents(text: str) -> str:
@@ -367,7 +402,7 @@ def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
 
     The address is the page's path inside the site (with the item's anchor); the script puts the full address
     in when the page is read from a server."""
-    author = _project_author()
+    author = meta.get("author") or _project_author()
     L, date = page.lang, meta["built_at"][:10]
     page_url = f"{page.lang}/{page.path}"
     url = page_url + (f"#{item['anchor']}" if item else "")
@@ -412,6 +447,7 @@ def item_cite_boxes(body: str, page: Page, meta: dict, downloads: Path | None = 
     return CITE_SLOT.sub(box, body)
 
 
+@functools.lru_cache(maxsize=64)
 def format_date(iso: str, lang: str) -> str:
     """2026-11-26 -> '26/11/2026' (vi) / '26 November 2026' (en), from Babel's locale data."""
     from babel.dates import format_date as babel_date
@@ -433,7 +469,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     t0 = time.perf_counter()
     env = SP.environment()
     meta = {"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data_version": data_version(inputs.raw_dir)}
+            "data_version": data_version(inputs.raw_dir), "author": _project_author()}
     assessments = _read(inputs, "assessments")
     facts = _read(inputs, "facts")
     indicators = _read(inputs, "indicators")
@@ -468,63 +504,85 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     shutil.copy2(IP.plotly_js_path(), out / "assets" / IP.PLOTLY_JS)  # interactive charts, no CDN
     ind_ids = IP.indicators_with_pages(facts, indicators, assessments, national_targets)
     facts_by_ind = {i: g for i, g in facts.groupby("indicator_id", sort=False)}
+    obs_by_ind, obs_all_by_ind = IP.all_observations(facts, prov_table), IP.all_observations(facts)
+    no_obs = IP.observations(facts.iloc[0:0], "")
+    targets_by_ind = IP.all_targets(facts)
     units = dict(zip(indicators["indicator_id"], indicators["unit"]))
     dl = out / "downloads"
     (dl / "notebooks").mkdir(parents=True)
     (dl / "figures").mkdir()
     (dl / "tables").mkdir()
     (dl / "docx").mkdir()
-    tmp = Path(tempfile.mkdtemp(prefix="docx-"))
-    word_jobs = []
     executed = [inputs.notebooks_dir / lang / f"{key}.ipynb" for lang in LANGS
                 for key in [p["key"] for p in inputs.provinces] + ["compare"]]
     bodies = render_notebooks([nb for nb in executed if nb.exists()], cache_dir / "html-cache")
+
+    def report_pages(lang: str) -> tuple[list[Page], list[str]]:
+        """The province reports, the comparison and the site's own pages; the notebooks that are missing."""
+        missing = []
+        named = assessments.assign(indicator_name=assessments[f"indicator_name_{lang}"])
+        pages = []
+        for p in inputs.provinces:
+            nb = inputs.notebooks_dir / lang / f"{p['key']}.ipynb"
+            if not nb.exists():
+                missing.append(str(nb))
+                continue
+            name = p["name_vi"] if lang == "vi" else p["name_en"]
+            pages.append(Page(lang, f"provinces/{p['key']}.html", name, SP.province_downloads(p["key"], lang)
+                              + with_contents(bodies[nb], lang)))
+            shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
+            _copy_outputs(inputs.outputs_dir / p["key"] / lang, dl, f"{p['key']}-{lang}-")
+        cnb = inputs.notebooks_dir / lang / "compare.ipynb"
+        if cnb.exists():
+            pages.append(Page(lang, "compare.html", nav_label("compare", lang), with_contents(bodies[cnb], lang)))
+            shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
+            _copy_outputs(inputs.outputs_dir / "compare" / lang, dl, f"compare-{lang}-")
+        else:
+            missing.append(str(cnb))
+        overview = SP.provinces_overview(lang, prov_table, national, facts, seed_keys, "../", national_targets,
+                                         pages_in_force)
+        n_all = int(((prov_table["boundary"] == "post2025") & (prov_table["province_code"] != "VN")).sum())
+        summary = overview_findings(lang, n_all, len(docs), named, national, national_targets,
+                                    SP.national_target_id(national), n_pages=len(pages_in_force))
+        pages.append(Page(lang, "index.html", nav_label("index", lang),
+                          SP.home_body(lang, meta, docs, named, facts, dti, overview, summary, n_all)))
+        pages.append(Page(lang, "targets.html", nav_label("targets", lang),
+                          SP.targets_body(lang, named, indicators, names[lang])))
+        pages.append(Page(lang, "sources.html", nav_label("sources", lang), SP.sources_body(lang, sources)))
+        pages.append(Page(lang, "search.html", nav_label("search", lang), SP.search_body(lang)))
+        return pages, missing
+
+    def indicator_pages(lang: str) -> tuple[list[Page], list[str]]:
+        """The list of indicators and one page per indicator."""
+        named = assessments.assign(indicator_name=assessments[f"indicator_name_{lang}"])
+        pages = [Page(lang, "indicators.html", nav_label("indicators", lang),
+                      IP.index_body(ind_ids, indicators, obs_by_ind, named, lang))]
+        for i in ind_ids:  # each page reads only its indicator's rows
+            pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
+                i, ind.loc[i], facts_by_ind.get(i, facts.iloc[0:0]), named, prov_table, sources, national,
+                national_targets, lang, SP.badge, dl / "indicators", units, obs=obs_by_ind.get(i, no_obs),
+                obs_all=obs_all_by_ind.get(i, no_obs), targets=targets_by_ind.get(i, facts.iloc[0:0]))))
+        return pages, []
+
+    def write(task: tuple[str, str]) -> list[str]:
+        """Make and write one group of pages; the notebooks that are missing."""
+        lang, group = task
+        pages, missing = (report_pages if group == "reports" else indicator_pages)(lang)
+        for page in pages:
+            _write_page(env, page, out, meta)
+        return missing
+
+    # the groups of pages are made side by side (forked processes, where the machine has the cores)
+    tasks = [(lang, group) for lang in LANGS for group in ("reports", "indicators")]
+    missing = [m for found in fork_map(write, tasks) for m in found]
+    if missing:
+        raise SiteError("executed notebooks are missing (run `make notebooks`):\n  " + "\n  ".join(missing))
+    word_jobs = [(with_contents(bodies[nb], lang), f"{name} – {site_title(lang)}", lang,
+                  dl / "docx" / f"{p['key']}-{lang}.docx")
+                 for lang in LANGS for p in inputs.provinces
+                 for nb, name in [(inputs.notebooks_dir / lang / f"{p['key']}.ipynb", p[f"name_{lang}"])]] if docx else []
+    tmp = Path(tempfile.mkdtemp(prefix="docx-"))
     try:
-        for lang in LANGS:
-            assessments["indicator_name"] = assessments[f"indicator_name_{lang}"]
-            pages = []
-            for p in inputs.provinces:
-                nb = inputs.notebooks_dir / lang / f"{p['key']}.ipynb"
-                if not nb.exists():
-                    missing.append(str(nb))
-                    continue
-                body = with_contents(bodies[nb], lang)
-                name = p["name_vi"] if lang == "vi" else p["name_en"]
-                pages.append(Page(lang, f"provinces/{p['key']}.html", name, SP.province_downloads(p["key"], lang)
-                                  + body))
-                shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
-                _copy_outputs(inputs.outputs_dir / p["key"] / lang, dl, f"{p['key']}-{lang}-")
-                if docx:
-                    word_jobs.append((body, f"{name} – {site_title(lang)}", lang, dl / "docx" / f"{p['key']}-{lang}.docx"))
-            cnb = inputs.notebooks_dir / lang / "compare.ipynb"
-            if cnb.exists():
-                pages.append(Page(lang, "compare.html", nav_label("compare", lang),
-                                  with_contents(bodies[cnb], lang)))
-                shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
-                _copy_outputs(inputs.outputs_dir / "compare" / lang, dl, f"compare-{lang}-")
-            else:
-                missing.append(str(cnb))
-            overview = SP.provinces_overview(lang, prov_table, national, facts, seed_keys, "../", national_targets,
-                                          pages_in_force)
-            n_all = int(((prov_table["boundary"] == "post2025") & (prov_table["province_code"] != "VN")).sum())
-            summary = overview_findings(lang, n_all, len(docs), assessments, national, national_targets,
-                                        SP.national_target_id(national), n_pages=len(pages_in_force))
-            pages.append(Page(lang, "index.html", nav_label("index", lang),
-                              SP.home_body(lang, meta, docs, assessments, facts, dti, overview, summary, n_all)))
-            pages.append(Page(lang, "targets.html", nav_label("targets", lang),
-                              SP.targets_body(lang, assessments, indicators, names[lang])))
-            pages.append(Page(lang, "sources.html", nav_label("sources", lang), SP.sources_body(lang, sources)))
-            pages.append(Page(lang, "indicators.html", nav_label("indicators", lang),
-                              IP.index_body(ind_ids, indicators, facts_by_ind, assessments, prov_table, lang)))
-            for i in ind_ids:  # each page reads only its indicator's rows
-                pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
-                    i, ind.loc[i], facts_by_ind.get(i, facts.iloc[0:0]), assessments, prov_table, sources, national,
-                    national_targets, lang, SP.badge, dl / "indicators", units)))
-            pages.append(Page(lang, "search.html", nav_label("search", lang), SP.search_body(lang)))
-            for page in pages:
-                _write_page(env, page, out, meta)
-        if missing:
-            raise SiteError("executed notebooks are missing (run `make notebooks`):\n  " + "\n  ".join(missing))
         meta["word"] = word_files(word_jobs, tmp, cache_dir / "docx-cache")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -562,7 +620,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta, lang="vi"), encoding="utf-8")
     (out / ".nojekyll").write_text("", encoding="utf-8")
     if search:
-        _run_pagefind(out)
+        meta["search_index_reused"] = _run_pagefind(out, cache_dir / "pagefind-cache")
     meta["seconds"] = round(time.perf_counter() - t0, 2)
     (out / "build.json").write_text(json.dumps(meta), encoding="utf-8")
     return meta

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from analysis import config
 from analysis.catalogue import catalogue, msg
+from analysis.frame_cache import per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.report import breakdown_label
@@ -97,12 +98,24 @@ def _points(n, years, lang: str) -> str:
     return pts + (f": {years.replace(';', ', ')}" if isinstance(years, str) and years else "")
 
 
+def _by_key(df: pd.DataFrame, column: str) -> dict:
+    return {k: g for k, g in df.groupby(column, sort=False)}
+
+
+def _counts(df: pd.DataFrame, column: str) -> dict:
+    return df[column].value_counts().to_dict()
+
+
+def _ranks(dti: pd.DataFrame) -> dict:
+    return dict(zip(dti["province_code"], dti["pdti_rank"]))
+
+
 def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: pd.DataFrame, lang: str,
                   root: str) -> str:
     """A source-document province on the home page: headline figures and its targets' statuses."""
-    a = assessments[assessments["province_key_pre"] == p["key"]]
-    f = facts[facts["province_key_pre"] == p["key"]]
-    rank = dti.set_index("province_code")["pdti_rank"].get(p["code"])
+    a = per_frame(assessments, _by_key, "province_key_pre").get(p["key"], assessments.iloc[0:0])
+    n_facts = per_frame(facts, _counts, "province_key_pre").get(p["key"], 0)
+    rank = per_frame(dti, _ranks).get(p["code"])
     targets = []
     for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
         bd = breakdown_label(r["breakdown"], lang)
@@ -116,7 +129,7 @@ def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: 
             "targets": [x for x in targets if x["status"] != "no_data"],
             "unseries": [x for x in targets if x["status"] == "no_data"],
             "heads": [("card_dti_rank", "–" if pd.isna(rank) else f"{int(rank)}/63"),
-                      ("card_figures", format_number(len(f), lang)),
+                      ("card_figures", format_number(n_facts, lang)),
                       ("card_targets", format_number(len(a), lang))]}
     return render("province_card", lang, card=card)
 

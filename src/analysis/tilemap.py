@@ -84,21 +84,23 @@ def value_map(values: pd.DataFrame, registry: pd.DataFrame, title: str, unit_wor
     def klass(x: float) -> int:
         return sum(x > q for q in qs)
 
-    names = registry[registry["boundary"] == "post2025"].set_index("province_code")[f"name_{lang}"]
+    post = registry[registry["boundary"] == "post2025"]
+    names = dict(zip(post["province_code"], post[f"name_{lang}"]))
     w = (grid["col"].max() + 1) * (TILE + GAP)
     h = (grid["row"].max() + 1) * (TILE + GAP)
     tiles = []
-    for _, g in grid.iterrows():
+    value = v.to_dict()
+    for g in grid.to_dict("records"):
         code = g["province_code"]
         x, y = g["col"] * (TILE + GAP), g["row"] * (TILE + GAP)
-        if code in v.index:
-            k = klass(v[code])
-            colour, label = BLUES[k], f"{names.get(code, code)}: {fmt(v[code])} {unit_words}".strip()
+        if code in value:
+            k = klass(value[code])
+            colour, label = BLUES[k], f"{names.get(code, code)}: {fmt(value[code])} {unit_words}".strip()
         else:
             k, colour, label = -1, "#ffffff", f"{names.get(code, code)}: {msg('map_no_figure', lang)}"
         ink = "#ffffff" if k >= 3 else "#1a1a1a"
         tiles.append(f"<rect x='{x}' y='{y}' width='{TILE}' height='{TILE}' rx='4' fill='{colour}' stroke='#999' "
-                     f"data-province='{code}' data-value='{v.get(code, '')}'><title>{html.escape(label)}</title></rect>"
+                     f"data-province='{code}' data-value='{value.get(code, '')}'><title>{html.escape(label)}</title></rect>"
                      f"<text x='{x + TILE / 2}' y='{y + TILE / 2 + 4}' text-anchor='middle' font-size='11' "
                      f"fill='{ink}' aria-hidden='true'>{html.escape(g['abbr'])}</text>")
     legend = "".join(f"<li><span class='swatch' style='background:{BLUES[i]}'></span>{html.escape(fmt(edges[i]))}"

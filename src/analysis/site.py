@@ -469,7 +469,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     t0 = time.perf_counter()
     env = SP.environment()
     meta = {"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data_version": data_version(inputs.raw_dir), "author": _project_author()}
+            "data_version": data_version(inputs.raw_dir)}
     assessments = _read(inputs, "assessments")
     facts = _read(inputs, "facts")
     indicators = _read(inputs, "indicators")
@@ -482,6 +482,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     pre = {p["code"]: p["key"] for p in docs}
     national = _read(inputs, "national_assessments")
     national_targets = _read(inputs, "national_targets")
+    meta["author"] = _project_author()  # read once (every cite box names it)
     for df in (assessments, facts):
         df["province_key_pre"] = [pre.get(c) if b == "pre2025" else succ.get(c)
                                   for c, b in zip(df["province_code"], df["boundary"])]

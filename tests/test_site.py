@@ -393,6 +393,49 @@ def test_vietnamese_pages_show_no_english_words_or_english_numbers(site):
     assert not offences, f"{len(offences)} English words or numbers on Vietnamese pages:\n" + "\n".join(offences[:20])
 
 
+_VI_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_VIETNAMESE_WORD = re.compile(rf"\w*[{_VI_LETTERS}{_VI_LETTERS.upper()}]\w*")
+_DOCUMENT_CODE = re.compile(r"[\w.-]*\d[\w.-]*/[\w/-]+")  # 749/QĐ-TTg, 368-BC/BCSĐ, 26-CTr/TU
+
+
+def _names(processed: Path) -> re.Pattern:
+    """Names a page may quote in Vietnamese whatever its language: provinces, people, agencies, document titles."""
+    registry = pd.read_csv(processed / "provinces.csv", dtype=str)
+    sources = pd.read_csv(processed / "sources.csv", dtype=str)
+    names = set(registry["name_vi"].dropna()) | set(registry["successor_name_vi"].dropna())
+    for column in ("issuer_author", "publisher", "title"):
+        for v in sources[column].dropna():
+            names |= {v.strip(), re.sub(r"\s*\(.*?\)\s*$", "", v).strip()}
+            names |= {re.sub(r"\s*\(.*?\)\s*$", "", x).strip() for x in re.split(r"[;,]", v)}
+    return re.compile("|".join(re.escape(n) for n in sorted((n for n in names if len(n) > 1), key=len,
+                                                             reverse=True)))
+
+
+def _english_reader_text(page: Path, names: re.Pattern) -> str:
+    """What a reader sees on an English page, less code, quotations, names, document codes and addresses."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["script", "style", "code", "pre"]):
+        tag.decompose()
+    for tag in soup.select("[hidden], [lang=vi], svg text"):  # svg text: the tile map's province codes
+        tag.decompose()
+    text = names.sub(" ", re.sub(r"\s+", " ", soup.get_text(" ")))
+    text = re.sub(r"“[^”]*”|(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"", " ", text)  # quotations of a source, as written
+    text = re.sub(r"https?://\S+", " ", text)
+    return _DOCUMENT_CODE.sub(" ", text)
+
+
+def test_english_pages_show_no_vietnamese_words_outside_names_and_quotations(site):
+    names = _names(site.parents[1] / "data" / "processed")
+    offences = []
+    for page in sorted((site / "en").rglob("*.html")):
+        text = _english_reader_text(page, names)
+        offences += [f"{page.relative_to(site)}: …{text[max(0, m.start() - 60):m.end() + 20]}…"
+                     for m in _VIETNAMESE_WORD.finditer(text)]
+    assert not offences, f"{len(offences)} Vietnamese words on English pages:\n" + "\n".join(offences[:20])
+
+
 def test_pages_open_with_findings_before_tables(site):
     """Findings first: the home page and every province report open with the generated summary."""
     a = pd.read_csv(site / "downloads" / "assessments.csv", dtype={"province_code": str})

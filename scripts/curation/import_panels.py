@@ -70,9 +70,11 @@ def rows_for(ref: Path, name: str, spec: dict) -> list[list[str]]:
                 continue  # regions and Hà Tây: no province of either registry
             ind, unit, source, prefix = spec[key]
             fact_id = f"{prefix}-{code}-{r['year']}"
-            note = r["note"].replace("REGION/NATIONAL aggregate row", "national row")
-            locator = f"{r['source_url_or_repo_path'].split(' (')[0].split(';')[0]}; dòng {r['as_written']}, " \
-                      f"năm {r['year']}"
+            note = r["note"].replace("REGION/NATIONAL aggregate row", "national row").replace(
+                "(có bằng/chứng chỉ)", "(“có bằng/chứng chỉ”)")  # a Vietnamese term in an English note: quoted
+            # curated locators are written in English; Vietnamese pages show them in Vietnamese (labels.locator_label)
+            locator = f"{r['source_url_or_repo_path'].split(' (')[0].split(';')[0]}; row “{r['as_written']}”, " \
+                      f"year {r['year']}"
             out.append([fact_id, code, "pre2025", ind, "total", "observation", r["year"], r["value"], unit, "", "",
                         "", source, "", locator, r["value"], _flags(r["note"]), note])
     return out

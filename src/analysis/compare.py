@@ -223,6 +223,14 @@ def comparability(ctx: CompareContext) -> str:
     return head + "\n\n" + ("\n".join(lines) if lines else "–")
 
 
+def successor_name(registry: pd.DataFrame | None, code: str, lang: str) -> str | None:
+    """The name of a province in force from 1 July 2025, in the page's language (None without the registry)."""
+    if registry is None:
+        return None
+    row = registry[(registry["province_code"] == code) & (registry["boundary"] == "post2025")]
+    return str(row[f"name_{lang}"].iloc[0]) if len(row) else None
+
+
 def population_table(ctx: CompareContext) -> pd.DataFrame:
     L = ctx.lang
     rows = []
@@ -232,7 +240,8 @@ def population_table(ctx: CompareContext) -> pd.DataFrame:
                          format_number(p["population_thousand"], L, 1),
                      ("Diện tích (km²)" if L == "vi" else "Area (km²)"): format_number(p["area_km2"], L, 1),
                      t("year", L): int(p["population_year"]),
-                     ("Tỉnh từ 1/7/2025" if L == "vi" else "Province from 1 July 2025"): p["successor_name_vi"]})
+                     ("Tỉnh từ 1/7/2025" if L == "vi" else "Province from 1 July 2025"):
+                         successor_name(ctx.registry, p["successor_code"], L) or p["successor_name_vi"]})
     return pd.DataFrame(rows)
 
 

@@ -721,6 +721,8 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
                empty: str | None = None):
     """Display a table as escaped HTML (scrolls on a phone) and save it as CSV, XLSX and LaTeX. An empty table shows
     ``empty`` (default: "no figures"; "" shows nothing, for a caller that has said so already)."""
+    import html as _html
+
     from IPython.display import HTML, display
 
     target = out_dir or (ctx.out_dir / "tables" if ctx and ctx.out_dir else None)
@@ -729,11 +731,9 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         df.to_csv(target / f"{name}.csv", index=False, encoding="utf-8")
         df.to_excel(target / f"{name}.xlsx", index=False)
     if df.empty:
-        import html as _html
-
         if empty == "":  # the caller has already said there is nothing to show
             return
-        empty = empty or ("Không có số liệu." if (ctx and ctx.lang == "vi") else "No figures.")
+        empty = empty or msg("table_empty", ctx.lang if ctx else "en")
         display(HTML(f'<p class="empty">{_html.escape(empty)}</p>'))
         return
     html = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True)
@@ -746,12 +746,10 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         df.to_latex(target / f"{name}.tex", index=False, escape=True, na_rep="–", longtable=len(df) > 40,
                     caption=title, label=f"tab:{name}")
     if caption:
-        import html as _html
-
         table = f'<p class="table-caption" id="table-{name}">{_html.escape(caption)}</p>{table}'
     if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold: the page opens with findings, not rows
-        label = (f"Bảng {len(df)} dòng: bấm để mở" if ctx.lang == "vi" else f"Table of {len(df)} rows: select to open")
-        table = f"<details class='long-table'><summary>{label}</summary>{table}</details>"
+        label = msg("table_long", ctx.lang, n=format_number(len(df), ctx.lang))
+        table = f"<details class='long-table'><summary>{_html.escape(label)}</summary>{table}</details>"
     if caption:  # the site links the table's files, copied to downloads/tables/<report>-<lang>-<name>.*
         stem = f"{getattr(ctx, 'key', 'compare')}-{ctx.lang}-{name}" if target is not None else ""
         table += citations.cite_slot("table", f"table-{name}", caption, stem)

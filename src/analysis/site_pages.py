@@ -144,6 +144,13 @@ def national_target_id(national: pd.DataFrame) -> str | None:
     return counts.sort_values(["n", "year"]).index[-1]
 
 
+def _merged_names(registry: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(post-2025 code, language) -> the pre-2025 provinces it was formed from, named in that language."""
+    pre = registry[(registry["boundary"] == "pre2025") & (registry["province_code"] != "VN")]
+    return {(code, lang): "; ".join(sorted(g[f"name_{lang}"].astype(str)))
+            for code, g in pre.groupby("successor_code") for lang in ("vi", "en")}
+
+
 def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
                        seed_keys: dict[str, tuple[str, str]], root: str,
                        national_targets: pd.DataFrame | None = None, pages: dict[str, str] | None = None) -> str:
@@ -164,7 +171,8 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
     for _, r in post.iterrows():
         code = r["province_code"]
         name = r["name_vi"] if lang == "vi" else r["name_en"]
-        row = {"name": name, "merged": r["merged_from"] if isinstance(r["merged_from"], str) else "",
+        row = {"name": name, "merged": per_frame(registry, _merged_names).get((code, lang), "")
+               if isinstance(r["merged_from"], str) and r["merged_from"] else "",
                "page": f"{root}{lang}/provinces/{pages[code]}.html" if code in pages else "",
                "status": "", "points": "", "cell": "–", "links": [], "no_document": False}
         a = chosen[chosen["province_code"] == code]

@@ -42,3 +42,12 @@ def test_format_vietnamese_and_english():
        st.sampled_from(["vi", "en"]))
 def test_format_then_parse_round_trips(x, lang):
     assert parse_number(format_number(x, lang, 2), lang) == pytest.approx(x, abs=0.006)
+
+
+def test_data_points_name_their_years_and_a_long_series_reads_as_a_span():
+    from analysis.numbers import points_cell, points_years
+
+    assert points_cell(2, "2021;2023", "vi") == "2 (2021, 2023)"  # the gap (no 2022) stays visible
+    assert points_cell(9, [str(y) for y in range(2016, 2025)], "en") == "9 (2016–2024)"
+    assert points_cell(1250, "", "vi") == "1.250" and points_cell(1250, None, "en") == "1,250"
+    assert points_years("2020.0;2022.0") == "2020, 2022"

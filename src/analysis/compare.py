@@ -12,7 +12,7 @@ import pandas as pd
 from analysis import charts, config
 from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, t
-from analysis.numbers import format_number, format_value
+from analysis.numbers import format_number, format_value, points_cell
 from analysis.process import load_processed
 from analysis.report import breakdown_label, source_names
 
@@ -296,7 +296,7 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
                                           f"{format_value(r['projection'], unit, L, 1)} ({interval})"),
                      ("Số liệu mới nhất" if L == "vi" else "Latest figure"):
                          f"{format_value(r['last_value'], unit, L, 1)} ({r['last_year']})",
-                     t("points", L): f"{int(r['n_points'])} ({years[0]}–{years[-1]})"})
+                     t("points", L): points_cell(r["n_points"], years, L)})
     return pd.DataFrame(rows)
 
 

@@ -19,7 +19,7 @@ from analysis.citations import cite_slot
 from analysis.frame_cache import per_frame
 from analysis.findings import STATUS_ORDER, source_name
 from analysis.labels import COMPARATOR_SIGN, STATUS
-from analysis.numbers import UNIT_WORDS, format_number, format_value
+from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
 
 LINE_MAX = 8
 SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
@@ -248,13 +248,12 @@ def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, na
     out = []
     if len(a):
         head = [msg("ind_col_status", lang), msg("ind_col_province", lang), msg("ind_col_target", lang),
-                msg("ind_col_points", lang)]
+                msg("targets_col_points", lang)]
         rows = []
         for r in a.sort_values(["province_code", "target_year"]).to_dict("records"):
             tv = f"{COMPARATOR_SIGN[r['comparator']]} {format_value(float(r['target']), units.get(r['indicator_id'], ''), lang)} " \
                  f"({int(r['target_year'])})"
-            pts = f"{int(r['n_points'])}" + (f" ({str(r['years']).replace(';', ', ')})"
-                                              if isinstance(r["years"], str) and r["years"] else "")
+            pts = points_cell(r["n_points"], r["years"] if isinstance(r["years"], str) else "", lang)
             rows.append(f"<tr><td>{badge(r['status'], lang, r['target_fact_id'])}</td>"
                         f"<td>{html.escape(_name(registry, r['province_code'], r['boundary'], lang))}</td>"
                         f"<td>{html.escape(tv)}</td><td>{html.escape(pts)}</td></tr>")

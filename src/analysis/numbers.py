@@ -144,3 +144,19 @@ UNIT_WORDS: dict[str, dict[str, str]] = {
     "papi_score": {"vi": "điểm (thang 0,33–3,33)", "en": "points (0.33–3.33 scale)"},
     "papi_dimension": {"vi": "điểm (thang 1–10)", "en": "points (1–10 scale)"},
 }
+
+
+def points_years(years, listed: int = 4) -> str:
+    """'2021, 2023' from '2021;2023' (or a list): up to ``listed`` years all named, so a gap stays visible; more
+    read as a span, '2016–2024'. '' without years."""
+    if isinstance(years, str):
+        years = years.split(";")
+    years = [str(int(float(y))) for y in (years or []) if str(y).strip() not in ("", "nan")]
+    return ", ".join(years) if len(years) <= listed else f"{years[0]}–{years[-1]}"
+
+
+def points_cell(n: int, years, lang: Lang = "vi") -> str:
+    """'2 (2021, 2023)': how many data points a status rests on and their years (``points_years``), as every
+    table shows it; the count alone without years."""
+    count, named = format_number(int(n), lang), points_years(years)
+    return f"{count} ({named})" if named else count

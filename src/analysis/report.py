@@ -19,7 +19,7 @@ from analysis import charts, citations, config
 from analysis.assess import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
-from analysis.numbers import format_number, format_percent, format_value
+from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.process import load_processed
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
@@ -551,8 +551,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
         name = _ind_name(ctx, a["indicator_id"]) + (f" ({breakdown_label(a['breakdown'], L)})"
                                                       if a["breakdown"] != "total" else "")
         comp = COMPARATOR_SIGN[a["comparator"]]
-        years = str(a["years"]) if isinstance(a["years"], str) and a["years"] else ""
-        pts = f"{a['n_points']}" + (f" ({years.replace(';', ', ')})" if years else "")
+        pts = points_cell(a["n_points"], a["years"] if isinstance(a["years"], str) else "", L)
         proj = "–"
         if pd.notna(a.get("projection")):
             proj = (f"{format_value(a['projection'], unit, L, 1)} ({format_value(a['pi80_low'], unit, L, 1)}–"

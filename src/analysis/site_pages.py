@@ -18,7 +18,7 @@ from analysis import config
 from analysis.catalogue import catalogue, msg
 from analysis.frame_cache import per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
-from analysis.numbers import format_number, format_percent, format_value
+from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
 from analysis.report import breakdown_label
 
 HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
@@ -94,8 +94,8 @@ def _macros(lang: str):
 
 # ------------------------------------------------------------------ home page
 def _points(n, years, lang: str) -> str:
-    pts = msg("points_n", lang, n=n)
-    return pts + (f": {years.replace(';', ', ')}" if isinstance(years, str) and years else "")
+    named = points_years(years) if isinstance(years, str) else ""
+    return msg("points_n", lang, n=format_number(int(n), lang)) + (f": {named}" if named else "")
 
 
 def _by_key(df: pd.DataFrame, column: str) -> dict:
@@ -244,8 +244,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
             "year": int(r["target_year"]),
             "p_meet": "–" if pd.isna(r["p_meet"]) else format_percent(100 * r["p_meet"], lang, 0),
-            "points": str(r["n_points"]) + (f" ({r['years'].replace(';', ', ')})" if isinstance(r["years"], str)
-                                            and r["years"] else ""),
+            "points": points_cell(r["n_points"], r["years"] if isinstance(r["years"], str) else "", lang),
             "unsd": UNSD[r["unsd_category"]][lang] if isinstance(r["unsd_category"], str) else "–",
             "outcome": SEARCH_OUTCOME[o][lang] if known else "–",
             "searched": searched if isinstance(searched, str) else ""})

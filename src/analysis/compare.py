@@ -138,14 +138,13 @@ def coverage_chart(ctx: CompareContext) -> charts.Chart:
     sns.heatmap(counts.to_numpy(), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
                 xticklabels=names, yticklabels=[s[:55] for s in cov[t("indicator", L)]], linewidths=0.5)
     ax.tick_params(axis="y", labelsize=7)
-    title = "Số năm có số liệu theo tỉnh và chỉ tiêu" if L == "vi" else "Years with data, by province and indicator"
+    title = msg("nb_years_with_data_by_province", L)
     total = int((counts > 0).to_numpy().sum())
     alt = (f"Bản đồ nhiệt: số năm có số liệu của {len(cov)} chỉ tiêu ở {len(names)} tỉnh; {total} ô có số liệu."
            if L == "vi" else f"Heat map: years with data for {len(cov)} indicators in {len(names)} provinces; "
                              f"{total} cells have data.")
     return charts.finish(fig, ax, title=title, ylabel="", xlabel="", alt=alt, stem=f"compare-coverage-{L}",
-                         source=("cơ sở dữ liệu của dự án (facts.csv)" if L == "vi" else
-                                 "project evidence base (facts.csv)"), lang=L)
+                         source=msg("nb_project_evidence_base_facts_csv", L), lang=L)
 
 
 def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
@@ -194,12 +193,12 @@ def dti_chart(ctx: CompareContext) -> charts.Chart:
     ax.set_yticks([63, 48, 33, 18, 3])
     ax.set_yticklabels(["1", "16", "31", "46", "61"])
     ax.set_ylim(0, 75)
-    title = "Xếp hạng DTI 2022 của 63 tỉnh, thành phố" if L == "vi" else "DTI 2022 rank of the 63 provinces"
+    title = msg("nb_dti_2022_rank_of_the", L)
     ranks = ", ".join(f"{ctx.name(c)} {int(d.set_index('province_code').at[c, 'pdti_rank'])}"
                       for c in ctx.provinces["province_code"] if c in set(d["province_code"]))
     alt = (f"Biểu đồ cột xếp hạng DTI 2022 của 63 tỉnh; các tỉnh được so sánh: {ranks}." if L == "vi"
            else f"Bar chart of the DTI 2022 rank of 63 provinces; compared provinces: {ranks}.")
-    return charts.finish(fig, ax, title=title, ylabel="hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
+    return charts.finish(fig, ax, title=title, ylabel=msg("nb_rank_1_best", L),
                          xlabel="", source=source_names(ctx.sources, ["dti-2022"], ctx.lang), alt=alt,
                          stem=f"compare-dti-{L}", lang=L)
 
@@ -218,8 +217,7 @@ def comparability(ctx: CompareContext) -> str:
                                                           else note)
         if isinstance(note, str) and note:
             lines.append(f"- **{ctx.indicators.at[ind, f'name_{L}']}**: {note}")
-    head = ("Ghi chú so sánh (từ danh mục chỉ tiêu):" if L == "vi" else
-            "Comparability notes (from the indicator catalogue):")
+    head = msg("nb_comparability_notes_from_the_indicator", L)
     return head + "\n\n" + ("\n".join(lines) if lines else "–")
 
 
@@ -236,11 +234,11 @@ def population_table(ctx: CompareContext) -> pd.DataFrame:
     rows = []
     for _, p in ctx.provinces.iterrows():
         rows.append({t("province", L): p["name_vi"] if L == "vi" else p["name_en"],
-                     ("Dân số (nghìn người)" if L == "vi" else "Population (thousand)"):
+                     msg("nb_population_thousand", L):
                          format_number(p["population_thousand"], L, 1),
-                     ("Diện tích (km²)" if L == "vi" else "Area (km²)"): format_number(p["area_km2"], L, 1),
+                     msg("nb_area_km", L): format_number(p["area_km2"], L, 1),
                      t("year", L): int(p["population_year"]),
-                     ("Tỉnh từ 1/7/2025" if L == "vi" else "Province from 1 July 2025"):
+                     msg("nb_province_from_1_july_2025", L):
                          successor_name(ctx.registry, p["successor_code"], L) or p["successor_name_vi"]})
     return pd.DataFrame(rows)
 
@@ -262,8 +260,8 @@ def national_target_title(ctx: CompareContext, target_id: str) -> str:
     """'≥ 35% by 2030 (Decision 176/QĐ-TTg): share of workers ...' in the page's language."""
     L, nt = ctx.lang, _target_row(ctx, target_id)
     what = nt["indicator_vi_summary"] if L == "vi" else nt["indicator_en"]
-    by = "đến năm" if L == "vi" else "by"
-    dec = "Quyết định" if L == "vi" else "Decision"
+    by = msg("nb_by", L)
+    dec = msg("nb_decision", L)
     return (f"{what}: {COMPARATOR_SIGN[nt['comparator']]} {format_value(float(nt['value']), 'percent', L)} "
             f"{by} {int(nt['target_year'])} ({dec} {nt['decision']})")
 
@@ -294,7 +292,7 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
                      t("p_meet", L): "–" if pd.isna(r["p_meet"]) else format_value(100 * r["p_meet"], unit, L, 0),
                      t("projection", L): ("–" if pd.isna(r["projection"]) else
                                           f"{format_value(r['projection'], unit, L, 1)} ({interval})"),
-                     ("Số liệu mới nhất" if L == "vi" else "Latest figure"):
+                     msg("nb_latest_figure", L):
                          f"{format_value(r['last_value'], unit, L, 1)} ({r['last_year']})",
                      t("points", L): points_cell(r["n_points"], years, L)})
     return pd.DataFrame(rows)

@@ -178,15 +178,15 @@ def _value(v: float, unit: str, flags, lang: str) -> str:
     s = format_value(v, unit, lang)
     fl = flags.split(";") if isinstance(flags, str) else []
     if "lower_bound" in fl:
-        s = ("trên " if lang == "vi" else "more than ") + s
+        s = msg("nb_more_than", lang) + s
     elif "approx" in fl:
-        s = ("khoảng " if lang == "vi" else "about ") + s
+        s = msg("nb_about", lang) + s
     return s
 
 
 def _boundary_note(row, ctx: ProvinceContext) -> str:
     if row.get("boundary") == "post2025" and not ctx.merged:
-        return ("tỉnh mới sau 1/7/2025" if ctx.lang == "vi" else "merged province after 1 July 2025")
+        return msg("nb_merged_province_after_1_july", ctx.lang)
     return ""
 
 
@@ -274,8 +274,7 @@ def targets_intro(ctx: ProvinceContext) -> str:
 
     parts = ", ".join(f"{S[k][ctx.lang].lower()} {v}" for k, v in counts.items())
     if a.empty:
-        return ("Các tài liệu nguồn không nêu mục tiêu định lượng nào cho tỉnh này." if ctx.lang == "vi" else
-                "The source documents set no numeric target for this province.")
+        return msg("nb_the_source_documents_set_no", ctx.lang)
     if ctx.lang == "vi":
         return (f"{len(a)} mục tiêu ({parts}). Mỗi trạng thái đi kèm số điểm dữ liệu và các năm có số liệu; với 2–3 "
                 "điểm, khoảng dự báo rộng và trạng thái chỉ mang tính tạm thời. Xác suất đạt tính từ phân phối dự báo "
@@ -319,13 +318,13 @@ def _merged_profile(ctx: ProvinceContext, dti: pd.DataFrame) -> pd.DataFrame:
     ranks = [f"{r[f'name_{L}']} {int(dti['pdti_rank'][r['province_code']])}/63" for _, r in parts.iterrows()
              if not pd.isna(dti["pdti_rank"].get(r["province_code"]))]
     rows = [(msg("profile_province_since", L), p[f"name_{L}"] if L == "en" else p["name_vi"]),
-            (("Mã tỉnh (TCTK)" if L == "vi" else "GSO code"), p["province_code"]),
+            (msg("nb_gso_code", L), p["province_code"]),
             (msg("profile_formed_from", L), join_words(_former_names(ctx), L))]
     if same_year:
-        rows += [(("Diện tích" if L == "vi" else "Area"), area),
-                 (("Dân số trung bình" if L == "vi" else "Average population"), pop)]
+        rows += [(msg("nb_area", L), area),
+                 (msg("nb_average_population", L), pop)]
     rows += [(msg("profile_dti_parts", L), "; ".join(ranks) or "–"),
-             (("Ghi chú địa giới" if L == "vi" else "Boundary note"), boundary_note(ctx))]
+             (msg("nb_boundary_note", L), boundary_note(ctx))]
     return pd.DataFrame({t("item", L): [r[0] for r in rows], t("value", L): [r[1] for r in rows]})
 
 
@@ -405,7 +404,7 @@ def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
     parts = ", ".join(f"{lab} {format_number(v, L)}" for lab, v in zip(labels, f["value"]))
     alt = (f"Biểu đồ thanh: số cán bộ, công chức CNTT của {ctx.name} theo trình độ, {period}: {parts}."
            if L == "vi" else f"Bar chart: IT officials in {ctx.name} by qualification, {period}: {parts}.")
-    return charts.finish(fig, ax, title=title, ylabel="", xlabel="người" if L == "vi" else "persons",
+    return charts.finish(fig, ax, title=title, ylabel="", xlabel=msg("nb_persons", L),
                          source=_source_line(ctx, f["source_id"]), alt=alt, stem=f"{ctx.key}-qualification-{L}",
                          lang=L)
 
@@ -432,7 +431,7 @@ def training_chart(ctx: ProvinceContext) -> charts.Chart | None:
     seq = ", ".join(f"{y}: {format_number(v, L)}" for y, v in zip(f["year"], f["value"]))
     alt = (f"Biểu đồ cột: lượt học viên theo năm ở {ctx.name} ({seq}); nhãn ghi kinh phí bình quân mỗi lượt."
            if L == "vi" else f"Bar chart: learner-turns by year in {ctx.name} ({seq}); labels give spending per turn.")
-    return charts.finish(fig, ax, title=title, ylabel="lượt học viên" if L == "vi" else "learner-turns",
+    return charts.finish(fig, ax, title=title, ylabel=msg("nb_learner_turns", L),
                          xlabel="", source=_source_line(ctx, f["source_id"]), alt=alt,
                          stem=f"{ctx.key}-training-{L}", lang=L)
 
@@ -521,7 +520,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
                                 label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
                                        else f"{format_percent(lv * 100, L, 0)} prediction interval"))
             ax.plot(xs, mid, "--", color=charts.PALETTE[0], lw=1.2,
-                    label="đường xu hướng" if L == "vi" else "fitted path")
+                    label=msg("nb_fitted_path", L))
         if unit == "rank":
             ax.invert_yaxis()
         ax.set_xticks(sorted(set(list(g["year"]) + ([until] if fan else []))))
@@ -530,8 +529,8 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
         name = _ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
         title = f"{name} – {ctx.name}"
         uw = format_value(1, unit, L).replace(format_number(1, L), "").strip() or unit
-        ylabel = {"rank": "hạng (1 = cao nhất)" if L == "vi" else "rank (1 = best)",
-                  "index_0_1": "điểm (0–1)" if L == "vi" else "score (0–1)"}.get(unit, uw)
+        ylabel = {"rank": msg("nb_rank_1_best", L),
+                  "index_0_1": msg("nb_score_0_1", L)}.get(unit, uw)
         seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))
         alt = (f"Biểu đồ điểm: {name} của {ctx.name} theo năm ({seq}). Dấu * là số liệu có ghi chú.{width}"
                if L == "vi" else f"Dot chart: {name} in {ctx.name} by year ({seq}). * marks a flagged figure.{width}")
@@ -568,7 +567,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("points", L): pts,
             t("unsd", L): "–" if not isinstance(a["unsd_category"], str) else UNSD[a["unsd_category"]][L],
             t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
-                format_number(a["required_annual_change"], L, 2) + (" điểm %" if L == "vi" else " pp")
+                format_number(a["required_annual_change"], L, 2) + msg("nb_pp", L)
                 if unit == "percent" else format_value(a["required_annual_change"], unit, L, 2)),
             t("projection", L): proj, t("scenario", L): scen,
             t("searched", L): _outcome(a, L),
@@ -605,13 +604,12 @@ def search_records(ctx: ProvinceContext) -> str:
             groups.setdefault(text, []).append(name)
     if not groups:
         return ""
-    head = ("**Đã tìm số liệu theo dõi ở đâu** (các mục tiêu chưa có chuỗi số liệu):" if L == "vi" else
-            "**Where a tracking series was searched for** (targets without a series):")
+    head = msg("nb_where_a_tracking_series_was", L)
     lines = [f"- {'; '.join(names)}. {text}" for text, names in groups.items()]
     comp = a[a["comparability"].fillna("") != ""]
     for _, r in comp.iterrows():
         lines.append(f"- {_ind_name(ctx, r['indicator_id'])}: "
-                     + ("chỉ tiêu thay thế — " if L == "vi" else "proxy — ")
+                     + msg("nb_proxy", L)
                      + (r.get("comparability_vi") or r["comparability"] if L == "vi" else r["comparability"]))
     return head + "\n\n" + "\n".join(lines)
 
@@ -634,12 +632,12 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
             ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
                             label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
                                    else f"{format_percent(lv * 100, L, 0)} prediction interval"))
-        ax.plot(xs, mid, "--", color=charts.PALETTE[0], label="dự báo" if L == "vi" else "projection")
-        ax.plot(years, values, "o", color="black", label="số liệu" if L == "vi" else "observed", zorder=3)
+        ax.plot(xs, mid, "--", color=charts.PALETTE[0], label=msg("nb_projection", L))
+        ax.plot(years, values, "o", color="black", label=msg("nb_observed", L), zorder=3)
         ax.plot([years[-1], a["target_year"]], [values[-1], a["target"]], ":", color=charts.PALETTE[3],
-                label="lộ trình cần thiết" if L == "vi" else "required path")
+                label=msg("nb_required_path", L))
         ax.plot([a["target_year"]], [a["target"]], "*", markersize=14, color=charts.PALETTE[3],
-                label="mục tiêu" if L == "vi" else "target")
+                label=msg("nb_target", L))
         charts.number_axis(ax, L)
         ax.legend(fontsize=8)
         name = _ind_name(ctx, a["indicator_id"])
@@ -704,11 +702,11 @@ def sources_table(ctx: ProvinceContext) -> pd.DataFrame:
     L = ctx.lang
     used = set(ctx.facts["source_id"]) | set(ctx.facts["cited_source_id"].dropna())
     s = ctx.sources[ctx.sources["source_id"].isin(used)]
-    unknown = "không rõ" if L == "vi" else "unknown"
+    unknown = msg("nb_unknown", L)
     return pd.DataFrame({
         "ID": s["source_id"], t("source", L): s["citation"],
         "URL": s["url"].fillna("").replace("", unknown),
-        ("Trường chưa rõ" if L == "vi" else "Unknown fields"): s["unknown"].fillna("").str.replace(";", ", "),
+        msg("nb_unknown_fields", L): s["unknown"].fillna("").str.replace(";", ", "),
     })
 
 

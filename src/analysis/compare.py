@@ -140,9 +140,7 @@ def coverage_chart(ctx: CompareContext) -> charts.Chart:
     ax.tick_params(axis="y", labelsize=7)
     title = msg("nb_years_with_data_by_province", L)
     total = int((counts > 0).to_numpy().sum())
-    alt = (f"Bản đồ nhiệt: số năm có số liệu của {len(cov)} chỉ tiêu ở {len(names)} tỉnh; {total} ô có số liệu."
-           if L == "vi" else f"Heat map: years with data for {len(cov)} indicators in {len(names)} provinces; "
-                             f"{total} cells have data.")
+    alt = msg("nb_coverage_alt", L, n_ind=len(cov), n_prov=len(names), cells=total)
     return charts.finish(fig, ax, title=title, ylabel="", xlabel="", alt=alt, stem=f"compare-coverage-{L}",
                          source=msg("nb_project_evidence_base_facts_csv", L), lang=L)
 
@@ -319,16 +317,11 @@ def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = 
     ax.set_yticks(y)
     ax.set_yticklabels(names, fontsize=7)
     year = int(nt["target_year"])
-    title = (f"Các tỉnh so với mục tiêu quốc gia năm {year}" if L == "vi"
-             else f"Provinces against the national target for {year}")
-    xlabel = ("% (chấm: dự báo năm mục tiêu; vạch: khoảng 80%; vòng tròn: số liệu mới nhất; nét đứt: mục tiêu)"
-              if L == "vi" else "% (dot: projection for the target year; bar: 80% interval; circle: latest "
-                                "figure; dashed line: target)")
+    title = msg("nb_national_title", L, year=year)
+    xlabel = msg("nb_national_xlabel", L)
     best = names[-1] if names else "–"
-    alt = (f"Biểu đồ {len(n)} tỉnh: dự báo và khoảng 80% của từng tỉnh so với mục tiêu "
-           f"{format_value(float(nt['value']), 'percent', L)} năm {year}; đứng đầu: {best}." if L == "vi" else
-           f"Chart of {len(n)} provinces: projection and 80% interval of each against the target of "
-           f"{format_value(float(nt['value']), 'percent', L)} for {year}; first: {best}.")
+    alt = msg("nb_national_alt", L, n=len(n), target=format_value(float(nt["value"]), "percent", L), year=year,
+              best=best)
     srcs = list(dict.fromkeys(ctx.facts.loc[ctx.facts["indicator_id"] == nt["indicator_id"], "source_id"]))
     source = source_names(ctx.sources, [nt["source_id"], *srcs[:2]], ctx.lang) if len(ctx.sources) else ""
     return charts.finish(fig, ax, title=title, ylabel="", xlabel=xlabel, source=source, alt=alt,

@@ -399,11 +399,9 @@ def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
     ax.invert_yaxis()
     charts.number_axis(ax, L, "x")
     period = _period(f["period"].iloc[0], L)
-    title = (f"Cán bộ, công chức CNTT theo trình độ – {ctx.name} ({period})" if L == "vi"
-             else f"IT officials by qualification – {ctx.name} ({period})")
+    title = msg("nb_qualification_title", L, province=ctx.name, period=period)
     parts = ", ".join(f"{lab} {format_number(v, L)}" for lab, v in zip(labels, f["value"]))
-    alt = (f"Biểu đồ thanh: số cán bộ, công chức CNTT của {ctx.name} theo trình độ, {period}: {parts}."
-           if L == "vi" else f"Bar chart: IT officials in {ctx.name} by qualification, {period}: {parts}.")
+    alt = msg("nb_qualification_alt", L, province=ctx.name, period=period, parts=parts)
     return charts.finish(fig, ax, title=title, ylabel="", xlabel=msg("nb_persons", L),
                          source=_source_line(ctx, f["source_id"]), alt=alt, stem=f"{ctx.key}-qualification-{L}",
                          lang=L)
@@ -422,15 +420,13 @@ def training_chart(ctx: ProvinceContext) -> charts.Chart | None:
     for x, (y, v) in enumerate(zip(f["period"], f["value"])):
         extra = per.get(y)
         lab = format_number(v, L) + ("" if extra is None else
-                                     f"\n{format_number(extra, L, 2)} {'tr.đ/lượt' if L == 'vi' else 'm VND/turn'}")
+                                     f"\n{format_number(extra, L, 2)} {msg('nb_per_turn_unit', L)}")
         ax.text(x, v, lab, ha="center", va="bottom", fontsize=8.5)
     ax.set_ylim(0, f["value"].max() * 1.3)
     charts.number_axis(ax, L)
-    title = (f"Lượt học viên được đào tạo, bồi dưỡng – {ctx.name}" if L == "vi"
-             else f"Learner-turns in training – {ctx.name}")
+    title = msg("nb_training_title", L, province=ctx.name)
     seq = ", ".join(f"{y}: {format_number(v, L)}" for y, v in zip(f["year"], f["value"]))
-    alt = (f"Biểu đồ cột: lượt học viên theo năm ở {ctx.name} ({seq}); nhãn ghi kinh phí bình quân mỗi lượt."
-           if L == "vi" else f"Bar chart: learner-turns by year in {ctx.name} ({seq}); labels give spending per turn.")
+    alt = msg("nb_training_alt", L, province=ctx.name, seq=seq)
     return charts.finish(fig, ax, title=title, ylabel=msg("nb_learner_turns", L),
                          xlabel="", source=_source_line(ctx, f["source_id"]), alt=alt,
                          stem=f"{ctx.key}-training-{L}", lang=L)
@@ -497,8 +493,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
         fig, ax = plt.subplots(figsize=(7, 3.8))
         same = g[g["boundary"] == g["boundary"].iloc[-1]].groupby("year").tail(1)
         for boundary, gb in g.groupby("boundary"):
-            lab = ("trước 1/7/2025" if boundary == "pre2025" else "tỉnh mới từ 1/7/2025") if L == "vi" else (
-                "before 1 July 2025" if boundary == "pre2025" else "merged province")
+            lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)
             ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
                     label=lab, markersize=7, zorder=3)
             for _, r in gb.iterrows():
@@ -511,14 +506,11 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
             until = max([y for y in target_years.get(ind, []) if y > last], default=last + 3)
             xs, mid, bands = _fan(list(same["year"]), list(same["value"]), until, _bounds(ctx, ind), levels)
             lo, hi = bands[levels[0]][0][-1], bands[levels[0]][1][-1]
-            width = (f" Năm {until}, khoảng dự báo {format_percent(levels[0] * 100, L, 0)} đi từ "
-                     f"{format_value(lo, unit, L, 1)} đến {format_value(hi, unit, L, 1)}." if L == "vi" else
-                     f" In {until} the {format_percent(levels[0] * 100, L, 0)} prediction interval runs from "
-                     f"{format_value(lo, unit, L, 1)} to {format_value(hi, unit, L, 1)}.")
+            width = " " + msg("nb_fan_width", L, year=until, level=format_percent(levels[0] * 100, L, 0),
+                              low=format_value(lo, unit, L, 1), high=format_value(hi, unit, L, 1))
             for lv, alpha in zip(levels, (0.35, 0.15)):
                 ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
-                                label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
-                                       else f"{format_percent(lv * 100, L, 0)} prediction interval"))
+                                label=msg("nb_prediction_interval", L, level=format_percent(lv * 100, L, 0)))
             ax.plot(xs, mid, "--", color=charts.PALETTE[0], lw=1.2,
                     label=msg("nb_fitted_path", L))
         if unit == "rank":
@@ -532,8 +524,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
         ylabel = {"rank": msg("nb_rank_1_best", L),
                   "index_0_1": msg("nb_score_0_1", L)}.get(unit, uw)
         seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))
-        alt = (f"Biểu đồ điểm: {name} của {ctx.name} theo năm ({seq}). Dấu * là số liệu có ghi chú.{width}"
-               if L == "vi" else f"Dot chart: {name} in {ctx.name} by year ({seq}). * marks a flagged figure.{width}")
+        alt = msg("nb_series_alt", L, indicator=name, province=ctx.name, seq=seq) + width
         chart = charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=_source_line(
             ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
         chart.caption = width.strip()
@@ -558,8 +549,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
         scen = "–"
         if pd.notna(a.get("scenario_projection")):
             scen = format_value(a["scenario_projection"], unit, L, 1) + (
-                (" → đạt" if a["scenario_meets"] else " → chưa đạt") if L == "vi" else
-                (" → met" if a["scenario_meets"] else " → not met"))
+                " → " + msg("nb_scenario_met" if a["scenario_meets"] else "nb_scenario_not_met", L))
         rows.append({
             t("target", L): name, t("value", L): f"{comp} {format_value(a['target'], unit, L)}",
             t("deadline", L): int(a["target_year"]), t("status", L): STATUS[a["status"]][L],
@@ -642,12 +632,9 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
         ax.legend(fontsize=8)
         name = _ind_name(ctx, a["indicator_id"])
         title = f"{name} – {ctx.name}"
-        alt = (f"Biểu đồ dự báo {name}: {len(years)} điểm số liệu ({', '.join(map(str, years))}), mục tiêu "
-               f"{format_value(a['target'], unit, L)} năm {a['target_year']}, xác suất đạt "
-               f"{format_percent(100 * a['p_meet'], L, 0)}." if L == "vi" else
-               f"Projection chart of {name}: {len(years)} data points ({', '.join(map(str, years))}), target "
-               f"{format_value(a['target'], unit, L)} by {a['target_year']}, chance of meeting it "
-               f"{format_percent(100 * a['p_meet'], L, 0)}.")
+        alt = msg("nb_projection_alt", L, indicator=name, n=len(years), years=", ".join(map(str, years)),
+                  target=format_value(a["target"], unit, L), year=a["target_year"],
+                  chance=format_percent(100 * a["p_meet"], L, 0))
         out.append(charts.finish(fig, ax, title=title, ylabel=unit, xlabel="", alt=alt,
                                  source=_source_line(ctx, [a["source_id"]]), stem=f"{ctx.key}-target-"
                                  f"{a['target_fact_id']}-{L}", lang=L))

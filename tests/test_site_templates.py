@@ -134,3 +134,31 @@ def test_overview_names_the_national_target_it_shows():
         out = SP.provinces_overview(lang, registry, national, facts, {}, "../", targets, {})
         assert f"<th scope='col'>{head} (2030, 1/QĐ-TTg)</th>" in out
         assert chance in out and "2016" in out
+
+
+def _language_pairs(path: Path) -> list[tuple[int, str]]:
+    """``"…" if L == "vi" else "…"`` expressions whose branches are written text (literals or f-strings)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for n in ast.walk(tree):
+        if (isinstance(n, ast.IfExp) and isinstance(n.test, ast.Compare)
+                and any(isinstance(c, ast.Constant) and c.value == "vi" for c in n.test.comparators)
+                and all(isinstance(b, ast.JoinedStr) or (isinstance(b, ast.Constant) and isinstance(b.value, str)
+                                                         and " " in b.value.strip())
+                        for b in (n.body, n.orelse))):
+            out.append((n.lineno, ast.unparse(n)[:80]))
+    return out
+
+
+@pytest.mark.parametrize("module", ["report.py", "compare.py", "findings.py", "site.py", "site_pages.py",
+                                    "indicator_pages.py"])
+def test_reports_hold_no_sentence_pairs_outside_the_catalogues(module):
+    """A sentence written twice in the code (Vietnamese if…, else English) escapes the catalogues' review."""
+    assert _language_pairs(SRC / module) == []
+
+
+def test_the_pair_finder_finds_a_pair(tmp_path):
+    code = tmp_path / "m.py"
+    code.write_text('L = "vi"\ntitle = f"Năm {L}" if L == "vi" else f"Year {L}"\nok = "a" if L == "vi" else "b"\n',
+                    encoding="utf-8")
+    assert [line for line, _ in _language_pairs(code)] == [2]

@@ -194,8 +194,7 @@ def dti_chart(ctx: CompareContext) -> charts.Chart:
     title = msg("nb_dti_2022_rank_of_the", L)
     ranks = ", ".join(f"{ctx.name(c)} {int(d.set_index('province_code').at[c, 'pdti_rank'])}"
                       for c in ctx.provinces["province_code"] if c in set(d["province_code"]))
-    alt = (f"Biểu đồ cột xếp hạng DTI 2022 của 63 tỉnh; các tỉnh được so sánh: {ranks}." if L == "vi"
-           else f"Bar chart of the DTI 2022 rank of 63 provinces; compared provinces: {ranks}.")
+    alt = msg("nb_dti_alt", L, ranks=ranks)
     return charts.finish(fig, ax, title=title, ylabel=msg("nb_rank_1_best", L),
                          xlabel="", source=source_names(ctx.sources, ["dti-2022"], ctx.lang), alt=alt,
                          stem=f"compare-dti-{L}", lang=L)

@@ -170,7 +170,7 @@ def _period(p: str, lang: str) -> str:
         return f"{_period(a, lang)}–{_period(b, lang)}"
     if len(p) == 10:
         y, m, d = p.split("-")
-        return f"{int(d)}/{int(m)}/{y}" if lang == "vi" else f"{y}-{m}-{d}"
+        return msg("nb_date", lang, d=int(d), m=int(m), y=y, mm=m, dd=d)
     return p
 
 
@@ -620,8 +620,7 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
         xs, mid, bands = _fan(years, values, int(a["target_year"]), _bounds(ctx, ind), levels)
         for lv, alpha in zip(levels, (0.35, 0.15)):
             ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
-                            label=(f"khoảng dự báo {format_percent(lv * 100, L, 0)}" if L == "vi"
-                                   else f"{format_percent(lv * 100, L, 0)} prediction interval"))
+                            label=msg("nb_prediction_interval", L, level=format_percent(lv * 100, L, 0)))
         ax.plot(xs, mid, "--", color=charts.PALETTE[0], label=msg("nb_projection", L))
         ax.plot(years, values, "o", color="black", label=msg("nb_observed", L), zorder=3)
         ax.plot([years[-1], a["target_year"]], [values[-1], a["target"]], ":", color=charts.PALETTE[3],

@@ -170,7 +170,7 @@ def _period(p: str, lang: str) -> str:
         return f"{_period(a, lang)}–{_period(b, lang)}"
     if len(p) == 10:
         y, m, d = p.split("-")
-        return msg("nb_date", lang, d=int(d), m=int(m), y=y, mm=m, dd=d)
+        return msg("nb_date", lang, d=int(d), m=int(m), y=y)
     return p
 
 

@@ -218,14 +218,6 @@ def comparability(ctx: CompareContext) -> str:
     return head + "\n\n" + ("\n".join(lines) if lines else "–")
 
 
-def successor_name(registry: pd.DataFrame | None, code: str, lang: str) -> str | None:
-    """The name of a province in force from 1 July 2025, in the page's language (None without the registry)."""
-    if registry is None:
-        return None
-    row = registry[(registry["province_code"] == code) & (registry["boundary"] == "post2025")]
-    return str(row[f"name_{lang}"].iloc[0]) if len(row) else None
-
-
 def population_table(ctx: CompareContext) -> pd.DataFrame:
     L = ctx.lang
     rows = []
@@ -236,7 +228,8 @@ def population_table(ctx: CompareContext) -> pd.DataFrame:
                      msg("nb_area_km", L): format_number(p["area_km2"], L, 1),
                      t("year", L): int(p["population_year"]),
                      msg("nb_province_from_1_july_2025", L):
-                         successor_name(ctx.registry, p["successor_code"], L) or p["successor_name_vi"]})
+                         _province_name(ctx, p["successor_code"], "post2025") if ctx.registry is not None
+                         else p["successor_name_vi"]})
     return pd.DataFrame(rows)
 
 

@@ -51,3 +51,4 @@ def test_data_points_name_their_years_and_a_long_series_reads_as_a_span():
     assert points_cell(9, [str(y) for y in range(2016, 2025)], "en") == "9 (2016–2024)"
     assert points_cell(1250, "", "vi") == "1.250" and points_cell(1250, None, "en") == "1,250"
     assert points_years("2020.0;2022.0") == "2020, 2022"
+    assert points_cell(0, float("nan"), "vi") == "0"  # a table's missing value: the count alone

@@ -24,3 +24,8 @@ def per_frame(df: pd.DataFrame, build: Callable[..., T], *keys: Hashable) -> T:
             _CACHE.clear()
         held = _CACHE[key] = (df, build(df, *keys))
     return held[1]  # type: ignore[return-value]
+
+
+def groups(df: pd.DataFrame, by) -> dict:
+    """{key: the rows with that key} for a column (or a list of columns), in the order keys first appear."""
+    return {k: g for k, g in df.groupby(by, sort=False)}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.catalogue import join_words, msg
 from analysis.citations import cite_slot
-from analysis.frame_cache import per_frame
+from analysis.frame_cache import groups, per_frame
 from analysis.findings import STATUS_ORDER, source_name
 from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
@@ -85,8 +85,7 @@ OBS_COLUMNS = ["fact_id", "province_code", "boundary", "indicator_id", "kind", "
 def all_observations(facts: pd.DataFrame, registry: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """``observations`` of every indicator at once (one pass over the table instead of one per indicator)."""
     single = per_frame(registry, _unmerged) if registry is not None else None
-    o = _observations(facts[[c for c in OBS_COLUMNS if c in facts.columns]], None, single)
-    return {i: g for i, g in o.groupby("indicator_id", sort=False)}
+    return groups(_observations(facts[[c for c in OBS_COLUMNS if c in facts.columns]], None, single), "indicator_id")
 
 
 def _latest(obs: pd.DataFrame) -> list[dict]:
@@ -239,7 +238,7 @@ def _by_indicator(df: pd.DataFrame) -> dict[str, list[dict]]:
 def _national_rows(national: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
     """Post-2025 provinces' assessments against each national target with two or more points."""
     n = national[(national["n_points"] >= 2) & (national["boundary"] == "post2025") & (national["province_code"] != "VN")]
-    return {k: g for k, g in n.groupby(["indicator_id", "target_year", "decision"], sort=False)}
+    return groups(n, ["indicator_id", "target_year", "decision"])
 
 
 def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, national: pd.DataFrame,
@@ -253,7 +252,7 @@ def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, na
         for r in a.sort_values(["province_code", "target_year"]).to_dict("records"):
             tv = f"{COMPARATOR_SIGN[r['comparator']]} {format_value(float(r['target']), units.get(r['indicator_id'], ''), lang)} " \
                  f"({int(r['target_year'])})"
-            pts = points_cell(r["n_points"], r["years"] if isinstance(r["years"], str) else "", lang)
+            pts = points_cell(r["n_points"], r["years"], lang)
             rows.append(f"<tr><td>{badge(r['status'], lang, r['target_fact_id'])}</td>"
                         f"<td>{html.escape(_name(registry, r['province_code'], r['boundary'], lang))}</td>"
                         f"<td>{html.escape(tv)}</td><td>{html.escape(pts)}</td></tr>")
@@ -304,7 +303,7 @@ def _total_targets(facts: pd.DataFrame, ind: str | None) -> pd.DataFrame:
 
 def all_targets(facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Each indicator's total-breakdown targets (one pass over the table)."""
-    return {i: g for i, g in _total_targets(facts, None).groupby("indicator_id", sort=False)}
+    return groups(_total_targets(facts, None), "indicator_id")
 
 
 def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessments: pd.DataFrame,

@@ -148,10 +148,12 @@ UNIT_WORDS: dict[str, dict[str, str]] = {
 
 def points_years(years, listed: int = 4) -> str:
     """'2021, 2023' from '2021;2023' (or a list): up to ``listed`` years all named, so a gap stays visible; more
-    read as a span, '2016–2024'. '' without years."""
+    read as a span, '2016–2024'. '' without years (None or a table's missing value)."""
     if isinstance(years, str):
         years = years.split(";")
-    years = [str(int(float(y))) for y in (years or []) if str(y).strip() not in ("", "nan")]
+    elif not isinstance(years, (list, tuple)):  # None or a missing value (NaN) of a table
+        years = []
+    years = [str(int(float(y))) for y in years if str(y).strip() not in ("", "nan")]
     return ", ".join(years) if len(years) <= listed else f"{years[0]}–{years[-1]}"
 
 

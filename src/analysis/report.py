@@ -541,7 +541,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
         name = _ind_name(ctx, a["indicator_id"]) + (f" ({breakdown_label(a['breakdown'], L)})"
                                                       if a["breakdown"] != "total" else "")
         comp = COMPARATOR_SIGN[a["comparator"]]
-        pts = points_cell(a["n_points"], a["years"] if isinstance(a["years"], str) else "", L)
+        pts = points_cell(a["n_points"], a["years"], L)
         proj = "–"
         if pd.notna(a.get("projection")):
             proj = (f"{format_value(a['projection'], unit, L, 1)} ({format_value(a['pi80_low'], unit, L, 1)}–"

@@ -33,6 +33,7 @@ from analysis import indicator_pages as IP
 from analysis import site_pages as SP
 from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
+from analysis.frame_cache import groups
 from analysis.findings import overview_findings
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS
 from analysis.parallel import fork_map
@@ -504,7 +505,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
         shutil.copy2(f, out / "assets" / f.name)
     shutil.copy2(IP.plotly_js_path(), out / "assets" / IP.PLOTLY_JS)  # interactive charts, no CDN
     ind_ids = IP.indicators_with_pages(facts, indicators, assessments, national_targets)
-    facts_by_ind = {i: g for i, g in facts.groupby("indicator_id", sort=False)}
+    facts_by_ind = groups(facts, "indicator_id")
     obs_by_ind, obs_all_by_ind = IP.all_observations(facts, prov_table), IP.all_observations(facts)
     no_obs = IP.observations(facts.iloc[0:0], "")
     targets_by_ind = IP.all_targets(facts)
@@ -518,10 +519,13 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                 for key in [p["key"] for p in inputs.provinces] + ["compare"]]
     bodies = render_notebooks([nb for nb in executed if nb.exists()], cache_dir / "html-cache")
 
+    # the assessments with their indicators named in each language
+    named_in = {lang: assessments.assign(indicator_name=assessments[f"indicator_name_{lang}"]) for lang in LANGS}
+
     def report_pages(lang: str) -> tuple[list[Page], list[str]]:
         """The province reports, the comparison and the site's own pages; the notebooks that are missing."""
         missing = []
-        named = assessments.assign(indicator_name=assessments[f"indicator_name_{lang}"])
+        named = named_in[lang]
         pages = []
         for p in inputs.provinces:
             nb = inputs.notebooks_dir / lang / f"{p['key']}.ipynb"
@@ -555,7 +559,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
 
     def indicator_pages(lang: str) -> tuple[list[Page], list[str]]:
         """The list of indicators and one page per indicator."""
-        named = assessments.assign(indicator_name=assessments[f"indicator_name_{lang}"])
+        named = named_in[lang]
         pages = [Page(lang, "indicators.html", nav_label("indicators", lang),
                       IP.index_body(ind_ids, indicators, obs_by_ind, named, lang))]
         for i in ind_ids:  # each page reads only its indicator's rows
@@ -578,10 +582,12 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     missing = [m for found in fork_map(write, tasks) for m in found]
     if missing:
         raise SiteError("executed notebooks are missing (run `make notebooks`):\n  " + "\n  ".join(missing))
-    word_jobs = [(with_contents(bodies[nb], lang), f"{name} – {site_title(lang)}", lang,
-                  dl / "docx" / f"{p['key']}-{lang}.docx")
-                 for lang in LANGS for p in inputs.provinces
-                 for nb, name in [(inputs.notebooks_dir / lang / f"{p['key']}.ipynb", p[f"name_{lang}"])]] if docx else []
+    word_jobs = []  # the province pages as Word files (every notebook exists: checked above)
+    for lang in LANGS if docx else ():
+        for p in inputs.provinces:
+            body = with_contents(bodies[inputs.notebooks_dir / lang / f"{p['key']}.ipynb"], lang)
+            word_jobs.append((body, f"{p[f'name_{lang}']} – {site_title(lang)}", lang,
+                              dl / "docx" / f"{p['key']}-{lang}.docx"))
     tmp = Path(tempfile.mkdtemp(prefix="docx-"))
     try:
         meta["word"] = word_files(word_jobs, tmp, cache_dir / "docx-cache")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from analysis import config
 from analysis.catalogue import catalogue, msg
-from analysis.frame_cache import per_frame
+from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
 from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
 from analysis.report import breakdown_label
@@ -94,12 +94,8 @@ def _macros(lang: str):
 
 # ------------------------------------------------------------------ home page
 def _points(n, years, lang: str) -> str:
-    named = points_years(years) if isinstance(years, str) else ""
+    named = points_years(years)
     return msg("points_n", lang, n=format_number(int(n), lang)) + (f": {named}" if named else "")
-
-
-def _by_key(df: pd.DataFrame, column: str) -> dict:
-    return {k: g for k, g in df.groupby(column, sort=False)}
 
 
 def _counts(df: pd.DataFrame, column: str) -> dict:
@@ -113,7 +109,7 @@ def _ranks(dti: pd.DataFrame) -> dict:
 def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: pd.DataFrame, lang: str,
                   root: str) -> str:
     """A source-document province on the home page: headline figures and its targets' statuses."""
-    a = per_frame(assessments, _by_key, "province_key_pre").get(p["key"], assessments.iloc[0:0])
+    a = per_frame(assessments, groups, "province_key_pre").get(p["key"], assessments.iloc[0:0])
     n_facts = per_frame(facts, _counts, "province_key_pre").get(p["key"], 0)
     rank = per_frame(dti, _ranks).get(p["code"])
     targets = []
@@ -244,7 +240,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
             "year": int(r["target_year"]),
             "p_meet": "–" if pd.isna(r["p_meet"]) else format_percent(100 * r["p_meet"], lang, 0),
-            "points": points_cell(r["n_points"], r["years"] if isinstance(r["years"], str) else "", lang),
+            "points": points_cell(r["n_points"], r["years"], lang),
             "unsd": UNSD[r["unsd_category"]][lang] if isinstance(r["unsd_category"], str) else "–",
             "outcome": SEARCH_OUTCOME[o][lang] if known else "–",
             "searched": searched if isinstance(searched, str) else ""})

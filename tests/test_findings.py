@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis import findings as F
-from analysis.catalogue import MESSAGES_DIR, catalogue, msg
+from analysis import catalogue as C
+from analysis.catalogue import MESSAGES_DIR, catalogue, forms, msg
 
 
 def _fields(template: str) -> set[str]:
@@ -20,7 +21,32 @@ def test_catalogues_have_the_same_messages_and_placeholders():
     vi, en = catalogue("vi"), catalogue("en")
     assert set(vi) == set(en), set(vi) ^ set(en)
     for key in vi:
-        assert _fields(vi[key]) == _fields(en[key]), key
+        wordings = forms(vi[key]) + forms(en[key])  # every plural form of both languages
+        assert all(_fields(w) == _fields(wordings[0]) for w in wordings), key
+
+
+def test_a_count_of_one_reads_in_the_singular_in_english_and_vietnamese_keeps_one_sentence():
+    line = dict(indicator="Online dossier rate", y0=2022, y1=2024)
+    assert msg("ind_chart_line_alt", "en", n=1, **line) == ("Line chart of Online dossier rate for 1 province "
+                                                            "from 2022 to 2024; an X marks a target.")
+    assert "for 2 provinces from" in msg("ind_chart_line_alt", "en", n=2, **line)
+    assert "for 11 provinces from" in msg("ind_chart_line_alt", "en", n="11", **line)  # '11' is not one
+    assert msg("points_n", "en", n="1") == "1 data point" and msg("points_n", "en", n="1,234").endswith("points")
+    assert msg("ind_chart_line_alt", "vi", n=1, **line) == msg("ind_chart_line_alt", "vi", n=3, **line).replace(
+        "3", "1")
+    assert any(isinstance(v, dict) for v in catalogue("en").values())  # the plural forms are in use
+
+
+def test_a_plural_entry_without_its_other_form_is_refused_naming_the_file(tmp_path, monkeypatch):
+    for lang in C.LANGS:
+        (tmp_path / f"{lang}.yaml").write_text('points_n:\n  one: "{n} data point"\n', encoding="utf-8")
+    monkeypatch.setattr(C, "MESSAGES_DIR", tmp_path)
+    C.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=re.escape(str(tmp_path / "en.yaml")) + ".*points_n"):
+            catalogue("en")
+    finally:
+        C.catalogue.cache_clear()
 
 
 def test_a_missing_message_names_the_catalogue_file():

@@ -3,6 +3,13 @@
 ``msg("targets_count", "vi", n=3, province="Cần Thơ")`` fills a template whose numbers the caller has already
 formatted for the language (``numbers.format_number``). A missing key or placeholder raises a KeyError that
 names the catalogue file, so a sentence cannot silently vanish from a page.
+
+A sentence whose wording depends on a count is written with plural forms, chosen by the ``n`` placeholder
+(CLDR categories; English needs ``one`` and ``other``, Vietnamese has no plural and writes a plain sentence)::
+
+    ind_chart_line_alt:
+      one: "Line chart of {indicator} for {n} province ..."
+      other: "Line chart of {indicator} for {n} provinces ..."
 """
 
 from __future__ import annotations
@@ -14,18 +21,41 @@ import yaml
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
 LANGS = ("vi", "en")
+PLURAL_FORMS = ("one", "other")
+
+Template = str | dict[str, str]
+
+
+def _is_template(value: object) -> bool:
+    if isinstance(value, str):
+        return True
+    return (isinstance(value, dict) and "other" in value and set(value) <= set(PLURAL_FORMS)
+            and all(isinstance(v, str) for v in value.values()))
 
 
 @lru_cache(maxsize=None)
-def catalogue(lang: str) -> dict[str, str]:
-    """All templates of one language."""
+def catalogue(lang: str) -> dict[str, Template]:
+    """All templates of one language: a sentence, or its plural forms ('one', 'other')."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
     path = MESSAGES_DIR / f"{lang}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"{path}: every entry must be 'key: sentence'")
+    bad = [k for k, v in data.items() if not _is_template(v)] if isinstance(data, dict) else ["(the file)"]
+    if bad:
+        raise ValueError(f"{path}: every entry must be 'key: sentence' or plural forms 'one'/'other' "
+                         f"(with 'other'); not so: {', '.join(map(str, bad[:5]))}")
     return data
+
+
+def forms(template: Template) -> list[str]:
+    """Every wording of one entry (one sentence, or each plural form)."""
+    return [template] if isinstance(template, str) else list(template.values())
+
+
+def _plural(template: Template, n: object) -> str:
+    if isinstance(template, str):
+        return template
+    return template.get("one", template["other"]) if str(n).strip() == "1" else template["other"]
 
 
 def msg(key: str, lang: str, **values: object) -> str:
@@ -34,7 +64,7 @@ def msg(key: str, lang: str, **values: object) -> str:
     if key not in cat:
         raise KeyError(f"{MESSAGES_DIR / (lang + '.yaml')}: no message {key!r}")
     try:
-        return cat[key].format(**values)
+        return _plural(cat[key], values.get("n")).format(**values)
     except KeyError as e:
         raise KeyError(f"{MESSAGES_DIR / (lang + '.yaml')}: message {key!r} needs placeholder {e}") from None
 

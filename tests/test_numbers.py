@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.numbers import find_numbers, format_number, format_percent, format_value, parse_number
+from analysis.numbers import find_numbers, format_number, format_percent, format_value, parse_number, unit_label
 
 
 @pytest.mark.parametrize("text,lang,expected", [
@@ -36,6 +36,17 @@ def test_format_vietnamese_and_english():
     assert format_number(2.176552, "vi", 2) == "2,18"
     assert format_number(float("nan")) == "–"
     assert format_value(0.7024, "index_0_1") == "0,7024"
+
+
+def test_one_of_a_counted_unit_reads_in_the_singular_in_english():
+    assert format_value(1, "institutions", "en") == "1 institution"
+    assert format_value(2, "institutions", "en") == "2 institutions"
+    assert format_value(1.5, "persons", "en") == "1.5 persons"
+    assert format_value(1, "institutions") == "1 cơ sở"  # Vietnamese has no plural
+    assert format_value(1, "percent", "en") == "1%"
+    assert unit_label("persons", "en") == "persons"  # an axis label stays plural whatever the first value
+    assert unit_label("billion_vnd", "en") == "VND billion" and unit_label("billion_vnd") == "tỷ đồng"
+    assert unit_label("count", "en") == ""
 
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2)),

@@ -95,6 +95,14 @@ def format_percent(x: float | None, lang: Lang = "vi", decimals: int | None = No
     return f"{format_number(x, lang, decimals)}%"
 
 
+def unit_label(unit: str, lang: Lang = "vi") -> str:
+    """The unit as an axis label, without a number: '%', 'người' / 'persons', 'tỷ đồng' / 'VND billion'."""
+    words = UNIT_WORDS.get(unit)
+    if not words:
+        return ""
+    return f"VND {words[lang]}" if unit in ("billion_vnd", "million_vnd") and lang == "en" else words[lang]
+
+
 def format_value(x: float | None, unit: str, lang: Lang = "vi", decimals: int | None = None) -> str:
     """A value with its unit, as a reader expects it (9.46 billion_vnd -> '9,46 tỷ đồng')."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -107,37 +115,37 @@ def format_value(x: float | None, unit: str, lang: Lang = "vi", decimals: int | 
     words = UNIT_WORDS.get(unit)
     if not words:
         return n
-    w = words[lang]
+    w = words.get("en_one", words[lang]) if lang == "en" and x == 1 else words[lang]
     if unit in ("billion_vnd", "million_vnd") and lang == "en":
         return f"VND {n} {w}"
     return f"{n} {w}" if w else n
 
 
-UNIT_WORDS: dict[str, dict[str, str]] = {
+UNIT_WORDS: dict[str, dict[str, str]] = {  # "en_one": the English word after exactly 1 ("1 institution")
     "percent": {"vi": "%", "en": "%"},
-    "persons": {"vi": "người", "en": "persons"},
-    "learner_turns": {"vi": "lượt học viên", "en": "learner-turns"},
+    "persons": {"vi": "người", "en": "persons", "en_one": "person"},
+    "learner_turns": {"vi": "lượt học viên", "en": "learner-turns", "en_one": "learner-turn"},
     "billion_vnd": {"vi": "tỷ đồng", "en": "billion"},
     "million_vnd": {"vi": "triệu đồng", "en": "million"},
-    "teams": {"vi": "tổ", "en": "teams"},
+    "teams": {"vi": "tổ", "en": "teams", "en_one": "team"},
     "count": {"vi": "", "en": ""},
     "rank": {"vi": "", "en": ""},
     "score": {"vi": "điểm", "en": "points"},
     "index_0_1": {"vi": "", "en": ""},
-    "services": {"vi": "dịch vụ", "en": "services"},
-    "documents": {"vi": "văn bản", "en": "documents"},
-    "accounts": {"vi": "tài khoản", "en": "accounts"},
-    "classes": {"vi": "lớp", "en": "classes"},
-    "organisations": {"vi": "tổ chức", "en": "organisations"},
-    "procedures": {"vi": "thủ tục", "en": "procedures"},
-    "dossiers": {"vi": "hồ sơ", "en": "dossiers"},
+    "services": {"vi": "dịch vụ", "en": "services", "en_one": "service"},
+    "documents": {"vi": "văn bản", "en": "documents", "en_one": "document"},
+    "accounts": {"vi": "tài khoản", "en": "accounts", "en_one": "account"},
+    "classes": {"vi": "lớp", "en": "classes", "en_one": "class"},
+    "organisations": {"vi": "tổ chức", "en": "organisations", "en_one": "organisation"},
+    "procedures": {"vi": "thủ tục", "en": "procedures", "en_one": "procedure"},
+    "dossiers": {"vi": "hồ sơ", "en": "dossiers", "en_one": "dossier"},
     "per_1000": {"vi": "trên 1.000 dân", "en": "per 1,000 inhabitants"},
     "per_100_staff": {"vi": "lượt trên 100 người", "en": "turns per 100 staff"},
     "persons_per_team": {"vi": "người/tổ", "en": "persons per team"},
     "pp_per_year": {"vi": "điểm %/năm", "en": "pp per year"},
-    "institutions": {"vi": "cơ sở", "en": "institutions"},
-    "targets": {"vi": "mục tiêu", "en": "targets"},
-    "tasks": {"vi": "nhiệm vụ", "en": "tasks"},
+    "institutions": {"vi": "cơ sở", "en": "institutions", "en_one": "institution"},
+    "targets": {"vi": "mục tiêu", "en": "targets", "en_one": "target"},
+    "tasks": {"vi": "nhiệm vụ", "en": "tasks", "en_one": "task"},
     "thousand_persons": {"vi": "nghìn người", "en": "thousand persons"},
     "points_0_10": {"vi": "điểm (thang 0–10)", "en": "points (0–10 scale)"},
     "points_0_100": {"vi": "điểm (thang 0–100)", "en": "points (0–100 scale)"},

@@ -19,7 +19,7 @@ from analysis import charts, citations, config
 from analysis.assess import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
-from analysis.numbers import format_number, format_percent, format_value, points_cell
+from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
 from analysis.process import load_processed
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
@@ -520,7 +520,7 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
         ax.legend(fontsize=8, loc="best")
         name = _ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
         title = f"{name} – {ctx.name}"
-        uw = format_value(1, unit, L).replace(format_number(1, L), "").strip() or unit
+        uw = unit_label(unit, L) or unit
         ylabel = {"rank": msg("nb_rank_1_best", L),
                   "index_0_1": msg("nb_score_0_1", L)}.get(unit, uw)
         seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))

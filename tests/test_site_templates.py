@@ -134,6 +134,11 @@ def test_overview_names_the_national_target_it_shows():
         out = SP.provinces_overview(lang, registry, national, facts, {}, "../", targets, {})
         assert f"<th scope='col'>{head} (2030, 1/QĐ-TTg)</th>" in out
         assert chance in out and "2016" in out
+        # a province with a page but no source document: the link and the note stand on separate lines
+        out = SP.provinces_overview(lang, registry, national, facts, {}, "../", targets, {"01": "ha-noi"})
+        cell = out.split('provinces/ha-noi.html">')[2].split("</td>")[0]
+        assert cell.startswith(SP.msg("overview_page", lang) + '</a><br><span class="muted">'), cell
+        assert cell.endswith(SP.msg("overview_no_document", lang) + "</span>"), cell
 
 
 def _language_pairs(path: Path) -> list[tuple[int, str]]:

@@ -152,3 +152,25 @@ def test_the_province_summary_agrees_with_its_assessment(project, key):
             assert f"nêu {len(a)} mục tiêu" in text
         latest = int(ctx.facts.loc[ctx.facts["kind"] == "observation", "year"].max())
         assert msg("missing_latest", lang, year=latest) in text
+
+
+def test_the_targets_table_leaves_out_forecast_columns_only_when_no_target_has_one(project):
+    from analysis import report as R
+    from analysis.labels import t
+    from analysis.params import load_params
+
+    ctx = R.load_context("can-tho", "en", params=load_params("can-tho").notebook_parameters("en"))
+    assert (ctx.assessments["status"] == "no_data").all()
+    table = R.targets_table(ctx)
+    assert len(table) == len(ctx.assessments)
+    for kept in ("target", "value", "deadline", "status", "points", "source"):
+        assert t(kept, "en") in table.columns
+    for empty in ("p_meet", "projection", "unsd"):
+        assert t(empty, "en") not in table.columns
+    # one target with a forecast brings the columns back, with '–' for the targets without one
+    first = ctx.assessments.index[0]
+    ctx.assessments.loc[first, ["status", "p_meet", "projection", "pi80_low", "pi80_high", "n_points", "years"]] = [
+        "at_risk", 0.5, 40.0, 30.0, 50.0, 3, "2021;2022;2023"]
+    table = R.targets_table(ctx)
+    assert t("p_meet", "en") in table.columns and t("projection", "en") in table.columns
+    assert table[t("p_meet", "en")].tolist().count("–") == len(table) - 1

@@ -141,11 +141,29 @@ def test_overview_names_the_national_target_it_shows():
         assert cell.endswith(SP.msg("overview_no_document", lang) + "</span>"), cell
 
 
+def _is_language_test(test: ast.expr) -> bool:
+    """``L == "vi"`` (or ``"en"``), alone or as part of an ``and``."""
+    parts = test.values if isinstance(test, ast.BoolOp) else [test]
+    return any(isinstance(p, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in ("vi", "en")
+                                                  for c in [p.left, *p.comparators]) for p in parts)
+
+
+def _prose(node: ast.AST) -> bool:
+    """A string literal (or f-string piece) of three words or more somewhere under ``node``."""
+    return any(isinstance(c, ast.Constant) and isinstance(c.value, str) and len(c.value.split()) >= 3
+               for c in ast.walk(node))
+
+
 def _language_pairs(path: Path) -> list[tuple[int, str]]:
-    """``"…" if L == "vi" else "…"`` expressions whose branches are written text (literals or f-strings)."""
+    """Sentences written once per language in code: ``"…" if L == "vi" else "…"`` expressions whose branches are
+    written text, and ``if L == "vi": … else: …`` statements whose branches both hold a sentence."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     out = []
     for n in ast.walk(tree):
+        if (isinstance(n, ast.If) and _is_language_test(n.test)
+                and any(_prose(b) for b in n.body)
+                and (any(_prose(b) for b in n.orelse) or not n.orelse)):
+            out.append((n.lineno, ast.unparse(n.test)))
         if (isinstance(n, ast.IfExp) and isinstance(n.test, ast.Compare)
                 and any(isinstance(c, ast.Constant) and c.value == "vi" for c in n.test.comparators)
                 and all(isinstance(b, ast.JoinedStr) or (isinstance(b, ast.Constant) and isinstance(b.value, str)
@@ -155,8 +173,7 @@ def _language_pairs(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-@pytest.mark.parametrize("module", ["report.py", "compare.py", "findings.py", "site.py", "site_pages.py",
-                                    "indicator_pages.py"])
+@pytest.mark.parametrize("module", sorted(p.name for p in SRC.glob("*.py")))
 def test_reports_hold_no_sentence_pairs_outside_the_catalogues(module):
     """A sentence written twice in the code (Vietnamese if…, else English) escapes the catalogues' review."""
     assert _language_pairs(SRC / module) == []
@@ -166,4 +183,8 @@ def test_the_pair_finder_finds_a_pair(tmp_path):
     code = tmp_path / "m.py"
     code.write_text('L = "vi"\ntitle = f"Năm {L}" if L == "vi" else f"Year {L}"\nok = "a" if L == "vi" else "b"\n',
                     encoding="utf-8")
+    assert [line for line, _ in _language_pairs(code)] == [2]
+    code.write_text('def f(L):\n    if L == "vi":\n        return "Một câu tiếng Việt ở đây"\n'
+                    '    return "An English sentence here"\n'
+                    'def g(L):\n    if L == "vi":\n        return "vi"\n    return "en"\n', encoding="utf-8")
     assert [line for line, _ in _language_pairs(code)] == [2]

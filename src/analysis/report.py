@@ -233,9 +233,7 @@ def title(ctx: ProvinceContext) -> str:
     name = ctx.province[f"name_{ctx.lang}"]
     if ctx.merged:
         name = msg("title_since_2025", ctx.lang, name=name)
-    if ctx.lang == "vi":
-        return f"# {name}: nhân lực chuyển đổi số và tiến độ mục tiêu"
-    return f"# {name}: digital-transformation workforce and progress on targets"
+    return "# " + msg("nb_title", ctx.lang, name=name)
 
 
 def _former_names(ctx: ProvinceContext) -> list[str]:
@@ -268,20 +266,17 @@ def findings(ctx: ProvinceContext) -> str:
 
 
 def targets_intro(ctx: ProvinceContext) -> str:
+    """How many targets, by status, and how to read the table (its forecast columns only when some are shown)."""
     a = ctx.assessments
-    counts = a["status"].value_counts()
-    from analysis.labels import STATUS as S
-
-    parts = ", ".join(f"{S[k][ctx.lang].lower()} {v}" for k, v in counts.items())
     if a.empty:
         return msg("nb_the_source_documents_set_no", ctx.lang)
-    if ctx.lang == "vi":
-        return (f"{len(a)} mục tiêu ({parts}). Mỗi trạng thái đi kèm số điểm dữ liệu và các năm có số liệu; với 2–3 "
-                "điểm, khoảng dự báo rộng và trạng thái chỉ mang tính tạm thời. Xác suất đạt tính từ phân phối dự báo "
-                "tại năm mục tiêu; phân loại UN theo phương pháp Biểu đồ Tiến độ SDG của UNSD (2022).")
-    return (f"{len(a)} targets ({parts}). Each status comes with the number of data points and their years; with 2–3 "
-            "points the interval is wide and the status tentative. The chance of meeting a target comes from the "
-            "predictive distribution at the target year; the UN category follows the UNSD SDG Progress Chart (2022).")
+    from analysis.labels import STATUS as S
+
+    counts = a["status"].value_counts()
+    parts = ", ".join(f"{S[k][ctx.lang].lower()}: {format_number(v, ctx.lang)}" for k, v in counts.items())
+    head = msg("nb_targets_intro", ctx.lang, n=format_number(len(a), ctx.lang), statuses=parts)
+    forecast = a["p_meet"].notna().any()
+    return head + " " + msg("nb_targets_intro_forecast" if forecast else "nb_targets_intro_no_forecast", ctx.lang)
 
 
 def profile(ctx: ProvinceContext) -> pd.DataFrame:
@@ -563,7 +558,14 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("searched", L): _outcome(a, L),
             t("source", L): f"{ctx.cite(a['source_id'])} [{a['target_fact_id']}]",
         })
-    return pd.DataFrame(rows)
+    return drop_empty_columns(pd.DataFrame(rows))
+
+
+def drop_empty_columns(df: pd.DataFrame, empty: str = "–") -> pd.DataFrame:
+    """Leave out the columns in which every row is ``empty`` (e.g. forecasts when no target has a series)."""
+    if df.empty:
+        return df
+    return df.loc[:, [c for c in df.columns if not (df[c].astype(str) == empty).all()]]
 
 
 SEARCH_OUTCOME = {
@@ -650,24 +652,13 @@ def gaps(ctx: ProvinceContext) -> str:
     obs = ctx.facts[ctx.facts["kind"] == "observation"]
     flagged = obs["flags"].fillna("").str.split(";").explode()
     counts = flagged[flagged != ""].value_counts()
-    lines = []
-    if L == "vi":
-        lines.append(f"- {n_t} mục tiêu; {n_none} mục tiêu chưa có số liệu nào để theo dõi, {n_one} chỉ có một "
-                     "điểm số liệu (không xác định được xu hướng).")
-        lines.append(f"- {len(obs)} số liệu quan sát; số liệu có ghi chú: " + (", ".join(
-            f"{FLAG_WORDS[k]['vi']} ({v})" for k, v in counts.items() if k in FLAG_WORDS) or "không có") + ".")
-        lines.append(f"- Địa giới: {boundary_note(ctx)}")
-        lines.append("- Định nghĩa chỉ tiêu có thể thay đổi giữa các năm (ví dụ tỷ lệ hồ sơ trực tuyến, phương pháp "
-                     "DTI 2021 và 2024); xem cột Ghi chú và trang Phương pháp.")
-    else:
-        lines.append(f"- {n_t} targets; {n_none} have no figure to track them, {n_one} have a single data point "
-                     "(no trend can be determined).")
-        lines.append(f"- {len(obs)} observations; flagged figures: " + (", ".join(
-            f"{FLAG_WORDS[k]['en']} ({v})" for k, v in counts.items() if k in FLAG_WORDS) or "none") + ".")
-        lines.append(f"- Boundary: {boundary_note(ctx)}")
-        lines.append("- Indicator definitions can change between years (e.g. the online dossier rate, DTI methods of "
-                     "2021 and 2024); see the Note column and the Methodology page.")
-    return "\n".join(lines)
+    flags = ", ".join(f"{FLAG_WORDS[k][L]} ({v})" for k, v in counts.items() if k in FLAG_WORDS)
+    lines = [msg("nb_gaps_targets", L, n=format_number(n_t, L), n_none=format_number(n_none, L),
+                 n_one=format_number(n_one, L))] if n_t else []
+    lines += [msg("nb_gaps_observations", L, n=format_number(len(obs), L), flags=flags or msg("nb_gaps_no_flags", L)),
+             msg("nb_gaps_boundary", L, note=boundary_note(ctx)),
+             msg("nb_gaps_definitions", L)]
+    return "\n".join(f"- {line}" for line in lines)
 
 
 def audit_table(ctx: ProvinceContext) -> pd.DataFrame:

@@ -174,3 +174,18 @@ def test_the_targets_table_leaves_out_forecast_columns_only_when_no_target_has_o
     table = R.targets_table(ctx)
     assert t("p_meet", "en") in table.columns and t("projection", "en") in table.columns
     assert table[t("p_meet", "en")].tolist().count("–") == len(table) - 1
+
+
+@pytest.mark.parametrize("key", ["can-tho", "quang-ninh"])
+def test_every_target_without_a_series_is_named_once_and_distinctly_in_the_search_records(project, key):
+    from analysis import report as R
+    from analysis.params import load_params
+
+    for lang in ("vi", "en"):
+        ctx = R.load_context(key, lang, params=load_params(key).notebook_parameters(lang))
+        a = ctx.assessments[ctx.assessments["status"].isin(["no_data", "insufficient_data"])]
+        names = [R.target_name(ctx, r, with_year=True) for _, r in a.iterrows()]
+        assert len(set(names)) == len(names), "two targets read alike"
+        records = R.search_records(ctx)
+        for name in names:
+            assert records.count(name) == 1, name

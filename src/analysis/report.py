@@ -527,14 +527,21 @@ def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Char
     return out
 
 
+def target_name(ctx: ProvinceContext, a, with_year: bool = False) -> str:
+    """The target's indicator, with its breakdown when it is not the total and its year if asked:
+    '… (district)', '… (district, 2025)', '… (2025)'."""
+    extra = [breakdown_label(a["breakdown"], ctx.lang)] if a["breakdown"] != "total" else []
+    extra += [str(int(a["target_year"]))] if with_year else []
+    return _ind_name(ctx, a["indicator_id"]) + (f" ({', '.join(extra)})" if extra else "")
+
+
 def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
     """Every target of the province: status, chance of meeting it, data points and years, UN category."""
     L = ctx.lang
     rows = []
     for _, a in ctx.assessments.sort_values(["target_year", "indicator_id"]).iterrows():
         unit = ctx.indicators.at[a["indicator_id"], "unit"]
-        name = _ind_name(ctx, a["indicator_id"]) + (f" ({breakdown_label(a['breakdown'], L)})"
-                                                      if a["breakdown"] != "total" else "")
+        name = target_name(ctx, a)
         comp = COMPARATOR_SIGN[a["comparator"]]
         pts = points_cell(a["n_points"], a["years"], L)
         proj = "–"
@@ -592,7 +599,7 @@ def search_records(ctx: ProvinceContext) -> str:
     for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
         text = r.get(col)
         if isinstance(text, str) and text:
-            name = _ind_name(ctx, r["indicator_id"]) + f" ({int(r['target_year'])})"
+            name = target_name(ctx, r, with_year=True)
             groups.setdefault(text, []).append(name)
     if not groups:
         return ""

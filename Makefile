@@ -28,7 +28,7 @@ system-deps: ## Install Debian packages for the browser tests (chromium, fonts; 
 	bash scripts/install_system_deps.sh
 
 PROCESSED := data/processed/metadata.json
-$(PROCESSED): $(STAMP) $(wildcard data/raw/*) $(wildcard src/analysis/*.py)
+$(PROCESSED): $(STAMP) $(wildcard data/raw/*) $(shell find src/analysis -name "*.py")
 	$(PY) -m analysis data
 
 data: $(PROCESSED) ## Validate data/raw and write data/processed (facts, derived, audit, assessments)

@@ -1,6 +1,6 @@
 """Calibration of target assessments on simulated series, against two naive ways, in one run.
 
-For each generating process (analysis.simulate; gompertz_rw is held out from every tuning choice):
+For each generating process (analysis.assess.simulate; gompertz_rw is held out from every tuning choice):
 - 80% / 95% interval coverage of the process's value at the target year: ours vs a plain OLS trend line with
   iid t-intervals on the logit scale (the naive way);
 - Brier score of p_meet (ours) vs the UN SDG Progress Chart category used as a forecast
@@ -17,8 +17,8 @@ import warnings
 import numpy as np
 from scipy import stats
 
-from analysis.assess import assess_target, predictive
-from analysis.simulate import simulate_many
+from analysis.assess.forecast import assess_target, predictive
+from analysis.assess.simulate import simulate_many
 
 
 def naive_interval(years, values, target_year, level):

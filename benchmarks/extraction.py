@@ -12,8 +12,8 @@ import time
 import pandas as pd
 
 from analysis import config
-from analysis.extract import extract_document
-from analysis.extract_eval import score
+from analysis.data.extract import extract_document
+from analysis.data.extract_eval import score
 
 
 def run() -> list:

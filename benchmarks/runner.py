@@ -65,9 +65,9 @@ def main() -> None:
         subprocess.run([PY, "-m", "analysis", "data"], env=env, check=True, stdout=subprocess.DEVNULL)
         sys.path.insert(0, str(ROOT / "src"))
         os.environ["ANALYSIS_PROJECT_ROOT"] = str(tmp)
-        from analysis.runner import plan
+        from analysis.run.runner import plan
 
-        from analysis.params import all_provinces
+        from analysis.run.params import all_provinces
 
         keys = all_provinces()
         if "--provinces" in sys.argv:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from analysis import config  # noqa: E402
-from analysis.site import assemble, collect_inputs  # noqa: E402
+from analysis.site.build import assemble, collect_inputs  # noqa: E402
 
 
 def _naive(notebooks: list[Path], out: Path) -> float:

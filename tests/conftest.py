@@ -52,7 +52,7 @@ def project(tmp_path_factory):
 
     ANALYSIS_PROJECT_ROOT points the package, and every kernel it starts, at the copy.
     """
-    from analysis.process import build
+    from analysis.data.process import build
 
     root = tmp_path_factory.mktemp("project")
     for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets", "benchmarks"):
@@ -71,7 +71,7 @@ REGISTRY_SAMPLE = ["ha-noi", "thai-nguyen-2025"]
 
 
 def session_provinces() -> list[str]:
-    from analysis.params import list_provinces
+    from analysis.run.params import list_provinces
 
     return list_provinces() + REGISTRY_SAMPLE
 
@@ -80,7 +80,7 @@ def session_provinces() -> list[str]:
 def executed(project):
     """The notebooks of the throwaway project (the five provinces with a parameter file, two of the registry,
     the comparison), executed once for the whole test session on warm kernels."""
-    from analysis.runner import execute, plan
+    from analysis.run.runner import execute, plan
 
     jobs = plan(session_provinces(), build_dir=project / "build")
     summary = execute(jobs, workers=2, progress=None)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.assess import STATUSES, assess_all, assess_target, predictive, unsd_progress
+from analysis.assess.forecast import STATUSES, assess_all, assess_target, predictive, unsd_progress
 from analysis.labels import STATUS
-from analysis.simulate import simulate_many
+from analysis.assess.simulate import simulate_many
 
 
 # ---------------------------------------------------------------- UN SDG Progress Chart, by hand
@@ -185,7 +185,7 @@ def test_plain_iid_trend_regression_would_be_overconfident():
 
 # ---------------------------------------------------------------- the evidence base
 def test_assess_every_target_in_the_evidence_base(tmp_path):
-    from analysis.process import build
+    from analysis.data.process import build
     from conftest import RAW
 
     t = build(RAW, tmp_path / "p")

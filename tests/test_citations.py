@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import citations as C
-from analysis import report as R
-from analysis.process import load_processed
+from analysis.report import citations as C
+from analysis.report import province as R
+from analysis.data.process import load_processed
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_fact_tables_cite_readably_and_link_to_the_sources_page(project, lang):
 def test_one_naming_rule_for_sources_everywhere(sources):
     """Summary sentences, indicator pages and chart source lines name a source by the same words that open its
     table citation (who and year), so a reader finds it on the sources page."""
-    from analysis.findings import source_name
+    from analysis.report.findings import source_name
 
     for sid in sources["source_id"]:
         for lang in ("vi", "en"):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.process import ProcessedDataError, load_processed
+from analysis.data.process import ProcessedDataError, load_processed
 
 
 @pytest.fixture()

@@ -7,9 +7,9 @@ import yaml
 
 from analysis import config
 from analysis.errors import DataError
-from analysis.locators import cited_lines, span_occurs
-from analysis.process import build_tables
-from analysis.validate import load_raw
+from analysis.data.locators import cited_lines, span_occurs
+from analysis.data.process import build_tables
+from analysis.data.validate import load_raw
 
 from conftest import edit_csv
 

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.curate import NewSource, accept
+from analysis.data.curate import NewSource, accept
 from analysis.errors import DataError
-from analysis.extract import extract_document, extract_lines
-from analysis.extract_eval import score
+from analysis.data.extract import extract_document, extract_lines
+from analysis.data.extract_eval import score
 from analysis.vinumbers import qualifier_before, read_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +148,7 @@ def test_accepted_rows_are_validated_and_appended_never_overwriting(raw_copy, tm
     new = pd.read_csv(raw_copy / "facts_extracted.csv", dtype=str, keep_default_na=False)
     assert list(new["value"]) == ["1482", "151"] and set(new["source_id"]) == {"hb-portal-cntt"}
     assert "hb-portal-cntt" in (raw_copy / "sources_extracted.csv").read_text(encoding="utf-8")
-    from analysis.validate import load_raw
+    from analysis.data.validate import load_raw
 
     assert {"HB-E001", "HB-E002"} <= set(load_raw(raw_copy).facts["fact_id"])
     # a second acceptance continues the numbering and keeps the first rows as they were

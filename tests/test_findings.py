@@ -8,7 +8,7 @@ import string
 import pandas as pd
 import pytest
 
-from analysis import findings as F
+from analysis.report import findings as F
 from analysis import catalogue as C
 from analysis.catalogue import MESSAGES_DIR, catalogue, forms, msg
 
@@ -123,7 +123,7 @@ def test_key_figures_stop_at_the_limit_and_skip_indicators_without_figures():
 
 
 def test_a_national_signal_needs_two_points(project):
-    from analysis.process import load_processed
+    from analysis.data.process import load_processed
 
     nat = load_processed("national_assessments")
     targets = load_processed("national_targets")
@@ -138,8 +138,8 @@ def test_a_national_signal_needs_two_points(project):
 
 @pytest.mark.parametrize("key", ["quang-ninh", "can-tho", "bac-kan"])
 def test_the_province_summary_agrees_with_its_assessment(project, key):
-    from analysis import report as R
-    from analysis.params import load_params
+    from analysis.report import province as R
+    from analysis.run.params import load_params
 
     for lang in ("vi", "en"):
         ctx = R.load_context(key, lang, params=load_params(key).notebook_parameters(lang))
@@ -155,9 +155,9 @@ def test_the_province_summary_agrees_with_its_assessment(project, key):
 
 
 def test_the_targets_table_leaves_out_forecast_columns_only_when_no_target_has_one(project):
-    from analysis import report as R
+    from analysis.report import province as R
     from analysis.labels import t
-    from analysis.params import load_params
+    from analysis.run.params import load_params
 
     ctx = R.load_context("can-tho", "en", params=load_params("can-tho").notebook_parameters("en"))
     assert (ctx.assessments["status"] == "no_data").all()
@@ -178,8 +178,8 @@ def test_the_targets_table_leaves_out_forecast_columns_only_when_no_target_has_o
 
 @pytest.mark.parametrize("key", ["can-tho", "quang-ninh"])
 def test_every_target_without_a_series_is_named_once_and_distinctly_in_the_search_records(project, key):
-    from analysis import report as R
-    from analysis.params import load_params
+    from analysis.report import province as R
+    from analysis.run.params import load_params
 
     for lang in ("vi", "en"):
         ctx = R.load_context(key, lang, params=load_params(key).notebook_parameters(lang))

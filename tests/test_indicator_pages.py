@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import indicator_pages as IP
+from analysis.site import indicator_pages as IP
 
 REGISTRY = pd.DataFrame({
     "province_code": ["22", "22", "44", "45", "44", "VN"],
@@ -55,7 +55,7 @@ def test_a_line_chart_marks_targets_and_uses_the_page_number_format():
 
 def test_the_tile_map_layout_places_each_of_the_34_provinces_once():
     from analysis import config
-    from analysis.tilemap import load_grid
+    from analysis.site.tilemap import load_grid
 
     grid = load_grid()
     registry = pd.read_csv(config.project_root() / "data" / "raw" / "admin_crosswalk_2025.csv", dtype=str)
@@ -69,7 +69,7 @@ def test_a_value_map_colours_every_province_by_quantile_class_with_a_localised_l
     import re
 
     from analysis.numbers import format_number
-    from analysis.tilemap import BLUES, load_grid, value_map
+    from analysis.site.tilemap import BLUES, load_grid, value_map
 
     grid = load_grid()
     values = pd.DataFrame({"province_code": grid["province_code"], "value": [10.5 + i for i in range(len(grid))]})

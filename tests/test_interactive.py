@@ -5,8 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis import charts
-from analysis.interactive import to_plotly, twin_html
+from analysis.report import charts
+from analysis.report.interactive import to_plotly, twin_html
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.params import ParamsError, list_provinces, load_params
-from analysis.runner import Job, _check_names, execute, notebook_parameter_names, plan
+from analysis.run.params import ParamsError, list_provinces, load_params
+from analysis.run.runner import Job, _check_names, execute, notebook_parameter_names, plan
 from conftest import REGISTRY_SAMPLE, ROOT, session_provinces
 
 pytestmark = pytest.mark.slow
@@ -58,7 +58,7 @@ def test_every_province_runs_end_to_end(cold_run):
 
 
 def test_a_full_build_covers_the_34_provinces_in_force_each_once(project):
-    from analysis.params import all_provinces, registry
+    from analysis.run.params import all_provinces, registry
 
     keys = all_provinces()
     assert keys[:len(list_provinces())] == list_provinces()  # the provinces with a parameter file come first
@@ -144,7 +144,7 @@ def test_the_dask_path_gives_the_local_paths_notebooks_and_outputs(cold_run, tmp
     same figure and table files, written where the local runner writes them."""
     from distributed import LocalCluster
 
-    from analysis.cluster import execute_on_cluster
+    from analysis.run.cluster import execute_on_cluster
 
     project, jobs, _ = cold_run
     local = {j.label: j for j in jobs if j.name in list_provinces()}
@@ -223,7 +223,7 @@ def test_cli_exit_code_is_1_when_a_run_fails(tmp_path, monkeypatch, capsys):
     for d in ("data", "params", "notebooks"):
         shutil.copytree(ROOT / d if d != "data" else ROOT / "data", root / d,
                         ignore=shutil.ignore_patterns("processed"))
-    from analysis.process import build
+    from analysis.data.process import build
 
     build(root / "data" / "raw", root / "data" / "processed")
     nb = nbformat.read(root / "notebooks" / "province.ipynb", as_version=4)
@@ -294,7 +294,7 @@ def test_notebooks_run_as_they_are_from_any_directory(project, tmp_path):
 
 
 def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(project):
-    from analysis import report as R
+    from analysis.report import province as R
 
     ctx = R.load_context("quang-ninh", "vi", output_dir=str(project / "build" / "charts-test"))
     charts_ = {c.stem: c for c in R.series_charts(ctx, max_charts=12)}
@@ -310,7 +310,7 @@ def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(proje
 def test_a_comparison_row_uses_one_year_where_the_provinces_share_one(project):
     import re
 
-    from analysis.compare import _years, load_compare, side_by_side
+    from analysis.report.compare import _years, load_compare, side_by_side
 
     ctx = load_compare(["quang-ninh", "binh-phuoc", "quang-tri", "can-tho", "bac-kan"], "vi")
     table = side_by_side(ctx)

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.assess import _yearly, assess_all
+from analysis.assess.forecast import _yearly, assess_all
 from analysis.numbers import find_numbers
-from analysis.process import build_tables
-from analysis.validate import load_raw
+from analysis.data.process import build_tables
+from analysis.data.validate import load_raw
 
 from conftest import RAW, append_csv_row, edit_csv
 

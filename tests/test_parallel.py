@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from analysis.parallel import available_workers, fork_map
+from analysis.site.parallel import available_workers, fork_map
 
 
 def test_results_come_back_in_order_from_other_processes(monkeypatch):

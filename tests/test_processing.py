@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.audit import decimals_of, rounding_tolerance, run_check
-from analysis.process import build
+from analysis.data.audit import decimals_of, rounding_tolerance, run_check
+from analysis.data.process import build
 from conftest import RAW, edit_csv
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from analysis.site import _run_pagefind
+from analysis.site.build import _run_pagefind
 
 PAGE = ("<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>{t}</title></head>"
         "<body><main data-pagefind-body><h1>{t}</h1><p>{text}</p></main></body></html>")

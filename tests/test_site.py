@@ -16,8 +16,8 @@ import pytest
 
 from analysis.labels import STATUS
 from analysis.numbers import format_number
-from analysis.site import SiteError, SiteInputs, build_site, collect_inputs
-from analysis.site_pages import sources_body
+from analysis.site.build import SiteError, SiteInputs, build_site, collect_inputs
+from analysis.site.pages import sources_body
 from conftest import session_provinces
 
 pytestmark = pytest.mark.slow
@@ -310,7 +310,7 @@ def test_failed_build_leaves_the_previous_site(site, tmp_path):
 
 
 def test_pages_made_side_by_side_are_those_made_one_after_another(site, tmp_path, monkeypatch):
-    from analysis.site import assemble
+    from analysis.site.build import assemble
 
     inputs = collect_inputs(site.parents[1] / "build", session_provinces())
     built = {}

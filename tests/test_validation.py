@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import DataError
-from analysis.process import build
-from analysis.validate import load_raw
+from analysis.data.process import build
+from analysis.data.validate import load_raw
 from conftest import RAW, append_csv_row, edit_csv
 
 

@@ -9,7 +9,7 @@ from analysis.errors import DataError
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from analysis.process import build
+    from analysis.data.process import build
 
     try:
         tables = build()
@@ -31,8 +31,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from analysis.params import ParamsError, parse_override
-    from analysis.runner import execute, plan
+    from analysis.run.params import ParamsError, parse_override
+    from analysis.run.runner import execute, plan
 
     try:
         overrides = dict(parse_override(o) for o in args.param)
@@ -41,7 +41,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"analysis run: stopped before starting any kernel.\n{e}", file=sys.stderr)
         return 2
     if args.scheduler:
-        from analysis.cluster import execute_on_cluster
+        from analysis.run.cluster import execute_on_cluster
 
         summary = execute_on_cluster(jobs, args.scheduler, force=args.force, warm=not args.cold_kernels)
     else:
@@ -51,7 +51,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
-    from analysis.site import SiteError, build_site
+    from analysis.site.build import SiteError, build_site
 
     try:
         out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series)
@@ -68,7 +68,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis import config
-    from analysis.extract import ExtractError, extract_document
+    from analysis.data.extract import ExtractError, extract_document
 
     path = Path(args.path)
     try:
@@ -103,7 +103,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_accept(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from analysis.curate import NewSource, accept
+    from analysis.data.curate import NewSource, accept
 
     source = NewSource(args.source_id, args.title or "", args.source_type, args.url or "", args.date or "",
                        args.publisher or "", args.author or "") if args.source_id else None

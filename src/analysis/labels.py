@@ -168,7 +168,7 @@ LOCATOR_WORDS_VI = [
     ("paragraph", "đoạn"), ("list", "danh sách"), ("item", "mục"), ("year", "năm"),
 ]
 
-# Notes of the consistency checks (analysis.audit), per language; numbers are filled in that language
+# Notes of the consistency checks (analysis.data.audit), per language; numbers are filled in that language
 AUDIT_NOTES = {
     "rounds": {"vi": "{computed}% làm tròn thành {rounded}%, không phải {stated}%",
                "en": "{computed}% rounds to {rounded}%, not {stated}%"},

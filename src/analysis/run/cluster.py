@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis import config
-from analysis.runner import Job, Result, Summary, _execute_one, _stamp, split_cached
+from analysis.run.runner import Job, Result, Summary, _execute_one, _stamp, split_cached
 
 
 def project_payload(jobs: list[Job], processed: Path | None = None) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
-from analysis.citations import source_label
+from analysis.report.citations import source_label
 from analysis.labels import STATUS
 from analysis.numbers import format_number, format_percent, format_value
 

@@ -4,7 +4,7 @@
 figure in the columns of ``data/raw/facts_*.csv`` plus ``indicator_confidence``, ``context`` and an
 empty ``accept`` column for review. Codes (``749/QĐ-TTg``, ``09-NQ/TU``), dates, years, footnote markers,
 list numbers, page references and durations are read as what they are, never as figures. Nothing is
-written to ``data/raw`` here; ``analysis.curate.accept`` appends reviewed rows.
+written to ``data/raw`` here; ``analysis.data.curate.accept`` appends reviewed rows.
 """
 
 from __future__ import annotations

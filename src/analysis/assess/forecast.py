@@ -31,7 +31,7 @@ ON_TRACK, OFF_TRACK = 0.8, 0.2
 # Time weights of the trend regression: an observation k years before the latest weighs WEIGHT_DECAY**k.
 WEIGHT_DECAY = 0.8
 # Residual autocorrelation assumed at least this large (short series cannot estimate it; real series have it).
-# RHO_FLOOR and BEND_WEIGHT were chosen with the simulations in analysis.simulate (logistic_iid,
+# RHO_FLOOR and BEND_WEIGHT were chosen with the simulations in analysis.assess.simulate (logistic_iid,
 # saturating_ar1); gompertz_rw is held out. See benchmarks/calibration.py for the coverage they give.
 RHO_FLOOR = 0.3
 # Noise of yearly changes on the transformed scale, assumed when only 2 points exist (no residual df).

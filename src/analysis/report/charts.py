@@ -70,7 +70,7 @@ def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str
 def save(chart: Chart, out_dir: Path) -> list[Path]:
     """Write ``<stem>.png`` (300 dpi), ``<stem>.svg``, ``<stem>.json`` (title and alt text) and ``<stem>.csv``
     (exactly the plotted values, read back from the figure) where the figure can be read."""
-    from analysis.interactive import plotted_data
+    from analysis.report.interactive import plotted_data
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -93,7 +93,7 @@ def show(chart: Chart, out_dir: Path | None = None) -> None:
     if out_dir is not None:
         save(chart, out_dir)
     display(Image(data=chart.png_bytes(), format="png", metadata={"alt": chart.alt}))
-    from analysis.interactive import twin_html
+    from analysis.report.interactive import twin_html
 
     twin = twin_html(chart)  # the site shows this interactive version in the PNG's place
     if twin:

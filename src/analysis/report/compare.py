@@ -9,12 +9,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis import charts, config
+from analysis.report import charts
+from analysis import config
 from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, t
 from analysis.numbers import format_number, format_value, points_cell
-from analysis.process import load_processed
-from analysis.report import breakdown_label, source_names
+from analysis.data.process import load_processed
+from analysis.report.province import breakdown_label, source_names
 
 # normalised or rank indicators that can be put side by side
 COMPARABLE = ["dti_rank", "dti_score", "community_teams_per_1000", "community_team_members_per_1000",

@@ -2,7 +2,7 @@
 
 Page structure lives in ``site/templates/pages/*.html.j2`` and every sentence in the message catalogues
 (``messages/<lang>.yaml``); this module only turns tables into the plain values those templates show
-(numbers already formatted for the page's language). ``site.py`` assembles the pages.
+(numbers already formatted for the page's language). ``build.py`` assembles the pages.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from analysis.catalogue import catalogue, msg
 from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
 from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
-from analysis.report import breakdown_label
+from analysis.report.province import breakdown_label
 
 HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
 
@@ -151,8 +151,8 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
                        seed_keys: dict[str, tuple[str, str]], root: str,
                        national_targets: pd.DataFrame | None = None, pages: dict[str, str] | None = None) -> str:
     """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
-    from analysis.findings import target_text
-    from analysis.tilemap import status_map
+    from analysis.report.findings import target_text
+    from analysis.site.tilemap import status_map
 
     pages = pages or {}
     post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
@@ -222,7 +222,7 @@ def home_body(lang: str, meta: dict, docs: list[dict], assessments: pd.DataFrame
 # ------------------------------------------------------------------ targets, sources, data, search
 def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict) -> str:
     """Every target with its status, chance, data points, UN category and what was searched for a series."""
-    from analysis.report import SEARCH_OUTCOME
+    from analysis.report.province import SEARCH_OUTCOME
 
     ind = indicators.set_index("indicator_id")
     rows = []
@@ -295,7 +295,7 @@ def heldout_note(lang: str, calibration: list[dict] | None) -> str:
 
 def methodology_body(lang: str, calibration: list[dict] | None) -> str:
     """How a target is assessed, with the settings of ``assess`` and this build's calibration."""
-    from analysis import assess as A
+    from analysis.assess import forecast as A
 
     settings = {"decay": format_number(A.WEIGHT_DECAY, lang), "rho": format_number(A.RHO_FLOOR, lang),
                 "noise": format_number(A.NOISE_FLOOR_SHARE, lang),

@@ -1,7 +1,7 @@
 """Run the notebooks with papermill: parallel, cached by content hash, one failure never stops the others.
 
 ``plan`` validates every parameter before any kernel starts; ``execute`` runs what is not cached and
-returns a summary. The command line is ``analysis run`` (see cli.py).
+returns a summary. The command line is ``analysis run`` (see analysis/cli.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis import config
-from analysis.params import ParamsError, all_provinces, list_provinces, load_params
+from analysis.run.params import ParamsError, all_provinces, list_provinces, load_params
 
 KERNEL = "python3"  # always, whatever the notebook metadata says
 
@@ -138,7 +138,7 @@ def _hash_files(paths: list[Path], root: Path) -> str:
 
 def environment_hash() -> str:
     """Package code and processed data: anything here changing invalidates every cached run."""
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # the whole package, not only this stage
     code = _hash_files(list(pkg.rglob("*.py")), pkg)
     processed = config.processed_dir()
     data = _hash_files([p for p in processed.glob("*.csv")], processed) if processed.exists() else "none"
@@ -183,7 +183,7 @@ def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
 
     engine = None
     if warm:
-        from analysis import warm as warm_engine
+        from analysis.run import warm as warm_engine
 
         warm_engine.register()
         engine = warm_engine.ENGINE

@@ -22,7 +22,7 @@ FLAGS = ["derived", "approx", "lower_bound", "upper_bound", "year_inferred", "fr
          "partial_year", "mirror", "from_list_position",
          # first observation under a new definition or method: a series is never joined across it
          "definition_break",
-         # computed by aggregating pre-2025 provinces into a post-2025 province (analysis.aggregate)
+         # computed by aggregating pre-2025 provinces into a post-2025 province (analysis.data.aggregate)
          "aggregated",
          # figure published as preliminary (GSO 'Sơ bộ' / 'Prel.')
          "preliminary"]
@@ -32,7 +32,7 @@ UNITS = ["percent", "persons", "learner_turns", "billion_vnd", "million_vnd", "t
          "thousand_persons", "points_0_10", "points_0_100", "papi_score", "papi_dimension"]
 SOURCE_TYPES = ["journal_article", "news_article", "party_conclusion", "government_decision", "statistical_table",
                 "ranking_report", "resolution", "dataset", "report", "programme", "web_page"]
-# How an indicator is aggregated when pre-2025 provinces merge (analysis.aggregate): weighted means name the
+# How an indicator is aggregated when pre-2025 provinces merge (analysis.data.aggregate): weighted means name the
 # indicator that gives the weights.
 AGGREGATIONS = ["sum", "ratio_of_sums", "not_aggregable", "weighted_mean:labour_force", "weighted_mean:population"]
 UNKNOWABLE = ["issuer_author", "title", "date", "publisher", "url", "licence"]
@@ -179,7 +179,7 @@ def audit_schema() -> DataFrameSchema:
 
 
 def assessments_schema() -> DataFrameSchema:
-    from analysis.assess import STATUSES
+    from analysis.assess.forecast import STATUSES
 
     return DataFrameSchema({
         "target_fact_id": Column(str, unique=True), "status": Column(str, Check.isin(STATUSES)),
@@ -190,7 +190,7 @@ def assessments_schema() -> DataFrameSchema:
 
 
 def national_assessments_schema() -> DataFrameSchema:
-    from analysis.assess import STATUSES
+    from analysis.assess.forecast import STATUSES
 
     return DataFrameSchema({
         "national_target_id": Column(str), "province_code": Column(str), "boundary": Column(str),

@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import config, schemas
+from analysis import config
+from analysis.data import schemas
 from analysis.errors import DataError, Problem
 from analysis.numbers import find_numbers
-from analysis.raw import LINE, read_csv_text
+from analysis.data.raw import LINE, read_csv_text
 
 FILE = "_file"
 MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -274,7 +275,7 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
 
 def _check_documents(facts: pd.DataFrame, src: pd.DataFrame, problems: list[Problem]) -> str | None:
     """Spans and years against the document text, where it is available; returns the folder used (or None)."""
-    from analysis.locators import check_against_documents
+    from analysis.data.locators import check_against_documents
 
     docs = config.documents_dir()
     if docs is None:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.errors import DataError, Problem
-from analysis.extract import FACT_COLUMNS
+from analysis.data.extract import FACT_COLUMNS
 
 YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
 SOURCE_COLUMNS = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",
@@ -74,7 +74,7 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     Returns the new fact ids. Raises DataError (naming the review file, its row and field) and writes
     nothing when a row is incomplete or fails validation.
     """
-    from analysis.validate import load_raw
+    from analysis.data.validate import load_raw
 
     raw = Path(raw_dir) if raw_dir else config.raw_dir()
     into = Path(into)

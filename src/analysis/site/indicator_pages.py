@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
-from analysis.citations import cite_slot
+from analysis.report.citations import cite_slot
 from analysis.frame_cache import groups, per_frame
-from analysis.findings import STATUS_ORDER, source_name
+from analysis.report.findings import STATUS_ORDER, source_name
 from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
 
@@ -212,7 +212,7 @@ def _map_rows(obs: pd.DataFrame, minimum: int) -> tuple[int, pd.DataFrame] | Non
 
 def _map(obs: pd.DataFrame, registry: pd.DataFrame, ind_row: pd.Series, lang: str) -> str:
     """A tile map of the 34 provinces for the latest year at least ``MAP_MIN`` of them share (else nothing)."""
-    from analysis.tilemap import value_map
+    from analysis.site.tilemap import value_map
 
     found = None if ind_row["unit"] == "rank" else per_frame(obs, _map_rows, MAP_MIN)
     if found is None:

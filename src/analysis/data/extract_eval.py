@@ -1,4 +1,4 @@
-"""How well ``analysis.extract`` finds the figures a person curated: recall and precision per document.
+"""How well ``analysis.data.extract`` finds the figures a person curated: recall and precision per document.
 
 A curated row and a candidate match when their values are equal and their periods cover the same years
 (``2023-12-31`` and ``2023`` both cover 2023; ``2021/2023`` covers 2021 to 2023). Each curated row

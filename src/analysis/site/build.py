@@ -29,14 +29,14 @@ import pandas as pd
 import yaml
 
 from analysis import config
-from analysis import indicator_pages as IP
-from analysis import site_pages as SP
+from analysis.site import indicator_pages as IP
+from analysis.site import pages as SP
 from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
-from analysis.findings import overview_findings
+from analysis.report.findings import overview_findings
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS
-from analysis.parallel import fork_map
+from analysis.site.parallel import fork_map
 
 LANGS = ("vi", "en")
 PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
@@ -156,7 +156,7 @@ def render_notebooks(paths: list[Path], cache: Path, workers: int | None = None)
 
 # ------------------------------------------------------------------ helpers
 def _read(inputs: SiteInputs, name: str) -> pd.DataFrame:
-    from analysis.process import load_processed
+    from analysis.data.process import load_processed
 
     return load_processed(name, inputs.processed_dir)
 
@@ -325,7 +325,7 @@ def _run_pagefind(site: Path, cache: Path | None = None) -> bool:
 # ------------------------------------------------------------------ assembly
 def collect_inputs(build_dir: Path | None = None, provinces: list[str] | None = None) -> SiteInputs:
     """What the site is built from: the provinces (default: every one a full build runs) and their notebooks."""
-    from analysis.params import all_provinces, list_provinces, load_params, registry
+    from analysis.run.params import all_provinces, list_provinces, load_params, registry
 
     build = Path(build_dir or config.build_dir())
     own = set(list_provinces())
@@ -463,7 +463,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
 
     ``cache_dir`` (default: the build folder) keeps rendered notebook pages, Excel and Word files, each under
     the hash of what it was made from, so an unchanged notebook or table is not converted again."""
-    from analysis.process import data_version
+    from analysis.data.process import data_version
 
     cache_dir = cache_dir or config.build_dir()
 

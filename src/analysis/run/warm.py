@@ -25,11 +25,11 @@ from papermill.log import logger
 ENGINE = "warm"
 PRELOAD = textwrap.dedent("""
     import matplotlib.pyplot, numpy, pandas, seaborn, statsmodels.api
-    import analysis.compare, analysis.report
-    from analysis import kernel_state
+    import analysis.report.compare, analysis.report.province
+    from analysis.run import kernel_state
     kernel_state.snapshot()
 """)
-RESET = "from analysis import kernel_state as _ks; _ks.restore({cwd!r})"
+RESET = "from analysis.run import kernel_state as _ks; _ks.restore({cwd!r})"
 
 
 class WarmKernelError(RuntimeError):

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, schemas
+from analysis import config
+from analysis.data import schemas
 from analysis.atomic import swap_dir
-from analysis.aggregate import aggregate_to_2025
-from analysis.assess import assess_all, assess_national
-from analysis.audit import run_audit
-from analysis.derive import derive_all
-from analysis.provinces import build_provinces
-from analysis.raw import LINE
-from analysis.validate import FILE, RawData, load_raw
+from analysis.data.aggregate import aggregate_to_2025
+from analysis.assess.forecast import assess_all, assess_national
+from analysis.data.audit import run_audit
+from analysis.data.derive import derive_all
+from analysis.data.provinces import build_provinces
+from analysis.data.raw import LINE
+from analysis.data.validate import FILE, RawData, load_raw
 
 PRIVATE = [LINE, FILE]
 
@@ -77,7 +78,7 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
         agg["province_key"] = agg["province_code"].map(post["key"])
         agg["province_name_vi"] = agg["province_code"].map(post["name_vi"])
         agg["province_name_en"] = agg["province_code"].map(post["name_en"])
-        agg["origin_file"] = "analysis.aggregate"
+        agg["origin_file"] = "analysis.data.aggregate"
         agg["origin_line"] = pd.NA
         facts = pd.concat([facts.assign(derivation="", inputs=""), agg], ignore_index=True)
         facts["origin_line"] = facts["origin_line"].astype("Int64")
@@ -117,12 +118,12 @@ DESCRIPTIONS = {
              "of 1 July 2025 aggregated from their pre-2025 parts by each indicator's rule (flag 'aggregated', "
              "with 'derivation' and 'inputs').",
     "national_assessments": "Every province (and the whole country) with a series for a national target, "
-                            "assessed against it (analysis.assess.assess_national): status, p_meet, projection, "
+                            "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
                             "intervals, number of data points and years, rank among provinces.",
     "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
                "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
     "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",
-    "assessments": "Every target assessed (analysis.assess): status, p_meet, projection and intervals, number of "
+    "assessments": "Every target assessed (analysis.assess.forecast): status, p_meet, projection and intervals, number of "
                    "data points and years, UN SDG Progress Chart category, method.",
     "population": "GSO table E02.01 (area, average population, density), 2011–2024, as published.",
     "tracking": "One record per target: the series that tracks it (or a declared proxy), what was searched for it "
@@ -142,7 +143,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
     tmp = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
     try:
         meta = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "data_version": data_version(raw_dir), "generator": "analysis.process.build",
+                "data_version": data_version(raw_dir), "generator": "analysis.data.process.build",
                 "licence": "Project code MIT; each figure keeps the licence of its source (see sources.csv)",
                 "documents_checked": (f"as_written spans and years checked against the document texts in "
                                       f"{documents_checked}" if documents_checked else

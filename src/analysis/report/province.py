@@ -15,12 +15,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import charts, citations, config
-from analysis.assess import assess_all, predictive, single_year
+from analysis.report import charts, citations
+from analysis import config
+from analysis.assess.forecast import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
-from analysis.process import load_processed
+from analysis.data.process import load_processed
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
              "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]
@@ -258,8 +259,8 @@ def boundary_note(ctx: ProvinceContext) -> str:
 
 
 def findings(ctx: ProvinceContext) -> str:
-    """The summary that opens the report (see ``analysis.findings``)."""
-    from analysis import findings as F
+    """The summary that opens the report (see ``analysis.report.findings``)."""
+    from analysis.report import findings as F
 
     return F.province_findings(ctx, load_processed("national_assessments", ctx.processed_dir),
                                load_processed("national_targets", ctx.processed_dir))

@@ -18,7 +18,7 @@ from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 
-from analysis.charts import SOURCE_WORD, Chart
+from analysis.report.charts import SOURCE_WORD, Chart
 
 SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
 VALUE = "%{y:,.4~f}"

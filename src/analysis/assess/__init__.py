@@ -1,0 +1,1 @@
+"""Assess stage: will each target be met? Forecasts, intervals and statuses."""

@@ -1,0 +1,1 @@
+"""Data stage: raw tables read as written, validated, and built into data/processed."""

@@ -1,0 +1,1 @@
+"""Report stage: the tables, charts and sentences the notebooks show."""

@@ -1,0 +1,1 @@
+"""Run stage: papermill runs of the notebooks, one per province and language."""

@@ -1,0 +1,1 @@
+"""Site stage: the executed notebooks rendered into the static bilingual site."""

@@ -107,3 +107,30 @@ def test_a_saved_chart_has_the_csv_of_exactly_what_it_plots(tmp_path):
     assert rows[["x", "value"]].values.tolist() == [["đại học", 70], ["cao đẳng", 15]]
     assert set(rows["unit"]) == {"người"} and set(rows["series"]) == {"t"}  # one unnamed series: the title
     assert set(data["unit"]) == {"%"}
+
+
+def test_a_hand_labelled_value_axis_or_nameless_bars_keep_only_the_static_image():
+    """Ranks written over bars of 64 − rank: the twin would hover '61' for rank 3, so it is not made."""
+    ranks = [3, 12, 63]
+    fig, ax = plt.subplots()
+    ax.bar(["Quảng Ninh", "Bình Phước", "Bắc Kạn"], [64 - r for r in ranks])
+    ax.set_yticks([63, 33, 3])
+    ax.set_yticklabels(["1", "31", "61"])
+    relabelled = charts.finish(fig, ax, title="t", ylabel="rank", source="s", alt="a", stem="r", lang="en")
+    assert to_plotly(relabelled) is None and twin_html(relabelled) == ""
+
+    fig, ax = plt.subplots()
+    ax.bar(range(3), [5, 6, 7])
+    ax.set_xticks([])
+    nameless = charts.finish(fig, ax, title="t", ylabel="n", source="s", alt="a", stem="n", lang="en")
+    assert to_plotly(nameless) is None
+
+    # tick labels set by hand that read as their positions (years, say) keep the twin
+    fig, ax = plt.subplots()
+    ax.plot([2021, 2022, 2023], [1, 2, 3], "o-")
+    ax.set_xticks([2021, 2022, 2023])
+    ax.set_xticklabels(["2021", "2022", "2023"])
+    ax.set_yticks([1, 2, 3])
+    ax.set_yticklabels(["1", "2", "3"])
+    kept = charts.finish(fig, ax, title="t", ylabel="%", source="s", alt="a", stem="k", lang="en")
+    assert to_plotly(kept) is not None

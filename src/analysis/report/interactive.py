@@ -3,13 +3,16 @@
 The static PNG stays (papers, Word, JupyterLab); on the site the twin replaces it on screen, with hover values in
 the page's number format (1.105,3 on Vietnamese pages, 1,105.3 on English ones). Lines, markers, dashed paths,
 filled interval bands, bars (vertical and horizontal), reference lines across the plot, reversed (rank) axes and
-text placed at data points (value labels, the "*" that flags a figure) are read.
+text placed at data points (value labels, the "*" that flags a figure) are read. A chart whose value axis is
+labelled by hand (e.g. ranks written over bars of 64 − rank) or whose bars have no names keeps only its static
+image: the twin would show the plotted numbers, not what the chart says.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 from matplotlib.collections import PolyCollection
@@ -17,10 +20,13 @@ from matplotlib.colors import to_rgba
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
+from matplotlib.ticker import LogFormatter, ScalarFormatter
 
+from analysis.numbers import parse_number
 from analysis.report.charts import SOURCE_WORD, Chart
 
 SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
+THOUSANDS = {"vi": ".", "en": ","}
 VALUE = "%{y:,.4~f}"
 DASH = {"--": "dash", ":": "dot", "-.": "dashdot", "-": "solid", "solid": "solid", "dashed": "dash",
         "dotted": "dot", "dashdot": "dashdot"}
@@ -49,6 +55,30 @@ def _tick_names(ax, axis: str) -> dict[float, str]:
     ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
     labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
     return {float(t): lab.get_text() for t, lab in zip(ticks, labels) if lab.get_text()}
+
+
+def _relabelled(axis, lang: str) -> bool:
+    """Tick labels that do not read as the positions they stand at (set by hand, e.g. ranks over 64 − rank).
+
+    Labels written in the page's number format (1.105,3) read as their positions; matplotlib's own automatic
+    formatters are trusted as they are.
+    """
+    fmt = axis.get_major_formatter()
+    if isinstance(fmt, (ScalarFormatter, LogFormatter)):
+        return False
+    for pos in axis.get_majorticklocs():
+        text = str(fmt(pos)).strip()
+        if not text:
+            continue
+        try:
+            value = parse_number(text, lang)
+        except ValueError:
+            return True
+        digits = re.search(r"[.,](\d+)$", text) if not text.count(THOUSANDS[lang]) else None
+        tolerance = 0.5 * 10 ** -len(digits.group(1)) if digits else 0.5
+        if abs(value - float(pos)) > tolerance + 1e-9:
+            return True
+    return False
 
 
 def _category(pos: float, names: dict[float, str]) -> str:
@@ -162,6 +192,10 @@ def to_plotly(chart: Chart) -> dict | None:
             traces += _band(coll)
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     horizontal = any(getattr(c, "orientation", None) == "horizontal" for c in bars)
+    if _relabelled(ax.xaxis if horizontal else ax.yaxis, chart.lang):
+        return None
+    if bars and not _tick_names(ax, "y" if horizontal else "x"):
+        return None  # bars without names: the twin could only call them 0, 1, 2, …
     if horizontal:
         unit = html.escape(ax.get_xlabel() or "")
     traces += [_bars(ax, c, unit) for c in bars]

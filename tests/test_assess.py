@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.assess.forecast import STATUSES, assess_all, assess_target, predictive, unsd_progress
-from analysis.labels import STATUS
 from analysis.assess.simulate import simulate_many
+from analysis.labels import STATUS
 
 
 # ---------------------------------------------------------------- UN SDG Progress Chart, by hand

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
+from analysis.data.process import load_processed
 from analysis.report import citations as C
 from analysis.report import province as R
-from analysis.data.process import load_processed
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.errors import DataError
 from analysis.data.locators import cited_lines, span_occurs
 from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
+from analysis.errors import DataError
 
 from conftest import edit_csv
 

@@ -12,9 +12,9 @@ import pytest
 
 from analysis import config
 from analysis.data.curate import NewSource, accept
-from analysis.errors import DataError
 from analysis.data.extract import extract_document, extract_lines
 from analysis.data.extract_eval import score
+from analysis.errors import DataError
 from analysis.vinumbers import qualifier_before, read_words
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ import string
 import pandas as pd
 import pytest
 
-from analysis.report import findings as F
 from analysis import catalogue as C
 from analysis.catalogue import MESSAGES_DIR, catalogue, forms, msg
+from analysis.report import findings as F
 
 
 def _fields(template: str) -> set[str]:
@@ -155,8 +155,8 @@ def test_the_province_summary_agrees_with_its_assessment(project, key):
 
 
 def test_the_targets_table_leaves_out_forecast_columns_only_when_no_target_has_one(project):
-    from analysis.report import province as R
     from analysis.labels import t
+    from analysis.report import province as R
     from analysis.run.params import load_params
 
     ctx = R.load_context("can-tho", "en", params=load_params("can-tho").notebook_parameters("en"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.catalogue import msg
 from analysis.site import indicator_pages as IP
 
 REGISTRY = pd.DataFrame({
@@ -82,3 +83,32 @@ def test_a_value_map_colours_every_province_by_quantile_class_with_a_localised_l
     classes = [k for _, k in by_value]
     assert classes == sorted(classes) and set(classes) == set(range(5))  # higher value, darker class
     assert "10,5–" in svg and "43,5</li>" in svg  # the legend uses Vietnamese decimals
+
+
+def test_a_catalogue_text_shows_in_the_page_language_or_marked_as_english():
+    row = pd.Series({"unit": "percent", "better": "higher", "aggregation": "weighted_mean:population",
+                     "definition": "Online dossiers as a share of all dossiers.",
+                     "definition_vi": "Số hồ sơ trực tuyến trên tổng số hồ sơ.",
+                     "comparability": "Definition changed in 2023.", "comparability_vi": ""})
+    vi = IP._meta_dl(row, "vi")
+    assert "Số hồ sơ trực tuyến trên tổng số hồ sơ." in vi and "Online dossiers" not in vi
+    assert msg("ind_definition", "vi") in vi
+    # no Vietnamese comparability note: the English one, marked as English for readers and screen readers
+    assert (f"{msg('ind_comparability_english', 'vi')}:</b> <span lang='en'>Definition changed in 2023.</span>"
+            in vi)
+    en = IP._meta_dl(row, "en")
+    assert "Online dossiers as a share of all dossiers." in en and "Số hồ sơ" not in en and "lang='en'" not in en
+    # no Vietnamese definition at all: the English one, marked
+    vi = IP._meta_dl(row.drop("definition_vi"), "vi")
+    assert f"{msg('ind_definition_english', 'vi')}:</b> <span lang='en'>Online dossiers" in vi
+
+
+def test_every_indicator_of_the_catalogue_has_a_vietnamese_definition():
+    """The site is read in Vietnamese first: the shipped catalogue defines every indicator in Vietnamese too."""
+    from conftest import RAW
+
+    ind = pd.read_csv(RAW / "indicators.csv", dtype=str, keep_default_na=False)
+    missing = ind.loc[ind["definition_vi"].str.strip() == "", "indicator_id"].tolist()
+    assert not missing, missing
+    both = ind[ind["comparability"].str.strip() != ""]
+    assert (both["comparability_vi"].str.strip() != "").all(), both.loc[both["comparability_vi"] == "", "indicator_id"]

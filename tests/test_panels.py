@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from analysis.assess.forecast import _yearly, assess_all
-from analysis.numbers import find_numbers
 from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
+from analysis.numbers import find_numbers
 
 from conftest import RAW, append_csv_row, edit_csv
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import DataError
 from analysis.data.process import build
 from analysis.data.validate import load_raw
+from analysis.errors import DataError
 from conftest import RAW, append_csv_row, edit_csv
 
 

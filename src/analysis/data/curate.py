@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.errors import DataError, Problem
 from analysis.data.extract import FACT_COLUMNS
+from analysis.errors import DataError, Problem
 
 YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
 SOURCE_COLUMNS = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",

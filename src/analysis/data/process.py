@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.data import schemas
-from analysis.atomic import swap_dir
-from analysis.data.aggregate import aggregate_to_2025
 from analysis.assess.forecast import assess_all, assess_national
+from analysis.atomic import swap_dir
+from analysis.data import schemas
+from analysis.data.aggregate import aggregate_to_2025
 from analysis.data.audit import run_audit
 from analysis.data.derive import derive_all
 from analysis.data.provinces import build_provinces

@@ -78,6 +78,7 @@ def indicators_schema() -> DataFrameSchema:
         "aggregation": _text(checks=Check.isin(AGGREGATIONS)),
         "numerator_id": _text(), "denominator_id": _text(),
         "definition": _required(), "comparability": _text(), "comparability_vi": _text(required=False),
+        "definition_vi": _text(required=False),
     }, strict="filter")
 
 

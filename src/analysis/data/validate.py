@@ -14,9 +14,9 @@ import yaml
 
 from analysis import config
 from analysis.data import schemas
+from analysis.data.raw import LINE, read_csv_text
 from analysis.errors import DataError, Problem
 from analysis.numbers import find_numbers
-from analysis.data.raw import LINE, read_csv_text
 
 FILE = "_file"
 MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

@@ -9,12 +9,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.report import charts
 from analysis import config
 from analysis.catalogue import join_words, msg
+from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, t
 from analysis.numbers import format_number, format_value, points_cell
-from analysis.data.process import load_processed
+from analysis.report import charts
 from analysis.report.province import breakdown_label, source_names
 
 # normalised or rank indicators that can be put side by side
@@ -211,8 +211,8 @@ def comparability(ctx: CompareContext) -> str:
         note = ctx.indicators.at[ind, "comparability"]
         if L == "vi" and "comparability_vi" in ctx.indicators.columns:
             vi = ctx.indicators.at[ind, "comparability_vi"]
-            note = vi if isinstance(vi, str) and vi else (f"(tiếng Anh) {note}" if isinstance(note, str) and note
-                                                          else note)
+            note = vi if isinstance(vi, str) and vi else (
+                f"{msg('nb_in_english', L)} <span lang='en'>{note}</span>" if isinstance(note, str) and note else note)
         if isinstance(note, str) and note:
             lines.append(f"- **{ctx.indicators.at[ind, f'name_{L}']}**: {note}")
     head = msg("nb_comparability_notes_from_the_indicator", L)

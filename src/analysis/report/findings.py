@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
-from analysis.report.citations import source_label
 from analysis.labels import STATUS
 from analysis.numbers import format_number, format_percent, format_value
+from analysis.report.citations import source_label
 
 FORECAST = ("achieved", "on_track", "at_risk", "off_track")
 STATUS_ORDER = (*FORECAST, "insufficient_data", "no_data")

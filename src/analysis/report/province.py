@@ -15,13 +15,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.report import charts, citations
 from analysis import config
 from analysis.assess.forecast import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
+from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
-from analysis.data.process import load_processed
+from analysis.report import charts, citations
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
              "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]

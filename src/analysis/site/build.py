@@ -29,13 +29,13 @@ import pandas as pd
 import yaml
 
 from analysis import config
-from analysis.site import indicator_pages as IP
-from analysis.site import pages as SP
 from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
-from analysis.report.findings import overview_findings
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS
+from analysis.report.findings import overview_findings
+from analysis.site import indicator_pages as IP
+from analysis.site import pages as SP
 from analysis.site.parallel import fork_map
 
 LANGS = ("vi", "en")

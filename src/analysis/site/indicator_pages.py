@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
-from analysis.report.citations import cite_slot
 from analysis.frame_cache import groups, per_frame
-from analysis.report.findings import STATUS_ORDER, source_name
 from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
+from analysis.report.citations import cite_slot
+from analysis.report.findings import STATUS_ORDER, source_name
 
 LINE_MAX = 8
 SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
@@ -287,14 +287,26 @@ def _meta_dl(ind_row: pd.Series, lang: str) -> str:
              (msg("ind_better", lang), msg(f"ind_better_{ind_row['better']}", lang)),
              (msg("ind_aggregation", lang), msg(f"ind_agg_{agg}", lang))]
     dl = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>" for k, v in pairs)
-    extra = ""
-    if isinstance(ind_row.get("definition"), str) and ind_row["definition"]:
-        extra += (f"<p><b>{html.escape(msg('ind_definition', lang))}:</b> <span lang='en'>"
-                  f"{html.escape(ind_row['definition'])}</span></p>")
-    comp = ind_row.get("comparability_vi") if lang == "vi" else ind_row.get("comparability")
-    if isinstance(comp, str) and comp:
-        extra += f"<p><b>{html.escape(msg('ind_comparability', lang))}:</b> {html.escape(comp)}</p>"
+    extra = _in_language(ind_row, "definition", "ind_definition", lang)
+    extra += _in_language(ind_row, "comparability", "ind_comparability", lang)
     return f"<dl class='heads'>{dl}</dl>{extra}"
+
+
+def _text_of(row: pd.Series, column: str) -> str:
+    v = row.get(column)
+    return v.strip() if isinstance(v, str) else ""
+
+
+def _in_language(ind_row: pd.Series, column: str, label: str, lang: str) -> str:
+    """A catalogue text in the page's language (``definition_vi`` on Vietnamese pages); where the catalogue has
+    it only in English, the English text marked as such."""
+    own, english = _text_of(ind_row, f"{column}_vi") if lang == "vi" else "", _text_of(ind_row, column)
+    if own or (lang == "en" and english):
+        return f"<p><b>{html.escape(msg(label, lang))}:</b> {html.escape(own or english)}</p>"
+    if english:
+        return (f"<p><b>{html.escape(msg(label + '_english', lang))}:</b> <span lang='en'>"
+                f"{html.escape(english)}</span></p>")
+    return ""
 
 
 def _total_targets(facts: pd.DataFrame, ind: str | None) -> pd.DataFrame:

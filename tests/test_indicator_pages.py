@@ -102,13 +102,3 @@ def test_a_catalogue_text_shows_in_the_page_language_or_marked_as_english():
     vi = IP._meta_dl(row.drop("definition_vi"), "vi")
     assert f"{msg('ind_definition_english', 'vi')}:</b> <span lang='en'>Online dossiers" in vi
 
-
-def test_every_indicator_of_the_catalogue_has_a_vietnamese_definition():
-    """The site is read in Vietnamese first: the shipped catalogue defines every indicator in Vietnamese too."""
-    from conftest import RAW
-
-    ind = pd.read_csv(RAW / "indicators.csv", dtype=str, keep_default_na=False)
-    missing = ind.loc[ind["definition_vi"].str.strip() == "", "indicator_id"].tolist()
-    assert not missing, missing
-    both = ind[ind["comparability"].str.strip() != ""]
-    assert (both["comparability_vi"].str.strip() != "").all(), both.loc[both["comparability_vi"] == "", "indicator_id"]

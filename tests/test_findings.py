@@ -28,7 +28,7 @@ def test_catalogues_have_the_same_messages_and_placeholders():
 def test_a_count_of_one_reads_in_the_singular_in_english_and_vietnamese_keeps_one_sentence():
     line = dict(indicator="Online dossier rate", y0=2022, y1=2024)
     assert msg("ind_chart_line_alt", "en", n=1, **line) == ("Line chart of Online dossier rate for 1 province "
-                                                            "from 2022 to 2024; an X marks a target.")
+                                                            "from 2022 to 2024.")
     assert "for 2 provinces from" in msg("ind_chart_line_alt", "en", n=2, **line)
     assert "for 11 provinces from" in msg("ind_chart_line_alt", "en", n="11", **line)  # '11' is not one
     assert msg("points_n", "en", n="1") == "1 data point" and msg("points_n", "en", n="1,234").endswith("points")

@@ -51,7 +51,11 @@ def test_a_line_chart_marks_targets_and_uses_the_page_number_format():
     assert fig["layout"]["separators"] == ".,"
     kinds = {t["name"]: t for t in fig["data"]}
     assert kinds["Quang Ninh"]["x"] == [2021, 2023] and kinds["target"]["y"] == [60.0]
-    assert "2021" in alt and "2023" in alt
+    assert "2021" in alt and "2023" in alt and alt.endswith("An X marks a target.")
+    # a target of a province the chart does not show: no X on the chart, and the alt text does not promise one
+    elsewhere = targets.assign(province_code="92")
+    fig, data, title, alt = IP.chart(IP.observations(f, "x", REGISTRY), elsewhere, REGISTRY, SOURCES, IND, "en")
+    assert "target" not in {t["name"] for t in fig["data"]} and "X marks" not in alt
 
 
 def test_the_tile_map_layout_places_each_of_the_34_provinces_once():

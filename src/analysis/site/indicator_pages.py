@@ -175,7 +175,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
         title = msg("ind_chart_line_title", lang, indicator=name)
         y0, y1 = int(min(years)), int(max(years))
         alt = msg("ind_chart_line_alt" if y1 > y0 else "ind_chart_line_alt_year", lang, indicator=name,
-                  n=len(series), y0=y0, y1=y1)
+                  n=len(series), y0=y0, y1=y1) + (" " + msg("ind_chart_target_mark", lang) if len(t) else "")
         layout_x = {"tickformat": "d", "dtick": 1 if y1 - y0 <= 12 else None}
     srcs = join_words(sorted({source_name(sources, s, lang) for s in set(d["source_id"])}), lang)
     fig = {"data": traces,

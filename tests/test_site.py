@@ -658,12 +658,23 @@ def test_home_tile_map_colours_each_province_by_its_national_target_status(site,
 
 
 def test_every_download_is_described_in_both_languages(site):
+    """Every data table and top-level file is listed with a description; every report's Word documents and
+    notebooks are linked from its row; the single figures and tables are counted, not listed one by one."""
+    dl = site / "downloads"
+    top = sorted(p.name for p in dl.iterdir() if p.is_file())
+    per_report = sorted(p.relative_to(dl).as_posix() for folder in ("docx", "notebooks") for p in (dl / folder).iterdir())
     for lang in ("vi", "en"):
         text = (site / lang / "data.html").read_text(encoding="utf-8")
-        rows = re.findall(r'<tr><td><a href="\.\./downloads/([^"]+)">.*?</td><td>[^<]*</td><td>([^<]*)</td></tr>', text)
-        assert len(rows) > 50
-        empty = [p for p, d in rows if not d.strip()]
-        assert not empty, empty[:10]
+        tables = text.split('downloads-tables')[1].split("</table>")[0]
+        rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td><td>(.*?)</td></tr>", tables)
+        assert len(rows) >= 10 and all(what.strip() for _, what, _ in rows), rows
+        linked = set(re.findall(r'href="\.\./downloads/([^"]+)"', tables))
+        assert linked == set(top), set(top) ^ linked
+        reports = text.split('downloads-reports')[1].split("</table>")[0]
+        assert set(re.findall(r'href="\.\./downloads/([^"]+)"', reports)) == set(per_report)
+        assert reports.count("<tr><th scope=\"row\">") == len(list((dl / "notebooks").glob("*-vi.ipynb")))
+        n_fig = len(list((dl / "figures").glob("*.png")))
+        assert f"{n_fig:,}".replace(",", "." if lang == "vi" else ",") in text.split('id="data-items"')[1]
 
 
 KEY_PAGES = ["index.html", "provinces/quang-ninh.html", "indicators.html", "indicators/trained_employed_share.html"]

@@ -188,3 +188,27 @@ def test_the_pair_finder_finds_a_pair(tmp_path):
                     '    return "An English sentence here"\n'
                     'def g(L):\n    if L == "vi":\n        return "vi"\n    return "en"\n', encoding="utf-8")
     assert [line for line, _ in _language_pairs(code)] == [2]
+
+
+def test_downloads_are_grouped_by_table_and_by_report():
+    d = {"vi": "mô tả", "en": "what"}
+    files = [(p, 2048, d) for p in (
+        "facts.csv", "facts.xlsx", "CITATION.cff", "docx/quang-tri-vi.docx", "docx/quang-tri-2025-en.docx",
+        "notebooks/quang-tri-vi.ipynb", "figures/quang-tri-series-x-vi.png", "figures/quang-tri-series-x-vi.svg",
+        "figures/quang-tri-2025-series-x-vi.png", "figures/quang-tri-2025-series-y-vi.png",
+        "tables/quang-tri-vi-t1.csv", "tables/quang-tri-vi-t1.xlsx", "tables/quang-tri-2025-en-t1.csv",
+        "indicators/x-vi.csv")]
+    reports = [{"key": "quang-tri", "name": "Quảng Trị", "page": "provinces/quang-tri.html"},
+               {"key": "quang-tri-2025", "name": "Quảng Trị (từ 1/7/2025)", "page": "provinces/quang-tri-2025.html"}]
+    g = SP.download_groups(files, reports, "en")
+    assert [t["name"] for t in g["tables"]] == ["CITATION.cff", "facts"]
+    assert [link["label"] for link in g["tables"][1]["links"]] == ["CSV", "Excel"]
+    assert g["tables"][1]["links"][0]["size"] == "2"
+    qt, qt25 = g["reports"]
+    assert [w["href"] for w in qt["word"]] == ["docx/quang-tri-vi.docx"] and qt["notebooks"][0]["label"] == "Vietnamese"
+    assert [w["href"] for w in qt25["word"]] == ["docx/quang-tri-2025-en.docx"] and qt25["notebooks"] == []
+    # a file belongs to the longest report key it starts with: quang-tri-2025's figures are not quang-tri's
+    assert (qt["figures"], qt["tables"], qt25["figures"], qt25["tables"]) == (1, 1, 2, 1)
+    assert g["folders"] == {"figures": 3, "tables": 2, "indicators": 1}  # items, not files
+    body = SP.data_body("vi", files, reports)
+    assert 'href="../downloads/facts.xlsx">Excel</a>' in body and "Tiếng Việt" in body

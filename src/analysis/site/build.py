@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -623,7 +624,14 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     for lang in LANGS:
         _write_page(env, Page(lang, "methodology.html", nav_label("methodology", lang),
                               SP.methodology_body(lang, calibration)), out, meta)
-        _write_page(env, Page(lang, "data.html", nav_label("data", lang), SP.data_body(lang, listing)), out, meta)
+        seen = Counter(p[f"name_{lang}"] for p in inputs.provinces)  # Cần Thơ before and after 1 July 2025
+        reports = [{"key": p["key"], "page": f"provinces/{p['key']}.html",
+                    "name": msg("title_since_2025", lang, name=p[f"name_{lang}"])
+                    if seen[p[f"name_{lang}"]] > 1 and p["boundary"] == "post2025" else p[f"name_{lang}"]}
+                   for p in inputs.provinces] + [{"key": "compare", "name": nav_label("compare", lang),
+                                                  "page": "compare.html"}]
+        _write_page(env, Page(lang, "data.html", nav_label("data", lang), SP.data_body(lang, listing, reports)),
+                    out, meta)
     (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta, lang="vi"), encoding="utf-8")
     (out / ".nojekyll").write_text("", encoding="utf-8")
     if search:

@@ -266,11 +266,60 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
     return render("sources", lang, items=items, quote_lang="en")
 
 
-def data_body(lang: str, files: list[tuple[str, int, object]]) -> str:
-    """The downloads table."""
-    rows = [{"path": p, "size": format_number(round(size / 1024, 1), lang),
-             "what": desc[lang] if isinstance(desc, dict) else desc} for p, size, desc in files]
-    return render("data", lang, files=rows)
+FORMAT_ORDER = ("csv", "xlsx", "json", "cff", "bib")
+
+
+def _kb(size: int, lang: str) -> str:
+    return format_number(round(size / 1024, 1), lang)
+
+
+def download_groups(files: list[tuple[str, int, object]], reports: list[dict], lang: str) -> dict:
+    """The downloads grouped for readers: the data tables (one row per table, its formats side by side), one row
+    per report (Word and notebook in each language, how many figures and tables it offers), and the folders of
+    single figures, tables and indicator files (linked beside each item on the pages) as counts."""
+    sizes = {p: s for p, s, _ in files}
+    what = {p: (d[lang] if isinstance(d, dict) else d) for p, _, d in files}
+    stems: dict[str, dict[str, str]] = {}
+    for path in sorted(p for p in sizes if "/" not in p):
+        stem, _, ext = path.rpartition(".")
+        stems.setdefault(stem or path, {})[ext] = path
+    tables = []
+    for stem, by_ext in sorted(stems.items()):
+        exts = sorted(by_ext, key=lambda e: FORMAT_ORDER.index(e) if e in FORMAT_ORDER else len(FORMAT_ORDER))
+        tables.append({"name": stem if len(exts) > 1 else by_ext[exts[0]], "what": what[by_ext[exts[0]]],
+                       "links": [{"href": by_ext[e], "label": msg(f"data_format_{e}", lang)
+                                  if e in FORMAT_ORDER else e, "size": _kb(sizes[by_ext[e]], lang)} for e in exts]})
+    keys = sorted((r["key"] for r in reports), key=len, reverse=True)
+
+    def owner(name: str) -> str | None:  # the longest report key the file name starts with ('quang-tri-2025-…')
+        return next((k for k in keys if name.startswith(k + "-")), None)
+
+    counts: dict[tuple[str, str], int] = {}
+    for path in sizes:
+        folder, _, name = path.partition("/")
+        if folder in ("figures", "tables") and name.endswith((".png", ".csv")) and (
+                folder == "tables" or name.endswith(".png")):
+            counts[(owner(name) or "", folder)] = counts.get((owner(name) or "", folder), 0) + 1
+    rows = []
+    for r in reports:
+        row = {"name": r["name"], "page": r["page"], "word": [], "notebooks": []}
+        for lg in ("vi", "en"):
+            for kind, path in (("word", f"docx/{r['key']}-{lg}.docx"), ("notebooks", f"notebooks/{r['key']}-{lg}.ipynb")):
+                if path in sizes:
+                    row[kind].append({"href": path, "label": msg(f"data_lang_{lg}", lang), "size": _kb(sizes[path], lang)})
+        row["figures"] = counts.get((r["key"], "figures"), 0)
+        row["tables"] = counts.get((r["key"], "tables"), 0)
+        rows.append(row)
+    folders = {f: sum(1 for p in sizes if p.startswith(f + "/") and p.endswith(ext))  # one file per item
+               for f, ext in (("figures", ".png"), ("tables", ".csv"), ("indicators", ".csv"))}
+    return {"tables": tables, "reports": rows, "folders": folders}
+
+
+def data_body(lang: str, files: list[tuple[str, int, object]], reports: list[dict] | None = None) -> str:
+    """The downloads page: data tables, province reports, and the folders of single figures and tables."""
+    groups = download_groups(files, reports or [], lang)
+    folders = {k: format_number(v, lang) for k, v in groups["folders"].items()}
+    return render("data", lang, tables=groups["tables"], reports=groups["reports"], folders=folders)
 
 
 def search_body(lang: str) -> str:

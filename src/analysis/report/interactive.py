@@ -26,7 +26,6 @@ from analysis.numbers import parse_number
 from analysis.report.charts import SOURCE_WORD, Chart
 
 SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
-THOUSANDS = {"vi": ".", "en": ","}
 VALUE = "%{y:,.4~f}"
 DASH = {"--": "dash", ":": "dot", "-.": "dashdot", "-": "solid", "solid": "solid", "dashed": "dash",
         "dotted": "dot", "dashdot": "dashdot"}
@@ -74,7 +73,7 @@ def _relabelled(axis, lang: str) -> bool:
             value = parse_number(text, lang)
         except ValueError:
             return True
-        digits = re.search(r"[.,](\d+)$", text) if not text.count(THOUSANDS[lang]) else None
+        digits = re.search(r"[.,](\d+)$", text) if SEPARATORS[lang][1] not in text else None
         tolerance = 0.5 * 10 ** -len(digits.group(1)) if digits else 0.5
         if abs(value - float(pos)) > tolerance + 1e-9:
             return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections import Counter
 
 import pandas as pd
 from markupsafe import Markup
@@ -267,6 +268,7 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
 
 
 FORMAT_ORDER = ("csv", "xlsx", "json", "cff", "bib")
+ITEM_FILE = {"figures": ".png", "tables": ".csv", "indicators": ".csv"}  # the one file counted per item
 
 
 def _kb(size: int, lang: str) -> str:
@@ -294,12 +296,8 @@ def download_groups(files: list[tuple[str, int, object]], reports: list[dict], l
     def owner(name: str) -> str | None:  # the longest report key the file name starts with ('quang-tri-2025-…')
         return next((k for k in keys if name.startswith(k + "-")), None)
 
-    counts: dict[tuple[str, str], int] = {}
-    for path in sizes:
-        folder, _, name = path.partition("/")
-        if folder in ("figures", "tables") and name.endswith((".png", ".csv")) and (
-                folder == "tables" or name.endswith(".png")):
-            counts[(owner(name) or "", folder)] = counts.get((owner(name) or "", folder), 0) + 1
+    items = [tuple(p.split("/", 1)) for p in sizes if "/" in p and p.endswith(ITEM_FILE.get(p.split("/")[0], "/"))]
+    counts = Counter((owner(name), folder) for folder, name in items)
     rows = []
     for r in reports:
         row = {"name": r["name"], "page": r["page"], "word": [], "notebooks": []}
@@ -310,8 +308,7 @@ def download_groups(files: list[tuple[str, int, object]], reports: list[dict], l
         row["figures"] = counts.get((r["key"], "figures"), 0)
         row["tables"] = counts.get((r["key"], "tables"), 0)
         rows.append(row)
-    folders = {f: sum(1 for p in sizes if p.startswith(f + "/") and p.endswith(ext))  # one file per item
-               for f, ext in (("figures", ".png"), ("tables", ".csv"), ("indicators", ".csv"))}
+    folders = {f: sum(1 for folder, _ in items if folder == f) for f in ITEM_FILE}
     return {"tables": tables, "reports": rows, "folders": folders}
 
 

@@ -57,6 +57,21 @@ def test_fact_tables_cite_readably_and_link_to_the_sources_page(project, lang):
     assert set(links) <= ids and "seed-qn-tccs" in links
 
 
+def test_undated_yearbook_series_is_cited_various_years(sources):
+    """A table compiled from many yearly editions (GSO yearbook, PCI) reads '(nhiều năm)' / '(various years)'; an
+    undated article stays '(không rõ năm)', and a dated source keeps its year."""
+    from analysis.data.process import source_year
+
+    assert C.source_label(sources, "gso-yb-trained", "vi").endswith("(nhiều năm)")
+    assert C.source_label(sources, "pci-vcci", "en").endswith("(various years)")
+    assert C.source_label(sources, "seed-qn-tccs", "en").endswith("(n.d.)")
+    assert source_year({"date": "", "type": "dataset"}) == "various"
+    assert source_year({"date": "2023-07-01", "type": "dataset"}) == "2023"
+    assert source_year({"date": None, "type": "news_article"}) == ""
+    long = load_processed("sources").set_index("source_id")["citation"]
+    assert "(various years)" in long["gso-yb-trained"] and "(n.d.)" in long["seed-qn-tccs"]
+
+
 def test_one_naming_rule_for_sources_everywhere(sources):
     """Summary sentences, indicator pages and chart source lines name a source by the same words that open its
     table citation (who and year), so a reader finds it on the sources page."""
@@ -68,4 +83,4 @@ def test_one_naming_rule_for_sources_everywhere(sources):
             assert source_name(sources, sid, lang) == label
             assert C.short_citation(sources, sid, lang).startswith(label)
             assert R.source_names(sources, [sid], lang) == label
-            assert re.search(r"\((\d{4}|không rõ năm|n\.d\.)\)$", label), label
+            assert re.search(r"\((\d{4}|không rõ năm|n\.d\.|nhiều năm|various years)\)$", label), label

@@ -25,6 +25,13 @@ STATUS = {
                 "explain_en": "No figure has been found to track this target."},
 }
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with '…' when anything was cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
 UNSD = {
     "achieved": {"vi": "Đã đạt", "en": "Achieved"},
     "on_track": {"vi": "Đúng hướng (CR ≥ 0,95)", "en": "On track (CR ≥ 0.95)"},

@@ -41,10 +41,24 @@ def data_version(raw_dir: Path) -> str:
     return h.hexdigest()[:12]
 
 
+# statistical tables and datasets compiled from many yearly editions: cited "(various years)" when undated
+MULTI_EDITION_TYPES = ("statistical_table", "dataset")
+
+
+def source_year(record) -> str:
+    """A source's year as citations print it: 'YYYY' from its date, 'various' for an undated table or dataset
+    compiled from many editions (e.g. the GSO yearbook series), '' when the year is unknown."""
+    date = record.get("date") if hasattr(record, "get") else None
+    date = date if isinstance(date, str) else ""
+    if len(date) >= 4 and date[:4].isdigit():
+        return date[:4]
+    return "various" if record.get("type") in MULTI_EDITION_TYPES else ""
+
+
 def _citation(src: pd.DataFrame) -> pd.Series:
     def one(r):
         who = r["issuer_author"] or r["publisher"] or "Unknown author"
-        year = r["date"][:4] if r["date"] else "n.d."
+        year = {"various": "various years", "": "n.d."}.get(source_year(r), source_year(r))
         title = r["title"] or "[untitled]"
         return f"{who} ({year}). {title}." + (f" {r['publisher']}." if r["publisher"] and r["publisher"] != who
                                                else "")

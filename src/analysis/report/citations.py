@@ -12,6 +12,8 @@ import re
 import pandas as pd
 
 from analysis.catalogue import msg
+from analysis.data.process import source_year
+from analysis.labels import shorten
 from analysis.frame_cache import per_frame
 
 TITLE_CHARS = 60
@@ -41,9 +43,7 @@ def _title(r: pd.Series, who: str) -> str:
     # web-page titles were recorded as 'Publisher (date) - Title': keep the title part only
     if " - " in title and title.split(" - ", 1)[0].startswith(who.split(" ")[0]):
         title = title.split(" - ", 1)[1]
-    if len(title) > TITLE_CHARS:
-        title = title[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
-    return title
+    return shorten(title, TITLE_CHARS + 1)
 
 
 def source_label(sources: pd.DataFrame, source_id: str, lang: str) -> str:
@@ -56,8 +56,8 @@ def _labels(sources: pd.DataFrame, lang: str) -> dict[str, str]:
     """Every source's label in one language (a site build asks for thousands of them)."""
     out = {}
     for r in sources.to_dict("records"):
-        date = _text(r.get("date"))
-        year = date[:4] if re.match(r"\d{4}", date) else msg("citation_no_year", lang)
+        year = source_year(r)
+        year = {"various": msg("citation_various_years", lang), "": msg("citation_no_year", lang)}.get(year, year)
         out[r["source_id"]] = msg("citation_short", lang, who=_who(r) or r["source_id"], year=year)
     return out
 

@@ -33,7 +33,7 @@ from analysis import config
 from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
-from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS
+from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
 from analysis.report.findings import overview_findings
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
@@ -381,7 +381,7 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     other = "en" if page.lang == "vi" else "vi"
     nav = [(nav_label(k, page.lang), f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
     plain = _plain_text(page.body)
-    description = plain[:157].rsplit(" ", 1)[0] + "…" if len(plain) > 160 else plain
+    description = shorten(plain, 160)
     text = tpl.render(lang=page.lang, title=page.title,
                       body=item_cite_boxes(page.body, page, meta, out_root / "downloads")
                       + (cite_box(page, meta) if page.path != "search.html" else ""),

@@ -325,3 +325,28 @@ def test_a_comparison_row_uses_one_year_where_the_provinces_share_one(project):
             assert years == {str(max(shared))}, (row[name_col], cells)
     dti = table[table[name_col].str.contains("Xếp hạng Chỉ số chuyển đổi số")].iloc[0]
     assert all(c.endswith("(2022)") for c in dti.iloc[1:] if c != "–")  # Cần Thơ's 2023 rank is not mixed in
+
+
+def test_coverage_lists_widely_reported_indicators_first_and_leaves_gaps_blank(project):
+    """The coverage heat map reads top-down: indicators more provinces report come first, then those with more
+    years; a province without the indicator is a blank cell (not a '0'), and a cut name ends in '…'."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.report.compare import coverage, coverage_chart, load_compare
+
+    ctx = load_compare(["quang-ninh", "binh-phuoc", "quang-tri", "can-tho", "bac-kan"], "en")
+    cov = coverage(ctx)
+    names = list(ctx.provinces["province_code"].map(ctx.name))
+    provinces = cov[names].apply(lambda r: sum(bool(c) for c in r), axis=1).tolist()
+    years = cov[names].apply(lambda r: sum(len(c.split(", ")) for c in r if c), axis=1).tolist()
+    keys = [(-p, -y) for p, y in zip(provinces, years)]
+    assert keys == sorted(keys) and provinces[0] == 5 and provinces[-1] == 1
+    chart = coverage_chart(ctx)
+    ax = chart.fig.axes[0]
+    shown = [tx.get_text() for tx in ax.texts]
+    assert "0" not in shown and "" in shown  # empty cells carry no number
+    labels = [tl.get_text() for tl in ax.get_yticklabels()]
+    assert all(len(s) <= 55 for s in labels) and any(s.endswith("…") for s in labels)
+    xlabels = [tl.get_text() for tl in ax.get_xticklabels()]  # names below and above the tall chart
+    assert xlabels == names + names

@@ -12,7 +12,7 @@ import pandas as pd
 from analysis import config
 from analysis.catalogue import join_words, msg
 from analysis.data.process import load_processed
-from analysis.labels import COMPARATOR_SIGN, t
+from analysis.labels import COMPARATOR_SIGN, shorten, t
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report import charts
 from analysis.report.province import breakdown_label, source_names
@@ -113,32 +113,37 @@ def side_by_side(ctx: CompareContext) -> pd.DataFrame:
 
 
 def coverage(ctx: CompareContext) -> pd.DataFrame:
-    """Which province reports which indicator, and for which years (observations, any breakdown)."""
+    """Which province reports which indicator, and for which years (observations, any breakdown): indicators
+    reported by more provinces first, then those with more years, then by name."""
     L = ctx.lang
     obs = ctx.facts[(ctx.facts["kind"] == "observation") & (ctx.facts["province_code"] != "VN")]
-    table = {}
+    table: dict[str, dict[str, list]] = {}
     for (ind, code), g in obs.groupby(["indicator_id", "province_code"]):
-        table.setdefault(ind, {})[code] = ", ".join(str(y) for y in sorted(g["year"].unique()))
+        table.setdefault(ind, {})[code] = sorted(g["year"].unique())
     rows = []
-    for ind, by in sorted(table.items(), key=lambda kv: -len(kv[1])):
+    for ind, by in sorted(table.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())),
+                                                           ctx.indicators.at[kv[0], f"name_{L}"])):
         row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"]}
         for code in ctx.provinces["province_code"]:
-            row[ctx.name(code)] = by.get(code, "")
+            row[ctx.name(code)] = ", ".join(str(y) for y in by.get(code, []))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def coverage_chart(ctx: CompareContext) -> charts.Chart:
+    """Years with data per indicator and province as a heat map; empty cells stay blank, long names end in '…'."""
+    import seaborn as sns
+
     L = ctx.lang
     cov = coverage(ctx)
     names = list(ctx.provinces["province_code"].map(ctx.name))
     counts = cov[names].apply(lambda col: col.map(lambda s: len(s.split(", ")) if s else 0))
+    labels = counts.map(lambda n: str(n) if n else "").to_numpy()
     fig, ax = plt.subplots(figsize=(7.5, max(3.5, 0.22 * len(cov) + 1.5)))
-    import seaborn as sns
-
-    sns.heatmap(counts.to_numpy(), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
-                xticklabels=names, yticklabels=[s[:55] for s in cov[t("indicator", L)]], linewidths=0.5)
+    sns.heatmap(counts.to_numpy(), annot=labels, fmt="", cmap="Blues", cbar=False, ax=ax, xticklabels=names,
+                yticklabels=[shorten(s, 55) for s in cov[t("indicator", L)]], linewidths=0.5, linecolor="#eeeeee")
     ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="x", top=True, labeltop=True)  # a tall chart: province names above and below
     title = msg("nb_years_with_data_by_province", L)
     total = int((counts > 0).to_numpy().sum())
     alt = msg("nb_coverage_alt", L, n_ind=len(cov), n_prov=len(names), cells=total)

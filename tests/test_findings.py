@@ -56,8 +56,11 @@ def test_a_missing_message_names_the_catalogue_file():
         msg("targets_count", "en", n="3")  # province and years are missing
 
 
-def _assessments(statuses: dict[str, int]) -> pd.DataFrame:
-    rows = [{"status": s, "target_year": 2025 + 5 * (i % 2)} for s, n in statuses.items() for i in range(n)]
+def _assessments(statuses: dict[str, int], points: int = 3) -> pd.DataFrame:
+    """Targets with these statuses; forecast statuses rest on ``points`` figures, the others on 0 or 1."""
+    n_points = {"no_data": 0, "insufficient_data": 1}
+    rows = [{"status": s, "target_year": 2025 + 5 * (i % 2), "n_points": n_points.get(s, points),
+             "province_code": "01", "boundary": "pre2025"} for s, n in statuses.items() for i in range(n)]
     return pd.DataFrame(rows)
 
 
@@ -80,6 +83,22 @@ def test_the_targets_sentence_counts_what_the_assessment_says(statuses):
         assert f"{statuses['no_data']} mục tiêu chưa có số liệu" in vi
     en = F.target_lines(a, "Province X", "en")[0]
     assert f"set {len(a)} numeric targets" in en
+
+
+def test_a_target_met_by_its_only_figure_is_not_counted_as_a_forecast():
+    """'Achieved' on one figure is a status, not a forecast from a series: the province summary, the site summary
+    and the targets page say so instead of counting it among the forecasts from two or more points."""
+    a = pd.concat([_assessments({"achieved": 1}, points=1), _assessments({"on_track": 2, "no_data": 1})])
+    vi = F.target_lines(a, "Tỉnh X", "vi")[0]
+    assert "2 mục tiêu có trạng thái dự báo từ hai điểm dữ liệu trở lên: 2 đúng hướng" in vi
+    assert msg("targets_met_one_point", "vi", n="1") in vi
+    assert "1 target is already met by its only figure" in F.target_lines(a, "Province X", "en")[0]
+    page = F.targets_findings("en", a, {("01", "pre2025"): "Province X"})
+    assert "4 targets: 1 achieved, 2 on track and 1 no data" in page[0] and page[0].endswith("figures: 2.")
+    assert "Province X: 4 (1 achieved, 2 on track and 1 no data)" in page[1]
+    assert page[2].startswith("**Reading a status.**")
+    only_one = F.targets_findings("vi", _assessments({"achieved": 1, "no_data": 2}, points=1), {})
+    assert only_one[0].endswith("trở lên: 0.") and only_one[2].startswith("**Khoảng trống nằm ở nguồn số liệu.**")
 
 
 def _facts(rows: list[tuple]) -> pd.DataFrame:

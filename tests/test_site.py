@@ -437,7 +437,8 @@ def test_english_pages_show_no_vietnamese_words_outside_names_and_quotations(sit
 
 
 def test_pages_open_with_findings_before_tables(site):
-    """Findings first: the home page and every province report open with the generated summary."""
+    """Findings first: the home page, the list of targets and every province report open with the generated
+    summary."""
     a = pd.read_csv(site / "downloads" / "assessments.csv", dtype={"province_code": str})
     for lang, heading in (("vi", "Tóm tắt"), ("en", "Summary")):
         home = (site / lang / "index.html").read_text(encoding="utf-8")
@@ -446,7 +447,11 @@ def test_pages_open_with_findings_before_tables(site):
         section = home[box:home.find("</section>", box)]
         assert f"<h2>{heading}</h2>" in section
         n = format_number(len(a), lang)
-        assert (f"{n} mục tiêu định lượng" if lang == "vi" else f"source documents: {n};") in section
+        assert (f"{n} mục tiêu định lượng" if lang == "vi" else f"{n} numeric targets in the source documents") in section
+        targets = (site / lang / "targets.html").read_text(encoding="utf-8")
+        box = targets.find("class='findings'")
+        assert 0 < box < targets.find("<table"), lang  # the list of all targets opens with its summary too
+        assert format_number(len(a), lang) in targets[box:targets.find("</section>", box)]
         for page in sorted((site / lang / "provinces").glob("*.html")):
             text = page.read_text(encoding="utf-8")
             start = text.find("<main")

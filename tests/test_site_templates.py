@@ -212,3 +212,34 @@ def test_downloads_are_grouped_by_table_and_by_report():
     assert g["folders"] == {"figures": 3, "tables": 2, "indicators": 1}  # items, not files
     body = SP.data_body("vi", files, reports)
     assert 'href="../downloads/facts.xlsx">Excel</a>' in body and "Tiếng Việt" in body
+
+
+def _targets(statuses: list[tuple[str, int]]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "province_code": "22", "boundary": "pre2025", "target_year": 2025, "indicator_id": "x", "status": s,
+        "target_fact_id": f"QN-T{i}", "source_id": "src-a", "breakdown": "total", "comparator": ">=",
+        "target": 80.0, "n_points": n, "years": ";".join(str(2020 + k) for k in range(n)),
+        "p_meet": 0.9 if n >= 2 else float("nan"), "unsd_category": "on_track" if n >= 2 else None}
+        for i, (s, n) in enumerate(statuses)])
+
+
+def test_the_targets_page_opens_with_a_summary_and_shows_forecast_columns_only_when_a_target_has_one():
+    indicators = pd.DataFrame({"indicator_id": ["x"], "unit": ["percent"], "name_vi": ["Tỷ lệ x"],
+                               "name_en": ["Share x"]})
+    sources = pd.DataFrame({"source_id": ["src-a"], "type": ["journal_article"], "issuer_author": ["Nguyễn Văn A"],
+                            "publisher": [""], "title": ["Bài"], "date": ["2024-05-01"]})
+    names = {("22", "pre2025"): "Quảng Ninh"}
+    without = SP.targets_body("en", _targets([("no_data", 0), ("insufficient_data", 1)]), indicators, names,
+                              sources)
+    assert "<section class='findings'>" in without and "The gap is in the published figures" in without
+    assert "Quảng Ninh: 2 (1 insufficient data and 1 no data)" in without
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', without)
+    assert C.msg("targets_col_p_meet", "en") not in heads and C.msg("targets_col_unsd", "en") not in heads
+    assert without.count("<th scope=\"col\">") == without.split("<tr data-province")[1].count("<td>")
+    assert '<a class="cite-link" href="sources.html#src-a">Nguyễn Văn A (2024)</a>' in without
+    with_series = SP.targets_body("vi", _targets([("on_track", 3), ("no_data", 0)]), indicators, names, sources)
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', with_series)
+    assert C.msg("targets_col_p_meet", "vi") in heads and C.msg("targets_col_unsd", "vi") in heads
+    assert "90%" in with_series
+    assert "Mục tiêu có dự báo từ hai số liệu hằng năm trở lên: 1" in with_series
+    assert with_series.count("<th scope=\"col\">") == with_series.split("<tr data-province")[1].count("<td>")

@@ -37,11 +37,15 @@ def target_lines(assessments: pd.DataFrame, province: str, lang: str) -> list[st
         return [msg("targets_none", lang, province=province)]
     years = join_words([str(int(y)) for y in sorted(a["target_year"].dropna().unique())], lang)
     parts = [msg("targets_count", lang, n=format_number(len(a), lang), province=province, years=years)]
-    k = int(a["status"].isin(FORECAST).sum())
-    parts.append(msg("targets_forecast", lang, k=format_number(k, lang), statuses=_status_counts(a["status"], lang))
-                 if k else msg("targets_no_forecast", lang))
+    series = forecast_from_series(a)
+    k = int(series.sum())
+    parts.append(msg("targets_forecast", lang, k=format_number(k, lang),
+                     statuses=_status_counts(a.loc[series, "status"], lang)) if k else msg("targets_no_forecast", lang))
+    n_met_once = int(((a["status"] == "achieved") & ~series).sum())  # met by its only figure: no trend needed
     n_none = int((a["status"] == "no_data").sum())
     n_one = int((a["status"] == "insufficient_data").sum())
+    if n_met_once:
+        parts.append(msg("targets_met_one_point", lang, n=format_number(n_met_once, lang)))
     if n_none:
         parts.append(msg("targets_missing", lang, n=format_number(n_none, lang)))
     if n_one:
@@ -147,6 +151,27 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
     return "\n".join(lines)
 
 
+def forecast_from_series(assessments: pd.DataFrame) -> pd.Series:
+    """True for a target whose status is a forecast resting on two or more yearly figures (not one figure)."""
+    return assessments["status"].isin(FORECAST) & (assessments["n_points"].fillna(0) >= 2)
+
+
+def targets_findings(lang: str, assessments: pd.DataFrame, provinces: dict) -> list[str]:
+    """The summary above the list of all targets: statuses overall, how many rest on a series, each province's
+    count and, when no target has a series, where the gap lies (in the published figures, shown per target)."""
+    a = assessments
+    k = int(forecast_from_series(a).sum())
+    out = [msg("targets_page_total", lang, n=format_number(len(a), lang),
+               statuses=_status_counts(a["status"], lang, STATUS_ORDER), k=format_number(k, lang))]
+    by = [(provinces.get(key, key[0]), g) for key, g in a.groupby(["province_code", "boundary"], sort=False)]
+    out.append(msg("targets_page_provinces", lang, provinces=join_words(
+        [msg("targets_page_province", lang, province=name, n=format_number(len(g), lang),
+             statuses=_status_counts(g["status"], lang, STATUS_ORDER)) for name, g in by], lang)))
+    out.append(msg("targets_page_gap" if k == 0 else "targets_page_series", lang,
+                   n=format_number(int((a["status"] == "no_data").sum()), lang)))
+    return out
+
+
 def overview_findings(lang: str, n_all: int, n_docs: int, assessments: pd.DataFrame, national: pd.DataFrame,
                       national_targets: pd.DataFrame, target_id: str | None, n_pages: int = 0) -> list[str]:
     """The summary that opens the site's home page: coverage, provincial targets, the national-target picture."""
@@ -154,9 +179,8 @@ def overview_findings(lang: str, n_all: int, n_docs: int, assessments: pd.DataFr
     out = [msg("overview_provinces", lang, n_all=format_number(n_all, lang), n_docs=format_number(n_docs, lang),
                n_pages=format_number(n_pages, lang)),
            msg("overview_targets", lang, n=format_number(len(a), lang),
-               k=format_number(int(a["status"].isin(FORECAST).sum()), lang),
-               n_none=format_number(int((a["status"] == "no_data").sum()), lang),
-               n_one=format_number(int((a["status"] == "insufficient_data").sum()), lang))]
+               statuses=_status_counts(a["status"], lang, STATUS_ORDER),
+               k=format_number(int(forecast_from_series(a).sum()), lang))]
     if target_id:
         nat = national[(national["national_target_id"] == target_id) & (national["boundary"] == "post2025")
                        & (national["province_code"] != "VN") & (national["n_points"] > 0)]

@@ -553,7 +553,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
         pages.append(Page(lang, "index.html", nav_label("index", lang),
                           SP.home_body(lang, meta, docs, named, facts, dti, overview, summary, n_all)))
         pages.append(Page(lang, "targets.html", nav_label("targets", lang),
-                          SP.targets_body(lang, named, indicators, names[lang])))
+                          SP.targets_body(lang, named, indicators, names[lang], sources)))
         pages.append(Page(lang, "sources.html", nav_label("sources", lang), SP.sources_body(lang, sources)))
         pages.append(Page(lang, "search.html", nav_label("search", lang), SP.search_body(lang)))
         return pages, missing

@@ -221,8 +221,13 @@ def home_body(lang: str, meta: dict, docs: list[dict], assessments: pd.DataFrame
 
 
 # ------------------------------------------------------------------ targets, sources, data, search
-def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict) -> str:
-    """Every target with its status, chance, data points, UN category and what was searched for a series."""
+def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict,
+                 sources: pd.DataFrame | None = None) -> str:
+    """Every target with its status, chance, data points, UN category, what was searched for a series and its
+    source (who and year, linked to the sources page), under a short summary of what the statuses say. The chance
+    and UN-category columns are left out while no target has a forecast."""
+    from analysis.report.citations import source_label
+    from analysis.report.findings import forecast_from_series, targets_findings
     from analysis.report.province import SEARCH_OUTCOME
 
     ind = indicators.set_index("indicator_id")
@@ -235,9 +240,11 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
         o = r.get("search_outcome")
         known = isinstance(o, str) and o in SEARCH_OUTCOME
         searched = r.get("searched" if lang == "vi" else "searched_en") if known else ""
+        sid = r["source_id"]
         rows.append({
             "province": provinces.get((r["province_code"], r["boundary"]), r["province_code"]),
-            "status": r["status"], "target_id": r["target_fact_id"], "source_id": r["source_id"], "indicator": name,
+            "status": r["status"], "target_id": r["target_fact_id"], "source_id": sid, "indicator": name,
+            "source": source_label(sources, sid, lang) if sources is not None and len(sources) else sid,
             "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
             "year": int(r["target_year"]),
             "p_meet": "–" if pd.isna(r["p_meet"]) else format_percent(100 * r["p_meet"], lang, 0),
@@ -246,7 +253,9 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             "outcome": SEARCH_OUTCOME[o][lang] if known else "–",
             "searched": searched if isinstance(searched, str) else ""})
     used = {provinces.get((c, b)) for c, b in zip(assessments["province_code"], assessments["boundary"])}
-    return render("targets", lang, rows=rows, statuses=list(STATUS),
+    forecasts = bool(forecast_from_series(assessments).any()) if len(assessments) else False
+    return render("targets", lang, rows=rows, statuses=list(STATUS), forecasts=forecasts,
+                  findings=targets_findings(lang, assessments, provinces) if len(assessments) else [],
                   provinces=sorted({v for v in provinces.values() if v in used}))
 
 

@@ -163,7 +163,7 @@ def targets_findings(lang: str, assessments: pd.DataFrame, provinces: dict) -> l
     k = int(forecast_from_series(a).sum())
     out = [msg("targets_page_total", lang, n=format_number(len(a), lang),
                statuses=_status_counts(a["status"], lang, STATUS_ORDER), k=format_number(k, lang))]
-    by = [(provinces.get(key, key[0]), g) for key, g in a.groupby(["province_code", "boundary"], sort=False)]
+    by = [(provinces.get(key, key[0]), g) for key, g in a.groupby(["province_code", "boundary"])]  # as the table
     out.append(msg("targets_page_provinces", lang, provinces=join_words(
         [msg("targets_page_province", lang, province=name, n=format_number(len(g), lang),
              statuses=_status_counts(g["status"], lang, STATUS_ORDER)) for name, g in by], lang)))

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
+from analysis.collation import vi_sorted
 from analysis.labels import STATUS
 from analysis.numbers import format_number
 from analysis.site.build import SiteError, SiteInputs, build_site, collect_inputs
@@ -215,6 +216,9 @@ def test_home_lists_all_34_provinces_with_what_is_known(site, server, browser):
     for i in range(rows.count()):
         cell = rows.nth(i).locator("td").nth(1).inner_text()
         assert "điểm dữ liệu" in cell or "Không có số liệu" in cell, cell
+    # in Vietnamese alphabetical order (Đà Nẵng after Cần Thơ, before Gia Lai), not code-point order
+    names = [rows.nth(i).locator("th").first.inner_text().strip() for i in range(rows.count())]
+    assert names == vi_sorted(names) and names.index("Đà Nẵng") < names.index("Gia Lai"), names
     page.close()
 
 

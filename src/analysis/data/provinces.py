@@ -7,6 +7,8 @@ import unicodedata
 
 import pandas as pd
 
+from analysis.collation import vi_sorted
+
 PREFIXES = ("Thành phố ", "Tỉnh ", "TP. ")
 
 
@@ -40,7 +42,7 @@ def build_provinces(crosswalk: pd.DataFrame, population: pd.DataFrame) -> pd.Dat
                      "population_year": int(latest["year"].get(code)) if code in latest.index else None})
     for code, g in crosswalk.groupby("new_code"):
         name = short_name(g["new_name"].iloc[0])
-        merged = sorted(short_name(n) for n in g["old_name"])
+        merged = vi_sorted(short_name(n) for n in g["old_name"])
         same = len(g) == 1 and g["old_code"].iloc[0] == code
         en_name = str(en.get(code, slug(name))) if same else slug(name).replace("-", " ").title()
         rows.append({"province_code": code, "boundary": "post2025", "key": slug(name) + "-2025", "name_vi": name,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.catalogue import join_words, msg
+from analysis.collation import vi_key
 from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, shorten, t
 from analysis.numbers import format_number, format_value, points_cell
@@ -122,7 +123,7 @@ def coverage(ctx: CompareContext) -> pd.DataFrame:
         table.setdefault(ind, {})[code] = sorted(g["year"].unique())
     rows = []
     for ind, by in sorted(table.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())),
-                                                           ctx.indicators.at[kv[0], f"name_{L}"])):
+                                                           vi_key(ctx.indicators.at[kv[0], f"name_{L}"]))):
         row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"]}
         for code in ctx.provinces["province_code"]:
             row[ctx.name(code)] = ", ".join(str(y) for y in by.get(code, []))

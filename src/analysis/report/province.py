@@ -7,7 +7,6 @@ text formatted for that language), a list of charts, or Markdown text.
 from __future__ import annotations
 
 import re
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.assess.forecast import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
+from analysis.collation import vi_sorted
 from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
@@ -241,7 +241,7 @@ def _former_names(ctx: ProvinceContext) -> list[str]:
     if ctx.registry is None:
         return []
     parts = former_rows(ctx.registry, ctx.province["province_code"])
-    return sorted(parts[f"name_{ctx.lang}"], key=lambda n: unicodedata.normalize("NFD", n))
+    return vi_sorted(parts[f"name_{ctx.lang}"])
 
 
 def boundary_note(ctx: ProvinceContext) -> str:
@@ -335,7 +335,7 @@ def former_provinces(ctx: ProvinceContext) -> pd.DataFrame:
     obs = f[(f["kind"] == "observation") & (f["breakdown"] == "total")].dropna(subset=["year"])
     latest = obs.sort_values("year").groupby(["indicator_id", "province_code"]).tail(1)
     names = ctx.registry[ctx.registry["boundary"] == "pre2025"].set_index("province_code")[f"name_{L}"]
-    cols = sorted({names[c] for c in latest["province_code"]}, key=lambda n: unicodedata.normalize("NFD", n))
+    cols = vi_sorted({names[c] for c in latest["province_code"]})
     order = list(ctx.indicators.index)
     rows = []
     for ind, g in sorted(latest.groupby("indicator_id"), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import join_words, msg
+from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
@@ -111,7 +112,7 @@ def values_table(obs: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFram
                      msg("ind_col_points", lang): f"{format_number(r['n'], lang)} ({int(r['y0'])}–{int(r['year'])})"
                                                   if r["n"] > 1 else "1",
                      msg("ind_col_source", lang): source_name(sources, r["source_id"], lang),
-                     "_sort": (r["boundary"] != "pre2025", name)})
+                     "_sort": (r["boundary"] != "pre2025", vi_key(name))})
     rows.sort(key=lambda x: x["_sort"])
     return pd.DataFrame([{k: v for k, v in x.items() if k != "_sort"} for x in rows])
 
@@ -163,7 +164,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
             series[nm][1].append(v)
         traces = [{"type": "scatter", "mode": "lines+markers", "name": nm, "x": xs, "y": ys,
                    "hovertemplate": f"{html.escape(nm)}, %{{x}}: %{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"}
-                  for nm, (xs, ys) in sorted(series.items())]
+                  for nm, (xs, ys) in sorted(series.items(), key=lambda kv: vi_key(kv[0]))]
         t = targets[targets["province_code"].isin(set(codes))]
         if len(t):
             tn = [_name(registry, c, b, lang) for c, b in zip(t["province_code"], t["boundary"])]
@@ -378,7 +379,7 @@ def index_body(ids: list[str], indicators: pd.DataFrame, obs_by_ind: dict[str, p
     head = [msg(k, lang) for k in ("ind_col_indicator", "ind_col_unit", "ind_col_provinces", "ind_col_years",
                                    "ind_col_targets")]
     rows = []
-    for i in sorted(ids, key=lambda x: ind.at[x, f"name_{lang}"]):
+    for i in sorted(ids, key=lambda x: vi_key(ind.at[x, f"name_{lang}"])):
         o = obs_by_ind[i] if i in obs_by_ind else pd.DataFrame(columns=["year", "province_code"])
         years = (f"{int(o['year'].min())}–{int(o['year'].max())}" if len(o) and o["year"].nunique() > 1 else
                  (str(int(o["year"].iloc[0])) if len(o) else "–"))

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from analysis import config
 from analysis.catalogue import catalogue, msg
+from analysis.collation import vi_key, vi_sorted
 from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
 from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
@@ -144,7 +145,7 @@ def national_target_id(national: pd.DataFrame) -> str | None:
 def _merged_names(registry: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(post-2025 code, language) -> the pre-2025 provinces it was formed from, named in that language."""
     pre = registry[(registry["boundary"] == "pre2025") & (registry["province_code"] != "VN")]
-    return {(code, lang): "; ".join(sorted(g[f"name_{lang}"].astype(str)))
+    return {(code, lang): "; ".join(vi_sorted(g[f"name_{lang}"].astype(str)))
             for code, g in pre.groupby("successor_code") for lang in ("vi", "en")}
 
 
@@ -157,7 +158,7 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
 
     pages = pages or {}
     post = registry[(registry["boundary"] == "post2025") & (registry["province_code"] != "VN")]
-    post = post.sort_values("name_vi")
+    post = post.sort_values("name_vi", key=lambda s: s.map(vi_key))
     nat = national[(national["boundary"] == "post2025")]
     target_id = national_target_id(national)
     chosen = nat[nat["national_target_id"] == target_id] if target_id is not None else nat.iloc[0:0]
@@ -256,7 +257,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
     forecasts = bool(forecast_from_series(assessments).any()) if len(assessments) else False
     return render("targets", lang, rows=rows, statuses=list(STATUS), forecasts=forecasts,
                   findings=targets_findings(lang, assessments, provinces) if len(assessments) else [],
-                  provinces=sorted({v for v in provinces.values() if v in used}))
+                  provinces=vi_sorted({v for v in provinces.values() if v in used}))
 
 
 def sources_body(lang: str, sources: pd.DataFrame) -> str:

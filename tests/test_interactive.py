@@ -134,3 +134,25 @@ def test_a_hand_labelled_value_axis_or_nameless_bars_keep_only_the_static_image(
     ax.set_yticklabels(["1", "2", "3"])
     kept = charts.finish(fig, ax, title="t", ylabel="%", source="s", alt="a", stem="k", lang="en")
     assert to_plotly(kept) is not None
+
+
+def test_a_long_title_is_broken_into_lines_clear_of_the_tool_bar():
+    """Plotly's tool bar sits top right: a title longer than one line is wrapped with <br> (escaped, every word
+    kept) and the top margin grows, so the title never runs under the tool bar; a short one stays one line."""
+    from analysis.report.interactive import TITLE_WIDTH, plotly_title
+
+    long = ("Tỷ lệ lao động từ 15 tuổi trở lên đang làm việc đã qua đào tạo có bằng cấp, chứng chỉ: "
+            "63 tỉnh, thành phố, năm 2016 (trước 1/7/2025) & <khác>")
+    text, n = plotly_title(long)
+    lines = text.split("<br>")
+    assert n == len(lines) >= 2 and all(len(line) <= TITLE_WIDTH + 10 for line in lines)  # escaping may lengthen
+    assert " ".join(lines).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">") == long
+    assert plotly_title("Tỷ lệ – Quảng Ninh") == ("Tỷ lệ – Quảng Ninh", 1)
+    fig, ax = plt.subplots()
+    ax.plot([2018, 2019], [1.0, 2.0], "o")
+    short = to_plotly(charts.finish(fig, ax, title="Ngắn", ylabel="%", source="s", alt="a", stem="s", lang="vi"))
+    fig, ax = plt.subplots()
+    ax.plot([2018, 2019], [1.0, 2.0], "o")
+    wrapped = to_plotly(charts.finish(fig, ax, title=long, ylabel="%", source="s", alt="a", stem="w", lang="vi"))
+    assert "<br>" in wrapped["layout"]["title"]["text"] and "<br>" not in short["layout"]["title"]["text"]
+    assert wrapped["layout"]["margin"]["t"] > short["layout"]["margin"]["t"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import textwrap
 
 import numpy as np
 from matplotlib.collections import PolyCollection
@@ -32,6 +33,14 @@ DASH = {"--": "dash", ":": "dot", "-.": "dashdot", "-": "solid", "solid": "solid
 SYMBOL = {"o": "circle", "*": "star", "x": "x", "X": "x", "s": "square", "^": "triangle-up", "v": "triangle-down",
           "D": "diamond", "d": "diamond", "+": "cross", ".": "circle"}
 
+TITLE_WIDTH = 75  # characters per title line: a longer title runs under plotly's tool bar (top right)
+
+
+def plotly_title(text: str, width: int = TITLE_WIDTH) -> tuple[str, int]:
+    """A chart title for plotly, escaped and broken into lines of at most ``width`` characters with <br>, and the
+    number of lines (the top margin grows with it)."""
+    lines = textwrap.wrap(text, width) or [""]
+    return "<br>".join(html.escape(line) for line in lines), len(lines)
 
 def _rgba(color, alpha: float | None = None) -> str:
     r, g, b, a = to_rgba(color, alpha)
@@ -221,11 +230,13 @@ def to_plotly(chart: Chart) -> dict | None:
     if ax.yaxis_inverted():
         yaxis["autorange"] = "reversed"
     source = f"{SOURCE_WORD[chart.lang]}: {chart.source}" if chart.source else ""
-    layout = {"title": {"text": html.escape(chart.title), "x": 0, "font": {"size": 14}},
+    title, n_lines = plotly_title(chart.title)
+    layout = {"title": {"text": title, "x": 0, "font": {"size": 14}},
               "separators": SEPARATORS[chart.lang], "xaxis": xaxis, "yaxis": yaxis, "shapes": shapes,
               "hovermode": "closest", "showlegend": any(t.get("showlegend") for t in traces),
               "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
-              "margin": {"l": 60, "r": 20, "t": 50, "b": 140}, "height": 460, "barmode": "group",
+              "margin": {"l": 60, "r": 20, "t": 32 + 18 * n_lines, "b": 140}, "height": 442 + 18 * n_lines,
+              "barmode": "group",
               "annotations": labels + ([{"text": html.escape(source), "xref": "paper", "yref": "paper", "x": 0,
                                           "y": 0, "yanchor": "top", "yshift": -112, "showarrow": False,
                                           "xanchor": "left", "font": {"size": 10, "color": "#444"}}]

@@ -21,6 +21,7 @@ from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
 from analysis.report.citations import cite_slot
 from analysis.report.findings import STATUS_ORDER, source_name
+from analysis.report.interactive import plotly_title
 
 LINE_MAX = 8
 SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
@@ -179,12 +180,14 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
                   n=len(series), y0=y0, y1=y1) + (" " + msg("ind_chart_target_mark", lang) if len(t) else "")
         layout_x = {"tickformat": "d", "dtick": 1 if y1 - y0 <= 12 else None}
     srcs = join_words(sorted({source_name(sources, s, lang) for s in set(d["source_id"])}), lang)
+    title_html, n_lines = plotly_title(title)
     fig = {"data": traces,
-           "layout": {"title": {"text": html.escape(title), "x": 0, "font": {"size": 15}},
+           "layout": {"title": {"text": title_html, "x": 0, "font": {"size": 15}, "yref": "container", "y": 1,
+                                "yanchor": "top", "pad": {"t": 10}},
                       "separators": SEPARATORS[lang], "xaxis": layout_x,
                       "yaxis": {"title": {"text": html.escape(_unit(unit, lang))}, "tickformat": ",.4~f",
                                 "rangemode": "tozero"},
-                      "margin": {"l": 60, "r": 10, "t": 50, "b": 40}, "height": 420,
+                      "margin": {"l": 60, "r": 10, "t": 38 + 20 * n_lines, "b": 40}, "height": 400 + 20 * n_lines,
                       "legend": {"orientation": "h", "y": -0.25},
                       "annotations": [{"text": html.escape(msg("ind_chart_source", lang, sources=srcs,
                                                                unit=_unit(unit, lang))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import string
 
@@ -208,3 +209,10 @@ def test_every_target_without_a_series_is_named_once_and_distinctly_in_the_searc
         records = R.search_records(ctx)
         for name in names:
             assert records.count(name) == 1, name
+        # each search is folded: the targets it covers and the outcome in view, the record itself on opening
+        col = "searched" if lang == "vi" else "searched_en"
+        texts = {x for x in a[col].dropna() if x}
+        summaries = re.findall(r"<details><summary>(.*?)</summary><p>(.*?)</p></details>", records, flags=re.S)
+        assert len(summaries) == len(texts) > 0
+        assert all(" — " in head and any(n in head for n in names) for head, _ in summaries)
+        assert {html.unescape(body) for _, body in summaries} == texts

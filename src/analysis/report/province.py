@@ -6,6 +6,8 @@ text formatted for that language), a list of charts, or Markdown text.
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -590,28 +592,31 @@ def _outcome(a, lang: str) -> str:
 
 
 def search_records(ctx: ProvinceContext) -> str:
-    """What was searched for each target without a usable series (Markdown), so the gap is seen in the sources."""
+    """What was searched for each target without a usable series, so the gap is seen in the sources: one folded
+    entry per search (the targets it covers and its outcome in view, the full record on opening), as Markdown
+    with HTML details that notebooks, the site and the Word report all show."""
     L = ctx.lang
     a = ctx.assessments[ctx.assessments["status"].isin(["no_data", "insufficient_data"])]
     col = "searched" if L == "vi" else "searched_en"
     if a.empty or col not in a.columns:
         return ""
     groups: dict[str, list[str]] = {}
+    outcome: dict[str, str] = {}
     for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
         text = r.get(col)
         if isinstance(text, str) and text:
-            name = target_name(ctx, r, with_year=True)
-            groups.setdefault(text, []).append(name)
+            groups.setdefault(text, []).append(target_name(ctx, r, with_year=True))
+            outcome.setdefault(text, _outcome(r, L))
     if not groups:
         return ""
-    head = msg("nb_where_a_tracking_series_was", L)
-    lines = [f"- {'; '.join(names)}. {text}" for text, names in groups.items()]
+    esc = functools.partial(html.escape, quote=False)
+    items = [f"<li><details><summary>{esc('; '.join(names))} — {esc(outcome[text])}</summary>"
+             f"<p>{esc(text)}</p></details></li>" for text, names in groups.items()]
     comp = a[a["comparability"].fillna("") != ""]
     for _, r in comp.iterrows():
-        lines.append(f"- {_ind_name(ctx, r['indicator_id'])}: "
-                     + msg("nb_proxy", L)
-                     + (r.get("comparability_vi") or r["comparability"] if L == "vi" else r["comparability"]))
-    return head + "\n\n" + "\n".join(lines)
+        note = r.get("comparability_vi") or r["comparability"] if L == "vi" else r["comparability"]
+        items.append(f"<li>{esc(_ind_name(ctx, r['indicator_id']))}: {esc(msg('nb_proxy', L))}{esc(note)}</li>")
+    return msg("nb_where_a_tracking_series_was", L) + "\n\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
 def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:

@@ -216,3 +216,26 @@ def test_every_target_without_a_series_is_named_once_and_distinctly_in_the_searc
         assert len(summaries) == len(texts) > 0
         assert all(" — " in head and any(n in head for n in names) for head, _ in summaries)
         assert {html.unescape(body) for _, body in summaries} == texts
+
+
+def test_an_empty_section_says_why_it_is_empty(project):
+    """Workforce, training and team figures come only from provinces' own documents and the press: an empty
+    section says whether a former province's figures are in the former-provinces table, the province's source
+    document gives none, or the province has no document yet."""
+    from analysis.report import province as R
+    from analysis.run.params import load_params
+
+    def ctx(key):
+        params = load_params(key).notebook_parameters("vi")
+        return R.load_context(key, "vi", params=params, boundary=params.get("boundary", "pre2025"))
+
+    no_doc = ctx("ha-tinh")
+    assert R.workforce(no_doc).empty
+    assert R.section_empty(no_doc, "workforce") == msg("table_empty_section_no_document", "vi", province="Hà Tĩnh")
+    ct = ctx("can-tho")
+    assert R.teams(ct).empty
+    assert R.section_empty(ct, "teams") == msg("table_empty_section_document", "vi", province="Cần Thơ")
+    merged = ctx("thai-nguyen-2025")  # Bắc Kạn's article counts its community teams
+    assert R.teams(merged).empty and not merged.former[merged.former["indicator_id"].isin(R.TEAMS)].empty
+    assert R.section_empty(merged, "teams") == msg("table_empty_section_former", "vi", province="Thái Nguyên",
+                                                   former="Bắc Kạn")

@@ -363,6 +363,27 @@ def teams(ctx: ProvinceContext) -> pd.DataFrame:
     return facts_table(ctx, TEAMS)
 
 
+SECTIONS = {"workforce": WORKFORCE, "training": TRAINING, "teams": TEAMS}
+
+
+def section_empty(ctx: ProvinceContext, section: str) -> str:
+    """Why a section (``workforce``, ``training`` or ``teams``) is empty. Its figures come only from provinces' own
+    documents and the press (no all-province table holds them), so the sentence says which applies: a former
+    province's figures are in the former-provinces table; the source documents give none; or there is none yet."""
+    name = ctx.province[f"name_{ctx.lang}"]
+    former = ctx.former if ctx.former is not None else ctx.facts.iloc[0:0]
+    col = f"province_name_{ctx.lang}"
+    with_figures = vi_sorted(set(former.loc[former["indicator_id"].isin(SECTIONS[section]), col].dropna()))
+    if with_figures:
+        return msg("table_empty_section_former", ctx.lang, province=name, former=join_words(with_figures, ctx.lang))
+    docs = set(ctx.sources.loc[ctx.sources["seed_file"].fillna("") != "", "source_id"])
+    about = ([name] if ctx.facts["source_id"].isin(docs).any() else []) + vi_sorted(
+        set(former.loc[former["source_id"].isin(docs), col].dropna()))
+    if about:
+        return msg("table_empty_section_document", ctx.lang, province=join_words(about, ctx.lang))
+    return msg("table_empty_section_no_document", ctx.lang, province=name)
+
+
 def other_indicators(ctx: ProvinceContext) -> pd.DataFrame:
     """Every other observation: digital government, rankings, digital society (nothing is left out)."""
     grouped = set(WORKFORCE) | set(TRAINING) | set(TEAMS)

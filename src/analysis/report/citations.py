@@ -13,8 +13,8 @@ import pandas as pd
 
 from analysis.catalogue import msg
 from analysis.data.process import source_year
-from analysis.labels import shorten
 from analysis.frame_cache import per_frame
+from analysis.labels import shorten
 
 TITLE_CHARS = 60
 

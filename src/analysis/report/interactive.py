@@ -42,6 +42,7 @@ def plotly_title(text: str, width: int = TITLE_WIDTH) -> tuple[str, int]:
     lines = textwrap.wrap(text, width) or [""]
     return "<br>".join(html.escape(line) for line in lines), len(lines)
 
+
 def _rgba(color, alpha: float | None = None) -> str:
     r, g, b, a = to_rgba(color, alpha)
     return f"rgba({round(r * 255)},{round(g * 255)},{round(b * 255)},{round(a, 3)})"

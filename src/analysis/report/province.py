@@ -635,7 +635,7 @@ def search_records(ctx: ProvinceContext) -> str:
              f"<p>{esc(text)}</p></details></li>" for text, names in groups.items()]
     comp = a[a["comparability"].fillna("") != ""]
     for _, r in comp.iterrows():
-        note = r.get("comparability_vi") or r["comparability"] if L == "vi" else r["comparability"]
+        note = (r.get("comparability_vi") or r["comparability"]) if L == "vi" else r["comparability"]
         items.append(f"<li>{esc(_ind_name(ctx, r['indicator_id']))}: {esc(msg('nb_proxy', L))}{esc(note)}</li>")
     return msg("nb_where_a_tracking_series_was", L) + "\n\n<ul>\n" + "\n".join(items) + "\n</ul>"
 

@@ -21,10 +21,9 @@ from analysis.labels import COMPARATOR_SIGN, STATUS
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
 from analysis.report.citations import cite_slot
 from analysis.report.findings import STATUS_ORDER, source_name
-from analysis.report.interactive import plotly_title
+from analysis.report.interactive import SEPARATORS, plotly_title
 
 LINE_MAX = 8
-SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
 PLOTLY_JS = "plotly.min.js"
 
 

@@ -239,3 +239,15 @@ def test_an_empty_section_says_why_it_is_empty(project):
     assert R.teams(merged).empty and not merged.former[merged.former["indicator_id"].isin(R.TEAMS)].empty
     assert R.section_empty(merged, "teams") == msg("table_empty_section_former", "vi", province="Thái Nguyên",
                                                    former="Bắc Kạn")
+
+
+def test_a_catalogue_text_comes_in_the_page_language_or_marked_as_english():
+    """One rule for definitions and comparability notes on indicator pages, the comparison and the reports."""
+    from analysis.labels import page_language_text
+
+    row = pd.Series({"comparability": "English note", "comparability_vi": "Ghi chú", "definition": "Only English",
+                     "definition_vi": float("nan")})
+    assert page_language_text(row, "comparability", "vi") == ("Ghi chú", False)
+    assert page_language_text(row, "comparability", "en") == ("English note", False)
+    assert page_language_text(row, "definition", "vi") == ("Only English", True)  # the page marks it lang=en
+    assert page_language_text({"definition": "  "}, "definition", "vi") == ("", False)

@@ -25,6 +25,21 @@ STATUS = {
                 "explain_en": "No figure has been found to track this target."},
 }
 
+def page_language_text(row, column: str, lang: str) -> tuple[str, bool]:
+    """A catalogue text for a page: ``(text, in_english)``. Vietnamese pages take ``<column>_vi``; where only the
+    English ``column`` exists, that text comes back with ``in_english`` True, for the page to mark it as English.
+    ``("", False)`` when neither is given."""
+    def text_of(name: str) -> str:
+        v = row.get(name)
+        return v.strip() if isinstance(v, str) else ""
+
+    own = text_of(f"{column}_vi") if lang == "vi" else text_of(column)
+    if own:
+        return own, False
+    english = text_of(column) if lang == "vi" else ""
+    return english, bool(english)
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, with '…' when anything was cut."""
     if len(text) <= limit:

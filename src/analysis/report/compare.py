@@ -13,7 +13,7 @@ from analysis import config
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.data.process import load_processed
-from analysis.labels import COMPARATOR_SIGN, shorten, t
+from analysis.labels import COMPARATOR_SIGN, page_language_text, shorten, t
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report import charts
 from analysis.report.province import breakdown_label, source_names
@@ -214,12 +214,10 @@ def comparability(ctx: CompareContext) -> str:
     shared = obs.groupby("indicator_id")["province_code"].nunique()
     lines = []
     for ind in shared[shared > 1].index:
-        note = ctx.indicators.at[ind, "comparability"]
-        if L == "vi" and "comparability_vi" in ctx.indicators.columns:
-            vi = ctx.indicators.at[ind, "comparability_vi"]
-            note = vi if isinstance(vi, str) and vi else (
-                f"{msg('nb_in_english', L)} <span lang='en'>{note}</span>" if isinstance(note, str) and note else note)
-        if isinstance(note, str) and note:
+        note, in_english = page_language_text(ctx.indicators.loc[ind], "comparability", L)
+        if in_english:
+            note = f"{msg('nb_in_english', L)} <span lang='en'>{note}</span>"
+        if note:
             lines.append(f"- **{ctx.indicators.at[ind, f'name_{L}']}**: {note}")
     head = msg("nb_comparability_notes_from_the_indicator", L)
     return head + "\n\n" + ("\n".join(lines) if lines else "–")

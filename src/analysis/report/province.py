@@ -21,7 +21,7 @@ from analysis.assess.forecast import assess_all, predictive, single_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
 from analysis.data.process import load_processed
-from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, t
+from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, page_language_text, t
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
 from analysis.report import charts, citations
 
@@ -635,8 +635,9 @@ def search_records(ctx: ProvinceContext) -> str:
              f"<p>{esc(text)}</p></details></li>" for text, names in groups.items()]
     comp = a[a["comparability"].fillna("") != ""]
     for _, r in comp.iterrows():
-        note = (r.get("comparability_vi") or r["comparability"]) if L == "vi" else r["comparability"]
-        items.append(f"<li>{esc(_ind_name(ctx, r['indicator_id']))}: {esc(msg('nb_proxy', L))}{esc(note)}</li>")
+        note, in_english = page_language_text(r, "comparability", L)
+        note = f"{esc(msg('nb_in_english', L))} <span lang='en'>{esc(note)}</span>" if in_english else esc(note)
+        items.append(f"<li>{esc(_ind_name(ctx, r['indicator_id']))}: {esc(msg('nb_proxy', L))}{note}</li>")
     return msg("nb_where_a_tracking_series_was", L) + "\n\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
-from analysis.labels import COMPARATOR_SIGN, STATUS
+from analysis.labels import COMPARATOR_SIGN, STATUS, page_language_text
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
 from analysis.report.citations import cite_slot
 from analysis.report.findings import STATUS_ORDER, source_name
@@ -295,21 +295,16 @@ def _meta_dl(ind_row: pd.Series, lang: str) -> str:
     return f"<dl class='heads'>{dl}</dl>{extra}"
 
 
-def _text_of(row: pd.Series, column: str) -> str:
-    v = row.get(column)
-    return v.strip() if isinstance(v, str) else ""
-
-
 def _in_language(ind_row: pd.Series, column: str, label: str, lang: str) -> str:
     """A catalogue text in the page's language (``definition_vi`` on Vietnamese pages); where the catalogue has
     it only in English, the English text marked as such."""
-    own, english = _text_of(ind_row, f"{column}_vi") if lang == "vi" else "", _text_of(ind_row, column)
-    if own or (lang == "en" and english):
-        return f"<p><b>{html.escape(msg(label, lang))}:</b> {html.escape(own or english)}</p>"
-    if english:
+    text, in_english = page_language_text(ind_row, column, lang)
+    if not text:
+        return ""
+    if in_english:
         return (f"<p><b>{html.escape(msg(label + '_english', lang))}:</b> <span lang='en'>"
-                f"{html.escape(english)}</span></p>")
-    return ""
+                f"{html.escape(text)}</span></p>")
+    return f"<p><b>{html.escape(msg(label, lang))}:</b> {html.escape(text)}</p>"
 
 
 def _total_targets(facts: pd.DataFrame, ind: str | None) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["calibration.py", "runner.py", "site_build.py", "extraction.py"]
+BENCHMARKS = ["backtest.py", "calibration.py", "runner.py", "site_build.py", "extraction.py"]
 
 if __name__ == "__main__":
     failed = []

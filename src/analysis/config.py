@@ -62,3 +62,16 @@ def documents_dir() -> Path | None:
         if d.is_dir():
             return d
     return None
+
+
+def today() -> "date":
+    """The build's date: today, or ``ANALYSIS_TODAY`` (YYYY-MM-DD) to rebuild as of another day (tests)."""
+    from datetime import date
+
+    env = os.environ.get("ANALYSIS_TODAY")
+    return date.fromisoformat(env) if env else date.today()
+
+
+def build_year() -> int:
+    """The year of the build: a target year before it has passed."""
+    return today().year

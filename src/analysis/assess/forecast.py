@@ -22,9 +22,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
-STATUSES = ["achieved", "on_track", "at_risk", "off_track", "insufficient_data", "no_data"]
+STATUSES = ["achieved", "not_met", "awaiting_data", "on_track", "at_risk", "off_track", "outdated", "not_assessable",
+            "insufficient_data", "no_data"]
+# A figure older than this many years before the build year is too old to colour a status for a future target.
+MAX_DATA_AGE = 4
+# Flags that make a figure provisional: a verdict that rests on it says so.
+PROVISIONAL_FLAGS = ("approx", "preliminary", "lower_bound", "partial_year")
+# Units whose values are ranks: never forecast as a continuous number.
+RANK_UNITS = ("rank",)
 COMPARATORS = (">=", "<=", "=")
 ON_TRACK, OFF_TRACK = 0.8, 0.2
 
@@ -69,6 +77,8 @@ class Assessment:
     scenario_annual_change: float | None = None
     scenario_projection: float | None = None
     scenario_meets: bool | None = None
+    provisional: bool = False
+    build_year: int | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,6 +204,9 @@ def _damped(t: np.ndarray, z: np.ndarray, h_year: float, step_sd: float | None) 
 MODELS = {"trend": _trend, "drift": _drift, "damped": _damped}
 
 # How much of the observed bending (de-noised quadratic curvature) is carried into the forecast variance.
+# How much of the observed bending (de-noised quadratic curvature) is carried into the forecast variance of a
+# single series. (The all-province panel engine, analysis.assess.panel, has no such term; a single series keeps
+# it until a real-data backtest of single series replaces it: see the statistical review of 2026-12, H2.)
 BEND_WEIGHT = 1.0
 
 
@@ -296,15 +309,19 @@ def predictive(years: Sequence[int], values: Sequence[float], target_year: int,
 
 
 # ------------------------------------------------------------------ UN SDG progress chart
+UNSD_BASE_YEAR = 2015
+
+
 def unsd_progress(years: Sequence[int], values: Sequence[float], target: float, target_year: int,
                   comparator: str) -> tuple[float | None, str | None]:
     """UNSD SDG Progress Chart 2022: CR = actual CAGR / required CAGR and its category."""
-    if len(values) < 2:
-        return None, None
-    if _meets(values[-1], target, comparator):
+    if len(values) and _meets(values[-1], target, comparator):
         return None, "achieved"
-    x0, x1 = float(values[0]), float(values[-1])
-    t0, t1 = int(years[0]), int(years[-1])
+    # the base year is 2015 (or the first year after it with a figure), as the Progress Chart specifies
+    since = [(int(y), float(v)) for y, v in zip(years, values) if int(y) >= UNSD_BASE_YEAR]
+    if len(since) < 2:
+        return None, None
+    (t0, x0), (t1, x1) = since[0], since[-1]
     if x0 <= 0 or x1 <= 0 or target <= 0 or target_year <= t0 or t1 <= t0:
         return None, None
     actual = (x1 / x0) ** (1 / (t1 - t0)) - 1
@@ -357,37 +374,58 @@ _MEMO: dict[tuple, Assessment] = {}
 def assess_target(years: Sequence[int], values: Sequence[float], target: float, target_year: int,
                   comparator: str = ">=", bounds: tuple[float | None, float | None] | None = None,
                   scenario_annual_change: float | None = None, interval_levels: tuple[float, float] = (0.8, 0.95),
-                  ) -> Assessment:
-    """Assess whether ``target`` will be met by ``target_year`` from a short yearly series.
+                  *, flags: Sequence[str] | None = None, build_year: int | None = None, rank: bool = False,
+                  panel=None) -> Assessment:
+    """Assess ``target`` by ``target_year`` from a short yearly series, as of ``build_year`` (default: today's).
 
-    Deterministic: identical inputs give the stored result (provinces whose boundary did not change have the
-    same series under both registries, and a build assesses each series against several targets).
+    A target whose year has passed is a question of "was it met?": met or not met by a figure for that year, or
+    awaiting that year's figures; never a forecast. For a future target: achieved when the latest figure meets
+    it, outdated when the latest figure is more than ``MAX_DATA_AGE`` years before the build year, otherwise a
+    forecast (``panel``, a :class:`analysis.assess.panel.PanelForecast`, when the indicator has an all-province
+    panel; else the single-series models below). ``flags`` (one string per point) mark provisional figures.
+
+    Deterministic: identical inputs give the stored result.
     """
+    from analysis import config
+
+    build_year = int(build_year or config.build_year())
+    flags = tuple(flags) if flags is not None else ("",) * len(years)
     key = (tuple(int(y) for y in years), tuple(float(v) for v in values), float(target), int(target_year),
-           comparator, None if bounds is None else tuple(bounds), scenario_annual_change, tuple(interval_levels))
+           comparator, None if bounds is None else tuple(bounds), scenario_annual_change, tuple(interval_levels),
+           flags, build_year, rank)
+    if panel is not None:
+        return _assess_target(years, values, target, target_year, comparator, bounds, scenario_annual_change,
+                              interval_levels, flags, build_year, rank, panel)
     hit = _MEMO.get(key)
     if hit is None:
         hit = _MEMO[key] = _assess_target(years, values, target, target_year, comparator, bounds,
-                                          scenario_annual_change, interval_levels)
+                                          scenario_annual_change, interval_levels, flags, build_year, rank, None)
     return copy.deepcopy(hit)
 
 
+def _provisional(flag: str) -> bool:
+    return any(f in (flag or "") for f in PROVISIONAL_FLAGS)
+
+
 def _assess_target(years, values, target, target_year, comparator, bounds, scenario_annual_change,
-                   interval_levels) -> Assessment:
+                   interval_levels, flags, build_year, rank, panel) -> Assessment:
     _check_inputs(years, values, target, target_year, comparator, bounds)
     order = np.argsort(np.asarray(years, dtype=float))
     t = np.asarray(years, dtype=float)[order]
     x = np.asarray(values, dtype=float)[order]
+    fl = [flags[i] if i < len(flags) else "" for i in order]
     target, target_year = float(target), int(target_year)
     n = len(t)
     base = dict(target=target, target_year=target_year, comparator=comparator, n_points=n,
                 first_year=int(t[0]) if n else None, last_year=int(t[-1]) if n else None,
-                last_value=float(x[-1]) if n else None, scenario_annual_change=scenario_annual_change)
+                last_value=float(x[-1]) if n else None, scenario_annual_change=scenario_annual_change,
+                build_year=build_year)
     cr, cat = unsd_progress(list(t), list(x), target, target_year, comparator)
     base.update(unsd_cr=cr, unsd_category=cat)
+    none = dict(p_meet=None, projection=None, pi80=None, pi95=None)
     if n == 0:
-        return Assessment(status="no_data", p_meet=None, projection=None, pi80=None, pi95=None,
-                          method="no observation of this indicator", required_annual_change=None, **base)
+        return Assessment(status="no_data", method="no observation of this indicator", required_annual_change=None,
+                          **none, **base)
     gap_years = target_year - t[-1]
     req = (target - x[-1]) / gap_years if gap_years > 0 else None
     base["required_annual_change"] = None if req is None else float(req)
@@ -397,15 +435,36 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
             proj = float(np.clip(proj, bounds[0] if bounds[0] is not None else -np.inf,
                                  bounds[1] if bounds[1] is not None else np.inf))
         base.update(scenario_projection=float(proj), scenario_meets=_meets(proj, target, comparator))
+
+    if target_year < build_year:  # the target year has passed: was it met?
+        at = [i for i in range(n) if int(t[i]) >= target_year]
+        if not at:
+            return Assessment(status="awaiting_data", method=(
+                f"the target year has passed; no figure for {target_year} yet (latest figure {int(t[-1])})"),
+                **none, **base)
+        i = at[0]
+        met = _meets(x[i], target, comparator)
+        prov = _provisional(fl[i])
+        notes = ["The figure this rests on is provisional (approximate or preliminary)."] if prov else []
+        return Assessment(status="achieved" if met else "not_met", method=(
+            f"the figure for {int(t[i])} {'meets' if met else 'misses'} the target"), provisional=prov,
+            notes=notes, **none, **base)
+    if t[-1] < build_year - MAX_DATA_AGE:
+        return Assessment(status="outdated", method=(
+            f"the latest figure ({int(t[-1])}) is more than {MAX_DATA_AGE} years before {build_year}: too old "
+            "for a status"), **none, **base)
     if _meets(x[-1], target, comparator):
-        return Assessment(status="achieved", p_meet=1.0, projection=None, pi80=None, pi95=None,
-                          method=f"latest observation ({int(t[-1])}) already meets the target", **base)
-    if n == 1 or gap_years <= 0:
-        why = ("one observation: no trend can be claimed" if n == 1 else
-               "the target year has passed without the target being met")
-        status = "insufficient_data" if n == 1 else "off_track"
-        return Assessment(status=status, p_meet=None if n == 1 else 0.0, projection=None, pi80=None, pi95=None,
-                          method=why, **base)
+        prov = _provisional(fl[-1])
+        return Assessment(status="achieved", method=f"latest observation ({int(t[-1])}) already meets the target",
+                          provisional=prov, **none, **base)
+    if rank:
+        return Assessment(status="not_assessable", method="a rank is relative to other provinces: not forecast",
+                          **none, **base)
+    if panel is not None:
+        return _panel_assessment(panel, target, comparator, interval_levels, base, n)
+    if n == 1:
+        return Assessment(status="insufficient_data", method="one observation: no trend can be claimed", **none,
+                          **base)
 
     pred = predictive(t, x, target_year, bounds)
     scale, fc, step_sd = pred.scale, pred.forecast, pred.step_sd
@@ -429,10 +488,32 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
         lo_z, hi_z = scale.fwd([target - half])[0], scale.fwd([target + half])[0]
         p = stats.t.cdf((hi_z - fc.mean) / fc.scale, fc.df) - stats.t.cdf((lo_z - fc.mean) / fc.scale, fc.df)
     p = float(np.clip(p, 0.0, 1.0))
-    status = "on_track" if p >= ON_TRACK else "off_track" if p < OFF_TRACK else "at_risk"
-    return Assessment(status=status, p_meet=p, projection=pred.projection, pi80=pi80, pi95=pi95,
+    return Assessment(status=status_of(p), p_meet=p, projection=pred.projection, pi80=pi80, pi95=pi95,
                       method=pred.method, transform=scale.kind, rests_on_assumption=n == 2, assumption=assumption,
                       backtest=pred.backtest or None, notes=notes, **base)
+
+
+def status_of(p: float) -> str:
+    """The status a chance of meeting the target gives, by the legend's cut-offs."""
+    return "on_track" if p >= ON_TRACK else "off_track" if p < OFF_TRACK else "at_risk"
+
+
+def _panel_assessment(pf, target, comparator, interval_levels, base, n) -> Assessment:
+    """A forecast status from the all-province panel model (``analysis.assess.panel``)."""
+    a80, a95 = interval_levels
+    p = pf.prob(target, comparator) if comparator in (">=", "<=") else None
+    if p is None:
+        return Assessment(status="not_assessable", method="an exact-value target is not forecast from a panel",
+                          p_meet=None, projection=pf.projection, pi80=pf.interval(a80), pi95=pf.interval(a95),
+                          **base)
+    p = float(np.clip(p, 0.0, 1.0))
+    notes = [f"Forecast from the all-province panel ({pf.n_provinces} provinces): the province's own figures "
+             "are weighed against the panel's common movement."]
+    if n <= 2:
+        notes.append(f"Only {n} data point{'s' if n > 1 else ''} of its own: the province borrows the panel's "
+                     "dynamics.")
+    return Assessment(status=status_of(p), p_meet=p, projection=pf.projection, pi80=pf.interval(a80),
+                      pi95=pf.interval(a95), method=pf.describe(), transform=pf.scale.kind, notes=notes, **base)
 
 
 # ------------------------------------------------------------------ the evidence base
@@ -451,7 +532,10 @@ def _series(obs, province_code: str, boundary: str, indicator: str, breakdown: s
 def _yearly(d):
     """One single-year observation per year, from the latest definition break on."""
     single = d["period"].astype(str).map(single_year).astype(bool)
-    d = d.loc[single].sort_values(["year", "period"]).groupby("year", as_index=False).tail(1)
+    # within a year the figure of a new vintage (flagged definition_break) wins, then the latest-dated one
+    d = d.loc[single].assign(_new=d["flags"].fillna("").str.contains("definition_break"))
+    d = d.sort_values(["year", "_new", "period"], kind="stable").groupby("year", as_index=False).tail(1)
+    d = d.drop(columns="_new")
     breaks = d.loc[d["flags"].fillna("").str.contains("definition_break"), "year"]
     cut = int(breaks.max()) if len(breaks) else None
     if cut is not None:
@@ -501,7 +585,8 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
                                                             None if pd.isna(hi) else float(hi))
         scenario = (scenarios or {}).get(indicator)
         r = assess_target(list(s["year"]), list(s["value"]), float(tg["value"]), int(tg["year"]),
-                          tg["comparator"], bounds, scenario_annual_change=scenario)
+                          tg["comparator"], bounds, scenario_annual_change=scenario, flags=_flags(s),
+                          rank=_is_rank(ind, indicator))
         d = r.to_dict()
         if tracked:
             d["notes"] = (d["notes"] + f" Tracked by the proxy indicator '{tracked}'.").strip()
@@ -533,6 +618,37 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
     return df
 
 
+def _flags(s) -> list[str]:
+    return [f if isinstance(f, str) else "" for f in s["flags"]]
+
+
+def _is_rank(ind, indicator: str) -> bool:
+    return "unit" in ind.columns and str(ind.at[indicator, "unit"]) in RANK_UNITS
+
+
+def _needs_forecast(s, target_year: int, build_year: int) -> bool:
+    """A series that a forecast status would rest on: target still ahead, latest figure recent enough."""
+    return (len(s) > 0 and target_year >= build_year and int(s["year"].max()) >= build_year - MAX_DATA_AGE)
+
+
+def _panel_models(obs, indicator: str, breakdown: str, bounds):
+    """One panel model per boundary for an indicator observed for many provinces (fitted on first use)."""
+    from analysis.assess import panel as pn
+
+    models: dict[str, object] = {}
+
+    def get(boundary: str):
+        if boundary not in models:
+            d = obs[(obs["indicator_id"] == indicator) & (obs["breakdown"] == breakdown)
+                    & (obs["boundary"] == boundary) & (obs["province_code"] != "VN")]
+            rows = [_yearly(g)[["province_code", "year", "value"]] for _, g in d.groupby("province_code")]
+            long = pd.concat(rows) if rows else pd.DataFrame(columns=["province_code", "year", "value"])
+            long = long.astype({"year": int, "value": float})
+            models[boundary] = pn.fit_panel(long, bounds) if len(long) and pn.is_panel(long) else None
+        return models[boundary]
+    return get
+
+
 def _bounds_of(ind, indicator: str):
     import pandas as pd
 
@@ -542,14 +658,15 @@ def _bounds_of(ind, indicator: str):
     return (None if pd.isna(lo) else float(lo), None if pd.isna(hi) else float(hi))
 
 
-def assess_national(facts, national_targets, indicators):
+def assess_national(facts, national_targets, indicators, build_year: int | None = None):
     """Assess every province (and the whole country) that has a series for a national target against it.
 
     Only national targets with an ``indicator_id`` (the provincial series that measures them) are assessed.
     One row per (target, province, boundary), ranked within each target by p_meet (then latest value).
     """
-    import pandas as pd
+    from analysis import config
 
+    build_year = int(build_year or config.build_year())
     ind = indicators.set_index("indicator_id")
     obs = facts[facts["kind"] == "observation"]
     rows = []
@@ -561,12 +678,20 @@ def assess_national(facts, national_targets, indicators):
         target_id = f"{tg['decision'].split('/')[0]}-{int(tg['target_year'])}-{indicator}"
         brk = tg.get("breakdown") or "total"
         mine = obs[(obs["indicator_id"] == indicator) & (obs["breakdown"] == brk)]
+        bounds = _bounds_of(ind, indicator)
+        panel_of = _panel_models(obs, indicator, brk, bounds)
         for (code, boundary), g in mine.groupby(["province_code", "boundary"], sort=True):
             s = _yearly(g)
             if s.empty or int(tg["target_year"]) < int(s["year"].min()):
                 continue
+            pf = None
+            if code != "VN" and _needs_forecast(s, int(tg["target_year"]), build_year):
+                model = panel_of(boundary)
+                if model is not None and code in model.provinces and int(tg["target_year"]) > model.origin:
+                    pf = model.forecast(code, int(tg["target_year"]))
             r = assess_target(list(s["year"]), list(s["value"]), float(tg["value"]), int(tg["target_year"]),
-                              tg["comparator"], _bounds_of(ind, indicator))
+                              tg["comparator"], bounds, flags=_flags(s), build_year=build_year,
+                              rank=_is_rank(ind, indicator), panel=pf)
             d = r.to_dict()
             d["notes"] = (d["notes"] + _break_note(s)).strip()
             flagged = [f for f in ("derived", "approx", "preliminary", "aggregated")
@@ -597,3 +722,6 @@ def assess_national(facts, national_targets, indicators):
     df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df.loc[prov, "rank"] = df[prov].groupby(["national_target_id", "boundary"]).cumcount() + 1
     return df.drop(columns=["_p", "_a"]).reset_index(drop=True)[cols]
+
+
+bounds_of = _bounds_of

@@ -23,8 +23,10 @@ KEY = ["indicator_id", "breakdown", "year"]
 
 def _one_per_year(obs: pd.DataFrame) -> pd.DataFrame:
     """One observation per province, indicator, breakdown and year (the latest-dated one)."""
-    return (obs.sort_values(["province_code", *KEY, "period"])
-            .groupby(["province_code", *KEY], as_index=False).tail(1))
+    # a new vintage's figure (flagged definition_break) wins over an older one of the same year
+    new = obs["flags"].fillna("").str.contains("definition_break")
+    return (obs.assign(_new=new).sort_values(["province_code", *KEY, "_new", "period"], kind="stable")
+            .groupby(["province_code", *KEY], as_index=False).tail(1).drop(columns="_new"))
 
 
 def _weights(obs: pd.DataFrame, population: pd.DataFrame) -> dict[str, pd.Series]:

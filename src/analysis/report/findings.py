@@ -14,8 +14,10 @@ from analysis.labels import STATUS
 from analysis.numbers import format_number, format_percent, format_value
 from analysis.report.citations import source_label
 
-FORECAST = ("achieved", "on_track", "at_risk", "off_track")
-STATUS_ORDER = (*FORECAST, "insufficient_data", "no_data")
+from analysis.assess.forecast import STATUSES
+
+FORECAST = ("achieved", "not_met", "on_track", "at_risk", "off_track")  # statuses that answer the target
+STATUS_ORDER = tuple(STATUSES)
 
 
 def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:

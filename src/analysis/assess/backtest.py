@@ -1,0 +1,218 @@
+"""Real-data backtest: the panel engine against the naive rules on every all-province panel.
+
+For every panel (an indicator observed for many provinces), every forecast origin and every horizon 1–5 years:
+fit on the years up to the origin only, forecast each later year, and compare with what was published. Scores:
+mean absolute error (on the value scale), coverage of the 80% and 95% intervals, the Brier score of threshold
+crossings and its skill against the panel's base rate, and the log score. The naive rules are "the last value
+stays" and "the last value plus the panel's average yearly change", each with an interval from the panel's own
+past changes of that length.
+
+Thresholds, as targets are set: A "keep the typical pace" (the province's last value moved by the panel's median
+change so far, plus a small stretch) and B "catch up with the leaders" (the 75th percentile of provinces at the
+origin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.assess import panel as pn
+
+HORIZONS = (1, 2, 3, 4, 5)
+RULES = ("engine", "last", "drift")
+STRETCH = 0.08  # threshold A: the typical pace plus this much on the transformed scale
+
+
+@dataclass
+class Case:
+    panel: str
+    origin: int
+    h: int
+    province: str
+    outcome: float  # value scale
+    z_outcome: float
+    thresholds: dict[str, float]  # name -> value on the transformed scale
+    point: dict[str, float]  # rule -> value scale
+    z_point: dict[str, float]
+    errors: dict[str, np.ndarray]  # rule -> error sample on the transformed scale
+
+
+def _naive_errors(z: np.ndarray, h: int, centre: bool) -> np.ndarray:
+    d = z[:, h:] - z[:, :-h] if z.shape[1] > h else np.empty((0, 0))
+    d = d[np.isfinite(d)] if d.size else np.array([])
+    if len(d) < 5:
+        d1 = z[:, 1:] - z[:, :-1]
+        d1 = d1[np.isfinite(d1)]
+        d = d1 * np.sqrt(h) if len(d1) else np.array([0.0])
+    return d - d.mean() if centre else d
+
+
+def _density(errors: np.ndarray, x: float) -> float:
+    """Kernel density of an error sample at x (Silverman's bandwidth), floored to keep the log finite."""
+    e = np.asarray(errors, dtype=float)
+    if len(e) < 2:
+        return 1e-6
+    sd = np.std(e)
+    iqr = stats.iqr(e) / 1.34
+    bw = 0.9 * (min(sd, iqr) if iqr > 0 else sd) * len(e) ** -0.2
+    bw = max(bw, 1e-3)
+    return max(float(np.mean(stats.norm.pdf((x - e) / bw)) / bw), 1e-6)
+
+
+def _prob_above(mean: float, errors: np.ndarray, zt: float) -> float:
+    e = np.asarray(errors, dtype=float)
+    sd = np.std(e)
+    iqr = stats.iqr(e) / 1.34
+    bw = max(0.9 * (min(sd, iqr) if iqr > 0 else sd) * max(len(e), 1) ** -0.2, 1e-3)
+    return float(np.mean(stats.norm.sf((zt - mean - e) / bw)))
+
+
+def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_train: int = pn.MIN_YEARS
+                ) -> list[Case]:
+    """Every out-of-sample case of one panel (long rows province_code, year, value)."""
+    w = pn.wide(values)
+    years = list(w.columns)
+    scale = pn.Scale.for_bounds(bounds, w.to_numpy()[np.isfinite(w.to_numpy())])
+    Z = scale.fwd(w.to_numpy())
+    Z[~np.isfinite(w.to_numpy())] = np.nan
+    X = w.to_numpy()
+    cases: list[Case] = []
+    for t in range(min_train - 1, len(years) - 1):
+        origin = years[t]
+        model = pn.fit_panel(values, bounds, origin=origin)
+        zt = model.z
+        # the panel's average yearly change on the value scale, as a user would compute it
+        xs = X[:, : t + 1]
+        ch = [pn._mean_change(r) for r in xs if np.isfinite(r).sum() >= 2]
+        avg_change = float(np.mean(ch)) if ch else 0.0
+        zch = [pn._mean_change(r) for r in zt if np.isfinite(r).sum() >= 2]
+        med_pace = float(np.median(zch)) if zch else 0.0
+        leaders = float(np.nanpercentile(zt[:, -1], 75)) if np.isfinite(zt[:, -1]).sum() >= 4 else np.nan
+        for h in horizons:
+            if t + h >= len(years):
+                break
+            pf = pn.point_forecasts(zt, zt.shape[1] - 1, h)
+            eng_z, eng_err, _ = model.combined(h)
+            last_err, drift_err = _naive_errors(zt, h, centre=False), _naive_errors(zt, h, centre=True)
+            for i, prov in enumerate(model.provinces):
+                out = X[i, t + h]
+                if not np.isfinite(out) or not np.isfinite(pf.by_candidate["last"][i]):
+                    continue
+                li = np.flatnonzero(np.isfinite(xs[i]))[-1]
+                steps = h + (t - li)
+                lastv = xs[i, li]
+                z_eng = float(eng_z[i])
+                z_last = float(pf.by_candidate["last"][i])
+                driftv = lastv + avg_change * steps
+                if scale.kind == "logit":
+                    driftv = float(np.clip(driftv, scale.lo, scale.hi))
+                elif scale.kind in ("log", "log1p"):
+                    driftv = max(driftv, scale.lo)
+                z_drift = float(scale.fwd([driftv])[0])
+                thr = {"A": z_last + med_pace * steps + STRETCH}
+                if np.isfinite(leaders):
+                    thr["B"] = leaders
+                cases.append(Case(name, int(origin), h, prov, float(out), float(Z[i, t + h]), thr,
+                                  {"engine": float(scale.inv([z_eng])[0]), "last": float(lastv), "drift": driftv},
+                                  {"engine": z_eng, "last": z_last, "drift": z_drift},
+                                  {"engine": eng_err, "last": last_err, "drift": drift_err}))
+    return cases
+
+
+def score(cases: list[Case]) -> pd.DataFrame:
+    """One row per (panel, horizon, rule): MAE, coverage 80/95, Brier A/B, base rate, skill, log score."""
+    rows = []
+    keyed: dict[tuple, list[Case]] = {}
+    for c in cases:
+        keyed.setdefault((c.panel, c.h), []).append(c)
+    for (panel, h), cs in sorted(keyed.items()):
+        outcome_hits = {k: np.array([c.z_outcome >= c.thresholds[k] for c in cs if k in c.thresholds])
+                        for k in ("A", "B")}
+        for rule in RULES:
+            ae, c80, c95, logs = [], [], [], []
+            briers: dict[str, list[float]] = {"A": [], "B": []}
+            for c in cs:
+                m, e = c.z_point[rule], c.errors[rule]
+                ae.append(abs(c.point[rule] - c.outcome))
+                lo80, hi80, lo95, hi95 = m + np.quantile(e, [0.1, 0.9, 0.025, 0.975])
+                c80.append(lo80 <= c.z_outcome <= hi80)
+                c95.append(lo95 <= c.z_outcome <= hi95)
+                logs.append(np.log(_density(e, c.z_outcome - m)))
+                for k, thr in c.thresholds.items():
+                    p = _prob_above(m, e, thr)
+                    briers[k].append((p - float(c.z_outcome >= thr)) ** 2)
+            row = {"panel": panel, "h": h, "rule": rule, "cases": len(cs), "mae": float(np.mean(ae)),
+                   "cov80": float(np.mean(c80)), "cov95": float(np.mean(c95)), "log_score": float(np.mean(logs))}
+            for k in ("A", "B"):
+                hits = outcome_hits[k]
+                base = float(hits.mean()) if len(hits) else np.nan
+                bs = float(np.mean(briers[k])) if briers[k] else np.nan
+                ref = base * (1 - base) if len(hits) else np.nan
+                row[f"brier_{k}"] = bs
+                row[f"base_{k}"] = base
+                row[f"bss_{k}"] = (1 - bs / ref) if ref and ref > 0 else np.nan
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinces: int = 30
+                      ) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
+    """Every all-province yearly panel in the facts, one per vintage: a year flagged ``definition_break`` for
+    any province starts a new panel (a series is never joined across a break). Name -> (rows, bounds)."""
+    from analysis.assess.forecast import bounds_of, single_year
+
+    obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "pre2025")
+                & (facts["province_code"] != "VN") & (facts["breakdown"] == "total")]
+    obs = obs[obs["period"].astype(str).map(single_year)]
+    ind = indicators.set_index("indicator_id")
+    out = {}
+    for indicator, g in obs.groupby("indicator_id"):
+        g = g.assign(year=g["year"].astype(int), _new=g["flags"].fillna("").str.contains("definition_break"))
+        cuts = sorted(set(g.loc[g["_new"], "year"]))
+        edges = [int(g["year"].min()), *cuts, int(g["year"].max()) + 1]
+        for lo, hi in zip(edges[:-1], edges[1:]):
+            seg = g[(g["year"] >= lo) & (g["year"] < hi)]
+            seg = seg.sort_values(["year", "_new", "period"], kind="stable").groupby(
+                ["province_code", "year"], as_index=False).tail(1)
+            if seg["province_code"].nunique() < min_provinces or seg["year"].nunique() < pn.MIN_YEARS + 1:
+                continue
+            name = indicator if lo == edges[0] else f"{indicator} (from {lo})"
+            out[name] = (seg[["province_code", "year", "value"]].astype({"value": float}), bounds_of(ind, indicator))
+    return out
+
+
+def run(facts: pd.DataFrame, indicators: pd.DataFrame, horizons=HORIZONS) -> pd.DataFrame:
+    """The scored backtest of every panel in the facts."""
+    cases = []
+    for name, (d, bounds) in panels_from_facts(facts, indicators).items():
+        cases += panel_cases(name, d, bounds, horizons)
+    return score(cases)
+
+
+def summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """One row per (panel, horizon): each rule's MAE, the engine's ratio to the better naive rule, and the
+    engine's coverage, Brier skill and log score."""
+    mae = scores.pivot_table(index=["panel", "h"], columns="rule", values="mae")
+    eng = scores[scores["rule"] == "engine"].set_index(["panel", "h"])
+    out = pd.DataFrame({"cases": eng["cases"], "mae_engine": mae["engine"], "mae_last": mae["last"],
+                        "mae_drift": mae["drift"],
+                        "ratio": mae["engine"] / mae[["last", "drift"]].min(axis=1),
+                        "cov80": eng["cov80"], "cov95": eng["cov95"], "bss_A": eng["bss_A"], "bss_B": eng["bss_B"],
+                        "log_score": eng["log_score"]})
+    return out.reset_index()
+
+
+def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
+    """The issue's yardsticks over horizons 2–5: MAE within 5% of the better naive rule, below both rules,
+    80% coverage in [0.75, 0.88], Brier skill above 0 (threshold B)."""
+    s = summary[summary["h"].isin(horizons)]
+    lines = [f"cells (panel x horizon 2-5): {len(s)}",
+             f"  engine MAE within 5% of the better naive rule: {int((s['ratio'] <= 1.05).sum())}",
+             f"  engine MAE below both naive rules: {int((s['ratio'] < 1).sum())}",
+             f"  80% coverage in [0.75, 0.88]: {int(s['cov80'].between(0.75, 0.88).sum())}",
+             f"  Brier skill (B) above 0: {int((s['bss_B'] > 0).sum())}"]
+    return "\n".join(lines)

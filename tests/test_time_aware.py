@@ -1,0 +1,57 @@
+"""Statuses know today's date: a passed target year asks "was it met?", an old figure colours nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.assess.forecast import assess_target
+
+
+def test_a_passed_target_is_met_or_not_by_its_years_figure_never_forecast():
+    met = assess_target([2022, 2024, 2025], [40, 52, 81], 80, 2025, ">=", (0, 100), build_year=2026)
+    missed = assess_target([2022, 2024, 2025], [40, 52, 61], 80, 2025, ">=", (0, 100), build_year=2026)
+    assert met.status == "achieved" and missed.status == "not_met"
+    for r in (met, missed):
+        assert r.p_meet is None and r.projection is None and r.pi80 is None
+
+
+def test_a_passed_target_without_its_years_figure_awaits_it():
+    r = assess_target([2021, 2022, 2023], [40, 45, 52], 80, 2025, ">=", (0, 100), build_year=2026)
+    assert r.status == "awaiting_data" and r.p_meet is None and r.projection is None
+    assert r.last_year == 2023 and "2023" in r.method
+    # the same series a year before the target year is a forecast
+    assert assess_target([2021, 2022, 2023], [40, 45, 52], 80, 2025, ">=", (0, 100),
+                         build_year=2024).p_meet is not None
+
+
+def test_a_verdict_on_an_approximate_figure_is_provisional():
+    r = assess_target([2021, 2025], [26.1, 29], 30, 2025, ">=", (0, 100), flags=["", "approx"], build_year=2026)
+    assert r.status == "not_met" and r.provisional and r.p_meet is None
+
+
+@pytest.mark.parametrize("last_year,expected", [(2016, "outdated"), (2021, "outdated"), (2022, "forecast")])
+def test_a_figure_older_than_four_years_gives_no_status(last_year, expected):
+    years = [last_year - 2, last_year - 1, last_year]
+    r = assess_target(years, [20, 21, 22], 35, 2030, ">=", (0, 100), build_year=2026)
+    if expected == "outdated":
+        assert r.status == "outdated" and r.p_meet is None and r.pi80 is None
+    else:
+        assert r.status in ("on_track", "at_risk", "off_track") and r.p_meet is not None
+
+
+def test_an_old_figure_that_meets_a_future_target_is_outdated_not_achieved():
+    assert assess_target([2015, 2016], [31, 32], 30, 2030, ">=", (0, 100), build_year=2026).status == "outdated"
+
+
+def test_a_rank_is_never_forecast():
+    r = assess_target([2022, 2023, 2024], [20, 15, 12], 10, 2030, "<=", (1, 63), rank=True, build_year=2026)
+    assert r.status == "not_assessable" and r.p_meet is None and r.projection is None
+
+
+def test_status_and_chance_agree_with_the_legend():
+    from analysis.assess.forecast import OFF_TRACK, ON_TRACK
+
+    for values in ([40, 45, 52], [40, 41, 42], [70, 75, 79]):
+        r = assess_target([2022, 2023, 2024], values, 80, 2030, ">=", (0, 100), build_year=2026)
+        expected = "on_track" if r.p_meet >= ON_TRACK else "off_track" if r.p_meet < OFF_TRACK else "at_risk"
+        assert r.status == expected

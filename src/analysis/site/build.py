@@ -38,6 +38,7 @@ from analysis.report.findings import overview_findings
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
 from analysis.site.parallel import fork_map
+from analysis.site.project_files import ARCHIVE, README, repository_url, write_source_archive
 
 LANGS = ("vi", "en")
 PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
@@ -181,17 +182,9 @@ class Page:
 
 # ------------------------------------------------------------------ downloads
 def _bibtex(sources: pd.DataFrame) -> str:
-    out = []
-    for _, s in sources.iterrows():
-        kind = {"journal_article": "article", "news_article": "article", "web_page": "online",
-                "statistical_table": "misc", "dataset": "misc"}.get(s["type"], "misc")
-        fields = {"title": s["title"], "author": s["issuer_author"], "publisher": s["publisher"],
-                  "year": s["date"][:4] if isinstance(s["date"], str) and s["date"] else "",
-                  "date": s["date"], "url": s["url"], "note": s["notes"]}
-        body = ",\n".join(f"  {k} = {{{str(v).replace('{', '(').replace('}', ')')}}}" for k, v in fields.items()
-                          if isinstance(v, str) and v)
-        out.append(f"@{kind}{{{s['source_id']},\n{body}\n}}")
-    return "\n\n".join(out) + "\n"
+    from analysis.report.bibtex import bibtex
+
+    return bibtex(sources)
 
 
 def project_citation(path: Path) -> dict:
@@ -386,7 +379,8 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
                       body=item_cite_boxes(page.body, page, meta, out_root / "downloads")
                       + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
-                      root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta)
+                      root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta,
+                      repository=repository_url(project_citation(config.project_root() / "CITATION.cff")))
     path = out_root / page.lang / page.path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -408,23 +402,25 @@ def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
     L, date = page.lang, meta["built_at"][:10]
     page_url = f"{page.lang}/{page.path}"
     url = page_url + (f"#{item['anchor']}" if item else "")
-    values = dict(author=author, year=date[:4], title=page.title, site=site_title(L), version=meta["data_version"],
-                  url=url, date=format_date(date, L))
+    # the access date is the reader's: a placeholder the reader fills in, which site.js sets to today's date
+    marker, accessed = "\x00AUTHOR\x00", "\x00ACCESSED\x00"  # the author is a name, quoted in its own language
+    values = dict(author=marker, year=date[:4], title=page.title, site=site_title(L), version=meta["data_version"],
+                  url=url, date=accessed)
     if item:
         values["item"] = item["caption"].rstrip(".")
-    marker = "\x00AUTHOR\x00"  # the author is a name, quoted in its own language
-    before, _, after = msg("cite_item_reference" if item else "cite_reference", L,
-                           **(values | {"author": marker})).partition(marker)
+    text = msg("cite_item_reference" if item else "cite_reference", L, **values)
+    before, _, rest = text.partition(marker)
+    middle, _, after = rest.partition(accessed)
     key = re.sub(r"[^a-z0-9]+", "-", f"{page.lang}-{page.path.removesuffix('.html')}"
                  + (f"-{item['anchor']}" if item else "")).strip("-")
     title = f"{values['item']}. {page.title}" if item else page.title
-    bib = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{title}}},\n"
-           f"  year = {{{date[:4]}}},\n  howpublished = {{{url}}},\n  note = {{{site_title(L)}, "
-           f"data version {meta['data_version']}, accessed {date}}}\n}}")
+    bib_before = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{title}}},\n"
+                  f"  year = {{{date[:4]}}},\n  howpublished = {{{url}}},\n  note = {{{site_title(L)}, "
+                  f"data version {meta['data_version']}}},\n  urldate = {{")
     summary = msg(f"cite_{item['kind']}_summary" if item else "cite_summary", L)
     return SP.environment().get_template("cite_box.html.j2").render(
-        lang=L, item=item, summary=summary, page_url=page_url, ref_before=before, author=author, ref_after=after,
-        bib=bib)
+        lang=L, item=item, summary=summary, page_url=page_url, ref_before=before, author=author, ref_middle=middle,
+        accessed=msg("cite_accessed_placeholder", L), ref_after=after, bib_before=bib_before, bib_after="}\n}")
 
 
 CITE_SLOT = re.compile(r'<div ([^>]*class="cite-slot"[^>]*)>\s*</div>')
@@ -606,6 +602,10 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                                          encoding="utf-8")
     (dl / "CITATION.cff").write_text(citation_cff(meta["data_version"], meta["built_at"][:10]), encoding="utf-8")
     (dl / "sources.bib").write_text(_bibtex(sources), encoding="utf-8")
+    # the project itself, which the footer of every page links: its README and its source
+    if (config.project_root() / README).exists():
+        shutil.copy2(config.project_root() / README, dl / README)
+    write_source_archive(config.project_root(), dl / ARCHIVE)
     files = sorted((str(p.relative_to(dl)), p.stat().st_size) for p in dl.rglob("*") if p.is_file())
     described = ({f"{n}.csv": d for n, d in TABLE_DESCRIPTIONS.items()}
                  | {f"{n}.xlsx": d for n, d in TABLE_DESCRIPTIONS.items()})
@@ -658,6 +658,8 @@ def _describe(path: str) -> dict[str, str]:
                                 ("indicators/", ".csv", "indicator_csv")):
         if path.startswith(prefix) and path.endswith(suffix):
             return FILE_DESCRIPTIONS[key]
+    if path in (README, ARCHIVE):
+        return {L: msg("download_readme" if path == README else "download_source", L) for L in LANGS}
     return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})
 
 

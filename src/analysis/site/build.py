@@ -34,6 +34,7 @@ from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
+from analysis.reader_csv import write_reader_csv
 from analysis.report.findings import overview_findings
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
@@ -220,7 +221,7 @@ def _datapackage(files: list[tuple[str, pd.DataFrame, str]], meta: dict) -> dict
                       "title": "Compiled tables and metadata; each figure keeps its source's terms (sources.csv)"},
                      {"name": "MIT", "title": "Project code"}],
         "resources": [{"name": path.rsplit("/", 1)[-1].removesuffix(".csv").replace("_", "-"), "path": path,
-                       "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
+                       "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "description": desc,
                        "schema": {"fields": [field(c, df[c].dtype) for c in df.columns]}}
                       for path, df, desc in files],
     }
@@ -595,7 +596,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     tables = []
     for name, desc in TABLE_DESCRIPTIONS.items():
         df = _read(inputs, name).drop(columns=["province_key_pre"], errors="ignore")
-        df.to_csv(dl / f"{name}.csv", index=False, encoding="utf-8")
+        write_reader_csv(df, dl / f"{name}.csv")
         _xlsx(df, dl / f"{name}.csv", dl / f"{name}.xlsx", cache_dir / "xlsx-cache")
         tables.append((f"{name}.csv", df, desc["en"]))
     (dl / "datapackage.json").write_text(json.dumps(_datapackage(tables, meta), ensure_ascii=False, indent=1),

@@ -106,3 +106,22 @@ def test_source_archive_holds_the_project_and_is_reproducible(tmp_path):
     assert a == b
     with zipfile.ZipFile(tmp_path / "a.zip") as z:
         assert z.read("vn-dt-workforce/README.md") == (ROOT / "README.md").read_bytes()
+
+
+def test_word_reports_hold_no_web_only_text(tmp_path):
+    from analysis.catalogue import msg
+    from analysis.site.word import word_html
+
+    label = msg("table_long", "vi", n="21")
+    body = (f"<h1>Quảng Ninh</h1><nav class='toc'><details><summary>Mục lục</summary><ol><li>x</li></ol></details>"
+            f"</nav><details class='long-table'><summary>{label}</summary><table><tr><td>Hạ Long</td></tr></table>"
+            "</details><ul><li><details><summary>Mục tiêu A — không công bố</summary><p>đã tìm: …</p></details>"
+            "</li></ul><div class='plotly-chart static-twin' data-figure='{}'></div><div class='cite-slot'></div>")
+    out = word_html(body)
+    assert "bấm để mở" in label and "bấm để mở" not in out and "<details" not in out and "plotly" not in out and "Mục lục" not in out
+    assert "Hạ Long" in out and "<strong>Mục tiêu A — không công bố</strong>" in out and "đã tìm" in out
+    docx = tmp_path / "r.docx"
+    B._docx(body, "Quảng Ninh", "vi", docx, tmp_path)
+    with zipfile.ZipFile(docx) as z:
+        doc = z.read("word/document.xml").decode("utf-8")
+    assert "bấm để mở" not in doc and "Hạ Long" in doc and "<w:tbl>" in doc

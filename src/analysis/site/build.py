@@ -231,9 +231,11 @@ def _docx(body_html: str, title: str, lang: str, out: Path, tmp: Path) -> None:
     """A province report as a Word document, made with pandoc (pypandoc-binary ships it)."""
     import pypandoc
 
+    from analysis.site.word import word_html
+
     src = tmp / (out.stem + ".html")
     src.write_text(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}'
-                   f"</title></head><body>{body_html}</body></html>", encoding="utf-8")
+                   f"</title></head><body>{word_html(body_html)}</body></html>", encoding="utf-8")
     pypandoc.convert_file(str(src), "docx", format="html", outputfile=str(out),
                           extra_args=["--metadata", f"title={title}", "--resource-path", str(tmp)])
 
@@ -247,7 +249,7 @@ def word_files(jobs: list[tuple[str, str, str, Path]], tmp: Path, cache: Path, w
     cache.mkdir(parents=True, exist_ok=True)
     todo = []
     for body, title, lang, out in jobs:
-        key = hashlib.sha256(f"{title}\0{lang}\0{body}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"word-html\0{title}\0{lang}\0{body}".encode()).hexdigest()[:32]  # see word.py
         hit = cache / f"{key}.docx"
         if hit.exists():
             shutil.copy2(hit, out)

@@ -275,3 +275,26 @@ def test_cli_dry_run_lists_what_it_would_add_and_writes_nothing():
     assert "line 7: “Ha Tay”" in p.stdout and "would add: 0 facts; already held (same figure): 704" in p.stdout
     assert "Dry run: nothing written." in p.stdout
     assert {p.name: p.stat().st_mtime_ns for p in (ROOT / "data" / "raw").iterdir()} == before
+
+
+def test_a_table_of_the_34_provinces_after_1_july_2025(raw_copy, tmp_path):
+    """Names of the provinces in force from 1 July 2025 give post2025 codes; a former province is reported."""
+    cw = _read(raw_copy / "admin_crosswalk_2025.csv").drop_duplicates("new_code")
+    lines = ['"Lực lượng lao động từ 15 tuổi trở lên phân theo địa phương"', "", '"Tỉnh, thành phố";"Sơ bộ 2025"',
+             '"Cả nước";"53.221,4"']
+    for i, r in enumerate(cw.itertuples()):
+        lines.append(f'"{r.new_name}";"{1000 + i},5"')
+    lines.append('"Bắc Kạn";"150,0"')  # merged into Thái Nguyên: not a province after 1 July 2025
+    path = tmp_path / "lf-2025.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    into = raw_copy / "facts_lf_2025.csv"
+    report = import_table(path, "labour_force", TableSource("gso-lf-2025", title="Lực lượng lao động 2025"), into,
+                          id_prefix="L5", raw_dir=raw_copy)
+    assert report.boundary == "post2025"
+    assert {m.code for m in report.matches if m.kind == "province"} == set(cw["new_code"])  # all 34
+    assert [(m.name, m.kind) for m in report.unmatched] == [("Bắc Kạn", "former")]
+    assert "now part of Thái Nguyên" in report.text()
+    got = _read(into).set_index("fact_id")
+    assert len(got) == 35 and set(got["boundary"]) == {"post2025"} and set(got["flags"]) == {"preliminary"}
+    assert got.loc["L5-VN-2025", "value"] == "53221.4" and got.loc["L5-VN-2025", "as_written"] == "53.221,4"
+    assert _read(raw_copy / "sources_tables.csv")["number_format"].tolist() == ["vi"]

@@ -105,13 +105,18 @@ class Registry:
     merged: set[str] = field(default_factory=set)  # post-2025 codes whose territory changed
 
     def boundary_of(self, names: list[str]) -> str:
-        """pre2025 if a province merged away on 1 July 2025 appears; else post2025 if a province whose territory
-        changed then appears; else pre2025 (only provinces whose territory did not change: the same either way)."""
+        """The boundary the names are of: pre2025 where provinces merged away on 1 July 2025 (Hà Giang, Bắc Kạn …)
+        weigh at least half as much as names of provinces whose territory changed then (Tuyên Quang, Thái
+        Nguyên …, which exist under both boundaries); post2025 where only the latter appear (a stray former name
+        is then reported); pre2025 where neither does (provinces whose territory did not change: the same
+        either way)."""
         keys = [name_key(n) for n in names]
-        if any(k in self.former for k in keys):
-            return "pre2025"
+        former = sum(k in self.former for k in keys)
         post = self.names["post2025"]
-        return "post2025" if any(post.get(k) in self.merged for k in keys) else "pre2025"
+        changed = sum(post.get(k) in self.merged for k in keys)
+        if former and 2 * former >= changed:
+            return "pre2025"
+        return "post2025" if changed else "pre2025"
 
 
 @dataclass

@@ -217,11 +217,15 @@ def is_missing(cell: str) -> bool:
     return cell.strip().lower() in MISSING
 
 
+VI_EVIDENCE = re.compile(r"-?\d+,(\d{1,2}|\d{4,})|-?\d{1,3}(\.\d{3}){2,}(,\d+)?|-?\d{1,3}(\.\d{3})+,\d+")
+EN_EVIDENCE = re.compile(r"-?\d+\.(\d{1,2}|\d{4,})|-?\d{1,3}(,\d{3}){2,}(\.\d+)?|-?\d{1,3}(,\d{3})+\.\d+")
+
+
 def number_format(cells: list[str]) -> str:
-    """'vi' when the figures use a decimal comma (14,3), else 'en' (14.3); PX-Web exports write no grouping."""
-    comma = any(re.fullmatch(r"-?\d+,\d+", c) for c in cells)
-    point = any(re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}", c) for c in cells)
-    grouped_vi = any(re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", c) and "," in c for c in cells)
-    if (comma or grouped_vi) and not point:
-        return "vi"
-    return "en"
+    """'vi' when the figures are written the Vietnamese way (14,3; 1.105.280), else 'en' (14.3; 1,105,280).
+
+    A cell such as '1,105' or '1.105' could be either; the other cells decide, and 'en' (PX-Web's English export,
+    which writes no grouping) when none does."""
+    vi = sum(1 for c in cells if VI_EVIDENCE.fullmatch(c.strip()))
+    en = sum(1 for c in cells if EN_EVIDENCE.fullmatch(c.strip()))
+    return "vi" if vi > en else "en"

@@ -68,6 +68,7 @@ class Registry:
     names: dict[str, dict[str, str]]  # boundary -> name key -> code
     display: dict[tuple[str, str], str]  # (code, boundary) -> Vietnamese name
     former: dict[str, str]  # name key of a pre-2025 province merged away -> its post-2025 province name
+    merged: set[str] = field(default_factory=set)  # post-2025 codes whose territory changed on 1 July 2025
 
     @classmethod
     def from_raw(cls, raw: Path) -> Registry:
@@ -101,8 +102,6 @@ class Registry:
         display[("VN", "pre2025")] = display[("VN", "post2025")] = "Toàn quốc"
         merged = set(cw["new_code"]) - set(unchanged["new_code"])
         return cls({"pre2025": pre, "post2025": post}, display, former, merged)
-
-    merged: set[str] = field(default_factory=set)  # post-2025 codes whose territory changed
 
     def boundary_of(self, names: list[str]) -> str:
         """The boundary the names are of: pre2025 where provinces merged away on 1 July 2025 (Hà Giang, Bắc Kạn …)
@@ -171,7 +170,8 @@ class ImportReport:
         prov = [m for m in self.matches if m.kind in ("province", "country")]
         years = sorted({c.year for c in t.columns})
         out = [f"{t.path.name}: {t.title or '(no title line)'}",
-               f"  {len(t.rows)} rows, {len(t.columns)} year columns ({years[0]}–{years[-1]}), boundary {self.boundary}",
+               f"  {len(t.rows)} rows, {len(t.columns)} year columns ({years[0]}–{years[-1]}), "
+               f"boundary {self.boundary}",
                f"  matched: {sum(m.kind == 'province' for m in prov)} provinces"
                + (" and the whole country (VN)" if any(m.kind == "country" for m in prov) else "")]
         if self.regions:

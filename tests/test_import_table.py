@@ -137,6 +137,7 @@ def test_a_newer_vintage_reports_each_changed_figure_and_overwrites_nothing(raw_
                    ("WHOLE COUNTRY", 2010): (14.6, 14.7, "GT-VN-2010")}
     text = dry.text()
     assert "held 42.7 (GT-01-2016, facts_panel_gso.csv), table 43.1" in text and "would add: 64 facts" in text
+    assert "by year: 2017 (64)" in text
     # only the new year is added; for the three with a different vintage it starts a new series
     assert set(dry.rows["period"]) == {"2017"}
     flagged = set(dry.rows.loc[dry.rows["flags"] == "definition_break", "province_code"])

@@ -188,6 +188,12 @@ class ImportReport:
         verb = "added" if self.written else "would add"
         out.append(f"  {verb}: {len(self.rows)} facts; already held (same figure): {self.already_held}; "
                    f"missing cells (no fact): {self.missing_cells}")
+        if len(self.rows):
+            by_year = self.rows.groupby("period").size()
+            out.append("    by year: " + ", ".join(f"{y} ({n})" for y, n in by_year.items()))
+            if len(self.rows) <= 20:
+                out += [f"    {r.fact_id}: {r.province_code} {r.period} = {r.as_written}"
+                        + (f" [{r.flags}]" if r.flags else "") for r in self.rows.itertuples()]
         if self.source_row is not None:
             out.append(f"  new source: {self.source_row['source_id']} ({SOURCES_FILE})")
         if self.differences:

@@ -58,6 +58,7 @@ def project(tmp_path_factory):
     for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets", "benchmarks"):
         shutil.copytree(ROOT / d, root / d)
     shutil.copy2(ROOT / "CITATION.cff", root / "CITATION.cff")
+    shutil.copy2(ROOT / "README.md", root / "README.md")  # the site ships it (footer link)
     mp = pytest.MonkeyPatch()
     mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
     build(root / "data" / "raw", root / "data" / "processed")

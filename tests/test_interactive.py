@@ -98,8 +98,12 @@ def test_a_saved_chart_has_the_csv_of_exactly_what_it_plots(tmp_path):
     points = data[data["series"] == "số liệu"]
     assert points["x"].tolist() == [2018, 2019, 2020] and points["value"].tolist() == [10.5, 20.25, 1105.5]
     assert set(data["kind"]) == {"band", "markers", "lines"}
-    band = data[data["kind"] == "band"]["value"]
-    assert band.min() == 1 and band.max() == 6  # the interval's outline, not invented points
+    band = data[data["kind"] == "band"]  # tidy: one row per year with the interval's edges, not a polygon path
+    assert band["x"].tolist() == [2020, 2021, 2022] and band["value"].isna().all()
+    assert band["lower"].tolist() == [1, 2, 3] and band["upper"].tolist() == [2, 4, 6]
+    assert data.loc[data["kind"] != "band", ["lower", "upper"]].isna().all().all()
+    assert set(data["source"]) == {"Tổng cục Thống kê"}
+    assert paths[-1].read_bytes().startswith(b"\xef\xbb\xbf")  # Excel under a Vietnamese locale reads UTF-8
     fig, ax = plt.subplots()
     ax.barh(["đại học", "cao đẳng"], [70, 15])
     bars = charts.finish(fig, ax, title="t", ylabel="", xlabel="người", source="s", alt="a", stem="h", lang="vi")

@@ -280,7 +280,8 @@ def test_downloads(site):
     pkg = json.loads((dl / "datapackage.json").read_text(encoding="utf-8"))
     for r in pkg["resources"]:
         assert (dl / r["path"]).exists()
-        header = (dl / r["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert (dl / r["path"]).read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 (Vietnamese locale)
+        header = (dl / r["path"]).read_text(encoding=r["encoding"]).splitlines()[0].split(",")
         assert [f["name"] for f in r["schema"]["fields"]] == header
     assert "cff-version" in (dl / "CITATION.cff").read_text(encoding="utf-8")
     bib = (dl / "sources.bib").read_text(encoding="utf-8")

@@ -6,6 +6,15 @@ machine-readable copy it comes from (`as_written`), the copy's path as its locat
 Regional rows and Hà Tây (merged into Hà Nội in 2008) are left out; the whole-country rows become `VN`.
 It refuses to overwrite existing files unless --overwrite is given.
 
+The GSO panel is now reproduced from the original PX-Web exports by the pipeline's own command (a test checks that
+it gives the same ids, codes, years and values: tests/test_import_table.py), e.g.
+
+    analysis import-table "Percentage of trained employed workers at 15 years of age and above by province.csv" \
+        --indicator trained_employed_share --source-id gso-yb-trained --id-prefix GT --dry-run
+
+Use `analysis import-table` for any new GSO table; this script stays only as the record of how the PCI and PAPI
+panels (which do not come as PX-Web tables) were made.
+
 Usage: python scripts/curation/import_panels.py ../shared/reference [--overwrite]
 """
 

@@ -72,3 +72,15 @@
     });
   });
 })();
+
+// Cite boxes: the access date is the reader's own (the page was built on another day): today's date, in the
+// page's language, in place of the placeholder; the BibTeX's urldate as YYYY-MM-DD.
+(function () {
+  var now = new Date(), lang = document.documentElement.lang === "vi" ? "vi-VN" : "en-GB";
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var iso = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  var text = now.toLocaleDateString(lang, {day: "numeric", month: lang === "vi-VN" ? "2-digit" : "long",
+                                           year: "numeric"});
+  Array.prototype.forEach.call(document.querySelectorAll(".cite-accessed"), function (el) { el.textContent = text; });
+  Array.prototype.forEach.call(document.querySelectorAll(".cite-urldate"), function (el) { el.textContent = iso; });
+})();

@@ -1,4 +1,4 @@
-"""Command line: ``analysis data | run | site | extract | accept``."""
+"""Command line: ``analysis data | run | site | extract | accept | import-table``."""
 
 from __future__ import annotations
 
@@ -119,6 +119,26 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import_table(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from analysis.data.import_table import TableSource, import_table
+
+    source = TableSource(args.source_id, args.title or "", args.publisher or "", args.edition or "",
+                         args.table_code or "", args.licence or "", args.url or "", args.date or "")
+    try:
+        report = import_table(Path(args.table), args.indicator, source, Path(args.into) if args.into else None,
+                              id_prefix=args.id_prefix, breakdown=args.breakdown, boundary=args.boundary,
+                              column=args.column, sheet=args.sheet, dry_run=args.dry_run)
+    except DataError as e:
+        print(f"analysis import-table: nothing written.\n{e}", file=sys.stderr)
+        return 2
+    print(report.text())
+    if args.dry_run:
+        print("Dry run: nothing written.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -164,5 +184,27 @@ def main(argv: list[str] | None = None) -> int:
     ac.add_argument("--author")
     ac.add_argument("--source-type", default="report")
     ac.set_defaults(fn=_cmd_accept)
+    it = sub.add_parser("import-table", help="facts from a wide province-by-year table (GSO PX-Web CSV or XLSX)")
+    it.add_argument("table", help="the exported table (.csv, semicolon- or comma-separated, or .xlsx)")
+    it.add_argument("--indicator", required=True, help="indicator id of every figure (data/raw/indicators.csv)")
+    it.add_argument("--source-id", required=True, help="source id (a new one needs a title: --title or the "
+                                                       "table's own title line)")
+    it.add_argument("--into", help="data/raw/facts_<name>.csv (created if missing; only new rows are appended)")
+    it.add_argument("--id-prefix", default="GX", help="two characters for the fact ids: XX-<code>-<year> "
+                                                       "(default GX)")
+    it.add_argument("--title")
+    it.add_argument("--publisher", help="issuing agency, e.g. 'Tổng cục Thống kê'")
+    it.add_argument("--edition", help="e.g. 'Niên giám thống kê 2024'")
+    it.add_argument("--table-code", help="e.g. E02.46")
+    it.add_argument("--licence")
+    it.add_argument("--url")
+    it.add_argument("--date", help="publication date of the edition: YYYY, YYYY-MM or YYYY-MM-DD")
+    it.add_argument("--breakdown", default="total", help="breakdown of every figure (default total)")
+    it.add_argument("--boundary", choices=["pre2025", "post2025"],
+                    help="boundary of the province names (default: inferred from the names)")
+    it.add_argument("--column", help="the item to take from a multi-item table (e.g. 'Average population')")
+    it.add_argument("--sheet", help="sheet of an XLSX file (default: the first)")
+    it.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
+    it.set_defaults(fn=_cmd_import_table)
     args = p.parse_args(argv)
     return args.fn(args)

@@ -18,6 +18,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.numbers import format_number  # noqa: E402
+from analysis.reader_csv import write_reader_csv  # noqa: E402
 
 PALETTE = sns.color_palette("colorblind")
 SOURCE_WORD = {"vi": "Nguồn", "en": "Source"}
@@ -82,7 +83,7 @@ def save(chart: Chart, out_dir: Path) -> list[Path]:
     data = plotted_data(chart)
     if data is not None:
         paths.append(out_dir / f"{chart.stem}.csv")
-        data.to_csv(paths[-1], index=False, encoding="utf-8")
+        write_reader_csv(data, paths[-1])
     return paths
 
 

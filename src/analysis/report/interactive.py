@@ -255,9 +255,10 @@ def twin_html(chart: Chart) -> str:
 
 
 def plotted_data(chart: Chart):
-    """Exactly the values the chart draws, one row per point: series (the chart's title where it has one series
-    without a name), kind, x (year or category), value, unit; interval bands as the points of their outline. None
-    where the chart is not read (several plots)."""
+    """Exactly the values the chart draws, tidy: one row per point with series (the chart's title where it has one
+    series without a name), kind, x (year or category), value, lower, upper, unit and source. An interval band is
+    one row per x with its lower and upper edge (value empty), not the outline of its polygon. None where the chart
+    is not read (several plots)."""
     import pandas as pd
 
     fig = to_plotly(chart)
@@ -271,6 +272,14 @@ def plotted_data(chart: Chart):
         xs, ys = (t["y"], t["x"]) if horizontal else (t["x"], t["y"])
         name = html.unescape(t.get("name") or "") or chart.title
         unit = (ax.get_xlabel() if horizontal else chart.ylabel or ax.get_ylabel()) or ""
-        rows += [{"series": name, "kind": kind, "x": x, "value": y, "unit": unit}
-                 for x, y in zip(xs, ys) if y is not None]
-    return pd.DataFrame(rows, columns=["series", "kind", "x", "value", "unit"])
+        if kind == "band":  # the polygon's outline (lower edge, then upper edge back) -> lower and upper per x
+            edges: dict = {}
+            for x, y in zip(xs, ys):
+                if y is not None and x is not None:
+                    edges.setdefault(x, []).append(y)
+            rows += [{"series": name, "kind": kind, "x": x, "value": None, "lower": min(v), "upper": max(v),
+                      "unit": unit, "source": chart.source} for x, v in sorted(edges.items())]
+            continue
+        rows += [{"series": name, "kind": kind, "x": x, "value": y, "lower": None, "upper": None, "unit": unit,
+                  "source": chart.source} for x, y in zip(xs, ys) if y is not None]
+    return pd.DataFrame(rows, columns=["series", "kind", "x", "value", "lower", "upper", "unit", "source"])

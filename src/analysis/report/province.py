@@ -23,6 +23,7 @@ from analysis.collation import vi_sorted
 from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, page_language_text, t
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
+from analysis.reader_csv import write_reader_csv
 from analysis.report import charts, citations
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
@@ -737,7 +738,7 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
     target = out_dir or (ctx.out_dir / "tables" if ctx and ctx.out_dir else None)
     if target is not None:
         target.mkdir(parents=True, exist_ok=True)
-        df.to_csv(target / f"{name}.csv", index=False, encoding="utf-8")
+        write_reader_csv(df, target / f"{name}.csv")
         df.to_excel(target / f"{name}.xlsx", index=False)
     if df.empty:
         if empty == "":  # the caller has already said there is nothing to show

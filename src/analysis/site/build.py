@@ -34,10 +34,12 @@ from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
+from analysis.reader_csv import write_reader_csv
 from analysis.report.findings import overview_findings
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
 from analysis.site.parallel import fork_map
+from analysis.site.project_files import ARCHIVE, README, repository_url, write_source_archive
 
 LANGS = ("vi", "en")
 PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
@@ -181,17 +183,9 @@ class Page:
 
 # ------------------------------------------------------------------ downloads
 def _bibtex(sources: pd.DataFrame) -> str:
-    out = []
-    for _, s in sources.iterrows():
-        kind = {"journal_article": "article", "news_article": "article", "web_page": "online",
-                "statistical_table": "misc", "dataset": "misc"}.get(s["type"], "misc")
-        fields = {"title": s["title"], "author": s["issuer_author"], "publisher": s["publisher"],
-                  "year": s["date"][:4] if isinstance(s["date"], str) and s["date"] else "",
-                  "date": s["date"], "url": s["url"], "note": s["notes"]}
-        body = ",\n".join(f"  {k} = {{{str(v).replace('{', '(').replace('}', ')')}}}" for k, v in fields.items()
-                          if isinstance(v, str) and v)
-        out.append(f"@{kind}{{{s['source_id']},\n{body}\n}}")
-    return "\n\n".join(out) + "\n"
+    from analysis.report.bibtex import bibtex
+
+    return bibtex(sources)
 
 
 def project_citation(path: Path) -> dict:
@@ -227,7 +221,7 @@ def _datapackage(files: list[tuple[str, pd.DataFrame, str]], meta: dict) -> dict
                       "title": "Compiled tables and metadata; each figure keeps its source's terms (sources.csv)"},
                      {"name": "MIT", "title": "Project code"}],
         "resources": [{"name": path.rsplit("/", 1)[-1].removesuffix(".csv").replace("_", "-"), "path": path,
-                       "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
+                       "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "description": desc,
                        "schema": {"fields": [field(c, df[c].dtype) for c in df.columns]}}
                       for path, df, desc in files],
     }
@@ -237,9 +231,11 @@ def _docx(body_html: str, title: str, lang: str, out: Path, tmp: Path) -> None:
     """A province report as a Word document, made with pandoc (pypandoc-binary ships it)."""
     import pypandoc
 
+    from analysis.site.word import word_html
+
     src = tmp / (out.stem + ".html")
     src.write_text(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}'
-                   f"</title></head><body>{body_html}</body></html>", encoding="utf-8")
+                   f"</title></head><body>{word_html(body_html)}</body></html>", encoding="utf-8")
     pypandoc.convert_file(str(src), "docx", format="html", outputfile=str(out),
                           extra_args=["--metadata", f"title={title}", "--resource-path", str(tmp)])
 
@@ -253,7 +249,7 @@ def word_files(jobs: list[tuple[str, str, str, Path]], tmp: Path, cache: Path, w
     cache.mkdir(parents=True, exist_ok=True)
     todo = []
     for body, title, lang, out in jobs:
-        key = hashlib.sha256(f"{title}\0{lang}\0{body}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"word-html\0{title}\0{lang}\0{body}".encode()).hexdigest()[:32]  # see word.py
         hit = cache / f"{key}.docx"
         if hit.exists():
             shutil.copy2(hit, out)
@@ -386,7 +382,8 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
                       body=item_cite_boxes(page.body, page, meta, out_root / "downloads")
                       + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
-                      root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta)
+                      root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta,
+                      repository=repository_url(project_citation(config.project_root() / "CITATION.cff")))
     path = out_root / page.lang / page.path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -408,23 +405,25 @@ def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
     L, date = page.lang, meta["built_at"][:10]
     page_url = f"{page.lang}/{page.path}"
     url = page_url + (f"#{item['anchor']}" if item else "")
-    values = dict(author=author, year=date[:4], title=page.title, site=site_title(L), version=meta["data_version"],
-                  url=url, date=format_date(date, L))
+    # the access date is the reader's: a placeholder the reader fills in, which site.js sets to today's date
+    marker, accessed = "\x00AUTHOR\x00", "\x00ACCESSED\x00"  # the author is a name, quoted in its own language
+    values = dict(author=marker, year=date[:4], title=page.title, site=site_title(L), version=meta["data_version"],
+                  url=url, date=accessed)
     if item:
         values["item"] = item["caption"].rstrip(".")
-    marker = "\x00AUTHOR\x00"  # the author is a name, quoted in its own language
-    before, _, after = msg("cite_item_reference" if item else "cite_reference", L,
-                           **(values | {"author": marker})).partition(marker)
+    text = msg("cite_item_reference" if item else "cite_reference", L, **values)
+    before, _, rest = text.partition(marker)
+    middle, _, after = rest.partition(accessed)
     key = re.sub(r"[^a-z0-9]+", "-", f"{page.lang}-{page.path.removesuffix('.html')}"
                  + (f"-{item['anchor']}" if item else "")).strip("-")
     title = f"{values['item']}. {page.title}" if item else page.title
-    bib = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{title}}},\n"
-           f"  year = {{{date[:4]}}},\n  howpublished = {{{url}}},\n  note = {{{site_title(L)}, "
-           f"data version {meta['data_version']}, accessed {date}}}\n}}")
+    bib_before = (f"@misc{{{key}-{meta['data_version']},\n  author = {{{{{author}}}}},\n  title = {{{title}}},\n"
+                  f"  year = {{{date[:4]}}},\n  howpublished = {{{url}}},\n  note = {{{site_title(L)}, "
+                  f"data version {meta['data_version']}}},\n  urldate = {{")
     summary = msg(f"cite_{item['kind']}_summary" if item else "cite_summary", L)
     return SP.environment().get_template("cite_box.html.j2").render(
-        lang=L, item=item, summary=summary, page_url=page_url, ref_before=before, author=author, ref_after=after,
-        bib=bib)
+        lang=L, item=item, summary=summary, page_url=page_url, ref_before=before, author=author, ref_middle=middle,
+        accessed=msg("cite_accessed_placeholder", L), ref_after=after, bib_before=bib_before, bib_after="}\n}")
 
 
 CITE_SLOT = re.compile(r'<div ([^>]*class="cite-slot"[^>]*)>\s*</div>')
@@ -599,13 +598,17 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     tables = []
     for name, desc in TABLE_DESCRIPTIONS.items():
         df = _read(inputs, name).drop(columns=["province_key_pre"], errors="ignore")
-        df.to_csv(dl / f"{name}.csv", index=False, encoding="utf-8")
+        write_reader_csv(df, dl / f"{name}.csv")
         _xlsx(df, dl / f"{name}.csv", dl / f"{name}.xlsx", cache_dir / "xlsx-cache")
         tables.append((f"{name}.csv", df, desc["en"]))
     (dl / "datapackage.json").write_text(json.dumps(_datapackage(tables, meta), ensure_ascii=False, indent=1),
                                          encoding="utf-8")
     (dl / "CITATION.cff").write_text(citation_cff(meta["data_version"], meta["built_at"][:10]), encoding="utf-8")
     (dl / "sources.bib").write_text(_bibtex(sources), encoding="utf-8")
+    # the project itself, which the footer of every page links: its README and its source
+    if (config.project_root() / README).exists():
+        shutil.copy2(config.project_root() / README, dl / README)
+    write_source_archive(config.project_root(), dl / ARCHIVE)
     files = sorted((str(p.relative_to(dl)), p.stat().st_size) for p in dl.rglob("*") if p.is_file())
     described = ({f"{n}.csv": d for n, d in TABLE_DESCRIPTIONS.items()}
                  | {f"{n}.xlsx": d for n, d in TABLE_DESCRIPTIONS.items()})
@@ -658,6 +661,8 @@ def _describe(path: str) -> dict[str, str]:
                                 ("indicators/", ".csv", "indicator_csv")):
         if path.startswith(prefix) and path.endswith(suffix):
             return FILE_DESCRIPTIONS[key]
+    if path in (README, ARCHIVE):
+        return {L: msg("download_readme" if path == README else "download_source", L) for L in LANGS}
     return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})
 
 

@@ -19,6 +19,7 @@ from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, page_language_text
 from analysis.numbers import UNIT_WORDS, format_number, format_value, points_cell
+from analysis.reader_csv import write_reader_csv
 from analysis.report.citations import cite_slot
 from analysis.report.findings import STATUS_ORDER, source_name
 from analysis.report.interactive import SEPARATORS, plotly_title
@@ -336,7 +337,7 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
         fig, data, title, alt = c
         csv_dir.mkdir(parents=True, exist_ok=True)
         # one file per language: the province names are those of the page's chart
-        data.to_csv(csv_dir / f"{ind}-{lang}.csv", index=False, encoding="utf-8")
+        write_reader_csv(data, csv_dir / f"{ind}-{lang}.csv")
         cid = f"chart-{ind}"
         dl = msg("ind_chart_download", lang, csv=f"<a href='../../downloads/indicators/{ind}-{lang}.csv'>CSV</a>",
                  png=f"<a href='#{cid}' data-plot-download='png' data-plot='{cid}-plot'>PNG</a>",

@@ -1,0 +1,434 @@
+"""From a wide province-by-year table (GSO PX-Web export, CSV or XLSX) to validated facts in ``data/raw``.
+
+Each row name is matched to a province code of the registry (``admin_crosswalk_2025.csv`` and
+``population_gso.csv``): with or without diacritics, with or without 'Tỉnh', 'TP.', 'Thành phố', 'city', in
+Vietnamese or GSO's English ('Ha Noi', 'TP. Ho Chi Minh', 'Thua Thien-Hue'), under the names before and after
+1 July 2025 (a name of the other boundary counts only where the province's territory did not change). The whole
+country becomes ``VN``; regions are reported and not imported (the schema has no region codes); every other row
+is reported as unmatched, by its line. Each cell is a fact with the cell as written in ``as_written``; a
+missing marker ('..', '-', '…', empty) gives no fact; a year labelled 'Prel.' or 'Sơ bộ' is flagged
+``preliminary``.
+
+Nothing is overwritten: a figure already held for the same indicator, province, boundary, breakdown and year
+(in any facts file) is not added again when it is equal, and is reported as a vintage difference when it is
+not (the held figure stays). Where a table differs from the held figures of a province, the rows it adds for
+that province start a new series (the first is flagged ``definition_break``), so that two vintages are never
+joined. New rows are checked with every raw table by the same validation as ``make data`` before anything is
+written, and appended to a ``facts_<name>.csv`` (created if missing); a new source goes to
+``sources_tables.csv``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.data.curate import SOURCE_COLUMNS, _append, _read
+from analysis.data.extract import FACT_COLUMNS
+from analysis.data.pxweb import StubRow, Table, fold, is_missing, number_format, parse_table
+from analysis.errors import DataError, Problem
+from analysis.numbers import parse_number
+
+SOURCES_FILE = "sources_tables.csv"
+COUNTRY = {"whole country", "ca nuoc", "toan quoc", "viet nam", "vietnam", "national", "total", "tong so",
+           "tong", "ca nuoc (whole country)"}
+REGIONS = {
+    "red river delta", "dong bang song hong",
+    "northern midlands and mountain areas", "northern midlands and mountainous areas",
+    "trung du va mien nui phia bac", "trung du va mien nui bac bo",
+    "northern central area and central coastal area", "north central and central coastal areas",
+    "north central area and central coastal area", "bac trung bo va duyen hai mien trung",
+    "central highlands", "tay nguyen",
+    "south east", "southeast", "dong nam bo",
+    "mekong river delta", "dong bang song cuu long",
+}
+PREFIX = re.compile(r"^(?:tinh|thanh pho|tp\.?|t\.p\.?)\s*|\s*(?:city|province|\(city\))$")
+
+
+def name_key(name: str) -> str:
+    """A name reduced for matching: 'TP. Hồ Chí Minh', 'Ho Chi Minh city', 'Thành phố Hồ Chí Minh' -> 'hochiminh'."""
+    s = fold(re.sub(r"\(\*+\)|\*+|\(\d\)$", " ", name))
+    s = s.strip(" -–•.")
+    for _ in range(2):
+        s = PREFIX.sub("", s).strip()
+    return re.sub(r"[^a-z0-9]+", "", s)
+
+
+@dataclass
+class Registry:
+    """Names -> province codes for each boundary, from the registry tables in ``data/raw``."""
+
+    names: dict[str, dict[str, str]]  # boundary -> name key -> code
+    display: dict[tuple[str, str], str]  # (code, boundary) -> Vietnamese name
+    former: dict[str, str]  # name key of a pre-2025 province merged away -> its post-2025 province name
+    merged: set[str] = field(default_factory=set)  # post-2025 codes whose territory changed on 1 July 2025
+
+    @classmethod
+    def from_raw(cls, raw: Path) -> Registry:
+        from analysis.data.provinces import short_name
+
+        cw = _read(raw / "admin_crosswalk_2025.csv")
+        pop = _read(raw / "population_gso.csv")
+        size = cw.groupby("new_code")["old_code"].transform("size")
+        unchanged = cw[(size == 1) & (cw["old_code"] == cw["new_code"])]
+        pre: dict[str, str] = {}
+        post: dict[str, str] = {}
+        display: dict[tuple[str, str], str] = {}
+        for _, r in cw.iterrows():
+            pre[name_key(r["old_name"])] = r["old_code"]
+            post[name_key(r["new_name"])] = r["new_code"]
+            display[(r["old_code"], "pre2025")] = short_name(r["old_name"])
+            display[(r["new_code"], "post2025")] = short_name(r["new_name"])
+        for _, r in pop[pop["province_code"] != "VN"].drop_duplicates("province_code").iterrows():
+            for n in (r["name_vi"], r["name_en_gso"]):
+                pre.setdefault(name_key(n), r["province_code"])
+        for _, r in unchanged.iterrows():  # same territory: either name will do under either boundary
+            for k, c in list(pre.items()):
+                if c == r["old_code"]:
+                    post.setdefault(k, c)
+            for k, c in list(post.items()):
+                if c == r["new_code"]:
+                    pre.setdefault(k, c)
+        merged_away = {k: c for k, c in pre.items() if k not in post}
+        former = {k: display[(cw.loc[cw["old_code"] == c, "new_code"].iloc[0], "post2025")]
+                  for k, c in merged_away.items()}
+        display[("VN", "pre2025")] = display[("VN", "post2025")] = "Toàn quốc"
+        merged = set(cw["new_code"]) - set(unchanged["new_code"])
+        return cls({"pre2025": pre, "post2025": post}, display, former, merged)
+
+    def boundary_of(self, names: list[str]) -> str:
+        """The boundary the names are of: pre2025 where provinces merged away on 1 July 2025 (Hà Giang, Bắc Kạn …)
+        weigh at least half as much as names of provinces whose territory changed then (Tuyên Quang, Thái
+        Nguyên …, which exist under both boundaries); post2025 where only the latter appear (a stray former name
+        is then reported); pre2025 where neither does (provinces whose territory did not change: the same
+        either way)."""
+        keys = [name_key(n) for n in names]
+        former = sum(k in self.former for k in keys)
+        post = self.names["post2025"]
+        changed = sum(post.get(k) in self.merged for k in keys)
+        if former and 2 * former >= changed:
+            return "pre2025"
+        return "post2025" if changed else "pre2025"
+
+
+@dataclass
+class Match:
+    line: int
+    name: str
+    code: str | None
+    kind: str  # province, country, region, former, unmatched
+    note: str = ""
+
+
+@dataclass
+class Difference:
+    """A figure of the table that differs from the one already held (a new vintage or a correction)."""
+
+    name: str
+    province_code: str
+    year: int
+    held: float
+    held_fact_id: str
+    held_file: str
+    new: float
+    as_written: str
+
+
+@dataclass
+class ImportReport:
+    """What an import adds, what it matched and could not match, and what differs from figures already held."""
+
+    table: Table
+    boundary: str
+    matches: list[Match]
+    rows: pd.DataFrame  # the facts to add
+    already_held: int
+    differences: list[Difference]
+    missing_cells: int
+    restarted: list[str] = field(default_factory=list)  # provinces whose added rows start a new series
+    source_row: dict | None = None
+    written: bool = False
+
+    @property
+    def unmatched(self) -> list[Match]:
+        return [m for m in self.matches if m.kind in ("unmatched", "former")]
+
+    @property
+    def regions(self) -> list[Match]:
+        return [m for m in self.matches if m.kind == "region"]
+
+    def text(self) -> str:
+        """The report as printed by ``analysis import-table``."""
+        t = self.table
+        prov = [m for m in self.matches if m.kind in ("province", "country")]
+        years = sorted({c.year for c in t.columns})
+        out = [f"{t.path.name}: {t.title or '(no title line)'}",
+               f"  {len(t.rows)} rows, {len(t.columns)} year columns ({years[0]}–{years[-1]}), "
+               f"boundary {self.boundary}",
+               f"  matched: {sum(m.kind == 'province' for m in prov)} provinces"
+               + (" and the whole country (VN)" if any(m.kind == "country" for m in prov) else "")]
+        if self.regions:
+            out.append(f"  regions, not imported (no region codes in the schema): "
+                       + "; ".join(f"{m.name} ({t.line_word} {m.line})" for m in self.regions))
+        if self.unmatched:
+            out.append(f"  NOT MATCHED ({len(self.unmatched)} rows, not imported):")
+            out += [f"    {t.line_word} {m.line}: “{m.name}”" + (f" — {m.note}" if m.note else "")
+                    for m in self.unmatched]
+        else:
+            out.append("  not matched: none")
+        if t.ignored_columns:
+            out.append("  columns without a year, ignored: " + "; ".join(t.ignored_columns))
+        verb = "added" if self.written else "would add"
+        out.append(f"  {verb}: {len(self.rows)} facts; already held (same figure): {self.already_held}; "
+                   f"missing cells (no fact): {self.missing_cells}")
+        if len(self.rows):
+            by_year = self.rows.groupby("period").size()
+            out.append("    by year: " + ", ".join(f"{y} ({n})" for y, n in by_year.items()))
+            if len(self.rows) <= 20:
+                out += [f"    {r.fact_id}: {r.province_code} {r.period} = {r.as_written}"
+                        + (f" [{r.flags}]" if r.flags else "") for r in self.rows.itertuples()]
+        if self.source_row is not None:
+            out.append(f"  new source: {self.source_row['source_id']} ({SOURCES_FILE})")
+        if self.differences:
+            out.append(f"  DIFFERS FROM FIGURES HELD ({len(self.differences)}; a new vintage or a correction: the "
+                       "held figure is kept, the table's is not added):")
+            out += [f"    {d.name} ({d.province_code}) {d.year}: held {d.held:g} ({d.held_fact_id}, {d.held_file}), "
+                    f"table {d.as_written}" for d in self.differences]
+        if self.restarted:
+            out.append("  vintage break: the rows added for " + ", ".join(self.restarted)
+                       + " start a new series (first one flagged definition_break), not joined to the held figures")
+        return "\n".join(out)
+
+
+def match_name(name: str, registry: Registry, boundary: str, line: int = 0) -> Match:
+    """What a row name of a table is under ``boundary``: a province (with its code), the country, a region,
+    a former province (post2025 only) or nothing known."""
+    return _match_rows([(line, name)], registry, boundary)[0]
+
+
+def _match(table: Table, registry: Registry, boundary: str) -> list[Match]:
+    out = _match_rows([(r.line, r.name) for r in table.rows], registry, boundary)
+    seen: dict[str, Match] = {}
+    for m in out:
+        if m.code is None:
+            continue
+        if m.code in seen:
+            raise DataError([Problem(table.path.name, m.line, table.stub_label,
+                                     f"two rows name province {m.code}: “{seen[m.code].name}” "
+                                     f"({table.line_word} {seen[m.code].line}) and “{m.name}”", m.name)])
+        seen[m.code] = m
+    return out
+
+
+def _match_rows(rows: list[tuple[int, str]], registry: Registry, boundary: str) -> list[Match]:
+    names = registry.names[boundary]
+    out = []
+    for line, name in rows:
+        r = StubRow(line, name, [])
+        k, f = name_key(r.name), fold(r.name).strip(" -–•.")
+        f = re.sub(r"\(\*+\)|\*+", "", f).strip()
+        if k in names:
+            out.append(Match(r.line, r.name, names[k], "province"))
+        elif f in COUNTRY or k in {name_key(c) for c in COUNTRY}:
+            out.append(Match(r.line, r.name, "VN", "country"))
+        elif f in REGIONS or k in {name_key(x) for x in REGIONS}:
+            out.append(Match(r.line, r.name, None, "region"))
+        elif boundary == "post2025" and k in registry.former:
+            out.append(Match(r.line, r.name, None, "former",
+                             f"a province before 1 July 2025, now part of {registry.former[k]}; import the table "
+                             "with --boundary pre2025"))
+        else:
+            out.append(Match(r.line, r.name, None, "unmatched", "no province of the registry by this name"))
+    return out
+
+
+def _plain(v: float) -> str:
+    s = repr(float(v))
+    return s[:-2] if s.endswith(".0") else s
+
+
+@dataclass
+class TableSource:
+    """The publication a table comes from (a new source row is written when ``source_id`` is not known)."""
+
+    source_id: str
+    title: str = ""
+    publisher: str = ""
+    edition: str = ""
+    table_code: str = ""
+    licence: str = ""
+    url: str = ""
+    date: str = ""
+
+
+def import_table(path: Path, indicator_id: str, source: TableSource, into: Path | None = None, *,
+                 id_prefix: str, breakdown: str = "total", boundary: str | None = None, column: str | None = None,
+                 sheet: str | None = None, dry_run: bool = False, raw_dir: Path | None = None) -> ImportReport:
+    """Read the table in ``path`` and (unless ``dry_run``) append its new facts to ``into``.
+
+    Raises DataError naming the file, line and column for a bad table, a cell that is not a number, an
+    unknown indicator, a fact id already taken, or any validation problem; nothing is written then.
+    """
+    from analysis.data.validate import load_raw
+
+    raw = Path(raw_dir) if raw_dir else config.raw_dir()
+    path = Path(path)
+    if into is not None:
+        into = Path(into)
+        if into.parent.resolve() != raw.resolve() or not re.fullmatch(r"facts_[\w-]+\.csv", into.name):
+            raise DataError([Problem(str(into), None, None, f"imported facts go to a facts_<name>.csv file in {raw}")])
+    elif not dry_run:
+        raise DataError([Problem(path.name, None, None, "give --into data/raw/facts_<name>.csv (or --dry-run)")])
+    if not re.fullmatch(r"[A-Z][A-Z0-9]", id_prefix):
+        raise DataError([Problem(path.name, None, "fact_id", "--id-prefix must be two capitals or a capital and a "
+                                                             "digit (e.g. GT, L2)", id_prefix)])
+    indicators = _read(raw / "indicators.csv").set_index("indicator_id")
+    if indicator_id not in indicators.index:
+        raise DataError([Problem(path.name, None, "indicator_id", "unknown indicator (see data/raw/indicators.csv)",
+                                 indicator_id)])
+    unit = indicators.loc[indicator_id, "unit"]
+    table = parse_table(path, column=column, sheet=sheet)
+    registry = Registry.from_raw(raw)
+    boundary = boundary or registry.boundary_of([r.name for r in table.rows])
+    matches = _match(table, registry, boundary)
+
+    sources = pd.concat([_read(f) for f in sorted(raw.glob("sources_*.csv"))], ignore_index=True)
+    cells = [c for r in table.rows for c in r.cells if not is_missing(c)]
+    fmt = number_format(cells)
+    source_row = None
+    if source.source_id in set(sources["source_id"]):
+        held_fmt = sources.set_index("source_id").loc[source.source_id, "number_format"] or fmt
+        decimals = {"vi": r"-?\d+,\d+", "en": r"-?\d+\.\d+"}
+        if held_fmt != fmt and any(re.fullmatch(decimals[fmt], c) for c in cells):
+            raise DataError([Problem(path.name, None, "number_format",
+                                     f"the table writes numbers in {fmt} format but source {source.source_id!r} "
+                                     f"says {held_fmt}: give a new --source-id for this export")])
+        fmt = held_fmt
+    else:
+        source_row = _source_row(source, table, fmt, path)
+
+    problems, new, missing = [], [], 0
+    for m, r in zip(matches, table.rows):
+        for col, cell in zip(table.columns, r.cells):
+            if is_missing(cell):
+                missing += m.code is not None
+                continue
+            try:
+                value = parse_number(cell, fmt)
+            except ValueError:
+                problems.append(Problem(path.name, r.line, col.label, f"not a number in {fmt} format (row "
+                                                                      f"“{r.name}”)", cell))
+                continue
+            if m.code is None:
+                continue
+            base = source.table_code and f"table {source.table_code}" or f"file “{path.name}”"
+            new.append({"fact_id": f"{id_prefix}-{m.code}-{col.year}", "province_code": m.code, "boundary": boundary,
+                        "indicator_id": indicator_id, "breakdown": breakdown, "kind": "observation",
+                        "period": str(col.year), "value": _plain(value), "unit": unit, "comparator": "",
+                        "baseline_year": "", "tracked_by": "", "source_id": source.source_id,
+                        "cited_source_id": "", "locator": f"{base}; row “{r.name}”, column “{col.label}”",
+                        "as_written": cell, "flags": "preliminary" if col.preliminary else "", "scope_note": "",
+                        "_name": r.name, "_line": r.line})
+    if problems:
+        raise DataError(problems)
+
+    held = pd.concat([_read(f).assign(_file=f.name) for f in sorted(raw.glob("facts_*.csv"))], ignore_index=True)
+    obs = held[(held["indicator_id"] == indicator_id) & (held["kind"] == "observation")
+               & (held["breakdown"] == breakdown) & (held["boundary"] == boundary)]
+    index = {(r["province_code"], r["period"]): r for _, r in obs.iterrows()}
+    taken = dict(zip(held["fact_id"], held["_file"]))
+    add, diffs, same, restart = [], [], 0, set()
+    for row in new:
+        h = index.get((row["province_code"], row["period"]))
+        if h is None:
+            add.append(row)
+            continue
+        v_held, v_new = float(h["value"]), float(row["value"])
+        if abs(v_held - v_new) <= 1e-9 * max(1.0, abs(v_new)):
+            same += 1
+        else:
+            diffs.append(Difference(row["_name"], row["province_code"], int(row["period"]), v_held, h["fact_id"],
+                                    h["_file"], v_new, row["as_written"]))
+            restart.add(row["province_code"])
+    for code in restart:
+        rows = [r for r in add if r["province_code"] == code]
+        if rows:
+            first = min(rows, key=lambda r: r["period"])
+            first["flags"] = ";".join(f for f in (first["flags"], "definition_break") if f)
+    clash = [Problem(path.name, r["_line"], "fact_id", f"fact id already used in {taken[r['fact_id']]}: choose "
+                                                       "another --id-prefix", r["fact_id"])
+             for r in add if r["fact_id"] in taken]
+    if clash:
+        raise DataError(clash)
+    rows = pd.DataFrame(add, columns=FACT_COLUMNS + ["_name", "_line"])
+    if source_row is not None and rows.empty:
+        source_row = None  # nothing to cite
+    report = ImportReport(table, boundary, matches, rows[FACT_COLUMNS], same, diffs, missing,
+                          sorted(registry.display.get((c, boundary), c) for c in restart
+                                 if any(r["province_code"] == c for r in add)), source_row)
+    _validate(rows, into, source_row, raw, load_raw, path, check_only=dry_run)
+    report.written = not dry_run
+    return report
+
+
+def _validate(rows: pd.DataFrame, into: Path | None, source_row: dict | None, raw: Path, load_raw, path: Path,
+              check_only: bool) -> None:
+    """Check the new rows with every raw table in a copy of the raw folder; then (unless check_only) append."""
+    if rows.empty:
+        return
+    name = into.name if into is not None else "facts_import_dry_run.csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / "raw"
+        shutil.copytree(raw, trial)
+        before = len(_read(trial / name)) if (trial / name).exists() else 0
+        _append(trial / name, rows, FACT_COLUMNS)
+        if source_row is not None:
+            _append(trial / SOURCES_FILE, pd.DataFrame([source_row]), SOURCE_COLUMNS)
+        try:
+            load_raw(trial)
+        except DataError as e:
+            mapped = []
+            for p in e.problems:
+                if p.file == name and p.line is not None and p.line - 2 >= before:
+                    r = rows.iloc[p.line - 2 - before]
+                    mapped.append(Problem(path.name, int(r["_line"]), p.column,
+                                          f"{p.message} (row “{r['_name']}”, period {r['period']})", p.value))
+                else:
+                    mapped.append(p)
+            raise DataError(mapped) from None
+    if check_only:
+        return
+    _append(into, rows, FACT_COLUMNS)
+    if source_row is not None:
+        _append(raw / SOURCES_FILE, pd.DataFrame([source_row]), SOURCE_COLUMNS)
+
+
+def _source_row(s: TableSource, table: Table, fmt: str, path: Path) -> dict:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", s.source_id or ""):
+        raise DataError([Problem(path.name, None, "source_id", "--source-id must be lower-case letters, digits, "
+                                                               "'-' or '_' (e.g. gso-yb-2024-e0246)", s.source_id)])
+    title = s.title or table.title
+    if not title:
+        raise DataError([Problem(path.name, None, "source_id", f"source {s.source_id!r} is new and the table has no "
+                                                               "title line: give --title")])
+    head = ", ".join(p for p in (s.edition, s.table_code) if p)
+    full = f"{head}: {title}" if head else title
+    vi = bool(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯ]|[àáảãạ]", table.title + " ".join(c.label for c in table.columns)))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    notes = " ".join(p for p in (f"Edition: {s.edition}." if s.edition else "",
+                                 f"Table: {s.table_code}." if s.table_code else "",
+                                 f"Imported with analysis import-table from {path.name} (sha256 {digest}…); "
+                                 "figures as written in the export.") if p)
+    unknown = ";".join(k for k, v in (("issuer_author", s.publisher), ("date", s.date), ("publisher", s.publisher),
+                                      ("url", s.url), ("licence", s.licence)) if not v)
+    return {"source_id": s.source_id, "type": "statistical_table", "issuer_author": s.publisher, "title": full,
+            "date": s.date, "publisher": s.publisher, "url": s.url, "seed_file": "", "licence": s.licence,
+            "language": "vi" if vi else "en", "number_format": fmt, "cited_via": "", "unknown": unknown,
+            "notes": notes}

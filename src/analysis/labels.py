@@ -256,6 +256,8 @@ TABLE_DESCRIPTIONS = {
     "provinces": {"vi": "Các tỉnh trước và sau 1/7/2025", "en": "Provinces before and after 1 July 2025"},
     "population": {"vi": "Diện tích và dân số (Tổng cục Thống kê, E02.01)", "en": "GSO E02.01 area and population"},
     "dti_2022": {"vi": "Xếp hạng DTI 2022", "en": "DTI 2022 ranking"},
+    "backtest": {"vi": "Kiểm chứng dự báo trên số liệu thật của các tỉnh (so với hai quy tắc đơn giản)",
+                 "en": "Backtest of the forecasts on real provincial panels (against two naive rules)"},
     "national_targets": {"vi": "Mục tiêu quốc gia (749/QĐ-TTg, 146/QĐ-TTg, 176/QĐ-TTg)",
                          "en": "National targets (749/QĐ-TTg, 146/QĐ-TTg, 176/QĐ-TTg)"},
 }

@@ -170,3 +170,28 @@ def points_cell(n: int, years, lang: Lang = "vi") -> str:
     table shows it; the count alone without years."""
     count, named = format_number(int(n), lang), points_years(years)
     return f"{count} ({named})" if named else count
+
+
+# Simple odds a reader can hold in mind, each a (k, n) of "about k in n".
+ODDS = ((1, 20), (1, 10), (1, 5), (1, 4), (1, 3), (1, 2), (2, 3), (3, 4), (4, 5), (9, 10), (19, 20))
+
+
+def chance_odds(p: float, low: float = 0.2, high: float = 0.8) -> tuple[str, int, int]:
+    """A chance as rounded odds that stay in the status band the legend gives it.
+
+    Returns (kind, k, n) with kind 'about', 'below' ('less than 1 in 20') or 'above' ('more than 19 in 20'). A
+    chance of 0.78 (at risk: between ``low`` and ``high``) reads 'about 3 in 4', never 'about 4 in 5', the
+    on-track cut-off; 0.2 itself is at risk.
+    """
+    if p < 0.05:
+        return "below", 1, 20
+    if p > 0.95:
+        return "above", 19, 20
+    if p >= high:
+        band = [o for o in ODDS if o[0] / o[1] >= high]
+    elif p < low:
+        band = [o for o in ODDS if o[0] / o[1] < low]
+    else:
+        band = [o for o in ODDS if low <= o[0] / o[1] < high]
+    k, n = min(band, key=lambda o: abs(o[0] / o[1] - p))
+    return "about", k, n

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtr
 
 from analysis.assess import panel as pn
+from analysis.assess.panel import bandwidth
 
 HORIZONS = (1, 2, 3, 4, 5)
 RULES = ("engine", "last", "drift")
@@ -51,24 +52,13 @@ def _naive_errors(z: np.ndarray, h: int, centre: bool) -> np.ndarray:
     return d - d.mean() if centre else d
 
 
-def _density(errors: np.ndarray, x: float) -> float:
-    """Kernel density of an error sample at x (Silverman's bandwidth), floored to keep the log finite."""
-    e = np.asarray(errors, dtype=float)
-    if len(e) < 2:
-        return 1e-6
-    sd = np.std(e)
-    iqr = stats.iqr(e) / 1.34
-    bw = 0.9 * (min(sd, iqr) if iqr > 0 else sd) * len(e) ** -0.2
-    bw = max(bw, 1e-3)
-    return max(float(np.mean(stats.norm.pdf((x - e) / bw)) / bw), 1e-6)
+def _density(errors: np.ndarray, x: float, bw: float) -> float:
+    """Kernel density of an error sample at x, floored to keep the log finite."""
+    return max(float(np.mean(np.exp(-0.5 * ((x - errors) / bw) ** 2))) / (bw * np.sqrt(2 * np.pi)), 1e-6)
 
 
-def _prob_above(mean: float, errors: np.ndarray, zt: float) -> float:
-    e = np.asarray(errors, dtype=float)
-    sd = np.std(e)
-    iqr = stats.iqr(e) / 1.34
-    bw = max(0.9 * (min(sd, iqr) if iqr > 0 else sd) * max(len(e), 1) ** -0.2, 1e-3)
-    return float(np.mean(stats.norm.sf((zt - mean - e) / bw)))
+def _prob_above(mean: float, errors: np.ndarray, zt: float, bw: float) -> float:
+    return float(np.mean(ndtr((mean + errors - zt) / bw)))
 
 
 def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_train: int = pn.MIN_YEARS
@@ -135,17 +125,22 @@ def score(cases: list[Case]) -> pd.DataFrame:
         for rule in RULES:
             ae, c80, c95, logs = [], [], [], []
             briers: dict[str, list[float]] = {"A": [], "B": []}
+            bws: dict[int, float] = {}
             for c in cs:
                 m, e = c.z_point[rule], c.errors[rule]
+                bw = bws.get(id(e))
+                if bw is None:
+                    bw = bws[id(e)] = bandwidth(e)
                 ae.append(abs(c.point[rule] - c.outcome))
                 lo80, hi80, lo95, hi95 = m + np.quantile(e, [0.1, 0.9, 0.025, 0.975])
                 c80.append(lo80 <= c.z_outcome <= hi80)
                 c95.append(lo95 <= c.z_outcome <= hi95)
-                logs.append(np.log(_density(e, c.z_outcome - m)))
+                logs.append(np.log(_density(e, c.z_outcome - m, bw)))
                 for k, thr in c.thresholds.items():
-                    p = _prob_above(m, e, thr)
+                    p = _prob_above(m, e, thr, bw)
                     briers[k].append((p - float(c.z_outcome >= thr)) ** 2)
-            row = {"panel": panel, "h": h, "rule": rule, "cases": len(cs), "mae": float(np.mean(ae)),
+            row = {"panel": panel, "h": h, "rule": rule, "cases": len(cs), "last_year": max(c.origin + c.h for c in cs),
+                   "mae": float(np.mean(ae)),
                    "cov80": float(np.mean(c80)), "cov95": float(np.mean(c95)), "log_score": float(np.mean(logs))}
             for k in ("A", "B"):
                 hits = outcome_hits[k]
@@ -162,7 +157,8 @@ def score(cases: list[Case]) -> pd.DataFrame:
 def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinces: int = 30
                       ) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
     """Every all-province yearly panel in the facts, one per vintage: a year flagged ``definition_break`` for
-    any province starts a new panel (a series is never joined across a break). Name -> (rows, bounds)."""
+    any province starts a new panel (a series is never joined across a break). Name 'indicator@first year' ->
+    (rows, bounds)."""
     from analysis.assess.forecast import bounds_of, single_year
 
     obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "pre2025")
@@ -180,7 +176,7 @@ def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinc
                 ["province_code", "year"], as_index=False).tail(1)
             if seg["province_code"].nunique() < min_provinces or seg["year"].nunique() < pn.MIN_YEARS + 1:
                 continue
-            name = indicator if lo == edges[0] else f"{indicator} (from {lo})"
+            name = f"{indicator}@{int(seg['year'].min())}"
             out[name] = (seg[["province_code", "year", "value"]].astype({"value": float}), bounds_of(ind, indicator))
     return out
 
@@ -203,7 +199,13 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
                         "ratio": mae["engine"] / mae[["last", "drift"]].min(axis=1),
                         "cov80": eng["cov80"], "cov95": eng["cov95"], "bss_A": eng["bss_A"], "bss_B": eng["bss_B"],
                         "log_score": eng["log_score"]})
-    return out.reset_index()
+    out = out.reset_index()
+    parts = out["panel"].str.split("@", n=1)
+    out.insert(1, "indicator_id", parts.str[0])
+    out.insert(2, "first_year", pd.to_numeric(parts.str[1], errors="coerce").astype("Int64"))
+    last = {p: int(y) for p, y in scores.groupby("panel")["last_year"].max().items()} if "last_year" in scores else {}
+    out.insert(3, "last_year", out["panel"].map(last).astype("Int64"))
+    return out
 
 
 def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:

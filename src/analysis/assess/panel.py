@@ -42,6 +42,7 @@ MIN_PROVINCES = 10  # a panel needs this many provinces with two or more points 
 MIN_ERRORS = 30  # backtest errors needed at a horizon before they set the choice and the interval
 DEFAULT = "pooled"  # used where the panel is too short for a backtest at any horizon
 SHARPNESS = 2.0  # candidate weights are MSE ** -SHARPNESS
+RECENT_ORIGINS = 3  # backtest errors of the latest origins only: errors shrink as the training years grow
 SPREAD_GROWTH = 1.0  # a province's own error around the common one grows as (h / hb) ** SPREAD_GROWTH
 MIN_ORIGINS = 3  # backtest origins needed before a horizon's own errors set its interval
 MIN_YEARS = 4  # a panel forecast needs this many years of data (three yearly changes) up to its origin
@@ -203,6 +204,59 @@ def _pooled_weights(dev: np.ndarray, h: int, upto: int) -> np.ndarray:
     return PRIOR.copy()
 
 
+def noise_and_drift(dev: np.ndarray, max_lag: int = 5) -> tuple[float, float]:
+    """The two variances of a local level observed with noise, estimated from every province together.
+
+    For deviations d = level + noise with a level that moves as a random walk, half the mean squared k-year
+    difference is noise + k * step / 2 ... precisely E[(d[t+k] - d[t])^2] = 2 noise + k step. A least-squares fit
+    of that line over k = 1..max_lag (both variances kept >= 0) gives (noise, step).
+    """
+    ks, vs, ws = [], [], []
+    for k in range(1, min(max_lag, dev.shape[1] - 1) + 1):
+        d = dev[:, k:] - dev[:, :-k]
+        d = d[np.isfinite(d)]
+        if len(d) >= 10:
+            ks.append(k)
+            vs.append(float(np.mean(d**2)))
+            ws.append(len(d))
+    if not ks:
+        return 0.01, 0.01
+    ks, vs, ws = np.array(ks, float), np.array(vs), np.array(ws, float)
+    if len(ks) == 1:
+        return vs[0] / 4, vs[0] / 2  # one lag cannot split the two: half each
+    X = np.column_stack([2 * np.ones_like(ks), ks])
+    W = np.diag(ws)
+    beta = np.linalg.lstsq(np.sqrt(W) @ X, np.sqrt(W) @ vs, rcond=None)[0]
+    noise, step = float(beta[0]), float(beta[1])
+    if noise < 0:
+        noise, step = 0.0, float(np.sum(ws * ks * vs) / np.sum(ws * ks * ks))
+    if step < 0:
+        noise, step = float(np.sum(ws * vs) / np.sum(ws) / 2), 0.0
+    return max(noise, 1e-8), max(step, 1e-8)
+
+
+def filtered_levels(dev: np.ndarray, noise: float, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Kalman filter of every province's local level at the last column, starting from the panel (mean 0, the
+    spread of levels across provinces): partial pooling, so a province with few or noisy figures stays nearer the
+    panel. Returns (level, its variance)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = float(np.nanvar(dev[:, 0 if np.isfinite(dev[:, 0]).sum() > 2 else -1]))
+    prior = max(spread - noise, step, 1e-6) if np.isfinite(spread) else 1.0
+    n = dev.shape[0]
+    x = np.zeros(n)
+    P = np.full(n, prior)
+    for j in range(dev.shape[1]):
+        if j:
+            P = P + step
+        y = dev[:, j]
+        ok = np.isfinite(y)
+        K = P[ok] / (P[ok] + noise)
+        x[ok] = x[ok] + K * (y[ok] - x[ok])
+        P[ok] = (1 - K) * P[ok]
+    return x, P
+
+
 @dataclass
 class PointForecasts:
     """Point forecasts of every candidate for every province, on the transformed scale, at one horizon."""
@@ -212,9 +266,25 @@ class PointForecasts:
     by_candidate: dict[str, np.ndarray]
 
 
+_POINTS: dict[tuple, PointForecasts] = {}
+
+
 def point_forecasts(z: np.ndarray, t: int, h: int) -> PointForecasts:
-    """Every candidate's forecast of column ``t + h`` from the panel's columns up to ``t`` (inclusive)."""
-    zz = z[:, : t + 1]
+    """Every candidate's forecast of column ``t + h`` from the panel's columns up to ``t`` (inclusive).
+
+    Memoised on those columns: the rolling-origin backtests of successive origins ask for the same ones.
+    """
+    zz = np.ascontiguousarray(z[:, : t + 1])
+    key = (zz.shape, zz.tobytes(), h)
+    hit = _POINTS.get(key)
+    if hit is None:
+        if len(_POINTS) > 20000:
+            _POINTS.clear()
+        hit = _POINTS[key] = _point_forecasts(zz, t, h)
+    return hit
+
+
+def _point_forecasts(zz: np.ndarray, t: int, h: int) -> PointForecasts:
     # each province's last observed value and its year
     last_idx = np.array([np.flatnonzero(np.isfinite(r))[-1] if np.isfinite(r).any() else -1 for r in zz])
     last = np.array([r[i] if i >= 0 else np.nan for r, i in zip(zz, last_idx)])
@@ -226,8 +296,9 @@ def point_forecasts(z: np.ndarray, t: int, h: int) -> PointForecasts:
     avg_change = float(np.mean(changes)) if len(changes) else 0.0
     pace = _mean_change(yf)  # the common movement's long-run pace
     dev = zz - yf[None, :]
-    w = _pooled_weights(dev, h, t)
-    shrunk = _features(dev, t) @ (w * np.array([1.0, 1.0, h]))
+    noise, step = noise_and_drift(dev)
+    shrunk, _ = filtered_levels(dev, noise, step)
+    shrunk = np.where(np.isfinite(last), shrunk, np.nan)
     out = {
         "last": last,
         "drift": last + avg_change * steps,
@@ -235,6 +306,17 @@ def point_forecasts(z: np.ndarray, t: int, h: int) -> PointForecasts:
         "pooled_flat": yf[-1] + shrunk,
     }
     return PointForecasts(t, h, out)
+
+
+def bandwidth(errors: np.ndarray) -> float:
+    """Silverman's rule-of-thumb bandwidth of an error sample (floored, so a tight sample stays usable)."""
+    e = np.asarray(errors, dtype=float)
+    if len(e) < 2:
+        return 0.05
+    sd = float(np.std(e))
+    q75, q25 = np.percentile(e, [75, 25])
+    iqr = (q75 - q25) / 1.34
+    return max(0.9 * (min(sd, iqr) if iqr > 0 else sd) * len(e) ** -0.2, 1e-3)
 
 
 # ------------------------------------------------------------------ backtest errors and the model
@@ -258,7 +340,7 @@ class PanelModel:
         missed pace does, and each province's own error around it with sqrt(h / hb), as noise that accumulates.
         """
         for hb in range(h, 0, -1):
-            per_origin = self.errors.get(hb, {}).get(candidate, [])
+            per_origin = self.errors.get(hb, {}).get(candidate, [])[-RECENT_ORIGINS:]
             if sum(len(e) for e in per_origin) >= MIN_ERRORS:
                 r = h / hb
                 return np.concatenate([e.mean() * r + (e - e.mean()) * r ** SPREAD_GROWTH for e in per_origin if len(e)])
@@ -360,12 +442,9 @@ class PanelForecast:
         return float(self.scale.inv([self.mean])[0])
 
     def prob(self, target: float, comparator: str) -> float:
-        """Chance that the value meets ``target`` (>= or <=), smoothed over the error sample."""
+        """Chance that the value meets ``target`` (>= or <=), the error sample smoothed by a normal kernel."""
         zt = float(self.scale.fwd([target])[0])
-        bw = 0.9 * min(np.std(self.errors), stats.iqr(self.errors) / 1.34 or np.std(self.errors)) * \
-            len(self.errors) ** -0.2 if len(self.errors) > 1 else 0.05
-        bw = max(bw, 1e-3)
-        p = float(np.mean(stats.norm.sf((zt - self.mean - self.errors) / bw)))
+        p = float(np.mean(stats.norm.sf((zt - self.mean - self.errors) / bandwidth(self.errors))))
         return p if comparator == ">=" else 1 - p if comparator == "<=" else float("nan")
 
 

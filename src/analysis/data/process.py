@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.assess import backtest
 from analysis.assess.forecast import assess_all, assess_national
 from analysis.atomic import swap_dir
 from analysis.data import schemas
@@ -105,8 +106,11 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         national = assess_national(facts, raw.national_targets.drop(columns=PRIVATE), raw.indicators)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        real_backtest = backtest.summary(backtest.run(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore")))
     tables = {
-        "provinces": provinces, "facts": facts, "national_assessments": national,
+        "provinces": provinces, "facts": facts, "national_assessments": national, "backtest": real_backtest,
         "tracking": (raw.tracking.drop(columns=PRIVATE) if raw.tracking is not None else
                      pd.DataFrame(columns=["target_fact_id", "tracked_by", "outcome", "searched", "searched_en",
                                            "comparability", "note"])), "derived": derived, "audit": audit, "assessments": assessments,
@@ -134,6 +138,11 @@ DESCRIPTIONS = {
     "national_assessments": "Every province (and the whole country) with a series for a national target, "
                             "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
                             "intervals, number of data points and years, rank among provinces.",
+    "backtest": "Real-data backtest of the forecasts (analysis.assess.backtest): on every all-province panel, one "
+                "row per horizon: cases, mean absolute error of the panel engine and of the two naive rules (last "
+                "value; last value plus the panel's average change), the engine's ratio to the better rule, its "
+                "80%/95% interval coverage, Brier skill against the base rate (A: keep the typical pace; B: catch "
+                "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only.",
     "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
                "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
     "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",

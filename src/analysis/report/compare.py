@@ -16,6 +16,7 @@ from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, page_language_text, shorten, t
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report import charts
+from analysis.report.findings import chance_words
 from analysis.report.province import breakdown_label, source_names
 
 # normalised or rank indicators that can be put side by side
@@ -284,7 +285,7 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
         rows.append({"#": "" if pd.isna(r["rank"]) else str(int(r["rank"])),
                      t("province", L): _province_name(ctx, r["province_code"], boundary),
                      t("status", L): status_label(r["status"], L),
-                     t("p_meet", L): "–" if pd.isna(r["p_meet"]) else format_value(100 * r["p_meet"], unit, L, 0),
+                     t("p_meet", L): "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], L),
                      t("projection", L): ("–" if pd.isna(r["projection"]) else
                                           f"{format_value(r['projection'], unit, L, 1)} ({interval})"),
                      msg("nb_latest_figure", L):

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.assess.forecast import OFF_TRACK, ON_TRACK, STATUSES
 from analysis.catalogue import join_words, msg
 from analysis.labels import STATUS
-from analysis.numbers import format_number, format_percent, format_value
+from analysis.numbers import chance_odds, format_number, format_percent, format_value
 from analysis.report.citations import source_label
-
-from analysis.assess.forecast import STATUSES
 
 FORECAST = ("achieved", "not_met", "on_track", "at_risk", "off_track")  # statuses that answer the target
 STATUS_ORDER = tuple(STATUSES)
+
+
+def chance_words(p: float, lang: str) -> str:
+    """A chance of meeting a target as rounded odds in words ("about 2 in 3"), within its status's band."""
+    kind, k, n = chance_odds(float(p), OFF_TRACK, ON_TRACK)
+    return msg(f"chance_{kind}", lang, k=format_number(k, lang), n=format_number(n, lang))
 
 
 def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
@@ -103,7 +108,7 @@ def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boun
         return None
     r = a.iloc[-1]
     years = str(r["years"]).split(";")
-    chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=format_percent(100 * r["p_meet"], lang, 0))
+    chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=chance_words(r["p_meet"], lang))
     return msg("national_line", lang, target=target_text(targets, r, lang), status=STATUS[r["status"]][lang].lower(),
                n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
 

@@ -25,6 +25,7 @@ from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, l
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
 from analysis.reader_csv import write_reader_csv
 from analysis.report import charts, citations
+from analysis.report.findings import chance_words
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
              "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]
@@ -580,7 +581,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
         rows.append({
             t("target", L): name, t("value", L): f"{comp} {format_value(a['target'], unit, L)}",
             t("deadline", L): int(a["target_year"]), t("status", L): STATUS[a["status"]][L],
-            t("p_meet", L): "–" if pd.isna(a["p_meet"]) else format_percent(100 * a["p_meet"], L, 0),
+            t("p_meet", L): "–" if pd.isna(a["p_meet"]) else chance_words(a["p_meet"], L),
             t("points", L): pts,
             t("unsd", L): "–" if not isinstance(a["unsd_category"], str) else UNSD[a["unsd_category"]][L],
             t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
@@ -671,7 +672,7 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
         title = f"{name} – {ctx.name}"
         alt = msg("nb_projection_alt", L, indicator=name, n=len(years), years=", ".join(map(str, years)),
                   target=format_value(a["target"], unit, L), year=a["target_year"],
-                  chance=format_percent(100 * a["p_meet"], L, 0))
+                  chance=chance_words(a["p_meet"], L))
         out.append(charts.finish(fig, ax, title=title, ylabel=unit, xlabel="", alt=alt,
                                  source=_source_line(ctx, [a["source_id"]]), stem=f"{ctx.key}-target-"
                                  f"{a['target_fact_id']}-{L}", lang=L))

@@ -624,9 +624,11 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             from calibration import run as run_calibration
 
             calibration = run_calibration(calibration_series)
+    backtest = _read(inputs, "backtest")
+    indicators = _read(inputs, "indicators")
     for lang in LANGS:
         _write_page(env, Page(lang, "methodology.html", nav_label("methodology", lang),
-                              SP.methodology_body(lang, calibration)), out, meta)
+                              SP.methodology_body(lang, calibration, backtest, indicators)), out, meta)
         seen = Counter(p[f"name_{lang}"] for p in inputs.provinces)  # Cần Thơ before and after 1 July 2025
         reports = [{"key": p["key"], "page": f"provinces/{p['key']}.html",
                     "name": msg("title_since_2025", lang, name=p[f"name_{lang}"])

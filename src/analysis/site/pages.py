@@ -21,6 +21,7 @@ from analysis.collation import vi_key, vi_sorted
 from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
 from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
+from analysis.report.findings import chance_words
 from analysis.report.province import breakdown_label
 
 HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
@@ -178,7 +179,7 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
             a = a.iloc[0]
             yrs = str(a["years"]).split(";")
             chance = "" if pd.isna(a["p_meet"]) else msg("overview_chance", lang,
-                                                          p=format_percent(100 * a["p_meet"], lang, 0))
+                                                          p=chance_words(a["p_meet"], lang))
             row |= {"status": a["status"], "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0],
                                                         y1=yrs[-1]) + chance}
         elif target_id is not None:
@@ -248,7 +249,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             "source": source_label(sources, sid, lang) if sources is not None and len(sources) else sid,
             "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
             "year": int(r["target_year"]),
-            "p_meet": "–" if pd.isna(r["p_meet"]) else format_percent(100 * r["p_meet"], lang, 0),
+            "p_meet": "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], lang),
             "points": points_cell(r["n_points"], r["years"], lang),
             "unsd": UNSD[r["unsd_category"]][lang] if isinstance(r["unsd_category"], str) else "–",
             "outcome": SEARCH_OUTCOME[o][lang] if known else "–",
@@ -349,8 +350,42 @@ def heldout_note(lang: str, calibration: list[dict] | None) -> str:
                coverage=format_percent(100 * c["ours80"], lang, 0), naive=format_percent(100 * c["naive80"], lang, 0))
 
 
-def methodology_body(lang: str, calibration: list[dict] | None) -> str:
-    """How a target is assessed, with the settings of ``assess`` and this build's calibration."""
+def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str) -> list[dict]:
+    """The real-data backtest, one row per panel and horizon, formatted for the page's language."""
+    if backtest is None or backtest.empty:
+        return []
+    names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+    rows = []
+    for _, r in backtest.iterrows():
+        years = msg("method_bt_years", lang, y0=int(r["first_year"]), y1=int(r["last_year"]))
+        rows.append({"panel": f"{names.get(r['indicator_id'], r['indicator_id'])} ({years})",
+                     "h": format_number(int(r["h"]), lang), "cases": format_number(int(r["cases"]), lang),
+                     "engine": format_number(float(r["mae_engine"]), lang, 3),
+                     "last": format_number(float(r["mae_last"]), lang, 3),
+                     "drift": format_number(float(r["mae_drift"]), lang, 3),
+                     "ratio": format_number(float(r["ratio"]), lang, 2),
+                     "better": bool(r["ratio"] < 1),
+                     "cov80": format_percent(100 * float(r["cov80"]), lang, 0),
+                     "bss": "–" if pd.isna(r["bss_B"]) else format_number(float(r["bss_B"]), lang, 2)})
+    return rows
+
+
+def backtest_summary(backtest: pd.DataFrame | None, lang: str) -> str:
+    """One sentence: over horizons 2–5, in how many panel-horizon cells the engine beat both naive rules."""
+    if backtest is None or backtest.empty:
+        return ""
+    s = backtest[backtest["h"].between(2, 5)]
+    return msg("method_bt_summary", lang, n=format_number(len(s), lang),
+               below=format_number(int((s["ratio"] < 1).sum()), lang),
+               within=format_number(int((s["ratio"] <= 1.05).sum()), lang),
+               covered=format_number(int(s["cov80"].between(0.75, 0.88).sum()), lang),
+               panels=format_number(int(backtest["panel"].nunique()), lang))
+
+
+def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.DataFrame | None = None,
+                     indicators: pd.DataFrame | None = None) -> str:
+    """How a target is assessed, with the settings of ``assess``, the real-data backtest and this build's
+    calibration on simulated series."""
     from analysis.assess import forecast as A
 
     settings = {"decay": format_number(A.WEIGHT_DECAY, lang), "rho": format_number(A.RHO_FLOOR, lang),
@@ -360,5 +395,7 @@ def methodology_body(lang: str, calibration: list[dict] | None) -> str:
     cal = [{"process": c["process"], "ours": format_percent(100 * c["ours80"], lang, 1),
             "naive": format_percent(100 * c["naive80"], lang, 1), "brier": format_number(c["brier"], lang, 3),
             "brier_un": format_number(c["brier_un"], lang, 3)} for c in calibration or []]
+    settings |= {"max_age": format_number(A.MAX_DATA_AGE, lang), "build_year": str(config.build_year())}
     return render("methodology", lang, statuses=list(STATUS), settings=settings, calibration=cal,
-                  unsd=[v[lang] for v in UNSD.values()], heldout=heldout_note(lang, calibration))
+                  unsd=[v[lang] for v in UNSD.values()], heldout=heldout_note(lang, calibration),
+                  backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang))

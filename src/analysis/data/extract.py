@@ -291,8 +291,11 @@ def _is_day_month(line: str, m: re.Match) -> bool:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return False
     before, after = line[:m.start()], line[m.end():]
-    if _DAY_CUE.search(before[-12:]):
-        return True
+    if _DAY_CUE.search(before[-12:]) or m.group(2) == ".":
+        return True  # '10.10' cannot be a Vietnamese number (a decimal takes a comma, thousands three digits)
+    if re.search(r"(?<!\w)ngày(?!\s+càng)[^\d,.;:()]{0,40}$", before, re.IGNORECASE):
+        return True  # 'Ngày Chuyển đổi số quốc gia 10/10'
+
     if m.group(2) == "/" and _UNIT_CAPTURE.match(after):
         return False  # '3/5 xã': three of five communes
     # at the start of a sentence, before a comma: '18/4, UBND tỉnh ban hành ...'
@@ -433,16 +436,18 @@ def _kind(sentence: str, pos: int, unit: str, heading_year: int | None, anchors:
     if unit in ("targets", "tasks"):
         return "observation"
     obs_at = [m.start() for m in _OBS_CUES.finditer(sentence)]
-    if heading_year is not None and not any(o < pos for o in obs_at):
-        return "target"
     future = [a.pos for a in anchors if a.future and doc.year and _end_year(a.period) >= doc.year]
     past = [a.pos for a in anchors if not a.future and not a.baseline and a.period[:4].isdigit()
             and (doc.year is None or _end_year(a.period) <= doc.year)]
+    if heading_year is not None and not any(o < pos for o in obs_at + past):
+        return "target"
     cues = [m.start() for m in _GOVERNING_CUES.finditer(sentence)] + future
 
     def governs(c: int) -> bool:
         between = sentence[c:pos]
-        if _CONTRAST.search(between) or any(c < o < pos for o in obs_at) or any(c < y < pos for y in past):
+        # a year within a few words of the cue is the target's own ('chỉ tiêu năm 2024 đạt 80%'), not a past
+        later_past = [y for y in past if c < y < pos and len(sentence[c:y].split()) > 4]
+        if _CONTRAST.search(between) or any(c < o < pos for o in obs_at) or later_past:
             return False
         opened = sentence[:c].count("(") > sentence[:c].count(")")
         return not (opened and ")" in between)
@@ -549,26 +554,28 @@ def _heading(line: str, doc: _Doc) -> tuple[str, int | None]:
     return ("other", None) if _SECTION.match(line) else ("", None)
 
 
-def _duplicates(rows: list[dict], spans: list[tuple[int, _Span, str]], headline: int | None) -> set[int]:
+def _duplicates(rows: list[dict], spans: list[tuple[int, _Span, str, tuple[int, int]]],
+                headline: int | None) -> set[int]:
     """Rows that say again what an earlier row said: a denominator repeating a figure of its line ('30/34 chỉ
     tiêu; còn lại 04/34'), the same figure in the same words (a repeated sentence or lead), and a headline figure
     the body gives again."""
     drop: set[int] = set()
     seen: dict[tuple, int] = {}
-    for i, (row, (n, span, line)) in enumerate(zip(rows, spans)):
+    for i, (row, (n, span, line, sent)) in enumerate(zip(rows, spans)):
         key = (row["value"], row["unit"], row["kind"], row["period"])
         if span.denominator and any(rows[j]["value"] == row["value"] and rows[j]["unit"] == row["unit"]
-                                    for j, (m, _, _) in enumerate(spans[:i]) if m == n and j not in drop):
+                                    for j, (m, *_) in enumerate(spans[:i]) if m == n and j not in drop):
             drop.add(i)
             continue
-        window = " ".join(line[max(0, span.start - 40):span.end + 30].split())
+        window = (tuple(line[sent[0]:span.start].lower().split()[-4:]),
+                  tuple(line[span.end:sent[1]].lower().split()[:4]))  # the words around it, in its sentence
         if (key, window) in seen:
             drop.add(i)
             continue
         seen[(key, window)] = i
     if headline is not None:
-        body = {(r["value"], r["unit"], r["kind"]) for r, (n, _, _) in zip(rows, spans) if n != headline}
-        drop |= {i for i, (r, (n, _, _)) in enumerate(zip(rows, spans))
+        body = {(r["value"], r["unit"], r["kind"]) for r, (n, *_) in zip(rows, spans) if n != headline}
+        drop |= {i for i, (r, (n, *_)) in enumerate(zip(rows, spans))
                  if n == headline and (r["value"], r["unit"], r["kind"]) in body}
     return drop
 
@@ -614,7 +621,7 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
     lines = [nfc(x) for x in lines]
     doc = _document_years(lines)
     rows = []
-    spans: list[tuple[int, _Span, str]] = []
+    spans: list[tuple[int, _Span, str, tuple[int, int]]] = []
     heading_year: int | None = None
     prev_target_year: int | None = None
     carried = ""
@@ -664,7 +671,7 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
             ind, conf = _guess_indicator(line[max(sent[0], span.start - 80):min(sent[1], span.end + 80)], unit,
                                          catalogue)
             flags = _flags(kind, q, span, inferred, unit)
-            spans.append((n, span, line))
+            spans.append((n, span, line, sent))
             rows.append({
                 "accept": "", "fact_id": "", "province_code": province_code, "boundary": boundary,
                 "indicator_id": ind, "breakdown": _breakdown(as_written), "kind": kind, "period": period,

@@ -226,3 +226,6 @@ def test_a_figure_said_again_is_one_candidate():
                   "Năm 2023, tỉnh Quảng X xếp thứ 21/63 tỉnh, thành phố. Tỉnh Quảng X xếp thứ 21/63 tỉnh, thành phố.",
                   "Đã hoàn thành 30/34 chỉ tiêu; còn lại 04/34 chỉ tiêu.", "Có 100% xã đạt chuẩn và 100% thôn có sóng."])
     assert [v for v, *_ in rows] == [21.0, 30.0, 34.0, 4.0, 100.0, 100.0]
+    rows = _rows(["Cả nước lập hơn 27.000 Tổ công nghệ số cộng đồng",
+                  "Tính đến ngày 14/6, cả nước đã thành lập 27.218 Tổ công nghệ số cộng đồng."])
+    assert [v for v, *_ in rows] == [27218.0]  # the headline rounds what the body says

@@ -574,9 +574,14 @@ def _duplicates(rows: list[dict], spans: list[tuple[int, _Span, str, tuple[int, 
             continue
         seen[(key, window)] = i
     if headline is not None:
-        body = {(r["value"], r["unit"], r["kind"]) for r, (n, *_) in zip(rows, spans) if n != headline}
-        drop |= {i for i, (r, (n, *_)) in enumerate(zip(rows, spans))
-                 if n == headline and (r["value"], r["unit"], r["kind"]) in body}
+        body = [(r["value"], r["unit"], r["kind"]) for r, (n, *_) in zip(rows, spans) if n != headline]
+
+        def restated(r: dict) -> bool:  # 'hơn 27.000 Tổ' in the headline, '27.218 Tổ' in the body
+            near = r["flags"] and any(f in r["flags"] for f in ("approx", "lower_bound", "upper_bound"))
+            return any(u == r["unit"] and k == r["kind"] and (v == r["value"] or near and v
+                       and abs(v - r["value"]) <= 0.05 * abs(v)) for v, u, k in body)
+
+        drop |= {i for i, (r, (n, *_)) in enumerate(zip(rows, spans)) if n == headline and restated(r)}
     return drop
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -28,11 +27,10 @@ from analysis.data.extract_eval import Score, score, total
 SETS = ("seeds", "unseen", "tune", "frozen")
 
 
-def _line(sc: Score, width: int = 28, seconds: float | None = None) -> str:
-    t = f"  {seconds:.2f} s" if seconds is not None else ""
+def _line(sc: Score, width: int = 28) -> str:
     return (f"{sc.document:<{width}} gold {sc.gold:>3}  candidates {sc.candidates:>3}  recall {sc.recall:.2f} "
             f"precision {sc.precision:.2f}  | with kind: recall {sc.recall_kind:.2f} "
-            f"precision {sc.precision_kind:.2f}{t}")
+            f"precision {sc.precision_kind:.2f}")
 
 
 def _report(name: str, scores: list[Score], missed: bool) -> Score:
@@ -58,11 +56,8 @@ def seeds(missed: bool = False) -> Score | None:
         if path is None or not path.exists():
             print(f"{s['source_id']}: document {path} not found; skipped", file=sys.stderr)
             continue
-        t0 = time.perf_counter()
         cands = extract_document(path, source_id=s["source_id"], catalogue=catalogue)
-        dt = time.perf_counter() - t0
         scores.append(score(s["source_id"], cands, facts[facts["source_id"] == s["source_id"]]))
-        scores[-1].seconds = dt
     return _report("seed documents", scores, missed) if scores else None
 
 

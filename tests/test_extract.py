@@ -13,12 +13,13 @@ import pytest
 from analysis import config
 from analysis.data.curate import NewSource, accept
 from analysis.data.extract import extract_document, extract_lines
-from analysis.data.extract_eval import score
+from analysis.data.extract_eval import score, total
 from analysis.errors import DataError
 from analysis.vinumbers import qualifier_before, read_words
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+EVAL = ROOT / "tests" / "fixtures" / "extract_eval"
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -229,3 +230,24 @@ def test_a_figure_said_again_is_one_candidate():
     rows = _rows(["Cả nước lập hơn 27.000 Tổ công nghệ số cộng đồng",
                   "Tính đến ngày 14/6, cả nước đã thành lập 27.218 Tổ công nghệ số cộng đồng."])
     assert [v for v, *_ in rows] == [27218.0]  # the headline rounds what the body says
+
+
+def test_the_evaluation_set_is_whole_and_split():
+    labels = pd.read_csv(EVAL / "labels.csv", dtype=str, keep_default_na=False)
+    assert set(labels["split"]) == {"tune", "frozen"} and set(labels["kind"]) <= {"observation", "target"}
+    assert set(labels["document"]) == {p.name for p in EVAL.glob("*.txt")}
+    assert labels.groupby("document")["split"].nunique().max() == 1  # a document is tune or frozen, not both
+    assert len(labels) >= 150 and (labels["split"] == "frozen").sum() >= 90
+    for _, r in labels.iterrows():  # every figure is on the line it names
+        line = (EVAL / r["document"]).read_text(encoding="utf-8").split("\n")[int(r["locator"].split()[1]) - 1]
+        assert r["as_written"][:10] in line, (r["fact_id"], r["as_written"])
+    assert all(p.name in (EVAL / "SOURCES.md").read_text(encoding="utf-8") for p in EVAL.glob("*.txt"))
+
+
+def test_the_frozen_evaluation_set_meets_the_recall_and_precision_floors():
+    """Documents the extractor was not changed on: (value, year, kind) recall >= 0.85, precision >= 0.80."""
+    labels = pd.read_csv(EVAL / "labels.csv", dtype=str, keep_default_na=False)
+    frozen = labels[labels["split"] == "frozen"]
+    t = total("frozen", [score(doc, extract_document(EVAL / doc), gold) for doc, gold in frozen.groupby("document")])
+    assert t.recall_kind >= 0.85, f"recall {t.recall_kind:.2f}; missed {t.missed}"
+    assert t.precision_kind >= 0.80, f"precision {t.precision_kind:.2f}"

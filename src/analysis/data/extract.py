@@ -2,9 +2,12 @@
 
 ``extract_document(path)`` reads plain text, HTML, DOCX or a PDF with a text layer and returns one row per
 figure in the columns of ``data/raw/facts_*.csv`` plus ``indicator_confidence``, ``context`` and an
-empty ``accept`` column for review. Codes (``749/QĐ-TTg``, ``09-NQ/TU``), dates, years, footnote markers,
-list numbers, page references and durations are read as what they are, never as figures. Nothing is
-written to ``data/raw`` here; ``analysis.data.curate.accept`` appends reviewed rows.
+empty ``accept`` column for review. Codes (``749/QĐ-TTg``, ``09-NQ/TU``), dates (also a day and month,
+``ngày 18/4``), years, footnote markers, list numbers, page references, durations and ages are read as what they
+are, never as figures. Multipliers scale a figure (``1,488 triệu hồ sơ`` = 1 488 000); a target cue makes targets
+of the figures after it in its sentence, and a heading (``MỤC TIÊU ĐẾN NĂM 2025``) of the list under it; a
+figure said again is one row. Nothing is written to ``data/raw`` here; ``analysis.data.curate.accept`` appends
+reviewed rows.
 """
 
 from __future__ import annotations

@@ -13,12 +13,13 @@ import pytest
 from analysis import config
 from analysis.data.curate import NewSource, accept
 from analysis.data.extract import extract_document, extract_lines
-from analysis.data.extract_eval import score
+from analysis.data.extract_eval import score, total
 from analysis.errors import DataError
 from analysis.vinumbers import qualifier_before, read_words
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+EVAL = ROOT / "tests" / "fixtures" / "extract_eval"
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -171,3 +172,82 @@ def test_a_bad_accepted_row_names_the_review_row_and_field_and_writes_nothing(ra
     text = str(e.value)
     assert "review.csv:2" in text and "indicator_id" in text and "no_such_indicator" in text
     assert _raw_state(raw_copy) == before
+
+
+# ---------------------------------------------------------------- the error classes seen on unseen documents
+
+def _rows(lines: list[str]) -> list[tuple]:
+    r = extract_lines(lines)
+    return [(x["value"], x["unit"], x["kind"], x["period"]) for _, x in r.iterrows()]
+
+
+def test_a_day_and_month_is_not_a_figure():
+    lines = ["Ngày 18/4, UBND tỉnh ban hành kế hoạch.", "18/4, UBND tỉnh ban hành Kế hoạch với 20 nhiệm vụ.",
+             "Từ 12/5 đến ngày 8/6, tỉnh đã phát triển hơn 8.140 tài khoản; đến cuối tháng 5 có 2.256 Tổ công nghệ số.",
+             "Hưởng ứng ngày Chuyển đổi số quốc gia 10.10, tỉnh đã hoàn thành 30/34 chỉ tiêu, 3/5 xã đạt chuẩn."]
+    assert sorted(v for v, *_ in _rows(lines)) == [3, 5, 20, 30, 34, 2256, 8140]
+
+
+def test_unit_multipliers_scale_the_value_and_keep_the_span_as_written():
+    r = extract_lines(["Năm 2024 có 1,488 triệu hồ sơ trực tuyến, tổng vốn 2,5 nghìn tỷ đồng, kinh phí 13,8 tỷ đồng, "
+                       "gần 1,2 triệu người dân và 15 nghìn lượt học viên tham gia."]).set_index("value")
+    assert r.loc[1_488_000.0, "unit"] == "dossiers" and r.loc[1_488_000.0, "as_written"].startswith("1,488 triệu hồ sơ")
+    assert r.loc[2500.0, "unit"] == "billion_vnd" and r.loc[13.8, "unit"] == "billion_vnd"
+    assert r.loc[1_200_000.0, "unit"] == "persons" and "approx" in r.loc[1_200_000.0, "flags"]
+    assert r.loc[15_000.0, "unit"] == "learner_turns"
+    assert len(r) == 5  # 'triệu' is not read again as a number in words
+
+
+def test_a_list_under_a_target_heading_is_targets_of_its_year_until_the_next_section():
+    rows = _rows(["Năm 2023, tỉnh có 25 doanh nghiệp công nghệ số.", "MỤC TIÊU ĐẾN NĂM 2025",
+                  "- 100% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng;",
+                  "- Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 80%.",
+                  "Phấn đấu đến năm 2030, đạt các chỉ tiêu sau:", "- 50% doanh nghiệp sử dụng nền tảng số.",
+                  "II. NHIỆM VỤ, GIẢI PHÁP", "- Tổ chức 10 lớp tập huấn cho cán bộ."])
+    kinds = {v: (k, p) for v, _, k, p in rows}
+    assert kinds[25.0] == ("observation", "2023")
+    assert kinds[100.0] == ("target", "2025") and kinds[80.0] == ("target", "2025")
+    assert kinds[50.0] == ("target", "2030")
+    assert kinds[10.0][0] == "observation"
+
+
+def test_an_observation_beside_a_target_stays_an_observation():
+    rows = _rows(["Đến cuối năm 2024, tỷ lệ này chỉ đạt 45,8%, trong khi mục tiêu đề ra là 50%. Khối tỉnh chỉ đạt "
+                  "18,54% (mục tiêu 30%), khối bộ đạt 63,47%.",
+                  "Năm 2023 tỉnh đạt 75% hồ sơ trực tuyến, phấn đấu đến năm 2025 đạt 90%.",
+                  "Doanh thu đạt 1.600 tỷ đồng, bằng 99,5% kế hoạch năm 2023.",
+                  "Chỉ tiêu năm 2024 đạt 80% hồ sơ trực tuyến."])
+    kinds = {v: k for v, _, k, _ in rows}
+    assert [kinds[v] for v in (45.8, 18.54, 63.47, 75.0, 1600.0, 99.5)] == ["observation"] * 6
+    assert [kinds[v] for v in (50.0, 30.0, 90.0, 80.0)] == ["target"] * 4
+
+
+def test_a_figure_said_again_is_one_candidate():
+    rows = _rows(["Quảng X tăng 5 bậc, xếp thứ 21 về chuyển đổi số",
+                  "Năm 2023, tỉnh Quảng X xếp thứ 21/63 tỉnh, thành phố. Tỉnh Quảng X xếp thứ 21/63 tỉnh, thành phố.",
+                  "Đã hoàn thành 30/34 chỉ tiêu; còn lại 04/34 chỉ tiêu.", "Có 100% xã đạt chuẩn và 100% thôn có sóng."])
+    assert [v for v, *_ in rows] == [21.0, 30.0, 34.0, 4.0, 100.0, 100.0]
+    rows = _rows(["Cả nước lập hơn 27.000 Tổ công nghệ số cộng đồng",
+                  "Tính đến ngày 14/6, cả nước đã thành lập 27.218 Tổ công nghệ số cộng đồng."])
+    assert [v for v, *_ in rows] == [27218.0]  # the headline rounds what the body says
+
+
+def test_the_evaluation_set_is_whole_and_split():
+    labels = pd.read_csv(EVAL / "labels.csv", dtype=str, keep_default_na=False)
+    assert set(labels["split"]) == {"tune", "frozen"} and set(labels["kind"]) <= {"observation", "target"}
+    assert set(labels["document"]) == {p.name for p in EVAL.glob("*.txt")}
+    assert labels.groupby("document")["split"].nunique().max() == 1  # a document is tune or frozen, not both
+    assert len(labels) >= 150 and (labels["split"] == "frozen").sum() >= 90
+    for _, r in labels.iterrows():  # every figure is on the line it names
+        line = (EVAL / r["document"]).read_text(encoding="utf-8").split("\n")[int(r["locator"].split()[1]) - 1]
+        assert r["as_written"][:10] in line, (r["fact_id"], r["as_written"])
+    assert all(p.name in (EVAL / "SOURCES.md").read_text(encoding="utf-8") for p in EVAL.glob("*.txt"))
+
+
+def test_the_frozen_evaluation_set_meets_the_recall_and_precision_floors():
+    """Documents the extractor was not changed on: (value, year, kind) recall >= 0.85, precision >= 0.80."""
+    labels = pd.read_csv(EVAL / "labels.csv", dtype=str, keep_default_na=False)
+    frozen = labels[labels["split"] == "frozen"]
+    t = total("frozen", [score(doc, extract_document(EVAL / doc), gold) for doc, gold in frozen.groupby("document")])
+    assert t.recall_kind >= 0.85, f"recall {t.recall_kind:.2f}; missed {t.missed}"
+    assert t.precision_kind >= 0.80, f"precision {t.precision_kind:.2f}"

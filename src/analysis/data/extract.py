@@ -2,15 +2,18 @@
 
 ``extract_document(path)`` reads plain text, HTML, DOCX or a PDF with a text layer and returns one row per
 figure in the columns of ``data/raw/facts_*.csv`` plus ``indicator_confidence``, ``context`` and an
-empty ``accept`` column for review. Codes (``749/QĐ-TTg``, ``09-NQ/TU``), dates, years, footnote markers,
-list numbers, page references and durations are read as what they are, never as figures. Nothing is
-written to ``data/raw`` here; ``analysis.data.curate.accept`` appends reviewed rows.
+empty ``accept`` column for review. Codes (``749/QĐ-TTg``, ``09-NQ/TU``), dates (also a day and month,
+``ngày 18/4``), years, footnote markers, list numbers, page references, durations and ages are read as what they
+are, never as figures. Multipliers scale a figure (``1,488 triệu hồ sơ`` = 1 488 000); a target cue makes targets
+of the figures after it in its sentence, and a heading (``MỤC TIÊU ĐẾN NĂM 2025``) of the list under it; a
+figure said again is one row. Nothing is written to ``data/raw`` here; ``analysis.data.curate.accept`` appends
+reviewed rows.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -118,15 +121,21 @@ _CODE = re.compile(r"(?<![\w/])\d+(?:[/.-]\d+)*[/-]\s?(?:[A-ZĐ]{1,6}|[Qq]Đ|[Nn
 _DATE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?((?:19|20)\d{2})(?![\d])")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.IGNORECASE)
 _MONTH = re.compile(r"(?:tháng|Tháng)\s+(\d{1,2})\s?[/-]\s?((?:19|20)\d{2})")
+# a day and month without a year ('ngày 18/4', 'từ 12/5 đến nay', '18/4, UBND tỉnh ban hành'): a date, not a figure
+_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?![\w/]|[.,-]\d|\s?[/.-]\s?\d)")
+_DAY_CUE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|từ|đến|tới|trước|sau|dịp|đầu|giữa|cuối)\s*$",
+                      re.IGNORECASE)
+# a month or quarter named by its number ('cuối tháng 5', 'quý 3')
+_MONTH_NAME = re.compile(r"(?<!\w)(?:[Tt]háng|[Qq]uý)\s+(\d{1,2}|I{1,3}|IV)(?![\w/]|[.,]\d)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s?[-–—]\s?((?:19|20)\d{2})")
 _YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d{2})(?!\d|,\d|\.\d)")
 _FOOTNOTE = re.compile(r"(?<=\S)\(\d{1,3}\)|\[\d{1,3}\]|^\s*\(\d{1,3}\)")
 _PAGE_REF = re.compile(r"(?:\btr\.|\bt\.|\btrang|\btập)\s?\d+(?:\s?[-–]\s?\d+)?", re.IGNORECASE)
 _LIST_MARK = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)-]|[IVX]+[.)])\s|(?<=[:;.]\s)\d{1,2}-\s|(?<=[:;]\s)\d{1,2}[.)]\s")
 _TIME = re.compile(r"\d{1,2}h\d{2}|\d{1,2}:\d{2}")
-_DURATION = re.compile(r"^\s*(năm|tháng|ngày|giờ|phút|tuần|quý|nhiệm kỳ)\b", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(năm|tháng|ngày|giờ|phút|tuần|quý|nhiệm kỳ|tuổi)\b", re.IGNORECASE)
 _NAMED_NUMBER = re.compile(r"(Đề án|Chỉ thị|Nghị quyết|Quyết định|Kế hoạch|Chương trình|Điều|khoản|Khoản|Chương|"
-                           r"Phần|Mục|lần thứ|khóa|khoá|Kỳ họp thứ|kỳ họp thứ|Hội nghị|Quốc lộ|QL|mức độ|cấp độ|"
+                           r"Phần|Mục|Phụ lục|phụ lục|Biểu|Bảng|Hình|lần thứ|khóa|khoá|Kỳ họp thứ|kỳ họp thứ|Hội nghị|Quốc lộ|QL|mức độ|cấp độ|"
                            r"(?:Nghị quyết|Quyết định|Chỉ thị|Kế hoạch|Thông tư|Nghị định|Luật|Công văn|Báo cáo|"
                            r"Kết luận|Chương trình|Đề án)\s+số)\s*$")
 _BIBLIO = re.compile(r"\bNxb\b|Truy cập ngày|https?://|\bISBN\b|\bISSN\b", re.IGNORECASE)
@@ -134,7 +143,7 @@ _BIBLIO = re.compile(r"\bNxb\b|Truy cập ngày|https?://|\bISBN\b|\bISSN\b", re
 # the word(s) after a figure -> unit; longest first
 _UNIT_WORDS: list[tuple[str, str]] = sorted([
     ("%", "percent"), ("phần trăm", "percent"), ("tỷ đồng", "billion_vnd"), ("tỉ đồng", "billion_vnd"),
-    ("triệu đồng", "million_vnd"), ("nghìn người", "thousand_persons"), ("ngàn người", "thousand_persons"),
+    ("triệu đồng", "million_vnd"), ("triệu USD", "million_usd"), ("tỷ USD", "billion_usd"),
     ("lượt học viên", "learner_turns"), ("lượt người", "learner_turns"), ("lượt cán bộ", "learner_turns"),
     ("lượt", "learner_turns"), ("người", "persons"), ("cán bộ", "persons"), ("công chức", "persons"),
     ("viên chức", "persons"), ("thành viên", "persons"), ("chuyên gia", "persons"), ("học viên", "persons"),
@@ -151,18 +160,38 @@ _UNIT_WORDS: list[tuple[str, str]] = sorted([
 _UNIT_CAPTURE = re.compile(r"^\s*(" + "|".join(re.escape(w) for w, _ in _UNIT_WORDS) + r")(?![\wà-ỹ])")
 _UNIT_OF = dict(_UNIT_WORDS)
 
-_RANK_BEFORE = re.compile(r"(vị trí thứ|xếp thứ|đứng thứ|xếp hạng thứ|xếp hạng|hạng thứ|hạng)\s*$", re.IGNORECASE)
+# 'nghìn', 'triệu', 'tỷ' after a figure scale it ('1,488 triệu hồ sơ' = 1 488 000 dossiers; '2,5 nghìn tỷ đồng' =
+# 2 500 billion VND); before 'đồng' or 'USD' the last of them is the currency unit ('13,8 tỷ đồng' = 13.8 billion_vnd)
+_SCALE_OF = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+_SCALE_WORD = re.compile(r"^\s?(nghìn|ngàn|triệu|tỷ|tỉ)(?![\wà-ỹ])")
+_CURRENCY_UNIT = re.compile(r"^\s?(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+(?:đồng|USD|VNĐ|VND)(?!\w)")
+
+_RANK_BEFORE = re.compile(r"(vị trí thứ|xếp thứ|đứng thứ|xếp hạng thứ|xếp hạng|hạng thứ|hạng|nhóm|top|tốp)\s*$",
+                          re.IGNORECASE)
 _RANK_WORDS = re.compile(r"(?<!\w)(?:đứng đầu|dẫn đầu|xếp thứ nhất|đứng thứ nhất|vị trí thứ nhất)(?= (?:cả nước|toàn quốc|"
                          r"trong|về|các tỉnh))", re.IGNORECASE)
 
 _TARGET_CUES = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|định hướng|tầm nhìn|tối thiểu|ít nhất|duy trì|bảo đảm|"
                           r"đảm bảo|cần đạt|phải đạt|trở lên|đề ra|sẽ\b|kế hoạch", re.IGNORECASE)
+# cues that make the figures after them targets (the weaker ones above only qualify a figure)
+_GOVERNING_CUES = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|định hướng|tầm nhìn|cần đạt|phải đạt|đề ra|(?<!\w)sẽ(?!\w)",
+                             re.IGNORECASE)
+# an achieved figure set against its target: 'đạt 63,47% (mục tiêu 70%)', '..., trong khi mục tiêu là 50%'
+_VERSUS_TARGET = re.compile(r"\(\s*(?:so với\s+)?(?:mục tiêu|chỉ tiêu|kế hoạch)|trong khi|"
+                            r"so với\s+(?:mục tiêu|chỉ tiêu|kế hoạch)", re.IGNORECASE)
+_CONTRAST = re.compile(r"trong khi|(?<!\w)nhưng(?!\w)|tuy nhiên|(?<!\w)song(?!\w)", re.IGNORECASE)
 _OBS_CUES = re.compile(r"(?<!\w)đã(?!\w)|hiện có|hiện nay|đạt được|tính đến|thực hiện được|toàn tỉnh có|"
                        r"thành lập được|đến nay|năm qua|vừa qua", re.IGNORECASE)
 _TARGET_YEAR = re.compile(r"(?:đến|tới|vào|trước|đạt)\s+năm\s+((?:19|20)\d{2})|giai đoạn\s+(?:19|20)\d{2}\s?[-–]\s?"
                           r"((?:19|20)\d{2})|năm\s+((?:19|20)\d{2})", re.IGNORECASE)
 _HEADING_TARGET = re.compile(r"^\W{0,3}(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)?\s*(?:Mục tiêu[^.]{0,40})?(?:Đến|đến)\s+năm\s+"
-                             r"((?:19|20)\d{2})\s*:?\s*$")
+                             r"((?:19|20)\d{2})\s*:?\s*$", re.IGNORECASE)
+# a heading that opens a list of targets ('I. MỤC TIÊU', 'Phấn đấu đến năm 2025, đạt các chỉ tiêu sau:'), and one
+# that opens something else ('II. NHIỆM VỤ, GIẢI PHÁP', '1. Kết quả thực hiện các mục tiêu')
+_HEADING_CUE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|định hướng|tầm nhìn", re.IGNORECASE)
+_OTHER_HEADING = re.compile(r"kết quả|tình hình|thực hiện|đánh giá|thực trạng|hiện trạng|nhiệm vụ|giải pháp|"
+                            r"tổ chức|kinh phí|căn cứ|quan điểm", re.IGNORECASE)
+_SECTION = re.compile(r"^\W{0,3}(?:[IVX]+|[A-Z]|Phần\s+\w+)[.)]?(?:\s|$)")
 _SINCE = re.compile(r"từ\s+(?:ngày\s+)?(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?((?:19|20)\d{2})\s+đến nay", re.IGNORECASE)
 
 _BREAKDOWNS = [
@@ -180,6 +209,8 @@ class _Span:
     end: int
     value: float
     words: bool = False
+    unit_at: int = 0  # where the unit words start, after any multiplier ('1,9 triệu thuê bao')
+    denominator: bool = False  # the 37.077 of '807/37.077 người'
 
 
 @dataclass
@@ -228,6 +259,11 @@ def _masked(line: str) -> tuple[str, list[_Anchor]]:
     for m in _MONTH.finditer(line):
         anchors.append(_Anchor(m.start(), f"{m.group(2)}-{int(m.group(1)):02d}"))
         blank(m.start(), m.end())
+    for m in _DAY_MONTH.finditer("".join(chars)):
+        if _is_day_month(line, m):
+            blank(m.start(), m.end())
+    for m in _MONTH_NAME.finditer("".join(chars)):
+        blank(m.start(1), m.end(1))
     for m in _CODE.finditer("".join(chars)):
         blank(m.start(), m.end())
     for m in _RANGE.finditer("".join(chars)):
@@ -243,13 +279,42 @@ def _masked(line: str) -> tuple[str, list[_Anchor]]:
         if _UNIT_CAPTURE.match(after) and "năm" not in before:
             continue  # 2090 người is a count, not a year
         future = bool(re.search(r"(đến|tới|vào|trước)\s+năm\s*$", before))
-        baseline = bool(re.search(r"so với\s+(năm\s+)?$", before))
+        baseline = bool(re.search(r"so với\s+(cùng kỳ\s+)?(năm\s+)?$", line[max(0, m.start() - 25):m.start()].lower()))
         anchors.append(_Anchor(m.start(), m.group(1), future=future, baseline=baseline))
         blank(m.start(), m.end())
     for rx in (_FOOTNOTE, _PAGE_REF, _LIST_MARK, _TIME):
         for m in rx.finditer("".join(chars)):
             blank(m.start(), m.end())
     return "".join(chars), sorted(anchors, key=lambda a: a.pos)
+
+
+def _is_day_month(line: str, m: re.Match) -> bool:
+    """'ngày 18/4', 'từ 12/5 đến nay', '18/4, UBND tỉnh ...': a day and a month, not a fraction or a figure."""
+    day, month = int(m.group(1)), int(m.group(3))
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return False
+    before, after = line[:m.start()], line[m.end():]
+    if _DAY_CUE.search(before[-12:]) or m.group(2) == ".":
+        return True  # '10.10' cannot be a Vietnamese number (a decimal takes a comma, thousands three digits)
+    if re.search(r"(?<!\w)ngày(?!\s+càng)[^\d,.;:()]{0,40}$", before, re.IGNORECASE):
+        return True  # 'Ngày Chuyển đổi số quốc gia 10/10'
+
+    if m.group(2) == "/" and _UNIT_CAPTURE.match(after):
+        return False  # '3/5 xã': three of five communes
+    # at the start of a sentence, before a comma: '18/4, UBND tỉnh ban hành ...'
+    return bool(re.search(r"(?:^|[.!?:;]\s|\n)\W{0,3}$", before)) and bool(re.match(r"\s?[,:]", after))
+
+
+def _scaled(value: float, after: str) -> tuple[float, int]:
+    """The value times the multiplier words after it ('triệu', 'nghìn tỷ'), and how many characters they take."""
+    scale, pos = 1.0, 0
+    while not _CURRENCY_UNIT.match(after[pos:]):
+        m = _SCALE_WORD.match(after[pos:])
+        if not m:
+            break
+        scale *= _SCALE_OF[m.group(1)]
+        pos += m.end()
+    return (round(value * scale, 6) if scale != 1 else value), pos
 
 
 def _figures(masked: str, original: str) -> list[_Span]:
@@ -259,6 +324,8 @@ def _figures(masked: str, original: str) -> list[_Span]:
         after = original[m.end():]
         if _NAMED_NUMBER.search(before[-20:]) and not _RANK_BEFORE.search(before[-20:]):
             continue
+        if re.search(r"(?:mức độ|cấp độ)\s+\d+\s*(?:,|và|hoặc|-)\s*$", before[-25:]):
+            continue  # the 4 of 'mức độ 3 và 4' is a level too
         if _DURATION.match(after) and not after.lstrip().startswith("năm:"):
             continue
         if re.match(r"^\s*bậc", after):  # 'tăng 4 bậc': a change of rank, not a figure of the province
@@ -269,12 +336,18 @@ def _figures(masked: str, original: str) -> list[_Span]:
             v = read_digits(m.group(0))
         except ValueError:
             continue
-        out.append(_Span(m.start(), m.end(), v))
+        v, scale_len = _scaled(v, after)
+        out.append(_Span(m.start(), m.end(), v, unit_at=m.end() + scale_len))
         den = re.match(r"\s?/\s?(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/])", original[m.end():])
-        if den and not _RANK_BEFORE.search(before[-20:]) and read_digits(den.group(1)) != v:  # 807/37.077 người: both are figures
+        per_population = den and re.match(r"\s*(?:người\s+)?dân(?![\wà-ỹ])", original[m.end() + den.end():])
+        if (den and not per_population and not _RANK_BEFORE.search(before[-20:])
+                and read_digits(den.group(1)) != v):  # 807/37.077 người: both are figures
             a = m.end() + den.start(1)
-            out.append(_Span(a, a + len(den.group(1)), read_digits(den.group(1))))
+            out.append(_Span(a, a + len(den.group(1)), read_digits(den.group(1)), unit_at=a + len(den.group(1)),
+                             denominator=True))
     for m in WORD_NUMBER.finditer(masked):
+        if re.search(r"\d\s?$", original[:m.start()]):
+            continue  # 'triệu' in '1,488 triệu hồ sơ' is the multiplier of the figure before it
         after = original[m.end():]
         unit = _UNIT_CAPTURE.match(after)
         v = read_words(m.group(1))
@@ -285,6 +358,9 @@ def _figures(masked: str, original: str) -> list[_Span]:
             continue  # 'năm' is nearly always 'year'
         out.append(_Span(m.start(), m.end(), v, words=True))
     for m in _RANK_WORDS.finditer(masked):
+        if re.search(r"(?:nhóm|top|tốp)\s+\S+(?:\s+\S+){0,4}\s*$", original[max(0, m.start() - 40):m.start()],
+                     re.IGNORECASE):
+            continue  # 'trong nhóm 10 tỉnh dẫn đầu cả nước': the rank is the 10
         out.append(_Span(m.start(), m.end(), 1.0, words=True))
     return sorted(out, key=lambda s: s.start)
 
@@ -299,7 +375,7 @@ def _sentences(line: str) -> list[tuple[int, int]]:
 
 
 def _unit(original: str, span: _Span) -> tuple[str, str]:
-    after = original[span.end:]
+    after = original[max(span.end, span.unit_at):]
     if _RANK_BEFORE.search(original[:span.start][-20:]) or span.words and _RANK_WORDS.match(original[span.start:]):
         return "rank", ""
     rng = re.match(r"^\s?[-–]\s?\d+(?:,\d+)?\s?%", after)
@@ -307,6 +383,9 @@ def _unit(original: str, span: _Span) -> tuple[str, str]:
         return "percent", "%"
     if re.match(r"^\s?%", after):
         return "percent", "%"
+    per = re.match(r"^(?:\s?[^\W\d]+){0,3}\s?/\s?(\d{1,3}(?:\.\d{3})+|\d+)\s*(?:người\s+)?dân(?![\wà-ỹ])", after)
+    if per:  # '0,7/1.000 dân': a rate per thousand inhabitants
+        return f"per_{int(read_digits(per.group(1)))}_population", ""
     m = _UNIT_CAPTURE.match(after)
     if m:
         return _UNIT_OF[m.group(1)], m.group(1)
@@ -348,18 +427,38 @@ def _as_written(original: str, span: _Span, unit_word: str, sent: tuple[int, int
     return original[start:end].strip(" ,;:")
 
 
-def _kind(sentence: str, unit: str, heading_year: int | None, anchors: list[_Anchor], doc: _Doc) -> str:
+def _kind(sentence: str, pos: int, unit: str, heading_year: int | None, anchors: list[_Anchor], doc: _Doc) -> str:
+    """Target or observation for the figure at ``pos`` (relative to the sentence; anchors are too).
+
+    A target cue ('phấn đấu', 'mục tiêu', 'đến năm 2025', 'sẽ') governs the figures after it, up to the end of
+    the sentence, a closing parenthesis it was opened in, a contrast ('trong khi', 'nhưng'), or an observation
+    marker ('đã', 'hiện nay', a past year); a figure before it is not a target ('chỉ đạt 45,8%, trong khi mục
+    tiêu đề ra là 50%'). A target year right after the figure in the same clause makes it a target
+    ('30% GDP vào năm 2030'); so does a list under a target heading.
+    """
     if unit in ("targets", "tasks"):
         return "observation"
-    future = [a for a in anchors if a.future and doc.year and _end_year(a.period) >= doc.year]
-    cue = bool(_TARGET_CUES.search(sentence))
-    obs = bool(_OBS_CUES.search(sentence))
-    if heading_year is not None and not obs:
+    obs_at = [m.start() for m in _OBS_CUES.finditer(sentence)]
+    future = [a.pos for a in anchors if a.future and doc.year and _end_year(a.period) >= doc.year]
+    past = [a.pos for a in anchors if not a.future and not a.baseline and a.period[:4].isdigit()
+            and (doc.year is None or _end_year(a.period) <= doc.year)]
+    if heading_year is not None and not any(o < pos for o in obs_at + past):
         return "target"
-    if (future and (cue or not obs)) or (cue and not obs and unit == "percent" and future):
+    cues = [m.start() for m in _GOVERNING_CUES.finditer(sentence)] + future
+
+    def governs(c: int) -> bool:
+        between = sentence[c:pos]
+        # a year within a few words of the cue is the target's own ('chỉ tiêu năm 2024 đạt 80%'), not a past
+        later_past = [y for y in past if c < y < pos and len(sentence[c:y].split()) > 4]
+        if _CONTRAST.search(between) or any(c < o < pos for o in obs_at) or later_past:
+            return False
+        opened = sentence[:c].count("(") > sentence[:c].count(")")
+        return not (opened and ")" in between)
+
+    if any(c <= pos and governs(c) for c in cues):
         return "target"
-    if cue and not obs and re.search(r"đến năm|phấn đấu|chỉ tiêu|mục tiêu", sentence, re.IGNORECASE):
-        return "target"
+    if any(f > pos and not re.search(r"[,;(]", sentence[pos:f]) for f in future):
+        return "target"  # 'khoảng 30% GDP vào năm 2030'
     return "observation"
 
 
@@ -436,6 +535,59 @@ def _breakdown(text: str) -> str:
     return "total"
 
 
+def _heading(line: str, doc: _Doc) -> tuple[str, int | None]:
+    """('target', year) for a heading over a list of targets, ('other', None) for a heading that ends one, or
+    ('', None). A target heading without a year takes the year the document's targets most often name."""
+    h = _HEADING_TARGET.match(line)
+    if h:
+        return "target", int(h.group(1))
+    if len(line) > 160 or not (line.endswith(":") or len(line) <= 100 and not re.search(r"[.;,]\s*$", line)):
+        return "", None
+    masked, anchors = _masked(line)
+    if _figures(masked, line):
+        return "", None
+    if _OTHER_HEADING.search(line):
+        return "other", None
+    years = [_end_year(a.period) for a in anchors if a.period[:4].isdigit()
+             and (a.future or doc.year and _end_year(a.period) > doc.year)]
+    if years and (_HEADING_CUE.search(line) or re.search(r"(?:đến|tới)\s+năm", line, re.IGNORECASE)):
+        return "target", years[0]
+    if _HEADING_CUE.search(line) and doc.target_years:
+        return "target", max(set(doc.target_years), key=doc.target_years.count)
+    return ("other", None) if _SECTION.match(line) else ("", None)
+
+
+def _duplicates(rows: list[dict], spans: list[tuple[int, _Span, str, tuple[int, int]]],
+                headline: int | None) -> set[int]:
+    """Rows that say again what an earlier row said: a denominator repeating a figure of its line ('30/34 chỉ
+    tiêu; còn lại 04/34'), the same figure in the same words (a repeated sentence or lead), and a headline figure
+    the body gives again."""
+    drop: set[int] = set()
+    seen: dict[tuple, int] = {}
+    for i, (row, (n, span, line, sent)) in enumerate(zip(rows, spans)):
+        key = (row["value"], row["unit"], row["kind"], row["period"])
+        if span.denominator and any(rows[j]["value"] == row["value"] and rows[j]["unit"] == row["unit"]
+                                    for j, (m, *_) in enumerate(spans[:i]) if m == n and j not in drop):
+            drop.add(i)
+            continue
+        window = (tuple(line[sent[0]:span.start].lower().split()[-4:]),
+                  tuple(line[span.end:sent[1]].lower().split()[:4]))  # the words around it, in its sentence
+        if (key, window) in seen:
+            drop.add(i)
+            continue
+        seen[(key, window)] = i
+    if headline is not None:
+        body = [(r["value"], r["unit"], r["kind"]) for r, (n, *_) in zip(rows, spans) if n != headline]
+
+        def restated(r: dict) -> bool:  # 'hơn 27.000 Tổ' in the headline, '27.218 Tổ' in the body
+            near = r["flags"] and any(f in r["flags"] for f in ("approx", "lower_bound", "upper_bound"))
+            return any(u == r["unit"] and k == r["kind"] and (v == r["value"] or near and v
+                       and abs(v - r["value"]) <= 0.05 * abs(v)) for v, u, k in body)
+
+        drop |= {i for i, (r, (n, *_)) in enumerate(zip(rows, spans)) if n == headline and restated(r)}
+    return drop
+
+
 def _document_years(lines: list[str]) -> _Doc:
     doc = _Doc(lines)
     past, future = [], []
@@ -477,18 +629,24 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
     lines = [nfc(x) for x in lines]
     doc = _document_years(lines)
     rows = []
+    spans: list[tuple[int, _Span, str, tuple[int, int]]] = []
     heading_year: int | None = None
     prev_target_year: int | None = None
     carried = ""
+    nonempty = [n for n, line in enumerate(lines, start=1) if line.strip()]
+    first = lines[nonempty[0] - 1].strip() if nonempty else ""
+    headline = (nonempty[0] if len(nonempty) > 1 and len(first) <= 200 and not re.search(r"[.:;]\s*$", first)
+                else None)  # a title line: what it says, the body says again
     for n, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
-        h = _HEADING_TARGET.match(stripped)
-        if h:
-            heading_year = int(h.group(1))
+        what, year = _heading(stripped, doc)
+        if what == "target":
+            heading_year = year
             continue
-        if heading_year is not None and not re.match(r"^[-+•–*]", stripped) and len(stripped) > 40:
+        if what == "other" or (heading_year is not None and not re.match(r"^[-+•–*]", stripped)
+                               and len(stripped) > 40):
             heading_year = None  # the list under the heading has ended
         if _BIBLIO.search(line) or re.match(r"^\s*\(\d{1,3}\)", line):
             continue
@@ -502,10 +660,11 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
             sentence = line[sent[0]:sent[1]]
             unit, unit_word = _unit(line, span)
             q = qualifier_before(line[sent[0]:span.start])
-            kind = _kind(sentence, unit, heading_year, [a for a in anchors if sent[0] <= a.pos < sent[1]], doc)
+            kind = _kind(sentence, span.start - sent[0], unit, heading_year,
+                         [replace(a, pos=a.pos - sent[0]) for a in anchors if sent[0] <= a.pos < sent[1]], doc)
             own_time = any(sent[0] <= a.pos < sent[1] and not a.future and not a.baseline for a in anchors)
             if (kind == "observation" and line_target and not own_time and not _OBS_CUES.search(sentence)
-                    and unit == "percent"):
+                    and not _VERSUS_TARGET.search(sentence) and unit == "percent"):
                 kind = "target"  # the list of targets goes on in the next sentence of the paragraph
             period, inferred = _period(kind, span, anchors, sent, heading_year, doc, prev_target_year, as_of, carried,
                                        sentence)
@@ -520,6 +679,7 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
             ind, conf = _guess_indicator(line[max(sent[0], span.start - 80):min(sent[1], span.end + 80)], unit,
                                          catalogue)
             flags = _flags(kind, q, span, inferred, unit)
+            spans.append((n, span, line, sent))
             rows.append({
                 "accept": "", "fact_id": "", "province_code": province_code, "boundary": boundary,
                 "indicator_id": ind, "breakdown": _breakdown(as_written), "kind": kind, "period": period,
@@ -531,7 +691,8 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
         past = [a for a in anchors if not a.future and not a.baseline and a.period != "now"]
         if past:
             carried = str(_end_year(past[-1].period.removesuffix("/*")))
-    return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+    drop = _duplicates(rows, spans, headline)
+    return pd.DataFrame([r for i, r in enumerate(rows) if i not in drop], columns=REVIEW_COLUMNS)
 
 
 def extract_document(path: Path, **kw) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """How well ``analysis.data.extract`` finds the figures a person curated: recall and precision per document.
 
 A curated row and a candidate match when their values are equal and their periods cover the same years
-(``2023-12-31`` and ``2023`` both cover 2023; ``2021/2023`` covers 2021 to 2023). Each curated row
+(``2023-12-31`` and ``2023`` both cover 2023; ``2021/2023`` covers 2021 to 2023; an empty curated period, where
+the text does not say, matches any). ``recall_kind`` and ``precision_kind`` also ask the kind (observation or
+target) to agree: the (value, year, kind) scores. Each curated row
 takes at most one candidate, preferring one on the same line. Rows the curator computed rather than read
 (flag ``derived``) are left out of the gold set: no extractor reads what is not written.
 """
@@ -45,6 +47,18 @@ class Score:
     @property
     def precision(self) -> float:
         return self.correct_candidates / self.candidates if self.candidates else 1.0
+
+    @property
+    def precision_kind(self) -> float:
+        """Candidates right on (value, year, kind): each matched to a curated row of the same kind."""
+        return self.matched_vpk / self.candidates if self.candidates else 1.0
+
+
+def total(name: str, scores: list[Score]) -> Score:
+    """The scores of several documents pooled into one (sums of rows, not a mean of rates)."""
+    return Score(name, sum(s.gold for s in scores), sum(s.candidates for s in scores),
+                 sum(s.matched_vp for s in scores), sum(s.matched_vpk for s in scores),
+                 sum(s.correct_candidates for s in scores), [m for s in scores for m in s.missed])
 
 
 def gold_rows(curated: pd.DataFrame) -> pd.DataFrame:

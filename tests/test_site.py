@@ -764,3 +764,47 @@ def test_every_report_table_links_its_csv_excel_and_latex(site):
         assert "\\caption{" in tex and "\\label{tab:" in tex and ("tabular" in tex or "longtable" in tex)
         assert not re.search(r"\\caption\{(Bảng|Table) \d", tex)  # LaTeX numbers the table itself
     assert len(items) > 20
+
+
+def test_no_page_forecasts_a_passed_target_or_colours_an_old_figure(site):
+    """Statuses know the build date: a passed target year is 'was it met?', never a forecast; a status resting on
+    a figure more than MAX_DATA_AGE years old is 'figures too old', never a coloured trend (issue 27)."""
+    from bs4 import BeautifulSoup
+
+    from analysis import config
+    from analysis.assess.forecast import MAX_DATA_AGE
+
+    year = config.build_year()
+    forecast = {"on_track", "at_risk", "off_track"}
+    dl = site / "downloads"
+    tables = {n: pd.read_csv(dl / f"{n}.csv", encoding="utf-8-sig") for n in ("assessments", "national_assessments")}
+    for name, t in tables.items():
+        passed = t["target_year"] < year
+        old = (t["last_year"] < year - MAX_DATA_AGE) & ~passed
+        assert t.loc[passed, ["p_meet", "projection", "pi80_low"]].isna().all().all(), name
+        assert not t.loc[passed | old, "status"].isin(forecast).any(), name
+        assert set(t.loc[old, "status"]) <= {"outdated"}, name
+    assert (tables["national_assessments"]["target_year"] < year).any()  # the check has passed targets to check
+    statuses = tables["assessments"].set_index("target_fact_id")["status"]
+    seen = 0
+    for page in site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for b in soup.select("[data-status][data-target-id]"):
+            if b["data-target-id"] in statuses.index:
+                assert b["data-status"] == statuses[b["data-target-id"]], (page, b["data-target-id"])
+                seen += 1
+    assert seen
+
+
+def test_methodology_shows_the_real_data_backtest(site):
+    from analysis.data.process import load_processed
+
+    bt = load_processed("backtest", site.parent.parent / "data" / "processed")
+    assert len(bt) and {"engine", "last", "drift"} <= {c.split("_")[-1] for c in bt.columns}
+    for lang, heading in (("vi", "Kiểm chứng trên số liệu thật của các tỉnh"), ("en", "Checked on real provincial data")):
+        text = (site / lang / "methodology.html").read_text(encoding="utf-8")
+        section = text[text.find(heading):]
+        table = section[section.find("<table class='data-table backtest'>"):section.find("</table>")]
+        assert table.count("<tr>") == len(bt) + 1, lang  # one row per panel and horizon, plus the header
+        # the plain-words section explains the panel model before any table
+        assert text.find("method_bt") < 0 and text.find(heading) > text.find("<h2>")

@@ -436,6 +436,9 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
                                  bounds[1] if bounds[1] is not None else np.inf))
         base.update(scenario_projection=float(proj), scenario_meets=_meets(proj, target, comparator))
 
+    if target_year < build_year or t[-1] < build_year - MAX_DATA_AGE:
+        # no progress category beside a verdict on a passed year, or from figures too old for a status
+        base.update(unsd_cr=None, unsd_category=None)
     if target_year < build_year:  # the target year has passed: was it met?
         at = [i for i in range(n) if int(t[i]) >= target_year]
         if not at:
@@ -649,6 +652,25 @@ def _panel_models(obs, indicator: str, breakdown: str, bounds):
     return get
 
 
+PACE_COLUMNS = ("own_annual_change", "pace_share", "pace_years")
+
+
+def _pace(s, r: Assessment, code: str, model, comparator: str) -> dict:
+    """For a target still ahead and not met: the province's own average yearly change over its series, and how
+    common the needed pace is among the k-year changes of the indicator's panel (``panel.pace_share``)."""
+    from analysis.assess import panel as pn
+
+    out = dict.fromkeys(PACE_COLUMNS, float("nan"))
+    if r.status in ("achieved", "not_met", "awaiting_data", "no_data") or r.last_year is None:
+        return out
+    if r.n_points >= 2 and r.last_year > r.first_year:
+        out["own_annual_change"] = (float(s["value"].iloc[-1]) - float(s["value"].iloc[0])) / (r.last_year - r.first_year)
+    if model is not None and comparator in (">=", "<="):
+        share, k = pn.pace_share(model, float(r.last_value), r.target, r.target_year - r.last_year, comparator)
+        out["pace_share"], out["pace_years"] = share, (k or float("nan"))
+    return out
+
+
 def _bounds_of(ind, indicator: str):
     import pandas as pd
 
@@ -693,6 +715,7 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
                               tg["comparator"], bounds, flags=_flags(s), build_year=build_year,
                               rank=_is_rank(ind, indicator), panel=pf)
             d = r.to_dict()
+            d.update(_pace(s, r, code, panel_of(boundary) if code != "VN" else None, tg["comparator"]))
             d["notes"] = (d["notes"] + _break_note(s)).strip()
             flagged = [f for f in ("derived", "approx", "preliminary", "aggregated")
                        if s["flags"].fillna("").str.contains(f).any()]
@@ -706,12 +729,12 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
                          "values": ";".join(f"{v:g}" for v in s["value"]), **d})
     cols = ["national_target_id", "decision", "target_row", "indicator_id", "breakdown", "province_code", "boundary",
             "province_key", "observation_ids", "years", "values", *assess_target([], [], 1.0, 2030).to_dict(),
-            "rank"]
+            *PACE_COLUMNS, "rank"]
     if not rows:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)
     for col in ("p_meet", "projection", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "unsd_cr",
-                "required_annual_change", "last_value"):
+                "required_annual_change", "last_value", *PACE_COLUMNS):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     order = {"achieved": 0}
     df["_p"] = df["p_meet"].fillna(-1.0)

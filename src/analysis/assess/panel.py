@@ -476,6 +476,23 @@ def fit_panel(values: pd.DataFrame, bounds: tuple[float | None, float | None] | 
     return PanelModel(scale, list(w.columns), list(w.index), z, int(w.columns[-1]), errors, n)
 
 
+def pace_share(model: PanelModel, start: float, target: float, years: int, comparator: str) -> tuple[float, int]:
+    """How common the pace a target needs is in the panel: the share of the k-year changes seen (every province,
+    every window of k years, k = the years to the target, at most the panel's span) at least as fast, on the
+    transformed scale. Returns (share, k); (nan, 0) without such changes. A reference class of the indicator's own
+    provinces: a description of how fast figures moved, not a chance."""
+    k = int(min(max(years, 1), model.z.shape[1] - 1))
+    if k < 1:
+        return float("nan"), 0
+    need = (float(model.scale.fwd([target])[0]) - float(model.scale.fwd([start])[0])) / years
+    d = (model.z[:, k:] - model.z[:, :-k]) / k
+    d = d[np.isfinite(d)]
+    if len(d) < MIN_ERRORS:
+        return float("nan"), 0
+    share = float(np.mean(d >= need)) if comparator == ">=" else float(np.mean(d <= need))
+    return share, k
+
+
 def is_panel(values: pd.DataFrame) -> bool:
     """Enough provinces with two or more yearly points for the panel to teach anything."""
     counts = values.groupby("province_code")["year"].nunique()

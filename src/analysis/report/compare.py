@@ -14,7 +14,7 @@ from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, page_language_text, shorten, t
-from analysis.numbers import format_number, format_value, points_cell
+from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
 from analysis.report.findings import chance_words
 from analysis.report.province import breakdown_label, source_names
@@ -290,8 +290,31 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
                                           f"{format_value(r['projection'], unit, L, 1)} ({interval})"),
                      msg("nb_latest_figure", L):
                          f"{format_value(r['last_value'], unit, L, 1)} ({r['last_year']})",
-                     t("points", L): points_cell(r["n_points"], years, L)})
-    return pd.DataFrame(rows)
+                     t("points", L): points_cell(r["n_points"], years, L),
+                     **_pace_cells(r, L)})
+    out = pd.DataFrame(rows)
+    return out.drop(columns=[c for c in out.columns if c in _PACE_HEADERS(L) and (out[c] == "–").all()])
+
+
+def _PACE_HEADERS(L: str) -> tuple[str, ...]:
+    return msg("nb_col_pace_needed", L), msg("nb_col_pace_own", L), msg("nb_col_pace_share", L)
+
+
+def _pace_cells(r: pd.Series, L: str) -> dict[str, str]:
+    """The pace a target still ahead needs (percentage points a year from the latest figure), the province's own
+    pace over its series, and how common the needed pace was among the panel's changes over as many years."""
+    needed, own, share = _PACE_HEADERS(L)
+    ahead = r["status"] not in ("achieved", "not_met", "awaiting_data") and pd.notna(r.get("required_annual_change"))
+
+    def pp(x) -> str:
+        if pd.isna(x):
+            return "–"
+        return msg("nb_pace_pp", L, x=("+" if float(x) > 0 else "") + format_number(float(x), L, 2))
+    return {needed: pp(r["required_annual_change"]) if ahead else "–",
+            own: pp(r.get("own_annual_change")) if ahead else "–",
+            share: ("–" if not ahead or pd.isna(r.get("pace_share")) else
+                    msg("nb_pace_share", L, share=format_percent(100 * float(r["pace_share"]), L, 0),
+                        k=format_number(int(r["pace_years"]), L)))}
 
 
 def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> charts.Chart:

@@ -34,6 +34,7 @@ from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
+from analysis.markup import unsafe_markup
 from analysis.report.findings import overview_findings
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
@@ -107,6 +108,10 @@ def notebook_body(path: Path, exporter=None) -> str:
     body, _ = (exporter or _exporter()).from_notebook_node(nb)
     body = re.sub(r"<style.*?</style>", "", body, flags=re.S)  # the site has its own stylesheet
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    unsafe = unsafe_markup(body)
+    if unsafe:  # report code must escape data fields (markup.md_text); never publish what slipped through
+        detail = "; ".join(unsafe[:3])
+        raise SiteError(f"{path}: unsafe markup in the executed notebook (a data field left unescaped): {detail}")
     return body
 
 

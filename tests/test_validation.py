@@ -37,6 +37,7 @@ def test_shipped_raw_data_is_valid():
     ("BP-S001", "comparator", "", "a target needs a comparator"),
     ("QN-S011", "value", "37078", "not among the numbers written in as_written"),
     ("QN-S011", "unit", "percent", "unit differs"),
+    ("QN-S011", "period", "2099", "observation dated after"),
 ])
 def test_bad_fact_is_rejected_with_file_line_column(raw_copy, fact_id, column, value, expect):
     line = edit_csv(raw_copy / "facts_seeds.csv", fact_id, column, value)

@@ -82,11 +82,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print(f"analysis extract: {e}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else Path(f"{path.stem}.candidates.csv")
-    if out.resolve().parent == config.raw_dir().resolve():
+    if config.raw_dir().resolve() in (out.resolve(), *out.resolve().parents):
         print(f"analysis extract: {out} is inside data/raw; write candidates elsewhere and add them with "
               "`analysis accept`", file=sys.stderr)
         return 2
-    rows.to_csv(out, index=False, encoding="utf-8")
+    if out.is_dir():
+        print(f"analysis extract: {out} is a folder; give a file name with --out", file=sys.stderr)
+        return 2
+    if out.exists() and not args.force:  # it may hold someone's review marks: never overwrite unasked
+        print(f"analysis extract: {out} exists (its review marks would be lost); nothing written. Give another "
+              "--out, or --force to replace it", file=sys.stderr)
+        return 2
+    from analysis.atomic import write_atomic
+
+    write_atomic(out, lambda tmp: rows.to_csv(tmp, index=False, encoding="utf-8"))
     kinds = rows["kind"].value_counts().to_dict()
     print(f"{len(rows)} candidate figure(s) from {path.name} ({', '.join(f'{v} {k}' for k, v in kinds.items())}) "
           f"written to {out}")
@@ -115,6 +124,11 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         print(f"analysis accept: nothing written: {e.filename}: no such file", file=sys.stderr)
         return 2
+    for line, fact_id in ids.skipped:
+        print(f"{args.review}:{line}: the same figure as {fact_id} (already accepted); not appended again")
+    if not ids:
+        print(f"nothing appended to {args.into}: every accepted row is already in data/raw")
+        return 0
     print(f"{len(ids)} fact(s) appended to {args.into}: {ids[0]} … {ids[-1]}. Run `make report` to see them.")
     return 0
 
@@ -151,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--as-of", type=int, help="year the document was written ('đến nay' means this year)")
     ex.add_argument("--out", help="review CSV to write (default: <document>.candidates.csv here)")
     ex.add_argument("--review", action="store_true", help="print the candidates and what to do next")
+    ex.add_argument("--force", "--replace", dest="force", action="store_true",
+                    help="replace an existing --out file (a review in it is lost)")
     ex.set_defaults(fn=_cmd_extract)
     ac = sub.add_parser("accept", help="append the accepted rows of a review CSV to a facts file in data/raw")
     ac.add_argument("review")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -175,6 +176,10 @@ def _check_facts(facts: pd.DataFrame, ind: pd.DataFrame, src: pd.DataFrame, prov
         problems.append(Problem(str(facts[FILE].iat[pos]), int(facts[LINE].iat[pos]), "baseline_year",
                                 f"target deadline is earlier than its baseline year (period "
                                 f"{facts['period'].iat[pos]})", str(facts["baseline_year"].iat[pos])))
+    this_year = date.today().year  # an observation cannot be later than the build (a target can)
+    _rule(facts, (facts["kind"] == "observation") & (facts["year"] > this_year), "period",
+          f"observation dated after {this_year}, the year of this build (a typing slip? a target is kind 'target')",
+          problems)
     tb = facts["tracked_by"]
     _rule(facts, (tb != "") & ~target, "tracked_by", "only targets take tracked_by", problems)
     _rule(facts, (tb != "") & tb.isin(indx.index) & (tb.map(indx["unit"]) != unit), "tracked_by",

@@ -203,3 +203,31 @@ def test_a_bad_accepted_row_names_the_review_row_and_field_and_writes_nothing(ra
     text = str(e.value)
     assert "review.csv:2" in text and "indicator_id" in text and "no_such_indicator" in text
     assert _raw_state(raw_copy) == before
+
+
+@pytest.mark.parametrize("fault", ["extra_fields", "not_utf8", "bom_crlf"])
+def test_a_review_file_as_people_save_it(raw_copy, tmp_path, fault):
+    """A BOM and CRLF are accepted; a malformed row or a file not in UTF-8 is one problem naming file and line."""
+    rows = extract_document(FIXTURES / "hoabinh-cntt.txt", province_code="17", boundary="pre2025")
+    rows["accept"] = ""
+    rows.loc[rows["value"] == 1482.0, ["accept", "indicator_id"]] = ["y", "community_teams"]
+    review = tmp_path / "review.csv"
+    rows.to_csv(review, index=False, lineterminator="\r\n" if fault == "bom_crlf" else "\n")
+    data = review.read_bytes()
+    lines = data.splitlines(keepends=True)
+    if fault == "extra_fields":
+        lines[2] = lines[2].rstrip(b"\n") + b",x,y\n"
+    elif fault == "not_utf8":
+        lines[2] = lines[2].replace(b",", "Đ,".encode("cp1258"), 1)
+    else:
+        lines[0] = b"\xef\xbb\xbf" + lines[0]
+    review.write_bytes(b"".join(lines))
+    before = _raw_state(raw_copy)
+    source = NewSource("hb-x", "Tiêu đề")
+    if fault == "bom_crlf":
+        assert accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy) == ["HB-E001"]
+        return
+    with pytest.raises(DataError) as e:
+        accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy)
+    assert len(e.value.problems) == 1 and str(e.value.problems[0]).startswith("review.csv:3:"), str(e.value)
+    assert _raw_state(raw_copy) == before

@@ -8,6 +8,11 @@ import sys
 from analysis.errors import DataError
 
 
+def _os_error(e: OSError) -> str:
+    """'No space left on device: /path' (one line, the file named when the system says which)."""
+    return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     from analysis.data.process import build
 
@@ -15,6 +20,9 @@ def _cmd_data(args: argparse.Namespace) -> int:
         tables = build()
     except DataError as e:
         print(f"make data: stopped, nothing written.\n{e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full or read-only disk: data/processed is left as it was
+        print(f"make data: stopped, nothing written: {_os_error(e)}", file=sys.stderr)
         return 1
     import json
 
@@ -51,12 +59,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
+    from analysis.run.params import ParamsError
     from analysis.site.build import SiteError, build_site
 
+    head = "analysis site: build failed; the previous site (if any) is left in place."
     try:
         out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series)
-    except (SiteError, FileNotFoundError) as e:
-        print(f"analysis site: build failed; the previous site (if any) is left in place.\n{e}", file=sys.stderr)
+    except (SiteError, FileNotFoundError, ParamsError) as e:
+        print(f"{head}\n{e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"{head}\n{_os_error(e)}", file=sys.stderr)
         return 1
     print(f"site written to {out} (open {out / 'index.html'})")
     return 0

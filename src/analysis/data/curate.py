@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.data.extract import FACT_COLUMNS
+from analysis.data.raw import LINE, read_csv_text
 from analysis.errors import DataError, Problem
 
 YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
@@ -54,7 +55,9 @@ class NewSource:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A review or raw table as text with its ``_line`` (BOM and CRLF accepted; a malformed file is a DataError
+    naming file and line)."""
+    return read_csv_text(path)
 
 
 def _same(value: object) -> str:
@@ -85,11 +88,11 @@ def _check_existing_source(source: NewSource, raw: Path) -> list[Problem]:
     problems = []
     for f in sorted(raw.glob("sources_*.csv")):
         d = _read(f)
-        for i, row in d[d["source_id"] == source.source_id].iterrows():
+        for _, row in d[d["source_id"] == source.source_id].iterrows():
             for field, flag in SOURCE_FLAGS.items():
                 given = getattr(source, field)
                 if given and field in d.columns and _same(given) != _same(row[field]):
-                    problems.append(Problem(f.name, int(i) + 2, field,
+                    problems.append(Problem(f.name, int(row[LINE]), field,
                                             f"source {source.source_id!r} already exists with {field} "
                                             f"{row[field]!r}, but {flag} says {given!r}: give a new --source-id for "
                                             f"another document, or leave {flag} out to file the facts under it"))
@@ -109,7 +112,7 @@ def _next_ids(prefix: str, n: int, raw: Path) -> list[str]:
 
 def _append(path: Path, rows: pd.DataFrame, columns: list[str]) -> None:
     exists = path.exists() and path.stat().st_size > 0
-    header = list(_read(path).columns) if exists else columns
+    header = [c for c in _read(path).columns if c != LINE] if exists else columns
     newline = "\r\n" if exists and b"\r\n" in path.read_bytes()[:4096] else "\n"
     if exists and not path.read_bytes().endswith(b"\n"):
         with path.open("a", encoding="utf-8", newline="") as f:
@@ -145,7 +148,6 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     missing = [c for c in ["accept"] + FACT_COLUMNS if c not in df.columns and c != "fact_id"]
     if missing:
         raise DataError([Problem(review.name, 1, None, f"not a review file from analysis extract: missing {missing}")])
-    df["_line"] = range(2, len(df) + 2)
     take = df[df["accept"].str.strip().str.lower().isin(YES)].copy()
     if take.empty:
         raise DataError([Problem(review.name, None, "accept", "no row is accepted (put y in the accept column)")])

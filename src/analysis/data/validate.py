@@ -11,11 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import config
 from analysis.data import schemas
-from analysis.data.raw import LINE, read_csv_text
+from analysis.data.raw import LINE, read_csv_text, read_yaml
 from analysis.errors import DataError, Problem
 from analysis.numbers import find_numbers
 
@@ -225,8 +224,7 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
     dti = guarded(lambda: read_csv_text(raw / "dti_2022.csv"))
     nt = guarded(lambda: read_csv_text(raw / "national_targets.csv"))
     checks_path = raw / "consistency_checks.yaml"
-    checks = guarded(lambda: yaml.safe_load(checks_path.read_text(encoding="utf-8")) if checks_path.exists()
-                     else {"checks": []})
+    checks = guarded(lambda: read_yaml(checks_path) if checks_path.exists() else {"checks": []})
     if problems:
         raise DataError(problems)
 

@@ -137,6 +137,12 @@ def registry(processed_dir: Path | None = None) -> list[dict]:
     path = Path(processed_dir or config.processed_dir()) / "provinces.csv"
     if not path.exists():
         raise ParamsError(f"{path}: the province registry is missing; run `make data` first")
+    from analysis.data.process import ProcessedDataError, verify_table
+
+    try:
+        verify_table("provinces", path.parent)
+    except ProcessedDataError as e:
+        raise ParamsError(str(e)) from None
     return [dict(r) for r in _read_provinces(_stamp(path))]
 
 

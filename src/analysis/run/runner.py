@@ -136,10 +136,16 @@ def _hash_files(paths: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def package_files(pkg: Path) -> list[Path]:
+    """Every file of the package a notebook's output depends on: code, message catalogues (``messages/*.yaml``)
+    and any template or data file shipped in it; compiled caches left out."""
+    return [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+
+
 def environment_hash() -> str:
-    """Package code and processed data: anything here changing invalidates every cached run."""
+    """Package code, catalogues and processed data: anything here changing invalidates every cached run."""
     pkg = Path(__file__).resolve().parents[1]  # the whole package, not only this stage
-    code = _hash_files(list(pkg.rglob("*.py")), pkg)
+    code = _hash_files(package_files(pkg), pkg)
     processed = config.processed_dir()
     data = _hash_files([p for p in processed.glob("*.csv")], processed) if processed.exists() else "none"
     return hashlib.sha256(f"{code}{data}{KERNEL}{sys.version_info[:2]}".encode()).hexdigest()
@@ -165,6 +171,47 @@ def is_cached(job: Job, key: str) -> bool:
         return json.loads(s.read_text(encoding="utf-8")).get("key") == key
     except (OSError, json.JSONDecodeError):
         return False
+
+
+def run_problem(job: Job, env_hash: str) -> str | None:
+    """None when ``job.output`` is the complete, successful run of this job on the current notebook, parameters,
+    code, catalogues and processed data; otherwise why it is not (for the site to refuse it)."""
+    if not job.output.exists():
+        return "not run yet"
+    try:
+        stamp = json.loads(_stamp(job).read_text(encoding="utf-8")).get("key")
+    except (OSError, json.JSONDecodeError):
+        stamp = None
+    if stamp is None:
+        return _unfinished(job.output)
+    if stamp != job_key(job, env_hash):
+        return "made from other data, code, sentences or parameters than the current ones"
+    return None
+
+
+def _unfinished(path: Path) -> str:
+    """Why an executed notebook without a completion record is not a finished run."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return f"unreadable ({path.stat().st_size} bytes; a full disk or a killed run?)"
+    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        return f"failed ({errors[0].get('ename')}: {errors[0].get('evalue')})"
+    done = sum(c.get("metadata", {}).get("papermill", {}).get("status") == "completed" for c in cells)
+    return f"incomplete: {done} of {len(cells)} cells ran (an interrupted run?)"
+
+
+def stale_runs(jobs: list[Job]) -> list[tuple[Job, str]]:
+    """The jobs whose executed notebook exists but is not a finished run on the current inputs, with why."""
+    env_hash = environment_hash()
+    out = []
+    for j in jobs:
+        problem = run_problem(j, env_hash) if j.output.exists() else None
+        if problem:
+            out.append((j, problem))
+    return out
 
 
 # ------------------------------------------------------------------ execution

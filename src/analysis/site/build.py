@@ -121,7 +121,9 @@ def _render_version() -> str:
     import inspect
     from importlib.metadata import version
 
-    code = inspect.getsource(_exporter) + inspect.getsource(notebook_body)
+    from analysis import markup
+
+    code = inspect.getsource(_exporter) + inspect.getsource(notebook_body) + inspect.getsource(markup)
     return hashlib.sha256(f"{version('nbconvert')}\0{code}".encode()).hexdigest()
 
 
@@ -666,13 +668,37 @@ def _describe(path: str) -> dict[str, str]:
     return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})
 
 
-def build_site(out_dir: Path | None = None, inputs: SiteInputs | None = None, **kw) -> Path:
-    """Build into a temporary folder and swap it in atomically; the previous site survives any failure."""
+def check_runs(inputs: SiteInputs) -> None:
+    """Refuse executed notebooks that are not finished, successful runs on the current processed data, code,
+    catalogues and parameters (an interrupted or failed run, or one from before a change); SiteError names each."""
+    from analysis.run.params import ParamsError
+    from analysis.run.runner import plan, stale_runs
+
+    try:
+        jobs = plan([p["key"] for p in inputs.provinces], build_dir=inputs.notebooks_dir.parent)
+    except ParamsError as e:
+        raise SiteError(str(e)) from None
+    stale = stale_runs(jobs)
+    if stale:
+        lines = [f"  - {j.output}: {why}" for j, why in stale[:10]] + (
+            [f"  - … and {len(stale) - 10} more"] if len(stale) > 10 else [])
+        raise SiteError(f"{len(stale)} executed notebook(s) cannot be published; run `make report` (or "
+                        "`analysis run`) first:\n" + "\n".join(lines))
+
+
+def build_site(out_dir: Path | None = None, inputs: SiteInputs | None = None, verify_runs: bool = True,
+               **kw) -> Path:
+    """Build into a temporary folder and swap it in atomically; the previous site survives any failure.
+
+    ``verify_runs``: refuse notebooks that are not finished runs on the current inputs (``check_runs``)."""
     out = Path(out_dir or config.site_out_dir())
+    inputs = inputs or collect_inputs()
+    if verify_runs:
+        check_runs(inputs)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".tmp-", dir=out.parent))
     try:
-        assemble(inputs or collect_inputs(), tmp, **kw)
+        assemble(inputs, tmp, **kw)
         swap_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -194,4 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     ac.add_argument("--source-type", default="report")
     ac.set_defaults(fn=_cmd_accept)
     args = p.parse_args(argv)
-    return args.fn(args)
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:  # Ctrl-C: the queue is cancelled; nothing half-made is published or cached
+        print(f"analysis {args.cmd}: interrupted; nothing unfinished was published (the last good outputs are kept)",
+              file=sys.stderr)
+        return 130

@@ -10,6 +10,7 @@ import ast
 import hashlib
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -215,8 +216,12 @@ def stale_runs(jobs: list[Job]) -> list[tuple[Job, str]]:
 
 
 # ------------------------------------------------------------------ execution
-STARTUP_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond", "DeadKernelError")
+# a kernel that dies while starting (parallel kernels can race for ports) is retried; one that dies while running
+# the notebook ("DeadKernelError: Kernel died", e.g. out of memory) fails the notebook at once
+STARTUP_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 STARTUP_RETRIES = 2
+DIED = "the kernel died while running the notebook (out of memory? a crash in a library?); the cells run so far " \
+       "are kept in the executed notebook"
 
 
 def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
@@ -250,11 +255,47 @@ def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
             return "failed", time.perf_counter() - t0, f"{e.ename}: {e.evalue}\n" + "".join(e.traceback[-3:])
         except Exception as e:  # kernel died, bad notebook file, ...
             text = "".join(traceback.format_exception_only(type(e), e))
+            if type(e).__name__ == "DeadKernelError":
+                return "failed", time.perf_counter() - t0, f"{DIED}\n{text}"
             if attempt < STARTUP_RETRIES and any(m in text or m == type(e).__name__ for m in STARTUP_ERRORS):
                 note = f"kernel start failed {attempt + 1} time(s) and was retried: {text.strip()}"
                 continue
             return "failed", time.perf_counter() - t0, text
     raise AssertionError("unreachable")
+
+
+def _worker_init() -> None:
+    """In each pool worker: Ctrl-C is the parent's to handle (it cancels the queue); SIGTERM, which the parent
+    sends to stop the run, ends the worker and its kernels at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(signum, frame) -> None:
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):  # the kernels
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    os._exit(128 + signum)
+
+
+class _Pool(ProcessPoolExecutor):
+    """A process pool that, on Ctrl-C, drops the queued notebooks and stops the running ones (instead of running
+    the rest of the queue before it exits)."""
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            procs = list((self._processes or {}).values())
+            self.shutdown(wait=False, cancel_futures=True)
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.join(5)
+            return False
+        return super().__exit__(exc_type, exc, tb)
 
 
 def split_cached(jobs: list[Job], force: bool = False,
@@ -286,7 +327,7 @@ def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
     n = len(jobs)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _Pool(max_workers=workers, initializer=_worker_init) as pool:
             futures = {}
             for j, key in todo:
                 _stamp(j).unlink(missing_ok=True)

@@ -185,8 +185,8 @@ def test_accept_refuses_a_title_that_contradicts_the_existing_source(raw_copy, t
             accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy)
         assert "sources_web.csv:2" in str(e.value) and f"column '{field}'" in str(e.value) and "web-01" in str(e.value)
         assert _raw_state(raw_copy) == before
-    same = NewSource("web-01", " VietNamNet (2023-07) - Quảng Ninh vào top 3 địa phương dẫn đầu về chỉ số "
-                               "chuyển đổi số")  # the title it has: filed under it
+    title = " VietNamNet (2023-07) - Quảng Ninh vào top 3 địa phương dẫn đầu về chỉ số chuyển đổi số"
+    same = NewSource("web-01", title)  # the title it has (spacing aside): filed under it
     assert accept(review, raw_copy / "facts_extracted.csv", "HB", same, raw_dir=raw_copy) == ["HB-E001"]
 
 

@@ -146,6 +146,25 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     return 0
 
 
+LOCKED = ("data", "run", "site")  # the build steps: one at a time in a checkout
+
+
+def _locked(args: argparse.Namespace) -> int:
+    """Run a build step holding the checkout's lock, after sweeping what killed builds left."""
+    from analysis.lock import BuildLocked, hold, sweep
+
+    try:
+        with hold(args.cmd):
+            n, freed = sweep()
+            if n:
+                print(f"analysis {args.cmd}: removed or restored {n} leftover(s) of an interrupted build "
+                      f"({freed / 1e6:.0f} MB freed)", file=sys.stderr)
+            return args.fn(args)
+    except BuildLocked as e:
+        print(f"analysis {args.cmd}: stopped: {e}", file=sys.stderr)
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -195,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     ac.set_defaults(fn=_cmd_accept)
     args = p.parse_args(argv)
     try:
+        if args.cmd in LOCKED:
+            return _locked(args)
         return args.fn(args)
     except KeyboardInterrupt:  # Ctrl-C: the queue is cancelled; nothing half-made is published or cached
         print(f"analysis {args.cmd}: interrupted; nothing unfinished was published (the last good outputs are kept)",

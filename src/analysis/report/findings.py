@@ -105,7 +105,8 @@ def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boun
     r = a.iloc[-1]
     years = str(r["years"]).split(";")
     chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=format_percent(100 * r["p_meet"], lang, 0))
-    return msg("national_line", lang, target=md_text(target_text(targets, r, lang)), status=STATUS[r["status"]][lang].lower(),
+    return msg("national_line", lang, target=md_text(target_text(targets, r, lang)),
+               status=STATUS[r["status"]][lang].lower(),
                n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
 
 
@@ -139,7 +140,8 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
     lines = [f"## {msg('findings_heading', L)}", "", msg("findings_intro", L), ""]
     lines += [f"- {x}" for x in target_lines(ctx.assessments, md_text(ctx.name), L)]
     merged = ctx.successor.get("merged_from")
-    merged = md_text(ctx.successor[f"name_{L}"]) if isinstance(merged, str) and merged.strip() and ";" in merged else None
+    merged = (md_text(ctx.successor[f"name_{L}"]) if isinstance(merged, str) and merged.strip() and ";" in merged
+              else None)
     if getattr(ctx, "merged", False):  # the page of the merged province itself: its figures need no such note
         merged = None
     facts = key_facts(ctx.facts, ctx.indicators, ctx.sources, keys, L, merged_successor=merged)

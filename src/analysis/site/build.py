@@ -596,7 +596,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             body = with_contents(bodies[inputs.notebooks_dir / lang / f"{p['key']}.ipynb"], lang)
             word_jobs.append((body, f"{p[f'name_{lang}']} – {site_title(lang)}", lang,
                               dl / "docx" / f"{p['key']}-{lang}.docx"))
-    tmp = Path(tempfile.mkdtemp(prefix="docx-"))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".docx-tmp-", dir=cache_dir))  # where the next build sweeps it if killed
     try:
         meta["word"] = word_files(word_jobs, tmp, cache_dir / "docx-cache")
     finally:

@@ -114,3 +114,12 @@ def test_the_site_refuses_interrupted_failed_and_stale_notebooks_and_says_which(
     assert "3 executed notebook(s) cannot be published" in text and "vi/quang-ninh.ipynb: incomplete" in text
     vi.output.write_bytes(b"")  # what a full disk leaves
     assert runner.run_problem(vi, env).startswith("unreadable (0 bytes")
+
+
+def test_a_failure_report_has_no_colour_codes_and_says_when_no_notebook_was_written(tmp_path):
+    job = runner.Job("ha-giang", "vi", ROOT / "notebooks" / "province.ipynb", tmp_path / "ha-giang.ipynb",
+                     tmp_path / "out", {})
+    job.output.write_bytes(b"")
+    text = runner.Summary([runner.Result(job, "failed", 1.0, "\x1b[0;31mOSError\x1b[0m: [Errno 28] No space")]).report()
+    assert "\x1b" not in text and "OSError: [Errno 28] No space" in text
+    assert "no executed notebook was written" in text and "kept at" not in text

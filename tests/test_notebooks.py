@@ -265,6 +265,16 @@ def test_bad_parameter_file_names_the_file(tmp_path, monkeypatch):
         load_params("atlantis", params_dir=d)
 
 
+def test_a_province_key_missing_from_the_registry_stops_before_any_kernel(project, tmp_path):
+    d = tmp_path / "params"
+    shutil.copytree(ROOT / "params", d)
+    text = (d / "quang-ninh.yaml").read_text(encoding="utf-8")
+    (d / "zz-fail.yaml").write_text(text.replace("province_key: quang-ninh", "province_key: zz-fail"), encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"zz-fail\.yaml: key 'province_key': 'zz-fail' is not in the province "
+                                          r"registry for boundary 'pre2025'"):
+        load_params("zz-fail", params_dir=d)
+
+
 def test_a_parameter_file_not_in_utf8_or_bad_yaml_after_p_is_one_line_naming_it(tmp_path):
     from analysis.run.params import parse_override
 

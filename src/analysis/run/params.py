@@ -214,7 +214,18 @@ def load_params(province: str, overrides: dict | None = None, params_dir: Path |
         raise ParamsError("invalid parameters for " + province + ":\n  - " + "\n  - ".join(msgs)) from None
     if p.province_key != province:
         raise ParamsError(f"{path.name}: key 'province_key': is {p.province_key!r}, the file name says {province!r}")
+    registry_file = config.processed_dir() / "provinces.csv"
+    if registry_file.exists() and (p.province_key, p.boundary) not in _registry_keys(_stamp(registry_file)):
+        raise ParamsError(f"{path.name}: key 'province_key': {p.province_key!r} is not in the province registry "
+                          f"for boundary {p.boundary!r} ({registry_file}; keys look like 'ha-noi' or "
+                          "'tuyen-quang-2025'): the notebook could not find its province")
     return p
+
+
+@functools.lru_cache(maxsize=8)
+def _registry_keys(stamp: tuple) -> set[tuple[str, str]]:
+    with Path(stamp[0]).open(encoding="utf-8-sig") as f:
+        return {(r["key"], r["boundary"]) for r in csv.DictReader(f)}
 
 
 def _key_in(msg: str) -> str:

@@ -10,6 +10,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -23,6 +24,7 @@ from analysis import config
 from analysis.run.params import ParamsError, all_provinces, list_provinces, load_params
 
 KERNEL = "python3"  # always, whatever the notebook metadata says
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes of kernel tracebacks: not for a log or a terminal report
 
 
 @dataclass
@@ -60,7 +62,10 @@ class Summary:
         lines = [f"{len(self.results)} notebook(s) in {self.seconds:.1f} s: "
                  + ", ".join(f"{k} {sum(r.status == k for r in self.results)}" for k in ("ran", "cached", "failed"))]
         for r in self.failed:
-            lines.append(f"\nFAILED {r.job.label}: executed notebook kept at {r.job.output}\n{r.error.rstrip()}")
+            out = r.job.output
+            kept = (f"executed notebook kept at {out}" if out.exists() and out.stat().st_size else
+                    f"no executed notebook was written ({out}; a full disk?)")
+            lines.append(f"\nFAILED {r.job.label}: {kept}\n{ANSI.sub('', r.error).rstrip()}")
         return "\n".join(lines)
 
 

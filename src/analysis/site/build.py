@@ -99,7 +99,11 @@ def notebook_body(path: Path, exporter=None) -> str:
     """The outputs of an executed notebook as HTML (no code), with notebook errors refused."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (nbformat.reader.NotJSONError, UnicodeDecodeError, ValueError) as e:  # a full disk leaves 0 bytes
+        raise SiteError(f"{path}: the executed notebook cannot be read ({path.stat().st_size} bytes; "
+                        f"{type(e).__name__}); rerun it with `analysis run`") from None
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             if o.get("output_type") == "error":

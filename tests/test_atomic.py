@@ -88,6 +88,8 @@ def test_leftovers_of_killed_builds_are_swept_and_a_second_build_stops_at_once(t
     assert main(["site", "--no-docx"]) == 1  # fails for want of data, after sweeping
     err = capsys.readouterr().err
     assert "removed or restored 5 leftover(s) of an interrupted build (2 MB freed)" in err
+    assert "provinces.csv: the province registry is missing; run `make data` first" in err  # one line, no traceback
+    assert "Traceback" not in err
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["_build"]
     assert (tmp_path / "site" / "_build" / "index.html").read_text(encoding="utf-8") == "last good site"
     assert [p.name for p in (tmp_path / "build" / "docx-cache").iterdir()] == ["kept.docx"]

@@ -167,6 +167,9 @@ def test_extract_never_overwrites_a_review_unless_forced(tmp_path):
     default.write_text("kept", encoding="utf-8")
     p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), cwd=tmp_path)
     assert p.returncode == 2 and default.read_text(encoding="utf-8") == "kept"
+    for inside in (config.raw_dir() / "sub" / "x.csv", config.raw_dir()):  # anywhere under data/raw: refused
+        p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), "--out", str(inside), cwd=tmp_path)
+        assert p.returncode == 2 and "inside data/raw" in p.stderr and "Traceback" not in p.stderr, p.stderr
     p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), "--out", str(review), "--force", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert "as_written" in review.read_text(encoding="utf-8").splitlines()[0]

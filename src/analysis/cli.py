@@ -163,6 +163,9 @@ def _locked(args: argparse.Namespace) -> int:
     except BuildLocked as e:
         print(f"analysis {args.cmd}: stopped: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # a full or read-only disk outside what each step reports itself
+        print(f"analysis {args.cmd}: stopped: {_os_error(e)}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,8 +90,12 @@ def _check_existing_source(source: NewSource, raw: Path) -> list[Problem]:
         d = _read(f)
         for _, row in d[d["source_id"] == source.source_id].iterrows():
             for field, flag in SOURCE_FLAGS.items():
-                given = getattr(source, field)
-                if given and field in d.columns and _same(given) != _same(row[field]):
+                given, have = getattr(source, field), row.get(field, "")
+                if field == "date":  # '2023' agrees with '2023-07': only a different date contradicts
+                    agree = _same(given).startswith(_same(have)) or _same(have).startswith(_same(given))
+                else:
+                    agree = _same(given) == _same(have)
+                if given and field in d.columns and not agree:
                     problems.append(Problem(f.name, int(row[LINE]), field,
                                             f"source {source.source_id!r} already exists with {field} "
                                             f"{row[field]!r}, but {flag} says {given!r}: give a new --source-id for "
@@ -126,7 +130,7 @@ def _append(path: Path, rows: pd.DataFrame, columns: list[str]) -> None:
 
 
 def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = None,
-           raw_dir: Path | None = None) -> list[str]:
+           raw_dir: Path | None = None) -> Accepted:
     """Append the accepted rows of ``review`` to ``into`` (a ``facts_*.csv`` in the raw folder).
 
     Returns the new fact ids (an accepted row already in data/raw, same figure from the same source and place,

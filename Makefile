@@ -27,8 +27,12 @@ venv: $(STAMP) ## Create .venv and install the pinned dependencies
 system-deps: ## Install Debian packages for the browser tests (chromium, fonts; needs root)
 	bash scripts/install_system_deps.sh
 
-PROCESSED := data/processed/metadata.json
-$(PROCESSED): $(STAMP) $(wildcard data/raw/*) $(shell find src/analysis -name "*.py")
+# every file `analysis data` writes: a missing or older one makes `make data` rebuild them all (one run)
+PROCESSED_DIR ?= data/processed
+PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv facts.csv national_assessments.csv \
+	tracking.csv derived.csv audit.csv assessments.csv population.csv sources.csv indicators.csv dti_2022.csv \
+	national_targets.csv)
+$(PROCESSED) &: $(STAMP) $(wildcard data/raw/*) $(shell find src/analysis -name "*.py")
 	$(PY) -m analysis data
 
 data: $(PROCESSED) ## Validate data/raw and write data/processed (facts, derived, audit, assessments)

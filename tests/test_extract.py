@@ -152,11 +152,46 @@ def test_accepted_rows_are_validated_and_appended_never_overwriting(raw_copy, tm
     from analysis.data.validate import load_raw
 
     assert {"HB-E001", "HB-E002"} <= set(load_raw(raw_copy).facts["fact_id"])
-    # a second acceptance continues the numbering and keeps the first rows as they were
+    # accepting the same review again adds nothing: each row is named with the fact it already is
     ids2 = accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy)
-    assert ids2 == ["HB-E003", "HB-E004"]
-    assert (raw_copy / "facts_extracted.csv").read_text(encoding="utf-8").startswith(
-        after["facts_extracted.csv"].decode("utf-8"))
+    assert ids2 == [] and [fid for _, fid in ids2.skipped] == ["HB-E001", "HB-E002"]
+    assert _raw_state(raw_copy) == after
+
+
+def test_extract_never_overwrites_a_review_unless_forced(tmp_path):
+    review = tmp_path / "review.csv"
+    review.write_text("accept,value\ny,1482\n", encoding="utf-8")  # someone's review marks
+    p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), "--out", str(review), cwd=tmp_path)
+    assert p.returncode == 2 and "exists" in p.stderr and "--force" in p.stderr, p.stderr
+    assert review.read_text(encoding="utf-8") == "accept,value\ny,1482\n"
+    default = tmp_path / "hoabinh-cntt.candidates.csv"  # the default name is protected the same way
+    default.write_text("kept", encoding="utf-8")
+    p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), cwd=tmp_path)
+    assert p.returncode == 2 and default.read_text(encoding="utf-8") == "kept"
+    for inside in (config.raw_dir() / "sub" / "x.csv", config.raw_dir()):  # anywhere under data/raw: refused
+        p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), "--out", str(inside), cwd=tmp_path)
+        assert p.returncode == 2 and "inside data/raw" in p.stderr and "Traceback" not in p.stderr, p.stderr
+    p = _cli("extract", str(FIXTURES / "hoabinh-cntt.txt"), "--out", str(review), "--force", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "as_written" in review.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_accept_refuses_a_title_that_contradicts_the_existing_source(raw_copy, tmp_path):
+    rows = extract_document(FIXTURES / "hoabinh-cntt.txt", province_code="17", boundary="pre2025")
+    rows["accept"] = ""
+    rows.loc[rows["value"] == 1482.0, ["accept", "indicator_id"]] = ["y", "community_teams"]
+    review = tmp_path / "review.csv"
+    rows.to_csv(review, index=False)
+    before = _raw_state(raw_copy)
+    for field, source in (("title", NewSource("web-01", "Ứng dụng CNTT ở Hòa Bình")),
+                          ("url", NewSource("web-01", "", url="https://hoabinh.gov.vn/x"))):
+        with pytest.raises(DataError) as e:
+            accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy)
+        assert "sources_web.csv:2" in str(e.value) and f"column '{field}'" in str(e.value) and "web-01" in str(e.value)
+        assert _raw_state(raw_copy) == before
+    title = " VietNamNet (2023-07) - Quảng Ninh vào top 3 địa phương dẫn đầu về chỉ số chuyển đổi số"
+    same = NewSource("web-01", title)  # the title it has (spacing aside): filed under it
+    assert accept(review, raw_copy / "facts_extracted.csv", "HB", same, raw_dir=raw_copy) == ["HB-E001"]
 
 
 def test_a_bad_accepted_row_names_the_review_row_and_field_and_writes_nothing(raw_copy, tmp_path):
@@ -251,3 +286,31 @@ def test_the_frozen_evaluation_set_meets_the_recall_and_precision_floors():
     t = total("frozen", [score(doc, extract_document(EVAL / doc), gold) for doc, gold in frozen.groupby("document")])
     assert t.recall_kind >= 0.85, f"recall {t.recall_kind:.2f}; missed {t.missed}"
     assert t.precision_kind >= 0.80, f"precision {t.precision_kind:.2f}"
+
+
+@pytest.mark.parametrize("fault", ["extra_fields", "not_utf8", "bom_crlf"])
+def test_a_review_file_as_people_save_it(raw_copy, tmp_path, fault):
+    """A BOM and CRLF are accepted; a malformed row or a file not in UTF-8 is one problem naming file and line."""
+    rows = extract_document(FIXTURES / "hoabinh-cntt.txt", province_code="17", boundary="pre2025")
+    rows["accept"] = ""
+    rows.loc[rows["value"] == 1482.0, ["accept", "indicator_id"]] = ["y", "community_teams"]
+    review = tmp_path / "review.csv"
+    rows.to_csv(review, index=False, lineterminator="\r\n" if fault == "bom_crlf" else "\n")
+    data = review.read_bytes()
+    lines = data.splitlines(keepends=True)
+    if fault == "extra_fields":
+        lines[2] = lines[2].rstrip(b"\n") + b",x,y\n"
+    elif fault == "not_utf8":
+        lines[2] = lines[2].replace(b",", "Đ,".encode("cp1258"), 1)
+    else:
+        lines[0] = b"\xef\xbb\xbf" + lines[0]
+    review.write_bytes(b"".join(lines))
+    before = _raw_state(raw_copy)
+    source = NewSource("hb-x", "Tiêu đề")
+    if fault == "bom_crlf":
+        assert accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy) == ["HB-E001"]
+        return
+    with pytest.raises(DataError) as e:
+        accept(review, raw_copy / "facts_extracted.csv", "HB", source, raw_dir=raw_copy)
+    assert len(e.value.problems) == 1 and str(e.value.problems[0]).startswith("review.csv:3:"), str(e.value)
+    assert _raw_state(raw_copy) == before

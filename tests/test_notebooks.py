@@ -265,6 +265,28 @@ def test_bad_parameter_file_names_the_file(tmp_path, monkeypatch):
         load_params("atlantis", params_dir=d)
 
 
+def test_a_province_key_missing_from_the_registry_stops_before_any_kernel(project, tmp_path):
+    d = tmp_path / "params"
+    shutil.copytree(ROOT / "params", d)
+    text = (d / "quang-ninh.yaml").read_text(encoding="utf-8")
+    (d / "zz-fail.yaml").write_text(text.replace("province_key: quang-ninh", "province_key: zz-fail"), encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"zz-fail\.yaml: key 'province_key': 'zz-fail' is not in the province "
+                                          r"registry for boundary 'pre2025'"):
+        load_params("zz-fail", params_dir=d)
+
+
+def test_a_parameter_file_not_in_utf8_or_bad_yaml_after_p_is_one_line_naming_it(tmp_path):
+    from analysis.run.params import parse_override
+
+    d = tmp_path / "params"
+    shutil.copytree(ROOT / "params", d)
+    (d / "bac-kan.yaml").write_bytes((d / "bac-kan.yaml").read_text(encoding="utf-8").encode("cp1258", "replace"))
+    with pytest.raises(ParamsError, match=r"^bac-kan\.yaml: not UTF-8"):
+        load_params("bac-kan", params_dir=d)
+    with pytest.raises(ParamsError, match=r"^command line: -p .*not valid YAML"):
+        parse_override("scenarios={a: [}")
+
+
 def test_unknown_notebook_parameter_name_fails_clearly():
     allowed = notebook_parameter_names(ROOT / "notebooks" / "province.ipynb")
     assert {"province_key", "lang", "scenarios", "output_dir"} <= allowed

@@ -59,3 +59,9 @@ def test_embedded_images_become_shared_files(tmp_path):
     files = list((tmp_path / "site" / "img").iterdir())
     assert len(files) == 1 and files[0].read_bytes() == PNG  # the same image on two pages is stored once
     assert out.count(f'src="../../img/{files[0].name}"') == 2 and 'alt="a dot"' in out
+
+
+def test_an_empty_executed_notebook_is_named_not_a_traceback(tmp_path):
+    (tmp_path / "empty.ipynb").write_bytes(b"")  # what a full disk leaves
+    with pytest.raises(S.SiteError, match=r"empty\.ipynb: the executed notebook cannot be read \(0 bytes"):
+        S.render_notebooks([tmp_path / "empty.ipynb"], tmp_path / "cache")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analysis.data.process import build
@@ -37,6 +39,7 @@ def test_shipped_raw_data_is_valid():
     ("BP-S001", "comparator", "", "a target needs a comparator"),
     ("QN-S011", "value", "37078", "not among the numbers written in as_written"),
     ("QN-S011", "unit", "percent", "unit differs"),
+    ("QN-S011", "period", "2099", "observation dated after"),
 ])
 def test_bad_fact_is_rejected_with_file_line_column(raw_copy, fact_id, column, value, expect):
     line = edit_csv(raw_copy / "facts_seeds.csv", fact_id, column, value)
@@ -98,3 +101,78 @@ def test_failed_build_writes_nothing_and_leaves_raw_untouched(raw_copy, tmp_path
         build(raw_copy, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert {p.name: p.read_bytes() for p in raw_copy.iterdir()} == raw_before
+
+
+# ------------------------------------------------------------------ files as people save them
+def test_a_byte_order_mark_and_crlf_line_ends_are_accepted(raw_copy):
+    n = len(load_raw(raw_copy).facts)
+    for name in ("facts_press.csv", "indicators.csv", "sources_web.csv"):
+        path = raw_copy / name
+        text = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text)  # Excel's "CSV UTF-8"
+    assert len(load_raw(raw_copy).facts) == n
+
+
+def test_a_raw_csv_cut_inside_its_last_field_is_refused_naming_the_line(raw_copy):
+    path = raw_copy / "facts_press.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:50]) + lines[50].rstrip()[:-3])  # line 51 cut in its last field, 52… gone
+    problems = _problems(raw_copy)
+    assert any(p.startswith("facts_press.csv:51:") and "cut short" in p for p in problems), problems
+
+
+def test_a_quote_left_open_at_the_end_is_refused_naming_its_line(raw_copy):
+    path = raw_copy / "facts_press.csv"
+    n = len(path.read_bytes().splitlines())
+    path.write_bytes(path.read_bytes() + b'PR-999,22,pre2025,"cut here\n')
+    problems = _problems(raw_copy)
+    assert any(p.startswith(f"facts_press.csv:{n + 1}:") and "quote" in p for p in problems), problems
+
+
+def test_a_file_that_is_not_utf8_is_one_problem_naming_file_and_line(raw_copy):
+    path = raw_copy / "facts_press.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[9] = lines[9].replace(b",", "Đ,".encode("cp1258"), 1)
+    path.write_bytes(b"".join(lines))
+    problems = _problems(raw_copy)
+    assert len(problems) == 1 and problems[0].startswith("facts_press.csv:10:") and "not UTF-8" in problems[0]
+
+
+def test_bad_yaml_in_the_consistency_checks_is_one_problem_naming_file_and_line(raw_copy):
+    path = raw_copy / "consistency_checks.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(3, "  - [unclosed, list\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = _problems(raw_copy)
+    assert len(problems) == 1 and re.match(r"consistency_checks\.yaml:\d+: not valid YAML", problems[0]), problems
+
+
+def test_make_data_reruns_when_a_processed_table_is_missing(tmp_path):
+    """`make data` after a processed table was deleted rebuilds (before, its only target was metadata.json)."""
+    import shutil
+    import subprocess
+
+    from analysis.data.process import DESCRIPTIONS
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    for name in [*DESCRIPTIONS, "metadata", "manifest"]:
+        (processed / (name + (".json" if name in ("metadata", "manifest") else ".csv"))).write_text("x")
+    root = RAW.parents[1]
+
+    def dry_run() -> str:
+        return subprocess.run(["make", "-n", "-C", str(root), "data", f"PROCESSED_DIR={processed}"],
+                              capture_output=True, text=True).stdout
+
+    assert "analysis data" not in dry_run()  # every table there and newer than its inputs: nothing to do
+    (processed / "facts.csv").unlink()
+    assert "analysis data" in dry_run()
+    shutil.rmtree(processed)
+
+
+def test_the_makefile_lists_every_processed_table():
+    from analysis.data.process import DESCRIPTIONS
+
+    text = (RAW.parents[1] / "Makefile").read_text(encoding="utf-8")
+    listed = re.search(r"PROCESSED := \$\(addprefix [^,]+,(.*?)\)\n", text, re.S).group(1)
+    assert set(re.findall(r"([a-z0-9_]+)\.csv", listed)) == set(DESCRIPTIONS)

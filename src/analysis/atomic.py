@@ -28,11 +28,26 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> Path:
     return target
 
 
+def recover_dir(out: Path) -> bool:
+    """Finish a swap that a kill interrupted: ``<out>.old`` without ``out`` (killed between the two renames) is
+    put back; a ``<out>.old`` beside ``out`` (killed before it was removed) is removed. True if anything was done."""
+    out = Path(out)
+    old = out.with_name(out.name + ".old")
+    if not old.exists():
+        return False
+    if out.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(old, out)
+    return True
+
+
 def swap_dir(new: Path, out: Path) -> Path:
     """Put the complete folder ``new`` in the place of ``out`` (kept as ``<out>.old`` until the swap is done, then
-    removed). Both must be on the same file system."""
+    removed). Both must be on the same file system. A kill at any step leaves a state ``recover_dir`` (run first
+    here, and by the next build) turns back into a whole ``out``."""
     old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    recover_dir(out)
     if out.exists():
         os.replace(out, old)
     os.replace(new, out)

@@ -8,6 +8,11 @@ import sys
 from analysis.errors import DataError
 
 
+def _os_error(e: OSError) -> str:
+    """'No space left on device: /path' (one line, the file named when the system says which)."""
+    return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     from analysis.data.process import build
 
@@ -15,6 +20,9 @@ def _cmd_data(args: argparse.Namespace) -> int:
         tables = build()
     except DataError as e:
         print(f"make data: stopped, nothing written.\n{e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full or read-only disk: data/processed is left as it was
+        print(f"make data: stopped, nothing written: {_os_error(e)}", file=sys.stderr)
         return 1
     import json
 
@@ -51,12 +59,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
+    from analysis.run.params import ParamsError
     from analysis.site.build import SiteError, build_site
 
+    head = "analysis site: build failed; the previous site (if any) is left in place."
     try:
         out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series)
-    except (SiteError, FileNotFoundError) as e:
-        print(f"analysis site: build failed; the previous site (if any) is left in place.\n{e}", file=sys.stderr)
+    except (SiteError, FileNotFoundError, ParamsError) as e:
+        print(f"{head}\n{e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"{head}\n{_os_error(e)}", file=sys.stderr)
         return 1
     print(f"site written to {out} (open {out / 'index.html'})")
     return 0
@@ -82,11 +95,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print(f"analysis extract: {e}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else Path(f"{path.stem}.candidates.csv")
-    if out.resolve().parent == config.raw_dir().resolve():
+    if config.raw_dir().resolve() in (out.resolve(), *out.resolve().parents):
         print(f"analysis extract: {out} is inside data/raw; write candidates elsewhere and add them with "
               "`analysis accept`", file=sys.stderr)
         return 2
-    rows.to_csv(out, index=False, encoding="utf-8")
+    if out.is_dir():
+        print(f"analysis extract: {out} is a folder; give a file name with --out", file=sys.stderr)
+        return 2
+    if out.exists() and not args.force:  # it may hold someone's review marks: never overwrite unasked
+        print(f"analysis extract: {out} exists (its review marks would be lost); nothing written. Give another "
+              "--out, or --force to replace it", file=sys.stderr)
+        return 2
+    from analysis.atomic import write_atomic
+
+    write_atomic(out, lambda tmp: rows.to_csv(tmp, index=False, encoding="utf-8"))
     kinds = rows["kind"].value_counts().to_dict()
     print(f"{len(rows)} candidate figure(s) from {path.name} ({', '.join(f'{v} {k}' for k, v in kinds.items())}) "
           f"written to {out}")
@@ -115,6 +137,11 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         print(f"analysis accept: nothing written: {e.filename}: no such file", file=sys.stderr)
         return 2
+    for line, fact_id in ids.skipped:
+        print(f"{args.review}:{line}: the same figure as {fact_id} (already accepted); not appended again")
+    if not ids:
+        print(f"nothing appended to {args.into}: every accepted row is already in data/raw")
+        return 0
     print(f"{len(ids)} fact(s) appended to {args.into}: {ids[0]} … {ids[-1]}. Run `make report` to see them.")
     return 0
 
@@ -137,6 +164,28 @@ def _cmd_import_table(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing written.")
     return 0
+
+
+LOCKED = ("data", "run", "site")  # the build steps: one at a time in a checkout
+
+
+def _locked(args: argparse.Namespace) -> int:
+    """Run a build step holding the checkout's lock, after sweeping what killed builds left."""
+    from analysis.lock import BuildLocked, hold, sweep
+
+    try:
+        with hold(args.cmd):
+            n, freed = sweep()
+            if n:
+                print(f"analysis {args.cmd}: removed or restored {n} leftover(s) of an interrupted build "
+                      f"({freed / 1e6:.0f} MB freed)", file=sys.stderr)
+            return args.fn(args)
+    except BuildLocked as e:
+        print(f"analysis {args.cmd}: stopped: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full or read-only disk outside what each step reports itself
+        print(f"analysis {args.cmd}: stopped: {_os_error(e)}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--as-of", type=int, help="year the document was written ('đến nay' means this year)")
     ex.add_argument("--out", help="review CSV to write (default: <document>.candidates.csv here)")
     ex.add_argument("--review", action="store_true", help="print the candidates and what to do next")
+    ex.add_argument("--force", "--replace", dest="force", action="store_true",
+                    help="replace an existing --out file (a review in it is lost)")
     ex.set_defaults(fn=_cmd_extract)
     ac = sub.add_parser("accept", help="append the accepted rows of a review CSV to a facts file in data/raw")
     ac.add_argument("review")
@@ -207,4 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     it.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
     it.set_defaults(fn=_cmd_import_table)
     args = p.parse_args(argv)
-    return args.fn(args)
+    try:
+        if args.cmd in LOCKED:
+            return _locked(args)
+        return args.fn(args)
+    except KeyboardInterrupt:  # Ctrl-C: the queue is cancelled; nothing half-made is published or cached
+        print(f"analysis {args.cmd}: interrupted; nothing unfinished was published (the last good outputs are kept)",
+              file=sys.stderr)
+        return 130

@@ -19,11 +19,28 @@ import pandas as pd
 
 from analysis import config
 from analysis.data.extract import FACT_COLUMNS
+from analysis.data.raw import LINE, read_csv_text
 from analysis.errors import DataError, Problem
 
 YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
 SOURCE_COLUMNS = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",
                   "language", "number_format", "cited_via", "unknown", "notes"]
+
+
+# what makes two facts the same figure: accepting the same review twice adds nothing
+SAME_FACT = ["source_id", "province_code", "boundary", "indicator_id", "breakdown", "kind", "period", "value", "unit",
+             "locator", "as_written"]
+# what a given --title, --url, … must agree with when --source-id names a source already in data/raw
+SOURCE_FLAGS = {"title": "--title", "url": "--url", "date": "--date", "publisher": "--publisher",
+                "issuer_author": "--author"}
+
+
+class Accepted(list):
+    """The new fact ids; ``skipped`` lists (review line, existing fact id) of accepted rows already in data/raw."""
+
+    def __init__(self, ids: list[str], skipped: list[tuple[int, str]]):
+        super().__init__(ids)
+        self.skipped = skipped
 
 
 @dataclass
@@ -38,7 +55,52 @@ class NewSource:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A review or raw table as text with its ``_line`` (BOM and CRLF accepted; a malformed file is a DataError
+    naming file and line)."""
+    return read_csv_text(path)
+
+
+def _same(value: object) -> str:
+    text = " ".join(str(value).split())
+    try:
+        return f"{float(text):g}"
+    except ValueError:
+        return text.casefold()
+
+
+def _fact_keys(df: pd.DataFrame) -> list[tuple]:
+    cols = [c for c in SAME_FACT if c in df.columns]
+    return list(zip(*(df[c].map(_same) for c in cols))) if len(df) else []
+
+
+def _existing_facts(raw: Path) -> dict[tuple, str]:
+    """Every fact in the raw folder by its content (``SAME_FACT``), with its id."""
+    out: dict[tuple, str] = {}
+    for f in sorted(raw.glob("facts_*.csv")):
+        d = _read(f)
+        if set(SAME_FACT) <= set(d.columns):
+            out.update(zip(_fact_keys(d[SAME_FACT]), d["fact_id"]))
+    return out
+
+
+def _check_existing_source(source: NewSource, raw: Path) -> list[Problem]:
+    """A --title, --url, … that contradicts the source already filed under ``source.source_id``."""
+    problems = []
+    for f in sorted(raw.glob("sources_*.csv")):
+        d = _read(f)
+        for _, row in d[d["source_id"] == source.source_id].iterrows():
+            for field, flag in SOURCE_FLAGS.items():
+                given, have = getattr(source, field), row.get(field, "")
+                if field == "date":  # '2023' agrees with '2023-07': only a different date contradicts
+                    agree = _same(given).startswith(_same(have)) or _same(have).startswith(_same(given))
+                else:
+                    agree = _same(given) == _same(have)
+                if given and field in d.columns and not agree:
+                    problems.append(Problem(f.name, int(row[LINE]), field,
+                                            f"source {source.source_id!r} already exists with {field} "
+                                            f"{row[field]!r}, but {flag} says {given!r}: give a new --source-id for "
+                                            f"another document, or leave {flag} out to file the facts under it"))
+    return problems
 
 
 def _next_ids(prefix: str, n: int, raw: Path) -> list[str]:
@@ -54,7 +116,7 @@ def _next_ids(prefix: str, n: int, raw: Path) -> list[str]:
 
 def _append(path: Path, rows: pd.DataFrame, columns: list[str]) -> None:
     exists = path.exists() and path.stat().st_size > 0
-    header = list(_read(path).columns) if exists else columns
+    header = [c for c in _read(path).columns if c != LINE] if exists else columns
     newline = "\r\n" if exists and b"\r\n" in path.read_bytes()[:4096] else "\n"
     if exists and not path.read_bytes().endswith(b"\n"):
         with path.open("a", encoding="utf-8", newline="") as f:
@@ -68,11 +130,13 @@ def _append(path: Path, rows: pd.DataFrame, columns: list[str]) -> None:
 
 
 def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = None,
-           raw_dir: Path | None = None) -> list[str]:
+           raw_dir: Path | None = None) -> Accepted:
     """Append the accepted rows of ``review`` to ``into`` (a ``facts_*.csv`` in the raw folder).
 
-    Returns the new fact ids. Raises DataError (naming the review file, its row and field) and writes
-    nothing when a row is incomplete or fails validation.
+    Returns the new fact ids (an accepted row already in data/raw, same figure from the same source and place,
+    is not appended again: it is listed in ``skipped``). Raises DataError (naming the review file, its row and
+    field) and writes nothing when a row is incomplete or fails validation, or when ``source`` names an existing
+    source with another title, URL, date, publisher or author.
     """
     from analysis.data.validate import load_raw
 
@@ -88,7 +152,6 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     missing = [c for c in ["accept"] + FACT_COLUMNS if c not in df.columns and c != "fact_id"]
     if missing:
         raise DataError([Problem(review.name, 1, None, f"not a review file from analysis extract: missing {missing}")])
-    df["_line"] = range(2, len(df) + 2)
     take = df[df["accept"].str.strip().str.lower().isin(YES)].copy()
     if take.empty:
         raise DataError([Problem(review.name, None, "accept", "no row is accepted (put y in the accept column)")])
@@ -105,12 +168,25 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
         problems.append(Problem(review.name, int(line), "source_id", "no source id (give --source-id)"))
     if problems:
         raise DataError(problems)
-    take["fact_id"] = _next_ids(id_prefix, len(take), raw)
     take["value"] = take["value"].map(lambda v: f"{float(v):g}" if re.fullmatch(r"-?\d+(\.\d+)?", str(v)) else v)
 
     known = set()
     for f in raw.glob("sources_*.csv"):
         known |= set(_read(f)["source_id"])
+    if source is not None and source.source_id in known:
+        problems = _check_existing_source(source, raw)
+        if problems:
+            raise DataError(problems)
+    existing, skipped, keep = _existing_facts(raw), [], []
+    for (_, r), key in zip(take.iterrows(), _fact_keys(take[SAME_FACT])):
+        if key in existing:
+            skipped.append((int(r["_line"]), existing[key]))
+        keep.append(key not in existing)
+        existing.setdefault(key, f"{review.name}:{int(r['_line'])}")  # the same row twice in one review
+    take = take[keep].copy()
+    if take.empty:
+        return Accepted([], skipped)
+    take["fact_id"] = _next_ids(id_prefix, len(take), raw)
     new_sources = pd.DataFrame(columns=SOURCE_COLUMNS)
     if source is not None and source.source_id not in known:
         if not source.title:
@@ -148,4 +224,4 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     _append(into, take, FACT_COLUMNS)
     if not new_sources.empty:
         _append(sources_file, new_sources, SOURCE_COLUMNS)
-    return list(take["fact_id"])
+    return Accepted(list(take["fact_id"]), skipped)

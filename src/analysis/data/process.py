@@ -1,12 +1,14 @@
 """data/raw -> validate -> data/processed. ``make data`` runs ``build()``.
 
 Outputs (CSV, UTF-8): provinces, facts, population, derived, audit, sources, indicators, dti_2022,
-national_targets, plus metadata.json describing origin, licence and processing of each table.
+national_targets, plus metadata.json describing origin, licence and processing of each table, and
+manifest.json with each table's rows and sha256: ``load_processed`` refuses a table that does not match it.
 Files are written to a temporary folder first and moved into place only when all are valid.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -178,6 +180,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
             meta["tables"][name] = {"path": f"{name}.csv", "rows": int(len(df)), "columns": list(df.columns),
                                     "description": DESCRIPTIONS.get(name, "")}
         (tmp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        manifest = {"data_version": meta["data_version"], "generated_at": meta["generated_at"],
+                    "tables": {name: {"path": f"{name}.csv", "rows": int(len(df)),
+                                      "sha256": _sha256(tmp / f"{name}.csv")} for name, df in tables.items()}}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         keep = out_dir / "README.md"
         if keep.exists():
             shutil.copy2(keep, tmp / "README.md")
@@ -197,6 +203,41 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str,
 
 class ProcessedDataError(FileNotFoundError):
     """A processed table is missing, unreadable or lacks columns; the message names the file and what is wrong."""
+
+
+MANIFEST = "manifest.json"  # every processed table `make data` wrote: rows and sha256
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256_of(path: str, stamp: tuple) -> str:  # by (mtime, size, inode): a table is hashed once per version
+    return _sha256(Path(path))
+
+
+def verify_table(name: str, processed_dir: Path | None = None, rows: int | None = None) -> None:
+    """Raise ProcessedDataError unless ``<name>.csv`` is the table ``make data`` wrote, as its manifest records
+    (same sha256): a table cut short, edited or copied from another build is refused, naming the table."""
+    folder = Path(processed_dir or config.processed_dir())
+    path, man = folder / f"{name}.csv", folder / MANIFEST
+    try:
+        entry = json.loads(man.read_text(encoding="utf-8"))["tables"][name]
+    except FileNotFoundError:
+        raise ProcessedDataError(f"{man} is missing (the processed tables were not all written by `make data`, or "
+                                 "by an older version): rebuild them with `make data`") from None
+    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        raise ProcessedDataError(f"{path}: {man.name} does not list this table: rebuild with `make data`") from None
+    st = path.stat()
+    if _sha256_of(str(path), (st.st_mtime_ns, st.st_size, st.st_ino)) != entry.get("sha256"):
+        count = f"{rows} rows where {man.name} records {entry.get('rows')}" if rows is not None else "its content"
+        raise ProcessedDataError(f"{path} is not the table `make data` wrote ({count}; cut short or changed "
+                                 "since?): rebuild it with `make data`")
 
 
 def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
@@ -222,4 +263,5 @@ def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame
         if missing:
             raise ProcessedDataError(f"{path} is corrupt: columns {missing} are missing (metadata.json lists "
                                      f"them); rebuild it with `make data`")
+    verify_table(name, folder, rows=len(df))
     return df

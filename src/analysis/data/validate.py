@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import config
 from analysis.data import schemas
-from analysis.data.raw import LINE, read_csv_text
+from analysis.data.raw import LINE, read_csv_text, read_yaml
 from analysis.errors import DataError, Problem
 from analysis.numbers import find_numbers
 
@@ -175,6 +175,10 @@ def _check_facts(facts: pd.DataFrame, ind: pd.DataFrame, src: pd.DataFrame, prov
         problems.append(Problem(str(facts[FILE].iat[pos]), int(facts[LINE].iat[pos]), "baseline_year",
                                 f"target deadline is earlier than its baseline year (period "
                                 f"{facts['period'].iat[pos]})", str(facts["baseline_year"].iat[pos])))
+    this_year = date.today().year  # an observation cannot be later than the build (a target can)
+    _rule(facts, (facts["kind"] == "observation") & (facts["year"] > this_year), "period",
+          f"observation dated after {this_year}, the year of this build (a typing slip? a target is kind 'target')",
+          problems)
     tb = facts["tracked_by"]
     _rule(facts, (tb != "") & ~target, "tracked_by", "only targets take tracked_by", problems)
     _rule(facts, (tb != "") & tb.isin(indx.index) & (tb.map(indx["unit"]) != unit), "tracked_by",
@@ -220,8 +224,7 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
     dti = guarded(lambda: read_csv_text(raw / "dti_2022.csv"))
     nt = guarded(lambda: read_csv_text(raw / "national_targets.csv"))
     checks_path = raw / "consistency_checks.yaml"
-    checks = guarded(lambda: yaml.safe_load(checks_path.read_text(encoding="utf-8")) if checks_path.exists()
-                     else {"checks": []})
+    checks = guarded(lambda: read_yaml(checks_path) if checks_path.exists() else {"checks": []})
     if problems:
         raise DataError(problems)
 

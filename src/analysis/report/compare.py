@@ -14,6 +14,7 @@ from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, page_language_text, shorten, t
+from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
 from analysis.report.findings import chance_words
@@ -216,10 +217,11 @@ def comparability(ctx: CompareContext) -> str:
     lines = []
     for ind in shared[shared > 1].index:
         note, in_english = page_language_text(ctx.indicators.loc[ind], "comparability", L)
+        note = md_text(note) if note else note
         if in_english:
             note = f"{msg('nb_in_english', L)} <span lang='en'>{note}</span>"
         if note:
-            lines.append(f"- **{ctx.indicators.at[ind, f'name_{L}']}**: {note}")
+            lines.append(f"- **{md_text(ctx.indicators.at[ind, f'name_{L}'])}**: {note}")
     head = msg("nb_comparability_notes_from_the_indicator", L)
     return head + "\n\n" + ("\n".join(lines) if lines else "–")
 
@@ -258,8 +260,8 @@ def national_target_title(ctx: CompareContext, target_id: str) -> str:
     what = nt["indicator_vi_summary"] if L == "vi" else nt["indicator_en"]
     by = msg("nb_by", L)
     dec = msg("nb_decision", L)
-    return (f"{what}: {COMPARATOR_SIGN[nt['comparator']]} {format_value(float(nt['value']), 'percent', L)} "
-            f"{by} {int(nt['target_year'])} ({dec} {nt['decision']})")
+    return (f"{md_text(what)}: {COMPARATOR_SIGN[nt['comparator']]} {format_value(float(nt['value']), 'percent', L)} "
+            f"{by} {int(nt['target_year'])} ({dec} {md_text(nt['decision'])})")
 
 
 def _province_name(ctx: CompareContext, code: str, boundary: str) -> str:

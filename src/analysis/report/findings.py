@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.assess.forecast import OFF_TRACK, ON_TRACK, STATUSES
 from analysis.catalogue import join_words, msg
 from analysis.labels import STATUS
+from analysis.markup import md_text
 from analysis.numbers import chance_odds, format_number, format_percent, format_value
 from analysis.report.citations import source_label
 
@@ -67,6 +68,7 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
     A series never mixes boundaries (a merged province after 1 July 2025 is another territory) and takes one
     value per year (the first source listed for that year); breakdowns other than the total are left out.
     ``merged_successor`` names the merged province a post-2025 figure describes, said after the figure.
+    The lines are Markdown: names of indicators and sources are escaped (``markup.md_text``).
     """
     obs = facts[(facts["kind"] == "observation") & (facts["breakdown"] == "total")]
     out = []
@@ -76,9 +78,10 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
             continue
         latest_boundary = s.sort_values("year").iloc[-1]["boundary"]
         s = s[s["boundary"] == latest_boundary].sort_values(["year", "fact_id"]).drop_duplicates("year")
-        name = indicators.at[ind, f"name_{lang}"]
+        name = md_text(indicators.at[ind, f"name_{lang}"])
         last = s.iloc[-1]
-        srcs = join_words(list(dict.fromkeys(source_name(sources, sid, lang) for sid in s["source_id"])), lang)
+        srcs = join_words(list(dict.fromkeys(md_text(source_name(sources, sid, lang)) for sid in s["source_id"])),
+                          lang)
         val = lambda r: format_value(float(r["value"]), r["unit"], lang)  # noqa: E731
         if len(s) == 1:
             line = msg("fact_latest", lang, indicator=name, value=val(last), year=int(last["year"]), source=srcs)
@@ -109,7 +112,8 @@ def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boun
     r = a.iloc[-1]
     years = str(r["years"]).split(";")
     chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=chance_words(r["p_meet"], lang))
-    return msg("national_line", lang, target=target_text(targets, r, lang), status=STATUS[r["status"]][lang].lower(),
+    return msg("national_line", lang, target=md_text(target_text(targets, r, lang)),
+               status=STATUS[r["status"]][lang].lower(),
                n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
 
 
@@ -141,9 +145,10 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
     L = ctx.lang
     keys = list(ctx.params.get("key_indicators") or [])
     lines = [f"## {msg('findings_heading', L)}", "", msg("findings_intro", L), ""]
-    lines += [f"- {x}" for x in target_lines(ctx.assessments, ctx.name, L)]
+    lines += [f"- {x}" for x in target_lines(ctx.assessments, md_text(ctx.name), L)]
     merged = ctx.successor.get("merged_from")
-    merged = ctx.successor[f"name_{L}"] if isinstance(merged, str) and merged.strip() and ";" in merged else None
+    merged = (md_text(ctx.successor[f"name_{L}"]) if isinstance(merged, str) and merged.strip() and ";" in merged
+              else None)
     if getattr(ctx, "merged", False):  # the page of the merged province itself: its figures need no such note
         merged = None
     facts = key_facts(ctx.facts, ctx.indicators, ctx.sources, keys, L, merged_successor=merged)

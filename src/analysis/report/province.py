@@ -6,7 +6,6 @@ text formatted for that language), a list of charts, or Markdown text.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 import warnings
@@ -22,6 +21,7 @@ from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
 from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, page_language_text, t
+from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
 from analysis.reader_csv import write_reader_csv
 from analysis.report import charts, citations
@@ -238,7 +238,7 @@ def title(ctx: ProvinceContext) -> str:
     name = ctx.province[f"name_{ctx.lang}"]
     if ctx.merged:
         name = msg("title_since_2025", ctx.lang, name=name)
-    return "# " + msg("nb_title", ctx.lang, name=name)
+    return "# " + msg("nb_title", ctx.lang, name=md_text(name))
 
 
 def _former_names(ctx: ProvinceContext) -> list[str]:
@@ -632,7 +632,9 @@ def search_records(ctx: ProvinceContext) -> str:
             outcome.setdefault(text, _outcome(r, L))
     if not groups:
         return ""
-    esc = functools.partial(html.escape, quote=False)
+    def esc(text: str) -> str:  # one line: a blank line in a record would end the HTML block (Markdown again)
+        return html.escape(" ".join(str(text).split()), quote=False)
+
     items = [f"<li><details><summary>{esc('; '.join(names))} — {esc(outcome[text])}</summary>"
              f"<p>{esc(text)}</p></details></li>" for text, names in groups.items()]
     comp = a[a["comparability"].fillna("") != ""]
@@ -693,7 +695,7 @@ def gaps(ctx: ProvinceContext) -> str:
     lines = [msg("nb_gaps_targets", L, n=format_number(n_t, L), n_none=format_number(n_none, L),
                  n_one=format_number(n_one, L))] if n_t else []
     lines += [msg("nb_gaps_observations", L, n=format_number(len(obs), L), flags=flags or msg("nb_gaps_no_flags", L)),
-             msg("nb_gaps_boundary", L, note=boundary_note(ctx)),
+             msg("nb_gaps_boundary", L, note=md_text(boundary_note(ctx))),
              msg("nb_gaps_definitions", L)]
     return "\n".join(f"- {line}" for line in lines)
 

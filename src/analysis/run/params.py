@@ -103,18 +103,20 @@ def _registry() -> tuple[dict[str, str], set[str], set[str]] | None:
 @functools.lru_cache(maxsize=8)
 def _read_registry(cw_stamp: tuple, ind_stamp: tuple) -> tuple[dict[str, str], set[str], set[str]]:
     cw, ind = Path(cw_stamp[0]), Path(ind_stamp[0])
-    with cw.open(encoding="utf-8") as f:
+    with cw.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    with ind.open(encoding="utf-8") as f:
+    with ind.open(encoding="utf-8-sig") as f:
         indicators = {r["indicator_id"] for r in csv.DictReader(f)}
     return {r["old_code"]: r["new_code"] for r in rows}, {r["new_code"] for r in rows}, indicators
 
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except UnicodeDecodeError as e:
+        raise ParamsError(f"{path.name}: not UTF-8 (byte offset {e.start}); save the file as UTF-8") from None
     except yaml.YAMLError as e:
-        raise ParamsError(f"{path.name}: not valid YAML: {e}") from None
+        raise ParamsError(f"{path.name}: not valid YAML: {' '.join(str(e).split())}") from None
     if not isinstance(data, dict):
         raise ParamsError(f"{path.name}: must be a mapping of keys to values")
     return data
@@ -135,6 +137,12 @@ def registry(processed_dir: Path | None = None) -> list[dict]:
     path = Path(processed_dir or config.processed_dir()) / "provinces.csv"
     if not path.exists():
         raise ParamsError(f"{path}: the province registry is missing; run `make data` first")
+    from analysis.data.process import ProcessedDataError, verify_table
+
+    try:
+        verify_table("provinces", path.parent)
+    except ProcessedDataError as e:
+        raise ParamsError(str(e)) from None
     return [dict(r) for r in _read_provinces(_stamp(path))]
 
 
@@ -206,7 +214,18 @@ def load_params(province: str, overrides: dict | None = None, params_dir: Path |
         raise ParamsError("invalid parameters for " + province + ":\n  - " + "\n  - ".join(msgs)) from None
     if p.province_key != province:
         raise ParamsError(f"{path.name}: key 'province_key': is {p.province_key!r}, the file name says {province!r}")
+    registry_file = config.processed_dir() / "provinces.csv"
+    if registry_file.exists() and (p.province_key, p.boundary) not in _registry_keys(_stamp(registry_file)):
+        raise ParamsError(f"{path.name}: key 'province_key': {p.province_key!r} is not in the province registry "
+                          f"for boundary {p.boundary!r} ({registry_file}; keys look like 'ha-noi' or "
+                          "'tuyen-quang-2025'): the notebook could not find its province")
     return p
+
+
+@functools.lru_cache(maxsize=8)
+def _registry_keys(stamp: tuple) -> set[tuple[str, str]]:
+    with Path(stamp[0]).open(encoding="utf-8-sig") as f:
+        return {(r["key"], r["boundary"]) for r in csv.DictReader(f)}
 
 
 def _key_in(msg: str) -> str:
@@ -219,4 +238,8 @@ def parse_override(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise ParamsError(f"command line: -p {text!r}: expected key=value")
     key, value = text.split("=", 1)
-    return key.strip(), yaml.safe_load(value)
+    try:
+        return key.strip(), yaml.safe_load(value)
+    except yaml.YAMLError as e:
+        raise ParamsError(f"command line: -p {text!r}: the value is not valid YAML "
+                          f"({' '.join(str(getattr(e, 'problem', None) or e).split())})") from None

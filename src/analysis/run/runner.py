@@ -10,6 +10,8 @@ import ast
 import hashlib
 import json
 import os
+import re
+import signal
 import sys
 import time
 import traceback
@@ -22,6 +24,7 @@ from analysis import config
 from analysis.run.params import ParamsError, all_provinces, list_provinces, load_params
 
 KERNEL = "python3"  # always, whatever the notebook metadata says
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes of kernel tracebacks: not for a log or a terminal report
 
 
 @dataclass
@@ -59,7 +62,10 @@ class Summary:
         lines = [f"{len(self.results)} notebook(s) in {self.seconds:.1f} s: "
                  + ", ".join(f"{k} {sum(r.status == k for r in self.results)}" for k in ("ran", "cached", "failed"))]
         for r in self.failed:
-            lines.append(f"\nFAILED {r.job.label}: executed notebook kept at {r.job.output}\n{r.error.rstrip()}")
+            out = r.job.output
+            kept = (f"executed notebook kept at {out}" if out.exists() and out.stat().st_size else
+                    f"no executed notebook was written ({out}; a full disk?)")
+            lines.append(f"\nFAILED {r.job.label}: {kept}\n{ANSI.sub('', r.error).rstrip()}")
         return "\n".join(lines)
 
 
@@ -136,10 +142,16 @@ def _hash_files(paths: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def package_files(pkg: Path) -> list[Path]:
+    """Every file of the package a notebook's output depends on: code, message catalogues (``messages/*.yaml``)
+    and any template or data file shipped in it; compiled caches left out."""
+    return [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+
+
 def environment_hash() -> str:
-    """Package code and processed data: anything here changing invalidates every cached run."""
+    """Package code, catalogues and processed data: anything here changing invalidates every cached run."""
     pkg = Path(__file__).resolve().parents[1]  # the whole package, not only this stage
-    code = _hash_files(list(pkg.rglob("*.py")), pkg)
+    code = _hash_files(package_files(pkg), pkg)
     processed = config.processed_dir()
     data = _hash_files([p for p in processed.glob("*.csv")], processed) if processed.exists() else "none"
     return hashlib.sha256(f"{code}{data}{KERNEL}{sys.version_info[:2]}".encode()).hexdigest()
@@ -167,9 +179,54 @@ def is_cached(job: Job, key: str) -> bool:
         return False
 
 
+def run_problem(job: Job, env_hash: str) -> str | None:
+    """None when ``job.output`` is the complete, successful run of this job on the current notebook, parameters,
+    code, catalogues and processed data; otherwise why it is not (for the site to refuse it)."""
+    if not job.output.exists():
+        return "not run yet"
+    try:
+        stamp = json.loads(_stamp(job).read_text(encoding="utf-8")).get("key")
+    except (OSError, json.JSONDecodeError):
+        stamp = None
+    if stamp is None:
+        return _unfinished(job.output)
+    if stamp != job_key(job, env_hash):
+        return "made from other data, code, sentences or parameters than the current ones"
+    return None
+
+
+def _unfinished(path: Path) -> str:
+    """Why an executed notebook without a completion record is not a finished run."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return f"unreadable ({path.stat().st_size} bytes; a full disk or a killed run?)"
+    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        return f"failed ({errors[0].get('ename')}: {errors[0].get('evalue')})"
+    done = sum(c.get("metadata", {}).get("papermill", {}).get("status") == "completed" for c in cells)
+    return f"incomplete: {done} of {len(cells)} cells ran (an interrupted run?)"
+
+
+def stale_runs(jobs: list[Job]) -> list[tuple[Job, str]]:
+    """The jobs whose executed notebook exists but is not a finished run on the current inputs, with why."""
+    env_hash = environment_hash()
+    out = []
+    for j in jobs:
+        problem = run_problem(j, env_hash) if j.output.exists() else None
+        if problem:
+            out.append((j, problem))
+    return out
+
+
 # ------------------------------------------------------------------ execution
-STARTUP_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond", "DeadKernelError")
+# a kernel that dies while starting (parallel kernels can race for ports) is retried; one that dies while running
+# the notebook ("DeadKernelError: Kernel died", e.g. out of memory) fails the notebook at once
+STARTUP_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 STARTUP_RETRIES = 2
+DIED = "the kernel died while running the notebook (out of memory? a crash in a library?); the cells run so far " \
+       "are kept in the executed notebook"
 
 
 def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
@@ -203,11 +260,47 @@ def _execute_one(job_dict: dict, warm: bool = True) -> tuple[str, float, str]:
             return "failed", time.perf_counter() - t0, f"{e.ename}: {e.evalue}\n" + "".join(e.traceback[-3:])
         except Exception as e:  # kernel died, bad notebook file, ...
             text = "".join(traceback.format_exception_only(type(e), e))
+            if type(e).__name__ == "DeadKernelError":
+                return "failed", time.perf_counter() - t0, f"{DIED}\n{text}"
             if attempt < STARTUP_RETRIES and any(m in text or m == type(e).__name__ for m in STARTUP_ERRORS):
                 note = f"kernel start failed {attempt + 1} time(s) and was retried: {text.strip()}"
                 continue
             return "failed", time.perf_counter() - t0, text
     raise AssertionError("unreachable")
+
+
+def _worker_init() -> None:
+    """In each pool worker: Ctrl-C is the parent's to handle (it cancels the queue); SIGTERM, which the parent
+    sends to stop the run, ends the worker and its kernels at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(signum, frame) -> None:
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):  # the kernels
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    os._exit(128 + signum)
+
+
+class _Pool(ProcessPoolExecutor):
+    """A process pool that, on Ctrl-C, drops the queued notebooks and stops the running ones (instead of running
+    the rest of the queue before it exits)."""
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            procs = list((self._processes or {}).values())
+            self.shutdown(wait=False, cancel_futures=True)
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.join(5)
+            return False
+        return super().__exit__(exc_type, exc, tb)
 
 
 def split_cached(jobs: list[Job], force: bool = False,
@@ -239,7 +332,7 @@ def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
     n = len(jobs)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _Pool(max_workers=workers, initializer=_worker_init) as pool:
             futures = {}
             for j, key in todo:
                 _stamp(j).unlink(missing_ok=True)

@@ -42,8 +42,13 @@ class WarmKernel:
     def __init__(self, kernel_name: str, startup_timeout: float = 60):
         from jupyter_client.manager import KernelManager
 
+        from jupyter_client.asynchronous import AsyncKernelClient
+
         self.kernel_name = kernel_name
         self.km = KernelManager(kernel_name=kernel_name)
+        # nbclient polls an async client, so a kernel that dies mid-notebook is seen within a second (a blocking
+        # client waits on its output channel for ever); this module's own calls use a blocking client (_client)
+        self.km.client_factory = AsyncKernelClient
         self.km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.runs = 0
         try:
@@ -52,8 +57,14 @@ class WarmKernel:
             self.shutdown()
             raise
 
+    def _client(self):
+        from jupyter_client.blocking import BlockingKernelClient
+
+        return BlockingKernelClient(**self.km.get_connection_info(session=True),
+                                    connection_file=self.km.connection_file, parent=self.km)
+
     def _run(self, code: str, timeout: float) -> None:
-        kc = self.km.client()
+        kc = self._client()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=timeout)

@@ -34,6 +34,7 @@ from analysis.atomic import swap_dir, write_atomic
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
+from analysis.markup import unsafe_markup
 from analysis.reader_csv import write_reader_csv
 from analysis.report.findings import overview_findings
 from analysis.site import indicator_pages as IP
@@ -100,7 +101,11 @@ def notebook_body(path: Path, exporter=None) -> str:
     """The outputs of an executed notebook as HTML (no code), with notebook errors refused."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (nbformat.reader.NotJSONError, UnicodeDecodeError, ValueError) as e:  # a full disk leaves 0 bytes
+        raise SiteError(f"{path}: the executed notebook cannot be read ({path.stat().st_size} bytes; "
+                        f"{type(e).__name__}); rerun it with `analysis run`") from None
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             if o.get("output_type") == "error":
@@ -109,6 +114,10 @@ def notebook_body(path: Path, exporter=None) -> str:
     body, _ = (exporter or _exporter()).from_notebook_node(nb)
     body = re.sub(r"<style.*?</style>", "", body, flags=re.S)  # the site has its own stylesheet
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    unsafe = unsafe_markup(body)
+    if unsafe:  # report code must escape data fields (markup.md_text); never publish what slipped through
+        detail = "; ".join(unsafe[:3])
+        raise SiteError(f"{path}: unsafe markup in the executed notebook (a data field left unescaped): {detail}")
     return body
 
 
@@ -118,7 +127,9 @@ def _render_version() -> str:
     import inspect
     from importlib.metadata import version
 
-    code = inspect.getsource(_exporter) + inspect.getsource(notebook_body)
+    from analysis import markup
+
+    code = inspect.getsource(_exporter) + inspect.getsource(notebook_body) + inspect.getsource(markup)
     return hashlib.sha256(f"{version('nbconvert')}\0{code}".encode()).hexdigest()
 
 
@@ -588,7 +599,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             body = with_contents(bodies[inputs.notebooks_dir / lang / f"{p['key']}.ipynb"], lang)
             word_jobs.append((body, f"{p[f'name_{lang}']} – {site_title(lang)}", lang,
                               dl / "docx" / f"{p['key']}-{lang}.docx"))
-    tmp = Path(tempfile.mkdtemp(prefix="docx-"))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".docx-tmp-", dir=cache_dir))  # where the next build sweeps it if killed
     try:
         meta["word"] = word_files(word_jobs, tmp, cache_dir / "docx-cache")
     finally:
@@ -668,13 +680,37 @@ def _describe(path: str) -> dict[str, str]:
     return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})
 
 
-def build_site(out_dir: Path | None = None, inputs: SiteInputs | None = None, **kw) -> Path:
-    """Build into a temporary folder and swap it in atomically; the previous site survives any failure."""
+def check_runs(inputs: SiteInputs) -> None:
+    """Refuse executed notebooks that are not finished, successful runs on the current processed data, code,
+    catalogues and parameters (an interrupted or failed run, or one from before a change); SiteError names each."""
+    from analysis.run.params import ParamsError
+    from analysis.run.runner import plan, stale_runs
+
+    try:
+        jobs = plan([p["key"] for p in inputs.provinces], build_dir=inputs.notebooks_dir.parent)
+    except ParamsError as e:
+        raise SiteError(str(e)) from None
+    stale = stale_runs(jobs)
+    if stale:
+        lines = [f"  - {j.output}: {why}" for j, why in stale[:10]] + (
+            [f"  - … and {len(stale) - 10} more"] if len(stale) > 10 else [])
+        raise SiteError(f"{len(stale)} executed notebook(s) cannot be published; run `make report` (or "
+                        "`analysis run`) first:\n" + "\n".join(lines))
+
+
+def build_site(out_dir: Path | None = None, inputs: SiteInputs | None = None, verify_runs: bool = True,
+               **kw) -> Path:
+    """Build into a temporary folder and swap it in atomically; the previous site survives any failure.
+
+    ``verify_runs``: refuse notebooks that are not finished runs on the current inputs (``check_runs``)."""
     out = Path(out_dir or config.site_out_dir())
+    inputs = inputs or collect_inputs()
+    if verify_runs:
+        check_runs(inputs)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".tmp-", dir=out.parent))
     try:
-        assemble(inputs or collect_inputs(), tmp, **kw)
+        assemble(inputs, tmp, **kw)
         swap_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -20,6 +20,7 @@ from analysis.catalogue import catalogue, msg
 from analysis.collation import vi_key, vi_sorted
 from analysis.frame_cache import groups, per_frame
 from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
+from analysis.markup import safe_url
 from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
 from analysis.report.findings import chance_words
 from analysis.report.province import breakdown_label
@@ -272,7 +273,7 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
             extra.append(msg("not_stated_in_document" if held else "not_known", lang) + ": " + ", ".join(
                 UNKNOWN_FIELDS.get(k, {}).get(lang, k) for k in s["unknown"].split(";")))
         text = lambda c: s[c] if isinstance(s.get(c), str) and s[c] else ""  # noqa: E731
-        items.append({"id": s["source_id"], "citation": s["citation"], "url": text("url"), "extra": extra,
+        items.append({"id": s["source_id"], "citation": s["citation"], "url": safe_url(text("url")), "extra": extra,
                       "licence": text("licence"), "note": text("notes"), "cite_lang": text("language") or lang})
     # licence terms are quoted as their owners write them (in English); curators' notes are in English
     return render("sources", lang, items=items, quote_lang="en")

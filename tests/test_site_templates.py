@@ -129,8 +129,9 @@ def test_overview_names_the_national_target_it_shows():
     targets = pd.DataFrame({"indicator_id": ["ind"], "target_year": [2030], "decision": ["1/QĐ-TTg"],
                             "indicator_vi_summary": ["Tỷ lệ thử"], "indicator_en": ["A test share"]})
     facts = pd.DataFrame(columns=["kind", "boundary", "province_code", "indicator_id", "year"])
-    for lang, head, chance in (("vi", "Tỷ lệ thử ≥ 40%", "khả năng đạt 90%"), ("en", "A test share ≥ 40%",
-                                                                                 "chance 90%")):
+    # chances read as rounded odds: 0.9 is "about 9 in 10"
+    for lang, head, chance in (("vi", "Tỷ lệ thử ≥ 40%", "khả năng đạt khoảng 9/10"), ("en", "A test share ≥ 40%",
+                                                                                       "chance about 9 in 10")):
         out = SP.provinces_overview(lang, registry, national, facts, {}, "../", targets, {})
         assert f"<th scope='col'>{head} (2030, 1/QĐ-TTg)</th>" in out
         assert chance in out and "2016" in out
@@ -240,6 +241,6 @@ def test_the_targets_page_opens_with_a_summary_and_shows_forecast_columns_only_w
     with_series = SP.targets_body("vi", _targets([("on_track", 3), ("no_data", 0)]), indicators, names, sources)
     heads = re.findall(r'<th scope="col">([^<]*)</th>', with_series)
     assert C.msg("targets_col_p_meet", "vi") in heads and C.msg("targets_col_unsd", "vi") in heads
-    assert "90%" in with_series
+    assert "khoảng 9/10" in with_series  # the chance 0.9 as rounded odds
     assert "Mục tiêu có dự báo từ hai số liệu hằng năm trở lên: 1" in with_series
     assert with_series.count("<th scope=\"col\">") == with_series.split("<tr data-province")[1].count("<td>")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.special import ndtr
 
 from analysis.assess import panel as pn
@@ -61,9 +62,25 @@ def _prob_above(mean: float, errors: np.ndarray, zt: float, bw: float) -> float:
     return float(np.mean(ndtr((mean + errors - zt) / bw)))
 
 
-def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_train: int = pn.MIN_YEARS
-                ) -> list[Case]:
-    """Every out-of-sample case of one panel (long rows province_code, year, value)."""
+def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[float, np.ndarray] | None:
+    """The single-series method (each province fitted alone, ``forecast.predictive``): its point forecast and a
+    sample of its predictive errors, both on the panel's transformed scale. None below two points."""
+    from analysis.assess.forecast import predictive
+
+    if len(years) < 2:
+        return None
+    pred = predictive(years, values, year, bounds)
+    f = pred.forecast
+    qs = stats.t.ppf(np.linspace(0.0025, 0.9975, 200), f.df)
+    draws = scale.fwd(pred.scale.inv(f.mean + qs * f.scale))
+    centre = float(scale.fwd([pred.projection])[0])
+    return centre, draws - centre
+
+
+def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_train: int = pn.MIN_YEARS,
+                single: bool = False) -> list[Case]:
+    """Every out-of-sample case of one panel (long rows province_code, year, value). ``single`` also scores the
+    single-series method (every province fitted alone), the engine the national comparison used before."""
     w = pn.wide(values)
     years = list(w.columns)
     scale = pn.Scale.for_bounds(bounds, w.to_numpy()[np.isfinite(w.to_numpy())])
@@ -106,10 +123,19 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                 thr = {"A": z_last + med_pace * steps + STRETCH}
                 if np.isfinite(leaders):
                     thr["B"] = leaders
-                cases.append(Case(name, int(origin), h, prov, float(out), float(Z[i, t + h]), thr,
-                                  {"engine": float(scale.inv([z_eng])[0]), "last": float(lastv), "drift": driftv},
-                                  {"engine": z_eng, "last": z_last, "drift": z_drift},
-                                  {"engine": eng_err, "last": last_err, "drift": drift_err}))
+                case = Case(name, int(origin), h, prov, float(out), float(Z[i, t + h]), thr,
+                            {"engine": float(scale.inv([z_eng])[0]), "last": float(lastv), "drift": driftv},
+                            {"engine": z_eng, "last": z_last, "drift": z_drift},
+                            {"engine": eng_err, "last": last_err, "drift": drift_err})
+                if single:
+                    ok = np.isfinite(xs[i])
+                    one = _single_series([years[j] for j in np.flatnonzero(ok)], list(xs[i][ok]), years[t + h],
+                                         bounds, scale)
+                    if one is None:
+                        continue  # the single-series method makes no forecast from one point
+                    case.z_point["single"], case.errors["single"] = one
+                    case.point["single"] = float(scale.inv([one[0]])[0])
+                cases.append(case)
     return cases
 
 
@@ -122,7 +148,7 @@ def score(cases: list[Case]) -> pd.DataFrame:
     for (panel, h), cs in sorted(keyed.items()):
         outcome_hits = {k: np.array([c.z_outcome >= c.thresholds[k] for c in cs if k in c.thresholds])
                         for k in ("A", "B")}
-        for rule in RULES:
+        for rule in [r for r in (*RULES, "single") if r in cs[0].point]:
             ae, c80, c95, logs = [], [], [], []
             briers: dict[str, list[float]] = {"A": [], "B": []}
             bws: dict[int, float] = {}
@@ -181,11 +207,11 @@ def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinc
     return out
 
 
-def run(facts: pd.DataFrame, indicators: pd.DataFrame, horizons=HORIZONS) -> pd.DataFrame:
-    """The scored backtest of every panel in the facts."""
+def run(facts: pd.DataFrame, indicators: pd.DataFrame, horizons=HORIZONS, single: bool = False) -> pd.DataFrame:
+    """The scored backtest of every panel in the facts (``single``: also the single-series method)."""
     cases = []
     for name, (d, bounds) in panels_from_facts(facts, indicators).items():
-        cases += panel_cases(name, d, bounds, horizons)
+        cases += panel_cases(name, d, bounds, horizons, single=single)
     return score(cases)
 
 
@@ -199,6 +225,12 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
                         "ratio": mae["engine"] / mae[["last", "drift"]].min(axis=1),
                         "cov80": eng["cov80"], "cov95": eng["cov95"], "bss_A": eng["bss_A"], "bss_B": eng["bss_B"],
                         "log_score": eng["log_score"]})
+    if "single" in mae.columns:
+        one = scores[scores["rule"] == "single"].set_index(["panel", "h"])
+        out["mae_single"] = mae["single"]
+        out["ratio_single"] = mae["single"] / mae[["last", "drift"]].min(axis=1)
+        out["cov80_single"] = one["cov80"]
+        out["bss_B_single"] = one["bss_B"]
     out = out.reset_index()
     parts = out["panel"].str.split("@", n=1)
     out.insert(1, "indicator_id", parts.str[0])

@@ -301,7 +301,7 @@ def predictive(years: Sequence[int], values: Sequence[float], target_year: int,
     else:
         chosen = "drift" if len(t) <= 3 else "trend"
         how = "too few points for a backtest"
-    fc = MODELS[chosen](t, z, float(target_year), step_sd)
+    fc = MODELS[chosen](t, z, float(target_year), step_sd) or _trend(t, z, float(target_year), step_sd)
     bend = _bend_var(t, z, float(target_year) - float(t.max()))
     if bend > 0:
         fc = _Forecast(fc.mean, math.sqrt(fc.scale**2 + bend), fc.df, fc.name)

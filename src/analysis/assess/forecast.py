@@ -661,7 +661,8 @@ def _pace(s, r: Assessment, code: str, model, comparator: str) -> dict:
     from analysis.assess import panel as pn
 
     out = dict.fromkeys(PACE_COLUMNS, float("nan"))
-    if r.status in ("achieved", "not_met", "awaiting_data", "no_data") or r.last_year is None:
+    if (r.status in ("achieved", "not_met", "awaiting_data", "no_data") or r.last_year is None
+            or _meets(float(r.last_value), r.target, r.comparator)):
         return out
     if r.n_points >= 2 and r.last_year > r.first_year:
         out["own_annual_change"] = (float(s["value"].iloc[-1]) - float(s["value"].iloc[0])) / (r.last_year - r.first_year)

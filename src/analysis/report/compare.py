@@ -23,7 +23,8 @@ from analysis.report.province import breakdown_label, source_names
 # normalised or rank indicators that can be put side by side
 COMPARABLE = ["dti_rank", "dti_score", "community_teams_per_1000", "community_team_members_per_1000",
               "members_per_team", "it_officials_share", "it_qualified_staff_share", "online_dossier_share",
-              "tthc_digitisation_share", "data_reuse_share"]
+              "tthc_digitisation_share", "data_reuse_share", "trained_employed_share", "pci_labour_training",
+              "pci_composite", "papi_egovernance"]
 
 
 @dataclass
@@ -276,8 +277,9 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
     from analysis.labels import status_label
 
     L = ctx.lang
-    n = ctx.national[(ctx.national["national_target_id"] == target_id) & (ctx.national["boundary"] == boundary)]
-    n = pd.concat([n[n["province_code"] != "VN"].sort_values("rank"), n[n["province_code"] == "VN"]])
+    mine = ctx.national[ctx.national["national_target_id"] == target_id]
+    n = mine[(mine["boundary"] == boundary) & (mine["province_code"] != "VN")].sort_values("rank")
+    n = pd.concat([n, mine[mine["province_code"] == "VN"].head(1)])  # the whole country, the same either side
     unit = "percent"
     rows = []
     for _, r in n.iterrows():
@@ -295,7 +297,8 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
                      t("points", L): points_cell(r["n_points"], years, L),
                      **_pace_cells(r, L)})
     out = pd.DataFrame(rows)
-    return out.drop(columns=[c for c in out.columns if c in _PACE_HEADERS(L) and (out[c] == "–").all()])
+    optional = (*_PACE_HEADERS(L), t("p_meet", L), t("projection", L))
+    return out.drop(columns=[c for c in out.columns if c in optional and (out[c] == "–").all()])
 
 
 def _PACE_HEADERS(L: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ system-deps: ## Install Debian packages for the browser tests (chromium, fonts; 
 
 # every file `analysis data` writes: a missing or older one makes `make data` rebuild them all (one run)
 PROCESSED_DIR ?= data/processed
-PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv facts.csv national_assessments.csv \
+PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv facts.csv national_assessments.csv backtest.csv \
 	tracking.csv derived.csv audit.csv assessments.csv population.csv sources.csv indicators.csv dti_2022.csv \
 	national_targets.csv)
 $(PROCESSED) &: $(STAMP) $(wildcard data/raw/*) $(shell find src/analysis -name "*.py")

@@ -24,6 +24,7 @@ from analysis.data.process import load_processed
 from analysis.labels import COMPARATOR_SIGN, FLAG_WORDS, RESULT, STATUS, UNSD, locator_label, page_language_text, t
 from analysis.numbers import format_number, format_percent, format_value, points_cell, unit_label
 from analysis.report import charts, citations
+from analysis.territory import territory_changed
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
              "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]
@@ -233,9 +234,13 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
 
 # ------------------------------------------------------------------ sections
 def title(ctx: ProvinceContext) -> str:
+    """The report's heading, naming the territory: a province formed by a merger says from when, a pre-2025
+    province whose territory changed says until when (two pages never share a heading)."""
     name = ctx.province[f"name_{ctx.lang}"]
     if ctx.merged:
         name = msg("title_since_2025", ctx.lang, name=name)
+    elif ctx.registry is not None and territory_changed(ctx.registry, ctx.province["province_code"], "pre2025"):
+        name = msg("title_before_2025", ctx.lang, name=name)
     return "# " + msg("nb_title", ctx.lang, name=name)
 
 

@@ -339,3 +339,19 @@ def test_progress_grid_in_a_browser_sorts_filters_and_fits_the_screen(site, serv
     page.screenshot(path=str(Path(__file__).parent / "_artifacts" / f"grid-{lang}-{width}.png"), full_page=False)
     assert not errors, errors
     page.close()
+
+
+def test_reports_set_the_nearest_evidence_beside_their_targets_and_a_merged_one_its_former_targets(site, tmp_path):
+    from analysis.report import province as R
+
+    a = _table(site, "assessments")
+    vi = (site / "vi" / "provinces" / "quang-ninh.html").read_text(encoding="utf-8")
+    block = vi.split("Số liệu gần nhất.")[1].split("</ul></li>\n</ul>")[0]
+    assert block.count("<li><b>") == ((a["province_code"] == "22") & (a["n_points"].fillna(0) == 0)).sum()
+    # the merged city (its report is not in the session's small site: built here from the same data)
+    ctx = R.load_context("can-tho-2025", "en", boundary="post2025", output_dir=str(tmp_path))
+    text = R.nearest_section(ctx)
+    assert "Targets set for part of the territory." in text
+    old_city = a[(a["province_code"] == "92") & (a["boundary"] == "pre2025")]
+    assert text.count("<b>Can Tho (before 1 July 2025): ") == len(old_city) == 12  # commitments for part of it
+    assert "63.4% (2024; city service centre)" in text  # online submissions beside the online-dossier target

@@ -174,3 +174,48 @@ def nearest_evidence(target: pd.Series, facts: pd.DataFrame, registry: pd.DataFr
                             territory=places[(f["province_code"], f["boundary"])],
                             family=family_of.get(f["indicator_id"], ""), pace=pace, meets=meets))
     return out
+
+
+def describe(target, evidence: list[Evidence], lang: str, indicators: pd.DataFrame, names: dict,
+             families: dict[str, dict], source_label=str) -> list[dict[str, str]]:
+    """Each figure in words for a page: value (with its qualifier), year, scope, place where it is not the
+    target's own territory, indicator, a one-line comparability note, the pace the target needs and its source."""
+    from analysis.catalogue import msg
+    from analysis.numbers import format_number, format_value
+    from analysis.report.province import breakdown_label
+
+    ind = indicators.set_index("indicator_id") if "indicator_id" in indicators.columns else indicators
+    target_scope = breakdown_label(target["breakdown"], lang) or msg("near_scope_total", lang)
+    items = []
+    for e in evidence:
+        value = format_value(e.value, e.unit, lang)
+        flags = e.flags.split(";")
+        for flag, key in (("lower_bound", "near_more_than"), ("upper_bound", "near_less_than"),
+                          ("approx", "near_about")):
+            if flag in flags:
+                value = msg(key, lang, value=value)
+        scope = breakdown_label(e.breakdown, lang) or msg("near_scope_total", lang)
+        place = "" if e.territory == "same" else msg(f"near_place_{e.territory}", lang,
+                                                       name=names.get((e.province_code, e.boundary), e.province_code))
+        if not e.same_indicator:
+            note = msg("near_note_related", lang, note=families[e.family][f"note_{lang}"])
+        elif e.breakdown != target["breakdown"]:
+            note = msg("near_note_same", lang, scope=scope, target_scope=target_scope)
+        else:
+            note = msg("near_note_same_place", lang)
+        if not e.same_indicator:
+            pace = msg("near_other_measure", lang)
+        elif e.meets is None:
+            pace = msg("near_other_unit", lang)
+        elif e.meets:
+            pace = msg("near_meets", lang)
+        elif e.pace is None:
+            pace = msg("near_missed", lang)
+        else:
+            step = msg("near_pace_points", lang, value=format_number(round(e.pace, 1), lang)) \
+                if e.unit == "percent" else format_value(e.pace, e.unit, lang)
+            pace = msg("near_pace", lang, pace=step, year=int(target["target_year"]))
+        items.append({"value": value, "year": str(e.year), "scope": scope, "place": place,
+                      "indicator": ind.at[e.indicator_id, f"name_{lang}"], "note": note, "pace": pace,
+                      "source_id": e.source_id, "source": source_label(e.source_id) if e.source_id else ""})
+    return items

@@ -367,49 +367,13 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
 
 def nearest_cell(target, evidence: list, lang: str, indicators: pd.DataFrame, provinces: dict,
                  sources: pd.DataFrame | None, families: dict, root: str = "") -> str:
-    """The nearest evidence beside one target: each figure with its year, scope, place where that is not the
-    target's own territory, its indicator, a one-line comparability note, the pace the target needs from it and
-    its source; or the sentence that the evidence base holds none."""
+    """The nearest evidence beside one target (``report.nearest.describe``), or the sentence that the evidence
+    base holds none."""
     from analysis.report.citations import source_label
+    from analysis.report.nearest import describe
 
-    ind = indicators.set_index("indicator_id")
-    target_scope = breakdown_label(target["breakdown"], lang) or msg("near_scope_total", lang)
-    items = []
-    for e in evidence:
-        value = format_value(e.value, e.unit, lang)
-        flags = e.flags.split(";")
-        for flag, key in (("lower_bound", "near_more_than"), ("upper_bound", "near_less_than"),
-                          ("approx", "near_about")):
-            if flag in flags:
-                value = msg(key, lang, value=value)
-        scope = breakdown_label(e.breakdown, lang) or msg("near_scope_total", lang)
-        place = "" if e.territory == "same" else msg(f"near_place_{e.territory}", lang,
-                                                       name=provinces.get((e.province_code, e.boundary),
-                                                                          e.province_code))
-        if not e.same_indicator:
-            note = msg("near_note_related", lang, note=families[e.family][f"note_{lang}"])
-        elif e.breakdown != target["breakdown"]:
-            note = msg("near_note_same", lang, scope=scope, target_scope=target_scope)
-        else:
-            note = msg("near_note_same_place", lang)
-        if not e.same_indicator:
-            pace = msg("near_other_measure", lang)
-        elif e.meets is None:
-            pace = msg("near_other_unit", lang)
-        elif e.meets:
-            pace = msg("near_meets", lang)
-        elif e.pace is None:
-            pace = msg("near_missed", lang)
-        else:
-            step = format_number(round(e.pace, 1), lang) if e.unit != "percent" else msg(
-                "near_pace_points", lang, value=format_number(round(e.pace, 1), lang))
-            pace = msg("near_pace", lang, pace=step if e.unit == "percent" else format_value(e.pace, e.unit, lang),
-                       year=int(target["target_year"]))
-        items.append({"value": value, "year": e.year, "scope": scope, "place": place,
-                      "indicator": ind.at[e.indicator_id, f"name_{lang}"], "note": note, "pace": pace,
-                      "source_id": e.source_id, "root": root,
-                      "source": source_label(sources, e.source_id, lang) if sources is not None and len(sources)
-                      else e.source_id})
+    label = (lambda sid: source_label(sources, sid, lang)) if sources is not None and len(sources) else str
+    items = [x | {"root": root} for x in describe(target, evidence, lang, indicators, provinces, families, label)]
     return render("nearest", lang, items=items)
 
 

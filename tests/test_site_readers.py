@@ -355,3 +355,18 @@ def test_reports_set_the_nearest_evidence_beside_their_targets_and_a_merged_one_
     old_city = a[(a["province_code"] == "92") & (a["boundary"] == "pre2025")]
     assert text.count("<b>Can Tho (before 1 July 2025): ") == len(old_city) == 12  # commitments for part of it
     assert "63.4% (2024; city service centre)" in text  # online submissions beside the online-dossier target
+
+
+def test_a_merged_province_states_the_latest_year_of_each_source_and_lists_every_source(site, tmp_path):
+    from analysis.report import province as R
+
+    text = (site / "en" / "provinces" / "thai-nguyen-2025.html").read_text(encoding="utf-8")
+    assert "Year of the latest figure from each source" in text
+    assert "The latest figure in the evidence base is from 2016" not in text
+    ctx = R.load_context("thai-nguyen-2025", "en", boundary="post2025", output_dir=str(tmp_path))
+    shown = pd.concat([ctx.facts, ctx.former])
+    latest = int(shown.loc[shown["kind"] == "observation", "year"].max())
+    gaps = text.split("Year of the latest figure from each source")[1].split("</li>")[0]
+    assert f": {latest}" in gaps and latest > 2016  # Bắc Kạn's 2024 figures, not "2016"
+    listed = set(R.sources_table(ctx)["ID"])
+    assert set(shown["source_id"]) <= listed  # every source the page uses, its former provinces' too

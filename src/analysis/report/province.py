@@ -774,6 +774,8 @@ def audit_table(ctx: ProvinceContext) -> pd.DataFrame:
 def sources_table(ctx: ProvinceContext) -> pd.DataFrame:
     L = ctx.lang
     used = set(ctx.facts["source_id"]) | set(ctx.facts["cited_source_id"].dropna())
+    if ctx.merged and ctx.former is not None:  # its former provinces' figures are on its page too
+        used |= set(ctx.former["source_id"]) | set(ctx.former["cited_source_id"].dropna())
     s = ctx.sources[ctx.sources["source_id"].isin(used)]
     unknown = msg("nb_unknown", L)
     return pd.DataFrame({

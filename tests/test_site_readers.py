@@ -121,11 +121,12 @@ def test_each_search_record_is_written_once_and_linked_from_its_targets(site):
     a = _table(site, "assessments")
     for lang, column in (("vi", "searched"), ("en", "searched_en")):
         text = (site / lang / "targets.html").read_text(encoding="utf-8")
-        notes = dict(re.findall(r'<li id="search-note-(\d+)"><p>(.*?)</p>', text, flags=re.S))
+        notes = dict(re.findall(r'<li id="search-note-(\d+)"><details>.*?<p class=.record.>(.*?)</p>', text,
+                                flags=re.S))
         records = set(a[column].dropna())
         assert len(notes) == len(records) and len(records) < a[column].notna().sum()
         for n, record in notes.items():
-            assert text.count(f"<p>{record}</p>") == 1  # written once
+            assert text.count(f"'record'>{record}</p>") == 1  # written once
             links = re.findall(rf'<tr [^>]*id="target-([^"]+)"[^>]*>(?:(?!</tr>).)*href="#search-note-{n}"', text,
                                flags=re.S)
             import html as H
@@ -165,6 +166,11 @@ def test_targets_filters_by_every_province_status_and_text_without_diacritics(si
     assert shown() == accented and 0 < len(accented) < total
     page.fill("#f-text", "DAO TẠO")
     assert shown() == accented
+    # a target's link to its search record opens the record
+    page.fill("#f-text", "")
+    page.locator("#targets tbody tr a[href^='#search-note-']").first.click()
+    note = page.locator("#targets tbody tr a[href^='#search-note-']").first.get_attribute("href")
+    assert page.locator(f"{note} details").get_attribute("open") is not None
     page.close()
 
 

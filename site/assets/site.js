@@ -24,6 +24,14 @@ function foldText(s) {
   }
   [prov, stat, text].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
   apply();
+  // a link to a search record opens it (each record is written once, folded under the table)
+  function openRecord() {
+    var li = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var d = li && li.querySelector("details");
+    if (d) d.open = true;
+  }
+  window.addEventListener("hashchange", openRecord);
+  openRecord();
 })();
 
 // The progress grid: sort by a column (status order, then name), filter by region; the whole country stays first.

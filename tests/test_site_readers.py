@@ -376,3 +376,35 @@ def test_a_merged_province_states_the_latest_year_of_each_source_and_lists_every
     assert f": {latest}" in gaps and latest > 2016  # Bắc Kạn's 2024 figures, not "2016"
     listed = set(R.sources_table(ctx)["ID"])
     assert set(shown["source_id"]) <= listed  # every source the page uses, its former provinces' too
+
+
+# ------------------------------------------------------------------ indicator pages: year control, province picker
+@pytest.mark.parametrize("width", [390, 1280])
+def test_indicator_page_year_control_and_province_picker(site, server, browser, width):
+    facts = _table(site, "facts")
+    obs = facts[(facts["indicator_id"] == "trained_employed_share") & (facts["kind"] == "observation")
+                & (facts["breakdown"] == "total") & (facts["boundary"] == "pre2025") & (facts["province_code"] != "VN")]
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "vi/indicators/trained_employed_share.html")
+    page.wait_for_selector(".plotly-chart .bars path")
+    page.select_option(".g-year", "2010")
+    page.wait_for_function("document.querySelector('.plotly-chart').dataset.shown === 'year-2010'")
+    drawn = page.evaluate("(() => { const d = document.querySelector('.plotly-chart').data[0]; "
+                          "return [d.type, d.y.length, d.y.slice().sort((a, b) => a - b)]; })()")
+    want = sorted(obs.loc[obs["year"] == 2010, "value"].astype(float))
+    assert drawn[0] == "bar" and drawn[1] == len(want) and drawn[2] == pytest.approx(want)
+    assert "năm 2010" in page.locator(".plotly-chart .gtitle").text_content()
+    # two provinces' yearly series instead
+    page.select_option(".g-provinces", ["Quảng Ninh", "Bắc Kạn"])
+    page.wait_for_function("document.querySelector('.plotly-chart').dataset.shown === 'series'")
+    lines = page.evaluate("Array.from(document.querySelector('.plotly-chart').data).map(t => [t.name, t.x])")
+    assert {n for n, _ in lines} == {"Quảng Ninh", "Bắc Kạn"}
+    qn = sorted(int(y) for y in obs.loc[obs["province_code"] == "22", "year"])
+    assert dict(lines)["Quảng Ninh"] == qn
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.click(".g-clear")
+    page.wait_for_function("document.querySelector('.plotly-chart').dataset.shown.startsWith('year-')")
+    assert not errors, errors
+    page.close()

@@ -108,6 +108,42 @@ function foldText(s) {
   });
 })();
 
+// Indicator pages: a year control redraws the bar chart for that year; picking provinces draws their yearly
+// series instead (the data and titles, in the page's language, are in data-grapher).
+(function () {
+  if (typeof Plotly === "undefined") return;
+  Array.prototype.forEach.call(document.querySelectorAll(".plotly-chart[data-grapher]"), function (el) {
+    var g = JSON.parse(el.getAttribute("data-grapher")), base = JSON.parse(el.getAttribute("data-figure"));
+    var box = el.closest("figure"), year = box.querySelector(".g-year"), pick = box.querySelector(".g-provinces");
+    var bar = base.data[0];
+    function draw() {
+      var layout = JSON.parse(JSON.stringify(base.layout)), picked = [], traces;
+      Array.prototype.forEach.call(pick.options, function (o) { if (o.selected) picked.push(o.value); });
+      if (picked.length) {
+        traces = picked.map(function (n) {
+          return {type: "scatter", mode: "lines+markers", name: n, x: g.series[n].map(function (p) { return p[0]; }),
+                  y: g.series[n].map(function (p) { return p[1]; }),
+                  hovertemplate: n.replace(/</g, "&lt;") + ", %{x}: %{y:,.2~f} " + g.unit + "<extra></extra>"};
+        });
+        layout.title.text = g.line_title;
+        layout.xaxis = {tickformat: "d"};
+        layout.showlegend = true;
+      } else {
+        var d = g.years[year.value];
+        traces = [Object.assign({}, bar, {x: d.x, y: d.y})];
+        layout.title.text = d.title;
+      }
+      el.setAttribute("data-shown", picked.length ? "series" : "year-" + year.value);
+      Plotly.react(el, traces, layout, {responsive: true, displaylogo: false});
+    }
+    year.addEventListener("change", function () { Array.prototype.forEach.call(pick.options, function (o) { o.selected = false; }); draw(); });
+    pick.addEventListener("change", draw);
+    box.querySelector(".g-clear").addEventListener("click", function () {
+      Array.prototype.forEach.call(pick.options, function (o) { o.selected = false; }); draw();
+    });
+  });
+})();
+
 // Cite boxes: when the page is read from a server, put its full address into the reference and the BibTeX.
 (function () {
   if (!/^https?:$/.test(location.protocol)) return;

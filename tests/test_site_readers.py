@@ -268,6 +268,23 @@ def test_indicator_families_are_checked(tmp_path):
     assert len(load_families(raw, ids)) >= 5  # the shipped families name only known indicators
 
 
+def test_validation_names_a_bad_family_and_a_province_in_two_regions(raw_copy):
+    from analysis.data.validate import load_raw
+    from analysis.errors import DataError
+
+    fam = raw_copy / "indicator_families.yaml"
+    fam.write_text(fam.read_text(encoding="utf-8").replace("[online_dossier_share,", "[online_dosier_share,", 1),
+                   encoding="utf-8")
+    reg = raw_copy / "regions_gso.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace('provinces: ["62",', 'provinces: ["92", "62",', 1),
+                   encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        load_raw(raw_copy)
+    text = str(e.value)
+    assert "indicator_families.yaml" in text and "online_dosier_share" in text and "'online_services'" in text
+    assert "regions_gso.yaml" in text and "'92' is already in region" in text
+
+
 # ------------------------------------------------------------------ progress grid
 def _grid(site: Path, lang: str):
     from bs4 import BeautifulSoup

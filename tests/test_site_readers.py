@@ -425,3 +425,30 @@ def test_indicator_page_year_control_and_province_picker(site, server, browser, 
     page.wait_for_function("document.querySelector('.plotly-chart').dataset.shown.startsWith('year-')")
     assert not errors, errors
     page.close()
+
+
+def test_a_new_status_flows_through_the_grid_and_the_targets_filters(project, monkeypatch):
+    """The lead adds statuses to forecast.STATUSES (with their words in labels.STATUS): the grid, its legend and
+    the targets page's filter take them without a code change here."""
+    from analysis import labels
+    from analysis.assess import forecast
+    from analysis.data.process import load_processed
+    from analysis.site import grid as G
+    from analysis.site import pages as SP
+    from analysis.territory import territory_names
+
+    new = "awaiting_test_status"
+    monkeypatch.setattr(forecast, "STATUSES", [*forecast.STATUSES, new])
+    monkeypatch.setitem(labels.STATUS, new, {"vi": "Trạng thái thử", "en": "Test status", "colour": "#777777",
+                                             "explain_vi": "Thử.", "explain_en": "Test."})
+    registry, national = load_processed("provinces"), load_processed("national_assessments")
+    national.loc[(national["province_code"] == "22") & (national["boundary"] == "post2025"), "status"] = new
+    a, ind = load_processed("assessments"), load_processed("indicators")
+    a = a.assign(indicator_name=a["indicator_id"].map(ind.set_index("indicator_id")["name_en"]))
+    names = territory_names(registry, "en")
+    out = G.grid_body("en", registry, national, load_processed("national_targets"), a, names,
+                      G.load_regions(registry), SP.statuses())
+    row = out.split('data-code="22"')[1].split("</tr>")[0]
+    assert f'data-status="{new}"' in row and "Test status" in out.split("grid-legend")[1].split("</ul>")[0]
+    body = SP.targets_body("en", a, ind, names, None, national, load_processed("national_targets"), registry)
+    assert f'<option value="{new}">Test status</option>' in body and f'data-status="{new}"' in body

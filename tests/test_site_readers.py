@@ -75,11 +75,15 @@ def test_no_two_pages_share_a_title_in_either_language(site):
     assert _title(site / "vi" / "provinces" / "ha-noi.html").startswith("Hà Nội ·")  # unchanged: no date
 
 
-def test_report_headings_name_the_territory(site):
+def test_report_headings_and_comparison_tables_name_the_territory(site):
     for key, words in (("can-tho", "(trước 1/7/2025)"), ("thai-nguyen-2025", "(từ 1/7/2025)")):
         text = (site / "vi" / "provinces" / f"{key}.html").read_text(encoding="utf-8")
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text, flags=re.S).group(1)
         assert words in h1, h1
+    # the comparison's tables: the documented provinces before 1 July 2025 say so, unchanged Quảng Ninh needs not
+    compare = (site / "vi" / "compare.html").read_text(encoding="utf-8")
+    cells = set(re.findall(r"<t[hd]>(Cần Thơ[^<]*|Quảng Ninh[^<]*)</t[hd]>", compare))
+    assert "Cần Thơ (trước 1/7/2025)" in cells and "Cần Thơ" not in cells and "Quảng Ninh" in cells, cells
 
 
 def test_home_leads_with_the_provinces_in_force_and_the_whole_country(site, server, browser):

@@ -1,15 +1,22 @@
-// Filters on the targets page; nothing else needs script. No network requests.
+// Text as a reader may type it: lower case, without diacritics ("Đào tạo" and "dao tao" are the same).
+function foldText(s) {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D")
+          .toLowerCase().replace(/\s+/g, " ");
+}
+
+// Filters on the targets page. No network requests.
 (function () {
   var table = document.getElementById("targets");
   if (!table || table.tagName !== "TABLE") return;
   var prov = document.getElementById("f-province"), stat = document.getElementById("f-status"),
       text = document.getElementById("f-text"), count = document.getElementById("f-count");
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var folded = rows.map(function (r) { return foldText(r.textContent); });
   function apply() {
-    var p = prov.value, s = stat.value, q = text.value.trim().toLowerCase(), shown = 0;
-    rows.forEach(function (r) {
+    var p = prov.value, s = stat.value, q = foldText(text.value.trim()), shown = 0;
+    rows.forEach(function (r, i) {
       var ok = (!p || r.getAttribute("data-province") === p) && (!s || r.getAttribute("data-status") === s) &&
-               (!q || r.textContent.toLowerCase().indexOf(q) >= 0);
+               (!q || folded[i].indexOf(q) >= 0);
       r.hidden = !ok;
       if (ok) shown++;
     });
@@ -17,6 +24,47 @@
   }
   [prov, stat, text].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
   apply();
+  // a link to a search record opens it (each record is written once, folded under the table)
+  function openRecord() {
+    var li = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var d = li && li.querySelector("details");
+    if (d) d.open = true;
+  }
+  window.addEventListener("hashchange", openRecord);
+  openRecord();
+})();
+
+// The progress grid: sort by a column (status order, then name), filter by region; the whole country stays first.
+(function () {
+  var grid = document.getElementById("progress-grid");
+  if (!grid) return;
+  var body = grid.querySelector("tbody.provinces"), region = document.getElementById("g-region");
+  var rows = Array.prototype.slice.call(body.rows), last = -1, up = true;
+  function key(r, col) {
+    var c = r.cells[col];
+    return c ? c.getAttribute("data-sort") : "";
+  }
+  Array.prototype.forEach.call(grid.tHead.querySelectorAll("button[data-col]"), function (b) {
+    b.addEventListener("click", function () {
+      var col = +b.getAttribute("data-col");
+      up = col === last ? !up : true;
+      last = col;
+      rows.sort(function (x, y) {
+        var a = key(x, col), z = key(y, col), d = col === 0 ? a.localeCompare(z, "vi") : (+a) - (+z);
+        if (!d) d = key(x, 0).localeCompare(key(y, 0), "vi");
+        return up ? d : -d;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+      Array.prototype.forEach.call(grid.tHead.querySelectorAll("th"), function (th) { th.removeAttribute("aria-sort"); });
+      b.parentNode.setAttribute("aria-sort", up ? "ascending" : "descending");
+    });
+  });
+  if (region) region.addEventListener("change", function () {
+    var v = region.value;
+    rows.forEach(function (r) {
+      r.hidden = !!v && (" " + r.getAttribute("data-regions") + " ").indexOf(" " + v + " ") < 0;
+    });
+  });
 })();
 
 // Phones: every data table reads as cards, each cell labelled with its column header (CSS below 40rem).
@@ -56,6 +104,42 @@
       var el = document.getElementById(a.getAttribute("data-plot"));
       Plotly.downloadImage(el, {format: a.getAttribute("data-plot-download"), filename: el.id,
                                 width: 1000, height: 520});
+    });
+  });
+})();
+
+// Indicator pages: a year control redraws the bar chart for that year; picking provinces draws their yearly
+// series instead (the data and titles, in the page's language, are in data-grapher).
+(function () {
+  if (typeof Plotly === "undefined") return;
+  Array.prototype.forEach.call(document.querySelectorAll(".plotly-chart[data-grapher]"), function (el) {
+    var g = JSON.parse(el.getAttribute("data-grapher")), base = JSON.parse(el.getAttribute("data-figure"));
+    var box = el.closest("figure"), year = box.querySelector(".g-year"), pick = box.querySelector(".g-provinces");
+    var bar = base.data[0];
+    function draw() {
+      var layout = JSON.parse(JSON.stringify(base.layout)), picked = [], traces;
+      Array.prototype.forEach.call(pick.options, function (o) { if (o.selected) picked.push(o.value); });
+      if (picked.length) {
+        traces = picked.map(function (n) {
+          return {type: "scatter", mode: "lines+markers", name: n, x: g.series[n].map(function (p) { return p[0]; }),
+                  y: g.series[n].map(function (p) { return p[1]; }),
+                  hovertemplate: n.replace(/</g, "&lt;") + ", %{x}: %{y:,.2~f} " + g.unit + "<extra></extra>"};
+        });
+        layout.title.text = g.line_title;
+        layout.xaxis = {tickformat: "d"};
+        layout.showlegend = true;
+      } else {
+        var d = g.years[year.value];
+        traces = [Object.assign({}, bar, {x: d.x, y: d.y})];
+        layout.title.text = d.title;
+      }
+      el.setAttribute("data-shown", picked.length ? "series" : "year-" + year.value);
+      Plotly.react(el, traces, layout, {responsive: true, displaylogo: false});
+    }
+    year.addEventListener("change", function () { Array.prototype.forEach.call(pick.options, function (o) { o.selected = false; }); draw(); });
+    pick.addEventListener("change", draw);
+    box.querySelector(".g-clear").addEventListener("click", function () {
+      Array.prototype.forEach.call(pick.options, function (o) { o.selected = false; }); draw();
     });
   });
 })();

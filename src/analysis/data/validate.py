@@ -199,6 +199,19 @@ def _check_facts(facts: pd.DataFrame, ind: pd.DataFrame, src: pd.DataFrame, prov
           "computed or written in words)", problems)
 
 
+def _check_families_and_regions(raw: Path, ind: pd.DataFrame, cw: pd.DataFrame, problems: list[Problem]) -> None:
+    """The curated indicator families (known ids) and GSO regions (every pre-2025 province once) read by the site."""
+    from analysis.report.nearest import load_families
+    from analysis.site.grid import load_regions
+
+    registry = pd.DataFrame({"province_code": sorted(set(cw["old_code"])), "boundary": "pre2025"})
+    for check in (lambda: load_families(raw, set(ind["indicator_id"])), lambda: load_regions(registry, raw)):
+        try:
+            check()
+        except DataError as e:
+            problems.extend(e.problems)
+
+
 def load_raw(raw_dir: Path | None = None) -> RawData:
     """Read and validate every raw table; raise DataError listing all problems found."""
     raw = Path(raw_dir) if raw_dir else config.raw_dir()
@@ -269,6 +282,7 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
                     problems.append(Problem("consistency_checks.yaml", None, f"checks[{i}] ({c.get('id')})",
                                             "unknown fact id", fid))
         _check_self_comparisons(check_list, facts, problems)
+        _check_families_and_regions(raw, ind, cw, problems)
     if problems:
         raise DataError(problems)
     return RawData(sources=src, indicators=ind, facts=facts, population=pop, crosswalk=cw, dti=dti,

@@ -19,6 +19,7 @@ from analysis.numbers import format_number, format_percent, format_value, points
 from analysis.report import charts
 from analysis.report.findings import chance_words
 from analysis.report.province import breakdown_label, source_names
+from analysis.territory import territory_changed, territory_name
 
 # normalised or rank indicators that can be put side by side
 COMPARABLE = ["dti_rank", "dti_score", "community_teams_per_1000", "community_team_members_per_1000",
@@ -42,9 +43,14 @@ class CompareContext:
     registry: pd.DataFrame | None = None  # provinces.csv: both registries (names of every province)
     numbering: dict = field(default_factory=lambda: {"table": 0, "figure": 0})  # numbered captions on the page
 
-    def name(self, code: str) -> str:
+    def name(self, code: str, dated: bool = True) -> str:
+        """A compared (pre-2025) province's name, with its date where its territory changed on 1 July 2025 (not
+        on a chart's labels, where the title gives the boundary)."""
         r = self.provinces.set_index("province_code").loc[code]
-        return r["name_vi"] if self.lang == "vi" else r["name_en"]
+        name = r["name_vi"] if self.lang == "vi" else r["name_en"]
+        if self.registry is None or not dated:
+            return name
+        return territory_name(name, "pre2025", territory_changed(self.registry, code, "pre2025"), self.lang)
 
 
 def load_compare(province_keys: list[str], lang: str = "vi", output_dir: str | None = None,
@@ -194,7 +200,7 @@ def dti_chart(ctx: CompareContext) -> charts.Chart:
     for i, (_, r) in enumerate(d.iterrows()):
         if r["province_code"] in mine:
             lift = 1 + 7 * (k % 2)  # alternate heights so neighbouring labels do not overlap
-            ax.text(i, 64 - r["pdti_rank"] + lift, f"{ctx.name(r['province_code'])}\n{int(r['pdti_rank'])}",
+            ax.text(i, 64 - r["pdti_rank"] + lift, f"{ctx.name(r['province_code'], dated=False)}\n{int(r['pdti_rank'])}",
                     ha="center", fontsize=7.5)
             k += 1
     ax.set_xticks([])
@@ -231,7 +237,7 @@ def population_table(ctx: CompareContext) -> pd.DataFrame:
     L = ctx.lang
     rows = []
     for _, p in ctx.provinces.iterrows():
-        rows.append({t("province", L): p["name_vi"] if L == "vi" else p["name_en"],
+        rows.append({t("province", L): ctx.name(p["province_code"]),
                      msg("nb_population_thousand", L):
                          format_number(p["population_thousand"], L, 1),
                      msg("nb_area_km", L): format_number(p["area_km2"], L, 1),
@@ -265,11 +271,12 @@ def national_target_title(ctx: CompareContext, target_id: str) -> str:
             f"{by} {int(nt['target_year'])} ({dec} {md_text(nt['decision'])})")
 
 
-def _province_name(ctx: CompareContext, code: str, boundary: str) -> str:
+def _province_name(ctx: CompareContext, code: str, boundary: str, dated: bool = True) -> str:
     if code == "VN":
         return t("national", ctx.lang)
     r = ctx.registry[(ctx.registry["province_code"] == code) & (ctx.registry["boundary"] == boundary)].iloc[0]
-    return r["name_vi"] if ctx.lang == "vi" else r["name_en"]
+    name = r["name_vi"] if ctx.lang == "vi" else r["name_en"]
+    return territory_name(name, boundary, dated and territory_changed(ctx.registry, code, boundary), ctx.lang)
 
 
 def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> pd.DataFrame:
@@ -330,7 +337,7 @@ def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = 
     nt = _target_row(ctx, target_id)
     n = ctx.national[(ctx.national["national_target_id"] == target_id) & (ctx.national["boundary"] == boundary)
                      & (ctx.national["province_code"] != "VN")].sort_values("rank", ascending=False)
-    names = [_province_name(ctx, c, boundary) for c in n["province_code"]]
+    names = [_province_name(ctx, c, boundary, dated=False) for c in n["province_code"]]  # the title says when
     fig, ax = plt.subplots(figsize=(7.5, max(4.0, 0.2 * len(n) + 1.6)))
     y = np.arange(len(n))
     proj = n["projection"].fillna(n["last_value"]).to_numpy(dtype=float)

@@ -129,7 +129,26 @@ def target_text(targets: pd.DataFrame, r: pd.Series, lang: str) -> str:
     return f"{what} {sign} {value} ({int(r['target_year'])}, {r['decision']})".strip()
 
 
-def missing_line(assessments: pd.DataFrame, facts: pd.DataFrame, lang: str) -> str:
+def latest_by_source(facts: pd.DataFrame, sources: pd.DataFrame, lang: str) -> str:
+    """'Tổng cục Thống kê (nhiều năm) 2016; UNDP … 2024': the latest year of each source's observations, newest first."""
+    obs = facts[(facts["kind"] == "observation") & facts["year"].notna()]
+    named = obs.assign(who=[source_name(sources, sid, lang) for sid in obs["source_id"]])  # one line per name
+    latest = named.groupby("who", sort=False)["year"].max().sort_values(ascending=False, kind="stable")
+    return "; ".join(f"{who}: {int(y)}" for who, y in latest.items())
+
+
+def missing_line(assessments: pd.DataFrame, facts: pd.DataFrame, lang: str, former: pd.DataFrame | None = None,
+                 sources: pd.DataFrame | None = None) -> str:
+    """The gaps: targets without a series and how recent the figures are. A merged province (``former``: its
+    former provinces' figures, shown in its report too) says the latest year of each source it uses, its own
+    aggregated figures and its parts' alike, so "latest 2016" is never said beside a part's 2024 figure."""
+    if former is not None and len(former) and sources is not None:
+        n_none = int((assessments["status"] == "no_data").sum()) if not assessments.empty else 0
+        parts = [msg("missing_series", lang, n=format_number(n_none, lang))] if n_none else []
+        both = pd.concat([facts, former])
+        if (both["kind"] == "observation").any():
+            parts.append(msg("missing_latest_by_source", lang, sources=latest_by_source(both, sources, lang)))
+        return " ".join([msg("missing_heading", lang), *parts])
     parts = []
     n_none = int((assessments["status"] == "no_data").sum()) if not assessments.empty else 0
     if n_none:
@@ -159,7 +178,8 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
                             "post2025" if getattr(ctx, "merged", False) else "pre2025", L)
         if nat:
             lines.append(f"- {nat}")
-    lines.append(f"- {missing_line(ctx.assessments, ctx.facts, L)}")
+    former = ctx.former if getattr(ctx, "merged", False) else None
+    lines.append(f"- {missing_line(ctx.assessments, ctx.facts, L, former, ctx.sources)}")
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from analysis.numbers import format_number, format_percent, format_value, points
 from analysis.reader_csv import write_reader_csv
 from analysis.report import charts, citations
 from analysis.report.findings import chance_words
+from analysis.territory import territory_changed
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
              "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]
@@ -235,9 +236,13 @@ def facts_table(ctx: ProvinceContext, indicators: list[str], include_derived: bo
 
 # ------------------------------------------------------------------ sections
 def title(ctx: ProvinceContext) -> str:
+    """The report's heading, naming the territory: a province formed by a merger says from when, a pre-2025
+    province whose territory changed says until when (two pages never share a heading)."""
     name = ctx.province[f"name_{ctx.lang}"]
     if ctx.merged:
         name = msg("title_since_2025", ctx.lang, name=name)
+    elif ctx.registry is not None and territory_changed(ctx.registry, ctx.province["province_code"], "pre2025"):
+        name = msg("title_before_2025", ctx.lang, name=name)
     return "# " + msg("nb_title", ctx.lang, name=md_text(name))
 
 
@@ -645,6 +650,62 @@ def search_records(ctx: ProvinceContext) -> str:
     return msg("nb_where_a_tracking_series_was", L) + "\n\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
+def nearest_section(ctx: ProvinceContext) -> str:
+    """Beside the targets without a series, the nearest figures the evidence base holds for the territory
+    (``report.nearest``); for a merged province, also the targets its former provinces' documents set (commitments
+    made for part of its territory) with their status and nearest figures. Markdown with HTML lists ('' if none)."""
+    from analysis.report.nearest import describe, load_families, nearest_evidence
+    from analysis.territory import territory_names
+
+    L = ctx.lang
+    if ctx.registry is None:
+        return ""
+    facts = load_processed("facts", ctx.processed_dir)
+    indicators = ctx.indicators.reset_index()
+    families = load_families(None, set(indicators["indicator_id"]))
+    units = dict(zip(indicators["indicator_id"], indicators["unit"]))
+    names = territory_names(ctx.registry, L)
+    esc = functools.partial(html.escape, quote=False)
+
+    def block(a: pd.DataFrame, with_place: bool) -> list[str]:
+        items = []
+        for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
+            head = f"{target_name(ctx, r, with_year=True)} {COMPARATOR_SIGN[r['comparator']]} " \
+                   f"{format_value(r['target'], units.get(r['indicator_id'], ''), L)}"
+            if with_place:
+                head = f"{names.get((r['province_code'], r['boundary']), r['province_code'])}: {head}"
+            status = STATUS[r["status"]][L] if r["status"] in STATUS else r["status"]
+            if pd.notna(r["n_points"]) and r["n_points"] > 0:
+                items.append(f"<li><b>{esc(head)}</b> — {esc(status)}</li>")
+                continue
+            lines = describe(r, nearest_evidence(r, facts, ctx.registry, families, units), L, indicators, names,
+                             families, ctx.cite)
+            sub = "".join(f"<li>{esc(x['value'])} ({esc(x['year'])}; {esc(x['scope'])}"
+                          f"{'; ' + esc(x['place']) if x['place'] else ''}) – {esc(x['indicator'])}. "
+                          f"{esc(x['note'])} {esc(x['pace'])} {esc(x['source'])}</li>" for x in lines) \
+                or f"<li>{esc(msg('near_none', L))}</li>"
+            items.append(f"<li><b>{esc(head)}</b> — {esc(status)}<ul>{sub}</ul></li>")
+        return items
+
+    out = []
+    own = ctx.assessments
+    if len(own) and (own["n_points"].fillna(0) == 0).any():
+        out.append(msg("nb_nearest_intro", L) + "\n\n<ul class=\"nearest-report\">\n"
+                   + "\n".join(block(own[own["n_points"].fillna(0) == 0], False)) + "\n</ul>")
+    if ctx.merged:
+        parts = former_rows(ctx.registry, ctx.province["province_code"])
+        former = load_processed("assessments", ctx.processed_dir)
+        former = former[former["province_code"].isin(parts["province_code"]) & (former["boundary"] == "pre2025")]
+        if len(former):
+            ind = ctx.indicators
+            former = former.assign(indicator_name=former["indicator_id"].map(ind[f"name_{L}"]))
+            who = sorted({names.get((c, "pre2025"), c) for c in former["province_code"]})
+            out.append(msg("nb_former_targets_intro", L, names=", ".join(who), n=format_number(len(former), L),
+                           province=names.get((ctx.province["province_code"], "post2025"), ctx.name))
+                       + "\n\n<ul class=\"nearest-report\">\n" + "\n".join(block(former, True)) + "\n</ul>")
+    return "\n\n".join(out)
+
+
 def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
     """Observations, fitted path with interval fan, target marker and required path, per assessable target."""
     L = ctx.lang
@@ -717,6 +778,8 @@ def audit_table(ctx: ProvinceContext) -> pd.DataFrame:
 def sources_table(ctx: ProvinceContext) -> pd.DataFrame:
     L = ctx.lang
     used = set(ctx.facts["source_id"]) | set(ctx.facts["cited_source_id"].dropna())
+    if ctx.merged and ctx.former is not None:  # its former provinces' figures are on its page too
+        used |= set(ctx.former["source_id"]) | set(ctx.former["cited_source_id"].dropna())
     s = ctx.sources[ctx.sources["source_id"].isin(used)]
     unknown = msg("nb_unknown", L)
     return pd.DataFrame({

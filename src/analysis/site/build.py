@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,13 +36,16 @@ from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
 from analysis.markup import unsafe_markup
 from analysis.reader_csv import write_reader_csv
 from analysis.report.findings import overview_findings
+from analysis.report.nearest import load_families
+from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
 from analysis.site.parallel import fork_map
 from analysis.site.project_files import ARCHIVE, README, repository_url, write_source_archive
+from analysis.territory import territory_names
 
 LANGS = ("vi", "en")
-PAGES = ["index", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
+PAGES = ["index", "grid", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
 
 
 def nav_label(page: str, lang: str) -> str:
@@ -500,13 +502,17 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                                   for c, b in zip(df["province_code"], df["boundary"])]
     # figures aggregated to a post-2025 province belong to that province, not to one of its parts' reports
     facts.loc[facts["flags"].fillna("").str.contains("aggregated"), "province_key_pre"] = None
-    seed_keys = {p["successor"]: (p["key"], p["name_vi"]) for p in docs}
+    seed_keys = {p["successor"]: (p["key"], p) for p in docs}  # the report and its province (named per language)
     # the page of each province in force: its own key (unchanged territory) or its "-2025" key (merged)
     pages_in_force = {p["successor"]: p["key"] for p in inputs.provinces if p.get("in_force")}
-    names = {lang: {(r["province_code"], r["boundary"]): msg("title_since_2025", lang, name=r[f"name_{lang}"])
-                    if r["boundary"] == "post2025" and r["province_code"] != "VN" else r[f"name_{lang}"]
-                    for _, r in prov_table.iterrows()} for lang in LANGS}
+    # every province named with its territory's date where that changed on 1 July 2025 (titles never repeat)
+    names = {lang: territory_names(prov_table, lang) for lang in LANGS}
+    for p in inputs.provinces:
+        for lang in LANGS:
+            p[f"title_{lang}"] = names[lang].get((p["code"], p.get("boundary", "pre2025")), p[f"name_{lang}"])
     ind = indicators.set_index("indicator_id")
+    families = load_families(inputs.raw_dir, set(indicators["indicator_id"]))  # related indicators (curated)
+    regions = GRID.load_regions(prov_table, inputs.raw_dir)  # GSO regions, for the progress grid's filter
     for lang in LANGS:
         assessments[f"indicator_name_{lang}"] = assessments["indicator_id"].map(ind[f"name_{lang}"])
 
@@ -543,8 +549,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
             if not nb.exists():
                 missing.append(str(nb))
                 continue
-            name = p["name_vi"] if lang == "vi" else p["name_en"]
-            pages.append(Page(lang, f"provinces/{p['key']}.html", name, SP.province_downloads(p["key"], lang)
+            pages.append(Page(lang, f"provinces/{p['key']}.html", p[f"title_{lang}"], SP.province_downloads(p["key"], lang)
                               + with_contents(bodies[nb], lang)))
             shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
             _copy_outputs(inputs.outputs_dir / p["key"] / lang, dl, f"{p['key']}-{lang}-")
@@ -561,9 +566,13 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
         summary = overview_findings(lang, n_all, len(docs), named, national, national_targets,
                                     SP.national_target_id(national), n_pages=len(pages_in_force))
         pages.append(Page(lang, "index.html", nav_label("index", lang),
-                          SP.home_body(lang, meta, docs, named, facts, dti, overview, summary, n_all)))
+                          SP.home_body(lang, meta, docs, named, facts, dti, overview, summary, n_all, grid=True)))
+        pages.append(Page(lang, "grid.html", nav_label("grid", lang), GRID.grid_body(
+            lang, prov_table, national, national_targets, named, names[lang], regions, SP.statuses(),
+            pages_in_force)))
         pages.append(Page(lang, "targets.html", nav_label("targets", lang),
-                          SP.targets_body(lang, named, indicators, names[lang], sources)))
+                          SP.targets_body(lang, named, indicators, names[lang], sources, national, national_targets,
+                                          prov_table, facts, families)))
         pages.append(Page(lang, "sources.html", nav_label("sources", lang), SP.sources_body(lang, sources)))
         pages.append(Page(lang, "search.html", nav_label("search", lang), SP.search_body(lang)))
         return pages, missing
@@ -597,7 +606,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     for lang in LANGS if docx else ():
         for p in inputs.provinces:
             body = with_contents(bodies[inputs.notebooks_dir / lang / f"{p['key']}.ipynb"], lang)
-            word_jobs.append((body, f"{p[f'name_{lang}']} – {site_title(lang)}", lang,
+            word_jobs.append((body, f"{p[f'title_{lang}']} – {site_title(lang)}", lang,
                               dl / "docx" / f"{p['key']}-{lang}.docx"))
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".docx-tmp-", dir=cache_dir))  # where the next build sweeps it if killed
@@ -641,10 +650,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     for lang in LANGS:
         _write_page(env, Page(lang, "methodology.html", nav_label("methodology", lang),
                               SP.methodology_body(lang, calibration, backtest, indicators)), out, meta)
-        seen = Counter(p[f"name_{lang}"] for p in inputs.provinces)  # Cần Thơ before and after 1 July 2025
-        reports = [{"key": p["key"], "page": f"provinces/{p['key']}.html",
-                    "name": msg("title_since_2025", lang, name=p[f"name_{lang}"])
-                    if seen[p[f"name_{lang}"]] > 1 and p["boundary"] == "post2025" else p[f"name_{lang}"]}
+        reports = [{"key": p["key"], "page": f"provinces/{p['key']}.html", "name": p[f"title_{lang}"]}
                    for p in inputs.provinces] + [{"key": "compare", "name": nav_label("compare", lang),
                                                   "page": "compare.html"}]
         _write_page(env, Page(lang, "data.html", nav_label("data", lang), SP.data_body(lang, listing, reports)),

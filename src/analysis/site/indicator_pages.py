@@ -198,6 +198,48 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
     return fig, data, title, alt
 
 
+def grapher(obs: pd.DataFrame, registry: pd.DataFrame, ind_row: pd.Series, lang: str) -> dict | None:
+    """What the year control and the province picker of a one-year bar chart draw, in the page's language: for
+    every year the chart's boundary has figures of two provinces or more, the provinces' figures highest first
+    and the chart's title; each province's yearly series (and the whole country's) for a line chart."""
+    shape = per_frame(obs, _shape, LINE_MAX)
+    if not shape["bar"]:
+        return None
+    name, boundary = ind_row[f"name_{lang}"], shape["boundary"]
+    d = obs[(obs["boundary"] == boundary) & (obs["province_code"] != "VN")]
+    years = {}
+    for y, g in d.groupby("year"):
+        if g["province_code"].nunique() < 2:
+            continue
+        g = g.sort_values("value", ascending=False)
+        years[str(int(y))] = {"x": [_name(registry, c, boundary, lang) for c in g["province_code"]],
+                              "y": [float(v) for v in g["value"]],
+                              "title": msg("ind_chart_bar_title", lang, indicator=name, n=len(g), year=int(y),
+                                           boundary=msg(f"boundary_{boundary}", lang))}
+    if len(years) < 2:
+        return None
+    series = {}
+    for (c, b), g in obs[(obs["boundary"] == boundary) | (obs["province_code"] == "VN")].groupby(
+            ["province_code", "boundary"]):
+        g = g.sort_values("year")
+        series[_name(registry, c, b, lang)] = [[int(y), float(v)] for y, v in zip(g["year"], g["value"])]
+    order = sorted(series, key=vi_key)
+    return {"years": years, "default": str(shape["year"]), "series": {k: series[k] for k in order},
+            "line_title": msg("ind_chart_line_title", lang, indicator=name), "unit": _unit(ind_row["unit"], lang)}
+
+
+def grapher_controls(g: dict, lang: str) -> str:
+    """The year control and the province picker above an indicator's chart."""
+    years = "".join(f"<option{' selected' if y == g['default'] else ''}>{html.escape(y)}</option>"
+                    for y in sorted(g["years"]))
+    provinces = "".join(f"<option>{html.escape(n)}</option>" for n in g["series"])
+    return (f"<div class='grapher-controls'><label>{html.escape(msg('ind_year_control', lang))} "
+            f"<select class='g-year'>{years}</select></label> "
+            f"<label>{html.escape(msg('ind_province_picker', lang))} "
+            f"<select class='g-provinces' multiple size='4'>{provinces}</select></label> "
+            f"<button type='button' class='g-clear'>{html.escape(msg('ind_picker_clear', lang))}</button></div>")
+
+
 MAP_MIN = 20  # a map of fewer provinces shows mostly empty squares
 
 
@@ -342,10 +384,14 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
         dl = msg("ind_chart_download", lang, csv=f"<a href='../../downloads/indicators/{ind}-{lang}.csv'>CSV</a>",
                  png=f"<a href='#{cid}' data-plot-download='png' data-plot='{cid}-plot'>PNG</a>",
                  svg=f"<a href='#{cid}' data-plot-download='svg' data-plot='{cid}-plot'>SVG</a>")
+        g = grapher(obs, registry, ind_row, lang)
+        controls = grapher_controls(g, lang) if g else ""
+        data_g = f" data-grapher='{html.escape(json.dumps(g), quote=True)}'" if g else ""
         parts.append(
             f"<h2 id='chart-section'>{html.escape(msg('ind_chart_heading', lang))}</h2>"
-            f"<figure class='plot' id='{cid}'><div id='{cid}-plot' class='plotly-chart' role='img' "
-            f"aria-label='{html.escape(alt, quote=True)}' data-figure='{html.escape(json.dumps(fig), quote=True)}'>"
+            f"<figure class='plot' id='{cid}'>{controls}<div id='{cid}-plot' class='plotly-chart' role='img' "
+            f"aria-label='{html.escape(alt, quote=True)}' data-figure='{html.escape(json.dumps(fig), quote=True)}'"
+            f"{data_g}>"
             f"</div><noscript>{html.escape(msg('ind_chart_noscript', lang))}</noscript>"
             f"<figcaption>{html.escape(title)}. {html.escape(alt)} <a class='permalink' href='#{cid}'>"
             f"{html.escape(msg('ind_chart_permalink', lang))}</a><br>{dl}</figcaption></figure>"

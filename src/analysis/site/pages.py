@@ -23,7 +23,9 @@ from analysis.labels import COMPARATOR_SIGN, STATUS, UNKNOWN_FIELDS, UNSD
 from analysis.markup import safe_url
 from analysis.numbers import format_number, format_percent, format_value, points_cell, points_years
 from analysis.report.findings import chance_words
+from analysis.report.nearest import nearest_evidence
 from analysis.report.province import breakdown_label
+from analysis.territory import territory_names
 
 HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
 
@@ -124,7 +126,7 @@ def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: 
                         "points": _points(r["n_points"], r["years"], lang)})
     # targets with a status or a figure first; those without any series folded under one line (a card is not a
     # wall of "no data" badges)
-    card = {"key": p["key"], "name": p["name_vi"] if lang == "vi" else p["name_en"],
+    card = {"key": p["key"], "name": p.get(f"title_{lang}") or p[f"name_{lang}"],
             "link": f'{root}{lang}/provinces/{p["key"]}.html',
             "targets": [x for x in targets if x["status"] != "no_data"],
             "unseries": [x for x in targets if x["status"] == "no_data"],
@@ -152,7 +154,7 @@ def _merged_names(registry: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 
 def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
-                       seed_keys: dict[str, tuple[str, str]], root: str,
+                       seed_keys: dict[str, tuple[str, dict]], root: str,
                        national_targets: pd.DataFrame | None = None, pages: dict[str, str] | None = None) -> str:
     """Every province in force from 1 July 2025: what is known (series, national-target status) and what is not."""
     from analysis.report.findings import target_text
@@ -167,10 +169,11 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
     obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "post2025")]
     n_ind = obs.groupby("province_code")["indicator_id"].nunique()
     years = obs.groupby("province_code")["year"].agg(["min", "max"])
+    titled = territory_names(registry, lang)
     rows = []
     for _, r in post.iterrows():
         code = r["province_code"]
-        name = r["name_vi"] if lang == "vi" else r["name_en"]
+        name = titled.get((code, "post2025"), r[f"name_{lang}"])
         row = {"name": name, "merged": per_frame(registry, _merged_names).get((code, lang), "")
                if isinstance(r["merged_from"], str) and r["merged_from"] else "",
                "page": f"{root}{lang}/provinces/{pages[code]}.html" if code in pages else "",
@@ -192,9 +195,11 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
         if code in pages:
             row["links"].append((row["page"], msg("overview_page", lang)))
         if key and pages.get(code) != key:
-            row["links"].append((f"{root}{lang}/provinces/{key}.html", msg("overview_document_page", lang, name=part)))
+            row["links"].append((f"{root}{lang}/provinces/{key}.html", msg(
+                "overview_document_page", lang, name=part.get(f"title_{lang}") or part[f"name_{lang}"])))
         row["no_document"] = not key
         rows.append(row)
+    country = _country_row(lang, registry, national, facts, target_id)
     n_all = len(post)
     tile, column = "", "–"
     if target_id is not None:
@@ -209,57 +214,174 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
         intro = msg("overview_intro_no_national", lang, n=n_all)
     head = [msg("overview_col_province", lang), msg("overview_col_merged", lang), column,
             msg("overview_col_known", lang), msg("overview_col_reports", lang)]
-    return render("overview", lang, intro=intro, tile=tile, head=head, rows=rows)
+    return render("overview", lang, intro=intro, tile=tile, head=head, rows=rows, country=country)
+
+
+def _country_row(lang: str, registry: pd.DataFrame, national: pd.DataFrame, facts: pd.DataFrame,
+                 target_id: str | None) -> dict | None:
+    """The whole country's line above the provinces: its status against the same national target, its data points,
+    and how many indicators it has figures for."""
+    vn = registry[registry["province_code"] == "VN"]
+    if vn.empty:
+        return None
+    row = {"name": vn[f"name_{lang}"].iloc[0], "status": "", "points": "", "cell": "–"}
+    a = national[(national["province_code"] == "VN") & (national["national_target_id"] == target_id)]
+    if len(a):
+        a = a.iloc[0]
+        yrs = str(a["years"]).split(";")
+        row |= {"status": a["status"], "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0],
+                                                    y1=yrs[-1])}
+    elif target_id is not None:
+        row["cell"] = msg("overview_no_data", lang)
+    obs = facts[(facts["kind"] == "observation") & (facts["province_code"] == "VN")]
+    k = obs["indicator_id"].nunique()
+    span = f" ({int(obs['year'].min())}–{int(obs['year'].max())})" if k and obs["year"].notna().any() else ""
+    row["known"] = f"{format_number(k, lang)}{span}" if k else msg("overview_none_yet", lang)
+    return row
 
 
 def home_body(lang: str, meta: dict, docs: list[dict], assessments: pd.DataFrame, facts: pd.DataFrame,
-              dti: pd.DataFrame, overview: str = "", findings: list[str] | None = None, n_all: int = 34) -> str:
+              dti: pd.DataFrame, overview: str = "", findings: list[str] | None = None, n_all: int = 34,
+              grid: bool = False) -> str:
     """The home page: what the site is, the findings, how to read it, the provinces and the status legend."""
     counts = assessments["status"].value_counts()
     cards = "".join(province_card(p, assessments, facts, dti, lang, "../") for p in docs)
     summary = ", ".join(f"{STATUS[k][lang].lower()}: {format_number(v, lang)}" for k, v in counts.items())
     return render("home", lang, n_docs=format_number(len(docs), lang), n_targets=format_number(len(assessments), lang),
                   summary=summary, findings=findings or [], built=meta["built_at"][:10], version=meta["data_version"],
-                  cards=cards, overview=overview, n_all=format_number(n_all, lang), statuses=list(STATUS))
+                  cards=cards, overview=overview, n_all=format_number(n_all, lang), statuses=statuses(), grid=grid)
+
+
+def statuses() -> list[str]:
+    """Every status an assessment can have, in the assessment's own order (new ones flow through)."""
+    from analysis.assess.forecast import STATUSES
+
+    return list(STATUSES)
 
 
 # ------------------------------------------------------------------ targets, sources, data, search
+def _successors(registry: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """(code, boundary) -> the code of the province in force today that holds that territory (or part of it)."""
+    if registry is None:
+        return {}
+    return {(r["province_code"], r["boundary"]): (r["province_code"] if r["boundary"] == "post2025"
+                                                  or not isinstance(r["successor_code"], str) or not r["successor_code"]
+                                                  else r["successor_code"]) for _, r in registry.iterrows()}
+
+
+def national_rows(national: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The national-target assessments of each province in force and of the whole country: the post-2025 rows,
+    and a pre-2025 row where the territory did not change and no post-2025 row assesses the same target (Quảng
+    Ninh's figures of before 1 July 2025 describe today's Quảng Ninh)."""
+    from analysis.territory import territory_changed
+
+    post = national[(national["boundary"] == "post2025") | (national["province_code"] == "VN")]
+    if registry is None:
+        return post
+    have = set(zip(post["national_target_id"], post["province_code"]))
+    pre = national[(national["boundary"] == "pre2025") & (national["province_code"] != "VN")]
+    keep = [(t, c) not in have and not territory_changed(registry, c, "pre2025")
+            for t, c in zip(pre["national_target_id"], pre["province_code"])]
+    return pd.concat([post, pre[pd.Series(keep, index=pre.index, dtype=bool)]])
+
+
+def search_notes(texts: list[str]) -> dict[str, int]:
+    """Each distinct search record, numbered in the order the table first meets it (a record shared by several
+    targets is written once and linked from each)."""
+    out: dict[str, int] = {}
+    for t in texts:
+        if t and t not in out:
+            out[t] = len(out) + 1
+    return out
+
+
 def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame, provinces: dict,
-                 sources: pd.DataFrame | None = None) -> str:
-    """Every target with its status, chance, data points, UN category, what was searched for a series and its
-    source (who and year, linked to the sources page), under a short summary of what the statuses say. The chance
-    and UN-category columns are left out while no target has a forecast."""
+                 sources: pd.DataFrame | None = None, national: pd.DataFrame | None = None,
+                 national_targets: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
+                 facts: pd.DataFrame | None = None, families: dict | None = None) -> str:
+    """Every assessment row: the provinces' own targets and every province in force (and the whole country)
+    against every national target with a provincial series; with status, chance, data points, UN category, the
+    nearest evidence for a target without a series, the search record (each distinct one written once, under the
+    table) and the source. Filters: the 34 provinces (a former province's targets under the province holding its
+    territory today), status, and text without diacritics. The chance and UN-category columns are left out while
+    no target has a forecast."""
     from analysis.report.citations import source_label
     from analysis.report.findings import forecast_from_series, targets_findings
     from analysis.report.province import SEARCH_OUTCOME
 
     ind = indicators.set_index("indicator_id")
-    rows = []
-    for _, r in assessments.sort_values(["province_code", "target_year", "indicator_id"]).iterrows():
+    successor = _successors(registry)
+    units = dict(zip(indicators["indicator_id"], indicators["unit"]))
+
+    def nearest(r) -> str | None:
+        if facts is None or registry is None or (pd.notna(r["n_points"]) and r["n_points"] > 0):
+            return None
+        return nearest_cell(r, nearest_evidence(r, facts, registry, families or {}, units), lang, indicators,
+                            provinces, sources, families or {})
+
+    def base(r, target_id: str, source_id: str) -> dict:
         unit = ind.at[r["indicator_id"], "unit"]
         name = ind.at[r["indicator_id"], f"name_{lang}"]
         if r["breakdown"] != "total":
             name += f" – {breakdown_label(r['breakdown'], lang)}"
+        key = (r["province_code"], r["boundary"])
+        return {"province": provinces.get(key, r["province_code"]), "area": successor.get(key, r["province_code"]),
+                "status": r["status"], "target_id": target_id, "source_id": source_id, "indicator": name,
+                "source": source_label(sources, source_id, lang) if sources is not None and len(sources)
+                else source_id,
+                "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
+                "year": int(r["target_year"]),
+                "p_meet": "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], lang),
+                "points": points_cell(r["n_points"], r["years"], lang),
+                "unsd": UNSD[r["unsd_category"]][lang] if isinstance(r["unsd_category"], str) else "–",
+                "nearest": nearest(r)}
+
+    rows = []
+    for _, r in assessments.sort_values(["province_code", "target_year", "indicator_id"]).iterrows():
         o = r.get("search_outcome")
         known = isinstance(o, str) and o in SEARCH_OUTCOME
         searched = r.get("searched" if lang == "vi" else "searched_en") if known else ""
-        sid = r["source_id"]
-        rows.append({
-            "province": provinces.get((r["province_code"], r["boundary"]), r["province_code"]),
-            "status": r["status"], "target_id": r["target_fact_id"], "source_id": sid, "indicator": name,
-            "source": source_label(sources, sid, lang) if sources is not None and len(sources) else sid,
-            "target": f"{COMPARATOR_SIGN[r['comparator']]} {format_value(r['target'], unit, lang)}",
-            "year": int(r["target_year"]),
-            "p_meet": "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], lang),
-            "points": points_cell(r["n_points"], r["years"], lang),
-            "unsd": UNSD[r["unsd_category"]][lang] if isinstance(r["unsd_category"], str) else "–",
-            "outcome": SEARCH_OUTCOME[o][lang] if known else "–",
+        rows.append(base(r, r["target_fact_id"], r["source_id"]) | {
+            "outcome": SEARCH_OUTCOME[o][lang] if known else "–", "national": "",
             "searched": searched if isinstance(searched, str) else ""})
-    used = {provinces.get((c, b)) for c, b in zip(assessments["province_code"], assessments["boundary"])}
-    forecasts = bool(forecast_from_series(assessments).any()) if len(assessments) else False
-    return render("targets", lang, rows=rows, statuses=list(STATUS), forecasts=forecasts,
+    nat = national_rows(national, registry) if national is not None else pd.DataFrame()
+    for _, r in nat.sort_values(["province_code", "target_year", "indicator_id"]).iterrows() if len(nat) else ():
+        t = national_targets[(national_targets["decision"] == r["decision"])
+                             & (national_targets["target_year"] == r["target_year"])
+                             & (national_targets["indicator_id"] == r["indicator_id"])] \
+            if national_targets is not None else pd.DataFrame()
+        rows.append(base(r, national_row_id(r), t["source_id"].iloc[0] if len(t) else "") | {
+            "outcome": "–", "searched": "", "national": msg("targets_national_tag", lang, decision=r["decision"])})
+    notes = search_notes([x["searched"] for x in rows])
+    for x in rows:
+        x["note"] = notes.get(x["searched"], 0)
+    covers = {n: [x for x in rows if x["note"] == n] for n in notes.values()}
+    both = pd.concat([assessments, nat]) if len(nat) else assessments
+    forecasts = bool(forecast_from_series(both).any()) if len(both) else False
+    areas = {provinces.get((c, "post2025")) or provinces.get((c, "pre2025"), c): c
+             for c in {x["area"] for x in rows} | {c for (c, b) in provinces if b == "post2025"}}
+    country = [(name, c) for name, c in areas.items() if c == "VN"]
+    options = country + [(name, areas[name]) for name in vi_sorted(n for n, c in areas.items() if c != "VN")]
+    return render("targets", lang, rows=rows, statuses=statuses(), forecasts=forecasts, options=options,
                   findings=targets_findings(lang, assessments, provinces) if len(assessments) else [],
-                  provinces=vi_sorted({v for v in provinces.values() if v in used}))
+                  notes=[(n, text, covers[n]) for text, n in notes.items()], n_national=len(nat))
+
+
+def nearest_cell(target, evidence: list, lang: str, indicators: pd.DataFrame, provinces: dict,
+                 sources: pd.DataFrame | None, families: dict, root: str = "") -> str:
+    """The nearest evidence beside one target (``report.nearest.describe``), or the sentence that the evidence
+    base holds none."""
+    from analysis.report.citations import source_label
+    from analysis.report.nearest import describe
+
+    label = (lambda sid: source_label(sources, sid, lang)) if sources is not None and len(sources) else str
+    items = [x | {"root": root} for x in describe(target, evidence, lang, indicators, provinces, families, label)]
+    return render("nearest", lang, items=items)
+
+
+def national_row_id(r) -> str:
+    """The id of one national-target assessment of one province (a row of the targets page)."""
+    return f"{r['national_target_id']}-{r['province_code']}-{r['boundary']}"
 
 
 def sources_body(lang: str, sources: pd.DataFrame) -> str:

@@ -1,0 +1,221 @@
+"""The nearest evidence for a target without a series: the closest figures the evidence base holds for the
+target's territory, never relabelled as the target's indicator.
+
+Closest means, in order: the target's own indicator at another breakdown or scope, or for the territory on the
+other side of 1 July 2025 (the merged province, or the provinces it was formed from); then a related indicator,
+as the curated families in ``data/raw/indicator_families.yaml`` define them. Each figure comes with its year,
+scope, a one-line comparability note and, where its unit is the target's, the yearly change the target needs
+from it. The target's status is never changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis import config
+from analysis.errors import DataError, Problem
+
+FAMILIES_FILE = "indicator_families.yaml"
+LIMIT = 3  # lines per target
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One figure set beside a target."""
+    fact_id: str
+    indicator_id: str
+    breakdown: str
+    province_code: str
+    boundary: str
+    year: int
+    value: float
+    unit: str
+    flags: str
+    source_id: str
+    same_indicator: bool
+    territory: str  # "same", "successor" (the merged province holding it today) or "part" (a former province)
+    family: str  # the family relating it to the target's indicator ('' for the same indicator)
+    pace: float | None  # change per year the target needs from this figure (own indicator, target year later)
+    meets: bool | None  # the figure already at the target's level (own indicator only; None for a related one)
+
+
+def load_families(raw_dir: Path | None = None, indicator_ids: set[str] | None = None) -> dict[str, dict]:
+    """The indicator families, checked: each has notes in both languages and a list of known indicator ids."""
+    path = Path(raw_dir or config.raw_dir()) / FAMILIES_FILE
+    return _families(str(path), path.stat().st_mtime_ns if path.exists() else 0,
+                     frozenset(indicator_ids) if indicator_ids is not None else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _families(path: str, mtime: int, known: frozenset | None) -> dict[str, dict]:
+    p = Path(path)
+    if not p.exists():
+        return {}
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise DataError([Problem(path, None, None, f"not valid YAML ({e})")]) from e
+    fams = data.get("families") if isinstance(data, dict) else None
+    if not isinstance(fams, dict):
+        raise DataError([Problem(path, None, None, "needs a mapping `families:` of family id -> note_vi, note_en, "
+                                                   "indicators")])
+    problems = []
+    for name, f in fams.items():
+        if not isinstance(f, dict):
+            problems.append(Problem(path, None, None, f"family {name!r} must be a mapping with note_vi, note_en, "
+                                                      "indicators"))
+            continue
+        for key in ("note_vi", "note_en"):
+            if not isinstance(f.get(key), str) or not f[key].strip():
+                problems.append(Problem(path, None, None, f"family {name!r}, field {key!r}: a one-line note is "
+                                                          "required"))
+        ids = f.get("indicators")
+        if not isinstance(ids, list) or not ids:
+            problems.append(Problem(path, None, None, f"family {name!r}, field 'indicators': a list of indicator "
+                                                      "ids is required"))
+            continue
+        unknown = [i for i in ids if known is not None and i not in known]
+        if unknown:
+            problems.append(Problem(path, None, None, f"family {name!r}, field 'indicators': unknown indicator "
+                                                      f"id(s) {', '.join(map(str, unknown))} (not in indicators.csv)"))
+    if problems:
+        raise DataError(problems)
+    return fams
+
+
+def related(indicator_id: str, families: dict[str, dict]) -> dict[str, str]:
+    """The other members of every family of ``indicator_id``, closest first: member id -> family id."""
+    out: dict[str, str] = {}
+    for name, f in families.items():
+        if indicator_id in f["indicators"]:
+            for i in f["indicators"]:
+                if i != indicator_id and i not in out:
+                    out[i] = name
+    return out
+
+
+def territory(registry: pd.DataFrame, code: str, boundary: str) -> dict[tuple[str, str], str]:
+    """Every (code, boundary) whose figures describe the target's territory: itself and, where the territory did
+    not change, its other side ("same"); the merged province holding a former one ("successor"); the former
+    provinces of a merged one ("part")."""
+    from analysis.territory import territory_changed
+
+    out = {(code, boundary): "same"}
+    if code == "VN":
+        return {("VN", "pre2025"): "same", ("VN", "post2025"): "same"}
+    pre = registry[registry["boundary"] == "pre2025"]
+    if boundary == "pre2025":
+        row = pre[pre["province_code"] == code]
+        if len(row):
+            succ = row["successor_code"].iloc[0]
+            out[(succ, "post2025")] = "successor" if territory_changed(registry, code, "pre2025") else "same"
+    else:
+        changed = territory_changed(registry, code, "post2025")
+        for c in pre.loc[pre["successor_code"] == code, "province_code"]:
+            out[(c, "pre2025")] = "part" if changed else "same"
+    return out
+
+
+def nearest_evidence(target: pd.Series, facts: pd.DataFrame, registry: pd.DataFrame, families: dict[str, dict],
+                     units: dict[str, str], limit: int = LIMIT) -> list[Evidence]:
+    """The closest figures for one target (a row of the assessments), closest first, at most ``limit``."""
+    places = territory(registry, target["province_code"], target["boundary"])
+    family_of = related(target["indicator_id"], families)
+    wanted = {target["indicator_id"], *family_of}
+    obs = facts[(facts["kind"] == "observation") & facts["indicator_id"].isin(wanted) & facts["year"].notna()]
+    obs = obs[[(c, b) in places for c, b in zip(obs["province_code"], obs["boundary"])]]
+    if obs.empty:
+        return []
+    order = list(family_of)
+    unit = units.get(target["indicator_id"], "")
+    cands = []
+    for _, f in obs.iterrows():
+        same = f["indicator_id"] == target["indicator_id"]
+        if same and f["breakdown"] == target["breakdown"] and places[(f["province_code"], f["boundary"])] == "same":
+            continue  # the target's own series (its figures are the status, not evidence beside it)
+        cands.append(f)
+    if not cands:
+        return []
+    df = pd.DataFrame(cands)
+    df["_same"] = df["indicator_id"] != target["indicator_id"]
+    df["_place"] = [places[(c, b)] != "same" for c, b in zip(df["province_code"], df["boundary"])]
+    df["_unit"] = df["indicator_id"].map(units) != unit
+    df["_rank"] = df["indicator_id"].map(lambda i: order.index(i) if i in order else -1)
+    df["_year"] = -df["year"].astype(float)
+    # the latest figure of each indicator, breakdown and place; identical figures of both sides of the boundary once
+    df = df.sort_values(["_same", "_place", "_unit", "_rank", "_year"])
+    df = df.drop_duplicates(["indicator_id", "breakdown", "province_code", "boundary"])
+    df = df.drop_duplicates(["indicator_id", "breakdown", "year", "value"])
+    out = []
+    for _, f in df.head(limit).iterrows():
+        year, value = int(float(f["year"])), float(f["value"])
+        # a level is set against the target only for the target's own indicator (a related one measures another
+        # thing: its level says nothing of the pace the target needs)
+        comparable = f["indicator_id"] == target["indicator_id"] and units.get(f["indicator_id"]) == unit
+        pace, meets = None, None
+        if comparable and not math.isnan(value):
+            target_value = float(target["target"])
+            meets = value >= target_value if target["comparator"] in (">=", ">") else value <= target_value
+            years_left = int(float(target["target_year"])) - year
+            if years_left > 0 and not meets:
+                pace = (target_value - value) / years_left
+        out.append(Evidence(fact_id=f["fact_id"], indicator_id=f["indicator_id"], breakdown=f["breakdown"],
+                            province_code=f["province_code"], boundary=f["boundary"], year=year, value=value,
+                            unit=units.get(f["indicator_id"], ""),
+                            flags=f["flags"] if isinstance(f["flags"], str) else "",
+                            source_id=f["source_id"] if isinstance(f["source_id"], str) else "",
+                            same_indicator=f["indicator_id"] == target["indicator_id"],
+                            territory=places[(f["province_code"], f["boundary"])],
+                            family=family_of.get(f["indicator_id"], ""), pace=pace, meets=meets))
+    return out
+
+
+def describe(target, evidence: list[Evidence], lang: str, indicators: pd.DataFrame, names: dict,
+             families: dict[str, dict], source_label=str) -> list[dict[str, str]]:
+    """Each figure in words for a page: value (with its qualifier), year, scope, place where it is not the
+    target's own territory, indicator, a one-line comparability note, the pace the target needs and its source."""
+    from analysis.catalogue import msg
+    from analysis.numbers import format_number, format_value
+    from analysis.report.province import breakdown_label
+
+    ind = indicators.set_index("indicator_id") if "indicator_id" in indicators.columns else indicators
+    target_scope = breakdown_label(target["breakdown"], lang) or msg("near_scope_total", lang)
+    items = []
+    for e in evidence:
+        value = format_value(e.value, e.unit, lang)
+        flags = e.flags.split(";")
+        for flag, key in (("lower_bound", "near_more_than"), ("upper_bound", "near_less_than"),
+                          ("approx", "near_about")):
+            if flag in flags:
+                value = msg(key, lang, value=value)
+        scope = breakdown_label(e.breakdown, lang) or msg("near_scope_total", lang)
+        place = "" if e.territory == "same" else msg(f"near_place_{e.territory}", lang,
+                                                       name=names.get((e.province_code, e.boundary), e.province_code))
+        if not e.same_indicator:
+            note = msg("near_note_related", lang, note=families[e.family][f"note_{lang}"])
+        elif e.breakdown != target["breakdown"]:
+            note = msg("near_note_same", lang, scope=scope, target_scope=target_scope)
+        else:
+            note = msg("near_note_same_place", lang)
+        if not e.same_indicator:
+            pace = msg("near_other_measure", lang)
+        elif e.meets is None:
+            pace = msg("near_other_unit", lang)
+        elif e.meets:
+            pace = msg("near_meets", lang)
+        elif e.pace is None:
+            pace = msg("near_missed", lang)
+        else:
+            step = msg("near_pace_points", lang, value=format_number(round(e.pace, 1), lang)) \
+                if e.unit == "percent" else format_value(e.pace, e.unit, lang)
+            pace = msg("near_pace", lang, pace=step, year=int(target["target_year"]))
+        items.append({"value": value, "year": str(e.year), "scope": scope, "place": place,
+                      "indicator": ind.at[e.indicator_id, f"name_{lang}"], "note": note, "pace": pace,
+                      "source_id": e.source_id, "source": source_label(e.source_id) if e.source_id else ""})
+    return items

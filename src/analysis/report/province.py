@@ -6,6 +6,7 @@ text formatted for that language), a list of charts, or Markdown text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import warnings

@@ -39,8 +39,10 @@ def _read(path: Path) -> pd.DataFrame:
 
 @pytest.fixture()
 def raw_without_gso(raw_copy: Path) -> Path:
-    """The raw folder as if the GSO panels had never been made (their facts file removed)."""
-    (raw_copy / "facts_panel_gso.csv").unlink()
+    """The raw folder as if the GSO panels had never been made (their facts files removed, the revised labour-force
+    vintage of 2016–2021 too: these tests import the tables of the 2005–2016 edition)."""
+    for name in ("facts_panel_gso.csv", "facts_panel_gso_2016_2021.csv"):
+        (raw_copy / name).unlink()
     return raw_copy
 
 
@@ -125,6 +127,7 @@ def _rewrite(src: Path, dst: Path, edits: dict[tuple[str, str], str], add_year: 
 
 
 def test_a_newer_vintage_reports_each_changed_figure_and_overwrites_nothing(raw_copy, tmp_path):
+    (raw_copy / "facts_series_national_2017_2025.csv").unlink()  # the whole country's 2017 is held there
     newer = tmp_path / "trained-2017.csv"
     edits = {("Ha Noi", "Prel. 2016"): "43.1", ("Quang Ninh", "2015"): "35.9", ("WHOLE COUNTRY", "2010"): "14.7"}
     _rewrite(TRAINED, newer, edits, add_year="2017")

@@ -342,18 +342,22 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
     held = pd.concat([_read(f).assign(_file=f.name) for f in sorted(raw.glob("facts_*.csv"))], ignore_index=True)
     obs = held[(held["indicator_id"] == indicator_id) & (held["kind"] == "observation")
                & (held["breakdown"] == breakdown) & (held["boundary"] == boundary)]
-    index = {(r["province_code"], r["period"]): r for _, r in obs.iterrows()}
+    index: dict[tuple, list] = {}
+    for _, r in obs.iterrows():  # a year may be held in several vintages (a newer one flagged definition_break)
+        index.setdefault((r["province_code"], r["period"]), []).append(r)
     taken = dict(zip(held["fact_id"], held["_file"]))
     add, diffs, same, restart = [], [], 0, set()
     for row in new:
-        h = index.get((row["province_code"], row["period"]))
-        if h is None:
+        hs = index.get((row["province_code"], row["period"]))
+        if not hs:
             add.append(row)
             continue
-        v_held, v_new = float(h["value"]), float(row["value"])
-        if abs(v_held - v_new) <= 1e-9 * max(1.0, abs(v_new)):
-            same += 1
+        v_new = float(row["value"])
+        if any(abs(float(h["value"]) - v_new) <= 1e-9 * max(1.0, abs(v_new)) for h in hs):
+            same += 1  # the figure is held already, in one of its vintages
         else:
+            h = sorted(hs, key=lambda h: "definition_break" in str(h.get("flags") or ""))[-1]  # the newest vintage
+            v_held = float(h["value"])
             diffs.append(Difference(row["_name"], row["province_code"], int(row["period"]), v_held, h["fact_id"],
                                     h["_file"], v_new, row["as_written"]))
             restart.add(row["province_code"])

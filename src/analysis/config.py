@@ -8,6 +8,7 @@ directory. Set ``ANALYSIS_PROJECT_ROOT`` to point the package at another copy of
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 
@@ -64,10 +65,8 @@ def documents_dir() -> Path | None:
     return None
 
 
-def today() -> "date":
+def today() -> date:
     """The build's date: today, or ``ANALYSIS_TODAY`` (YYYY-MM-DD) to rebuild as of another day (tests)."""
-    from datetime import date
-
     env = os.environ.get("ANALYSIS_TODAY")
     return date.fromisoformat(env) if env else date.today()
 

@@ -14,12 +14,15 @@ WORKERS   ?=
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+# The site's chart library (plotly.js cartesian bundle, pinned version and integrity hash in chart_library.py)
+# comes from the npm registry here, at set-up only; without npm the site ships plotly's full bundle and says so.
+$(STAMP): requirements.lock pyproject.toml src/analysis/site/chart_library.py
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysis)" >/dev/null
+	$(PY) scripts/fetch_chart_library.py
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies

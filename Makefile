@@ -9,17 +9,20 @@ P         ?=
 WORKERS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: system-deps help venv data notebooks province site report test bench lab lock clean clean-all
+.PHONY: system-deps help venv data notebooks province site report lint test test-fast bench lab lock clean clean-all
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+# The site's chart library (plotly.js cartesian bundle, pinned version and integrity hash in chart_library.py)
+# comes from the npm registry here, at set-up only; without npm the site ships plotly's full bundle and says so.
+$(STAMP): requirements.lock pyproject.toml src/analysis/site/chart_library.py
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysis)" >/dev/null
+	$(PY) scripts/fetch_chart_library.py
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies
@@ -48,9 +51,17 @@ site: notebooks ## Assemble the report site into site/_build (atomic; the last g
 
 report: site ## Build everything: data, assessments, notebooks, report site (open site/_build/index.html)
 
-test: $(STAMP) ## Run the whole test suite (installs Chromium and fonts first when missing)
+lint: $(STAMP) ## Lint with ruff (rules in pyproject.toml: syntax errors, undefined names, unused imports)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) ## Run the whole test suite, ruff first (installs Chromium and fonts first when missing)
 	@bash scripts/install_system_deps.sh
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+test-fast: $(STAMP) ## Run ruff and the suite without the slow tests (real browser, notebook runs): under 3 min
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -m "not slow"
 
 bench: notebooks ## Run every benchmark (prints ratios against the naive way; builds data and notebooks first)
 	$(PY) benchmarks/run_all.py

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["backtest.py", "calibration.py", "runner.py", "site_build.py", "extraction.py"]
+BENCHMARKS = ["backtest.py", "calibration.py", "runner.py", "site_build.py", "extraction.py", "page_weight.py"]
 
 if __name__ == "__main__":
     failed = []

@@ -13,7 +13,7 @@ from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
 from analysis.numbers import find_numbers
 
-from conftest import RAW, append_csv_row, edit_csv
+from conftest import RAW, edit_csv
 
 
 @pytest.fixture(scope="module")

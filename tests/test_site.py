@@ -542,6 +542,21 @@ def test_phone_status_first_cards_and_contents(server, browser):
     page.close()
 
 
+def _show_charts(page) -> None:
+    """Scroll every chart of the page into view (plotly.js draws a chart when it is shown), wait until all are
+    drawn, and go back to the top."""
+    n = page.locator(".plotly-chart[data-figure]").count()
+    page.evaluate("""async () => {
+        for (const el of document.querySelectorAll('.plotly-chart[data-figure]')) {
+            const out = el.closest('.output_area, .jp-OutputArea-child'), img = out && out.previousElementSibling;
+            (img && img.querySelector('img') ? img : el).scrollIntoView();
+            await new Promise(r => setTimeout(r, 50));
+        }
+    }""")
+    page.wait_for_function(f"document.querySelectorAll('.plotly-chart.js-plotly-plot').length >= {n}")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def _hover(page, locator) -> None:
     """Move the mouse over an element (plotly listens on a layer above its bars), then wait for the hover box."""
     locator.scroll_into_view_if_needed()
@@ -569,12 +584,14 @@ def test_indicator_pages_chart_exactly_their_csv_and_hover_in_the_page_locale(si
     # hover on a Vietnamese page shows a Vietnamese-formatted value (decimal comma)
     p = browser.new_page(viewport={"width": 1280, "height": 900})
     p.goto(server + "vi/indicators/trained_employed_share.html")
+    _show_charts(p)
     p.wait_for_selector(".plotly-chart .bars path")
     _hover(p, p.locator(".plotly-chart .bars path").first)
     hover = p.locator(".hovertext").first.text_content()
     assert re.search(r"\d,\d", hover) and not re.search(r"\d\.\d", hover), hover
     p.screenshot(path=str(ARTIFACTS / "indicator-vi.png"), full_page=True)
     p.goto(server + "en/indicators/trained_employed_share.html")
+    _show_charts(p)
     p.wait_for_selector(".plotly-chart .bars path")
     _hover(p, p.locator(".plotly-chart .bars path").first)
     assert re.search(r"\d\.\d", p.locator(".hovertext").first.text_content())
@@ -590,7 +607,7 @@ def test_report_charts_are_interactive_in_place_of_their_images(site, server, br
     errors = []
     p.on("pageerror", lambda e: errors.append(str(e)))
     p.goto(server + "vi/provinces/quang-ninh.html")
-    p.wait_for_selector(".static-twin .main-svg")
+    _show_charts(p)
     assert p.locator(".static-twin .main-svg").count() >= twins  # each twin drew its plot
     assert p.locator(".replaced-by-twin img").count() == twins  # and the static images step aside on screen
     assert all(not p.locator(".replaced-by-twin img").nth(i).is_visible() for i in range(twins))
@@ -706,7 +723,7 @@ def test_key_pages_on_a_phone_and_a_desktop(site, server, browser, lang, width, 
     for rel in KEY_PAGES:
         page.goto(f"{server}{lang}/{rel}")
         page.wait_for_load_state("load")
-        page.wait_for_timeout(150)  # interactive charts draw after load
+        _show_charts(page)  # interactive charts draw when they are shown
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, (rel, width)
         if rel in ("index.html", "indicators/trained_employed_share.html"):
             assert page.locator("figure.tilemap rect").count() == 34, rel

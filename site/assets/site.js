@@ -85,25 +85,87 @@ function foldText(s) {
   });
 })();
 
-// Interactive charts (plotly.js shipped in assets/): the figure is in data-figure; downloads of PNG and SVG.
+// Interactive charts (plotly.js shipped in assets/, beside this script): loaded only on a page with a chart, at
+// the moment a chart comes into view; until then a report chart shows its static image and an indicator chart
+// keeps its place. The figure is in data-figure. PNG and SVG download links draw their chart first if needed.
+// On a narrow screen the tool bar is hidden (it would cover the chart's title); the page links the files.
 (function () {
-  if (typeof Plotly === "undefined") return;
   var charts = document.querySelectorAll(".plotly-chart[data-figure]");
-  Array.prototype.forEach.call(charts, function (el) {
-    var fig = JSON.parse(el.getAttribute("data-figure"));
-    Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false});
-    // a report chart's interactive twin takes the place of the static image shown just before it
+  if (!charts.length) return;
+  var me = document.currentScript, waiting = [], requested = false;
+  var src = ((me && me.src) || "").replace(/site\.js(\?.*)?$/, "plotly.min.js");
+  var narrow = !!(window.matchMedia && window.matchMedia("(max-width: 50rem)").matches);
+  function withPlotly(fn) {
+    if (typeof Plotly !== "undefined") { fn(); return; }
+    waiting.push(fn);
+    if (requested) return;
+    requested = true;
+    var s = document.createElement("script");
+    s.src = src;
+    s.async = true;
+    s.onload = function () { var w = waiting; waiting = []; w.forEach(function (f) { f(); }); };
+    document.head.appendChild(s);
+  }
+  function imageBefore(el) {  // the static image a report chart's interactive twin takes the place of
     var out = el.classList.contains("static-twin") && el.closest(".output_area, .jp-OutputArea-child");
     var prev = out && out.previousElementSibling;
-    if (prev && prev.querySelector("img")) prev.classList.add("replaced-by-twin");
+    return prev && prev.querySelector("img") ? prev : null;
+  }
+  function fitTitle(fig, width) {  // the title in lines that fit the chart's width (a phone's is narrow)
+    var t = fig.layout.title, size = (t && t.font && t.font.size) || 14;
+    if (!t || !t.text || !width) return;
+    var old = t.text.split("<br>"), max = Math.max(16, Math.floor(width / (size * 0.56))), lines = [], cur = "";
+    old.join(" ").split(" ").forEach(function (w) {
+      if (cur && (cur + " " + w).length > max) { lines.push(cur); cur = w; } else { cur = cur ? cur + " " + w : w; }
+    });
+    if (cur) lines.push(cur);
+    var extra = (lines.length - old.length) * Math.round(size * 1.3);
+    if (extra <= 0) return;
+    t.text = lines.join("<br>");
+    fig.layout.margin = fig.layout.margin || {};
+    fig.layout.margin.t = (fig.layout.margin.t || 80) + extra;
+    if (fig.layout.height) fig.layout.height += extra;
+  }
+  function draw(el, then) {
+    withPlotly(function () {
+      if (!el._drawn) {
+        var fig = JSON.parse(el.getAttribute("data-figure"));
+        fitTitle(fig, el.clientWidth);
+        el._drawn = Plotly.newPlot(el, fig.data, fig.layout,
+                                   {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover"});
+        el.style.minHeight = "";
+        var img = imageBefore(el);
+        if (img) img.classList.add("replaced-by-twin");
+      }
+      if (then) el._drawn.then(then);
+    });
+  }
+  var seen = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting) return;
+      seen.unobserve(e.target);
+      draw(e.target._chart);
+    });
+  }, {rootMargin: "150px 0px"}) : null;
+  Array.prototype.forEach.call(charts, function (el) {
+    if (typeof Plotly !== "undefined" || !seen) { draw(el); return; }  // library already on the page: draw now
+    var watch = imageBefore(el) || el;
+    if (watch === el) {  // no image to show meanwhile: keep the chart's place so the page does not jump
+      var h = /"height":\s*(\d+)/.exec(el.getAttribute("data-figure"));
+      el.style.minHeight = (h ? h[1] : 400) + "px";
+    }
+    watch._chart = el;
+    seen.observe(watch);
   });
   var links = document.querySelectorAll("a[data-plot-download]");
   Array.prototype.forEach.call(links, function (a) {
     a.addEventListener("click", function (ev) {
       ev.preventDefault();
       var el = document.getElementById(a.getAttribute("data-plot"));
-      Plotly.downloadImage(el, {format: a.getAttribute("data-plot-download"), filename: el.id,
-                                width: 1000, height: 520});
+      draw(el, function () {
+        Plotly.downloadImage(el, {format: a.getAttribute("data-plot-download"), filename: el.id,
+                                  width: 1000, height: 520});
+      });
     });
   });
 })();

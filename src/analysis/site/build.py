@@ -384,8 +384,7 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     tpl = env.get_template("page.html.j2")
     root = _relpath(page.depth)
     body = extract_images(page.body, out_root, root)
-    if "plotly-chart" in body and IP.PLOTLY_JS not in body:  # interactive twins of the report's charts
-        body += f"<script src='{root}assets/{IP.PLOTLY_JS}'></script>"
+    # charts (plotly-chart): site.js loads plotly.js on the pages that have one, when one comes into view
     page = dataclasses.replace(page, body=body)
     other = "en" if page.lang == "vi" else "vi"
     nav = [(nav_label(k, page.lang), f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]

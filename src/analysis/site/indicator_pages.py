@@ -23,16 +23,15 @@ from analysis.reader_csv import write_reader_csv
 from analysis.report.citations import cite_slot
 from analysis.report.findings import STATUS_ORDER, source_name
 from analysis.report.interactive import SEPARATORS, plotly_title
+from analysis.site import chart_library as CL
 
 LINE_MAX = 8
-PLOTLY_JS = "plotly.min.js"
+PLOTLY_JS = CL.ASSET
 
 
 def plotly_js_path() -> Path:
-    """plotly.js as the installed plotly package ships it (copied into the site's assets)."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+    """The plotly.js bundle copied into the site's assets (the cartesian partial bundle: ``chart_library``)."""
+    return CL.bundle_path()
 
 
 def _unit(unit: str, lang: str) -> str:
@@ -395,7 +394,7 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
             f"</div><noscript>{html.escape(msg('ind_chart_noscript', lang))}</noscript>"
             f"<figcaption>{html.escape(title)}. {html.escape(alt)} <a class='permalink' href='#{cid}'>"
             f"{html.escape(msg('ind_chart_permalink', lang))}</a><br>{dl}</figcaption></figure>"
-            f"<script src='../../assets/{PLOTLY_JS}'></script>" + cite_slot("figure", cid, title))
+            + cite_slot("figure", cid, title))  # site.js loads plotly.js when the chart comes into view
     parts.append(_map(obs_all, registry, ind_row, lang))  # every one of the 34, unchanged ones too
     parts.append(f"<h2 id='by-province'>{html.escape(msg('ind_values_heading', lang))}</h2>")
     vt = values_table(obs, registry, sources, lang)

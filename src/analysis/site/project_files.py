@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 
 FOLDERS = ("src", "notebooks", "params", "data/raw", "scripts", "site/templates", "site/assets", "benchmarks", "tests")
-FILES = ("README.md", "CITATION.cff", "Makefile", "pyproject.toml", "requirements.in", "requirements.lock",
-         "environment.yml")
+FILES = ("README.md", "LICENSE", "CITATION.cff", "Makefile", "pyproject.toml", "requirements.in",
+         "requirements.lock", "environment.yml")
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_artifacts", "_build"}
 ARCHIVE = "source.zip"
 README = "README.md"

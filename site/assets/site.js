@@ -106,6 +106,7 @@ function foldText(s) {
     s.onload = function () { var w = waiting; waiting = []; w.forEach(function (f) { f(); }); };
     document.head.appendChild(s);
   }
+  window.analysisWithPlotly = withPlotly;  // for the indicator pages' controls below
   function imageBefore(el) {  // the static image a report chart's interactive twin takes the place of
     var out = el.classList.contains("static-twin") && el.closest(".output_area, .jp-OutputArea-child");
     var prev = out && out.previousElementSibling;
@@ -173,7 +174,8 @@ function foldText(s) {
 // Indicator pages: a year control redraws the bar chart for that year; picking provinces draws their yearly
 // series instead (the data and titles, in the page's language, are in data-grapher).
 (function () {
-  if (typeof Plotly === "undefined") return;
+  // the chart library is loaded when a chart is first shown (above): a control waits for it
+  var withPlotly = window.analysisWithPlotly || function (fn) { if (typeof Plotly !== "undefined") fn(); };
   Array.prototype.forEach.call(document.querySelectorAll(".plotly-chart[data-grapher]"), function (el) {
     var g = JSON.parse(el.getAttribute("data-grapher")), base = JSON.parse(el.getAttribute("data-figure"));
     var box = el.closest("figure"), year = box.querySelector(".g-year"), pick = box.querySelector(".g-provinces");
@@ -195,8 +197,10 @@ function foldText(s) {
         traces = [Object.assign({}, bar, {x: d.x, y: d.y})];
         layout.title.text = d.title;
       }
-      el.setAttribute("data-shown", picked.length ? "series" : "year-" + year.value);
-      Plotly.react(el, traces, layout, {responsive: true, displaylogo: false});
+      withPlotly(function () {
+        Plotly.react(el, traces, layout, {responsive: true, displaylogo: false});
+        el.setAttribute("data-shown", picked.length ? "series" : "year-" + year.value);
+      });
     }
     year.addEventListener("change", function () { Array.prototype.forEach.call(pick.options, function (o) { o.selected = false; }); draw(); });
     pick.addEventListener("change", draw);

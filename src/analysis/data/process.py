@@ -32,6 +32,8 @@ from analysis.data.raw import LINE
 from analysis.data.validate import FILE, RawData, load_raw
 
 PRIVATE = [LINE, FILE]
+# curated YAML files the report and site stages use, copied as they are into data/processed
+CURATED_FILES = ("indicator_families.yaml", "regions_gso.yaml")
 
 
 def data_version(raw_dir: Path) -> str:
@@ -187,6 +189,9 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
         keep = out_dir / "README.md"
         if keep.exists():
             shutil.copy2(keep, tmp / "README.md")
+        for curated in CURATED_FILES:  # validated with data/raw; later stages read them from here
+            if (Path(raw_dir) / curated).exists():
+                shutil.copy2(Path(raw_dir) / curated, tmp / curated)
         swap_dir(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

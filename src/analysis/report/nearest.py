@@ -45,9 +45,12 @@ class Evidence:
     meets: bool | None  # the figure already at the target's level (own indicator only; None for a related one)
 
 
-def load_families(raw_dir: Path | None = None, indicator_ids: set[str] | None = None) -> dict[str, dict]:
-    """The indicator families, checked: each has notes in both languages and a list of known indicator ids."""
-    path = Path(raw_dir or config.raw_dir()) / FAMILIES_FILE
+def load_families(folder: Path | None = None, indicator_ids: set[str] | None = None) -> dict[str, dict]:
+    """The indicator families, checked: each has notes in both languages and a list of known indicator ids.
+
+    ``folder`` defaults to data/processed, where ``make data`` copies the validated file (a report reads no raw
+    data); validation passes data/raw."""
+    path = Path(folder or config.processed_dir()) / FAMILIES_FILE
     return _families(str(path), path.stat().st_mtime_ns if path.exists() else 0,
                      frozenset(indicator_ids) if indicator_ids is not None else None)
 

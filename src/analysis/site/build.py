@@ -510,8 +510,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
         for lang in LANGS:
             p[f"title_{lang}"] = names[lang].get((p["code"], p.get("boundary", "pre2025")), p[f"name_{lang}"])
     ind = indicators.set_index("indicator_id")
-    families = load_families(inputs.raw_dir, set(indicators["indicator_id"]))  # related indicators (curated)
-    regions = GRID.load_regions(prov_table, inputs.raw_dir)  # GSO regions, for the progress grid's filter
+    families = load_families(inputs.processed_dir, set(indicators["indicator_id"]))  # related indicators (curated)
+    regions = GRID.load_regions(prov_table, inputs.processed_dir)  # GSO regions, for the progress grid's filter
     for lang in LANGS:
         assessments[f"indicator_name_{lang}"] = assessments["indicator_id"].map(ind[f"name_{lang}"])
 

@@ -23,10 +23,10 @@ REGIONS_FILE = "regions_gso.yaml"
 GENERIC_SYMBOL = "●"  # a status the catalogue has no symbol for yet still shows its colour and its word
 
 
-def load_regions(registry: pd.DataFrame, raw_dir: Path | None = None) -> dict[str, dict]:
+def load_regions(registry: pd.DataFrame, folder: Path | None = None) -> dict[str, dict]:
     """The GSO regions (id -> name_vi, name_en, provinces), checked: every pre-2025 province of the registry in
-    exactly one region, no unknown code."""
-    path = Path(raw_dir or config.raw_dir()) / REGIONS_FILE
+    exactly one region, no unknown code. ``folder`` defaults to data/processed (copied there by ``make data``)."""
+    path = Path(folder or config.processed_dir()) / REGIONS_FILE
     if not path.exists():
         return {}
     pre = set(registry.loc[(registry["boundary"] == "pre2025") & (registry["province_code"] != "VN"),

@@ -8,6 +8,7 @@ Page structure lives in ``site/templates/pages/*.html.j2`` and every sentence in
 from __future__ import annotations
 
 import functools
+import math
 import html
 import re
 from collections import Counter
@@ -473,6 +474,13 @@ def heldout_note(lang: str, calibration: list[dict] | None) -> str:
                coverage=format_percent(100 * c["ours80"], lang, 0), naive=format_percent(100 * c["naive80"], lang, 0))
 
 
+def _three_figures(x: float, lang: str) -> str:
+    """An error in the indicator's unit to three significant figures (16,4; 1,06; 0,0374): units differ by
+    panel, and three decimals would read as a thousands group ('1,063')."""
+    decimals = 0 if x == 0 else max(0, min(4, 2 - math.floor(math.log10(abs(x)))))
+    return format_number(x, lang, decimals)
+
+
 def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str) -> list[dict]:
     """The real-data backtest, one row per panel and horizon, formatted for the page's language."""
     if backtest is None or backtest.empty:
@@ -483,9 +491,9 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
         years = msg("method_bt_years", lang, y0=int(r["first_year"]), y1=int(r["last_year"]))
         rows.append({"panel": f"{names.get(r['indicator_id'], r['indicator_id'])} ({years})",
                      "h": format_number(int(r["h"]), lang), "cases": format_number(int(r["cases"]), lang),
-                     "engine": format_number(float(r["mae_engine"]), lang, 3),
-                     "last": format_number(float(r["mae_last"]), lang, 3),
-                     "drift": format_number(float(r["mae_drift"]), lang, 3),
+                     "engine": _three_figures(float(r["mae_engine"]), lang),
+                     "last": _three_figures(float(r["mae_last"]), lang),
+                     "drift": _three_figures(float(r["mae_drift"]), lang),
                      "ratio": format_number(float(r["ratio"]), lang, 2),
                      "better": bool(r["ratio"] < 1),
                      "cov80": format_percent(100 * float(r["cov80"]), lang, 0),

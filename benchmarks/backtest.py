@@ -41,7 +41,15 @@ def main() -> int:
               f"{int((s['ratio_single'] < 1).sum())}; 80% coverage in [0.75, 0.88] in "
               f"{int(s['cov80_single'].between(0.75, 0.88).sum())}; Brier skill (B) above 0 in "
               f"{int((s['bss_B_single'] > 0).sum())}")
-    print(f"backtest: {len(summary)} panel-horizon cells in {time.perf_counter() - t0:.0f} s")
+    # panels no setting was chosen on (GSO E02.01 population and density): the same yardsticks
+    held_out = [c for name, (d, b) in bt.population_panels(load_processed("population")).items()
+                for c in bt.panel_cases(name, d, b, single=single)]
+    other = bt.summary(bt.score(held_out))
+    print("\npanels not used in development (GSO E02.01, 2011-2024):")
+    print(other[["panel", "h", "cases", "mae_engine", "mae_last", "mae_drift", "ratio", "cov80", "bss_B"]]
+          .round(3).to_string(index=False))
+    print(bt.verdict(other))
+    print(f"backtest: {len(summary) + len(other)} panel-horizon cells in {time.perf_counter() - t0:.0f} s")
     return 0
 
 

@@ -78,3 +78,17 @@ def test_a_panel_province_gets_a_panel_forecast_in_the_national_comparison():
     n = assess_national(facts, nt, ind, build_year=2026)
     assert len(n) == 30 and n["method"].str.contains("all-province panel").all()
     assert n["p_meet"].between(0, 1).all() and (n["pi80_low"] < n["pi80_high"]).all()
+
+
+def test_engine_beats_the_naive_rules_on_real_panels_it_was_not_built_on(tmp_path_factory):
+    """GSO E02.01 average population and density (63 provinces, 2011–2024): no setting was chosen on them.
+    Measured: 0.27–0.40 of the better naive rule's error at h = 1–5, 80% coverage 0.71–0.84."""
+    from conftest import RAW
+
+    pop = pd.read_csv(RAW / "population_gso.csv", dtype={"province_code": str})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, (d, bounds) in bt.population_panels(pop).items():
+            s = bt.summary(bt.score(bt.panel_cases(name, d, bounds)))
+            assert (s["ratio"] < 0.8).all(), s
+            assert s["cov80"].between(0.65, 0.95).all(), s

@@ -250,3 +250,14 @@ def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
              f"  80% coverage in [0.75, 0.88]: {int(s['cov80'].between(0.75, 0.88).sum())}",
              f"  Brier skill (B) above 0: {int((s['bss_B'] > 0).sum())}"]
     return "\n".join(lines)
+
+
+def population_panels(population: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
+    """GSO table E02.01 (average population and density of the 63 provinces, 2011–2024) as panels: real yearly
+    series that no setting of the engine was chosen on, for a check outside the indicators it was built for."""
+    p = population[population["province_code"].astype(str).str.fullmatch(r"\d\d")]
+    out = {}
+    for col in ("avg_population_thousand", "density_per_km2"):
+        d = p[["province_code", "year", col]].rename(columns={col: "value"}).dropna()
+        out[f"{col}@{int(d['year'].min())}"] = (d.astype({"year": int, "value": float}), (0.0, None))
+    return out

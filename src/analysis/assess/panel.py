@@ -1,28 +1,24 @@
 """Forecasts that learn from the panel: every province of an indicator fitted together.
 
 Real provincial series are short, noisy survey or index estimates that revert toward their neighbours, and
-provinces share a common national movement. Fitting each province alone extrapolates its noise. Here:
+provinces share a common national movement; fitting each province alone extrapolates its noise. Here:
 
-1. Each value is put on the indicator's transformed scale (logit for bounded shares and scores, log for positive
-   counts), so projections and intervals never leave the bounds.
-2. The panel is split into a common movement (the yearly mean of the provinces, after removing each province's
-   own level) and each province's deviation from it.
-3. Candidates, all fitted on the panel up to the forecast origin:
-   - ``last``: the last value stays (naive rule 1);
-   - ``drift``: the last value plus the panel's average yearly change (naive rule 2);
-   - ``pooled``: the common movement carried forward with its average change, plus the province's deviation
-     shrunk toward its own average and toward the panel, with the weights learned by a pooled regression of
-     later deviations on earlier ones across every province and year (partial pooling: a noisy province's
-     last figure counts less, a persistent difference is kept);
-   - ``pooled_flat``: the same without the common trend.
-4. The candidate used at each horizon is the one with the smallest mean absolute error in a rolling-origin
-   backtest on the panel itself (origins before the forecast origin only); with no backtest possible, the
-   pooled model.
-5. Intervals and chances come from the distribution of the backtest errors of that candidate at that horizon,
-   pooled across provinces (an empirical, conformal-style interval), or, where no backtest is possible, from
-   the panel's own h-year changes.
+1. Values go on the indicator's transformed scale (logit for a range, log or log1p for counts), so projections
+   and intervals never leave the bounds (an interval can reach a bound: the clipped edges map back to it).
+2. The panel is split into a common yearly movement (median polish) and each province's deviation from it. A
+   deviation is a local level observed with noise; the two variances come from all provinces at once (the
+   variogram of deviations), and each level is Kalman-filtered from the panel's average toward the province's own
+   figures (partial pooling: a noisy or short series stays nearer the panel).
+3. Candidates, all fitted on the panel up to the forecast origin: ``last`` (the last value stays), ``drift`` (plus
+   the panel's average yearly change), ``own_drift`` (plus the province's own average yearly change), ``pooled``
+   (the common movement at its pace plus the filtered deviation) and ``pooled_flat`` (the same without the pace).
+4. At each horizon the candidates are weighted by the inverse square of their mean squared error in a
+   rolling-origin backtest on the panel itself (origins before the forecast origin only; errors of a shorter
+   horizon carried to a longer one where the panel is too short); with no backtest at all, ``pooled`` alone.
+5. Intervals and chances come from the backtest errors of that combination at the same horizon (three origins or
+   more), otherwise from the panel's own changes over as many years, scaled to the combination's measured skill.
 
-The public entry points are :func:`fit_panel` and :meth:`PanelModel.forecast`; ``analysis.assess.backtest``
+Entry points: :func:`fit_panel`, :meth:`PanelModel.forecast`, :func:`pace_share`; ``analysis.assess.backtest``
 scores the engine against the naive rules on every real panel.
 """
 
@@ -37,7 +33,7 @@ import pandas as pd
 from scipy import stats
 
 EDGE = 0.005  # a bounded value within 0.5% of its range from a bound counts as at the bound
-CANDIDATES = ("last", "drift", "pooled", "pooled_flat")
+CANDIDATES = ("last", "drift", "own_drift", "pooled", "pooled_flat")
 MIN_PROVINCES = 10  # a panel needs this many provinces with two or more points to learn from
 MIN_ERRORS = 30  # backtest errors needed at a horizon before they set the choice and the interval
 DEFAULT = "pooled"  # used where the panel is too short for a backtest at any horizon
@@ -302,6 +298,7 @@ def _point_forecasts(zz: np.ndarray, t: int, h: int) -> PointForecasts:
     out = {
         "last": last,
         "drift": last + avg_change * steps,
+        "own_drift": last + np.array([_mean_change(r) for r in zz]) * steps,
         "pooled": yf[-1] + pace * h + shrunk,
         "pooled_flat": yf[-1] + shrunk,
     }

@@ -22,6 +22,7 @@ from scipy import stats
 from scipy.special import ndtr
 
 from analysis.assess import panel as pn
+from analysis.assess.forecast import bounds_of, predictive, single_year
 from analysis.assess.panel import bandwidth
 
 HORIZONS = (1, 2, 3, 4, 5)
@@ -65,8 +66,6 @@ def _prob_above(mean: float, errors: np.ndarray, zt: float, bw: float) -> float:
 def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[float, np.ndarray] | None:
     """The single-series method (each province fitted alone, ``forecast.predictive``): its point forecast and a
     sample of its predictive errors, both on the panel's transformed scale. None below two points."""
-    from analysis.assess.forecast import predictive
-
     if len(years) < 2:
         return None
     pred = predictive(years, values, year, bounds)
@@ -185,8 +184,6 @@ def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinc
     """Every all-province yearly panel in the facts, one per vintage: a year flagged ``definition_break`` for
     any province starts a new panel (a series is never joined across a break). Name 'indicator@first year' ->
     (rows, bounds)."""
-    from analysis.assess.forecast import bounds_of, single_year
-
     obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "pre2025")
                 & (facts["province_code"] != "VN") & (facts["breakdown"] == "total")]
     obs = obs[obs["period"].astype(str).map(single_year)]

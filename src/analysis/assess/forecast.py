@@ -1,15 +1,18 @@
-"""Will a target be met? Forecasts with honest uncertainty, and the UN SDG Progress Chart comparison.
+"""Will a target be met? Time-aware statuses, forecasts with measured uncertainty, the UN Progress Chart category.
 
-``assess_target`` is the public entry point; ``assess_all`` runs it for every target in the evidence base.
+``assess_target`` is the public entry point; ``assess_all`` runs it for every provincial target in the evidence
+base, ``assess_national`` for every province against each national target.
 
-Method (details and caveats in the site's methodology page):
-- 0 points: ``no_data``; latest value already meets the target: ``achieved``; 1 point: ``insufficient_data``.
-- 2+ points: fit on a transformed scale (logit for bounded values, log for positive counts, identity
-  otherwise) so projections and intervals never leave the bounds. Candidates: time-weighted trend
-  regression, random walk with drift, and (6+ points) damped-trend exponential smoothing, chosen by a
-  rolling-origin backtest where the series allows it. Intervals are Student-t on the transformed scale,
-  widened for autocorrelated noise (real indicator series do not follow a model's curve exactly).
-- With 2 points there are no residual degrees of freedom: the noise scale is a stated assumption.
+Rules (the methodology page explains them in plain words):
+- As of the build year (``config.build_year``): a passed target year is met / not met by that year's figure, or
+  awaiting it; never forecast. A latest figure more than ``MAX_DATA_AGE`` years old gives ``outdated``.
+- Still ahead: no figure ``no_data``; latest figure meets it ``achieved`` (no chance attached); one figure
+  ``insufficient_data``; a rank ``not_assessable``; otherwise a forecast: from the all-province panel engine
+  (``analysis.assess.panel``) when the indicator has a panel, else from the single-series models below.
+- Single series (2+ points), on a transformed scale (logit for bounded values, log for positive counts):
+  time-weighted trend regression, random walk with drift, and (9+ points) damped-trend exponential smoothing,
+  chosen by a rolling-origin backtest where the series allows it; Student-t intervals widened for autocorrelated
+  noise and curvature. With 2 points the noise scale is a stated assumption.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from analysis import config
+from analysis.assess import panel as pn
 
 STATUSES = ["achieved", "not_met", "awaiting_data", "on_track", "at_risk", "off_track", "outdated", "not_assessable",
             "insufficient_data", "no_data"]
@@ -386,8 +392,6 @@ def assess_target(years: Sequence[int], values: Sequence[float], target: float, 
 
     Deterministic: identical inputs give the stored result.
     """
-    from analysis import config
-
     build_year = int(build_year or config.build_year())
     flags = tuple(flags) if flags is not None else ("",) * len(years)
     key = (tuple(int(y) for y in years), tuple(float(v) for v in values), float(target), int(target_year),
@@ -636,8 +640,6 @@ def _needs_forecast(s, target_year: int, build_year: int) -> bool:
 
 def _panel_models(obs, indicator: str, breakdown: str, bounds):
     """One panel model per boundary for an indicator observed for many provinces (fitted on first use)."""
-    from analysis.assess import panel as pn
-
     models: dict[str, object] = {}
 
     def get(boundary: str):
@@ -658,8 +660,6 @@ PACE_COLUMNS = ("own_annual_change", "pace_share", "pace_years")
 def _pace(s, r: Assessment, code: str, model, comparator: str) -> dict:
     """For a target still ahead and not met: the province's own average yearly change over its series, and how
     common the needed pace is among the k-year changes of the indicator's panel (``panel.pace_share``)."""
-    from analysis.assess import panel as pn
-
     out = dict.fromkeys(PACE_COLUMNS, float("nan"))
     if (r.status in ("achieved", "not_met", "awaiting_data", "no_data") or r.last_year is None
             or _meets(float(r.last_value), r.target, r.comparator)):
@@ -672,7 +672,7 @@ def _pace(s, r: Assessment, code: str, model, comparator: str) -> dict:
     return out
 
 
-def _bounds_of(ind, indicator: str):
+def bounds_of(ind, indicator: str):
     import pandas as pd
 
     lo, hi = ind.at[indicator, "lower_bound"], ind.at[indicator, "upper_bound"]
@@ -687,8 +687,6 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
     Only national targets with an ``indicator_id`` (the provincial series that measures them) are assessed.
     One row per (target, province, boundary), ranked within each target by p_meet (then latest value).
     """
-    from analysis import config
-
     build_year = int(build_year or config.build_year())
     ind = indicators.set_index("indicator_id")
     obs = facts[facts["kind"] == "observation"]
@@ -701,7 +699,7 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
         target_id = f"{tg['decision'].split('/')[0]}-{int(tg['target_year'])}-{indicator}"
         brk = tg.get("breakdown") or "total"
         mine = obs[(obs["indicator_id"] == indicator) & (obs["breakdown"] == brk)]
-        bounds = _bounds_of(ind, indicator)
+        bounds = bounds_of(ind, indicator)
         panel_of = _panel_models(obs, indicator, brk, bounds)
         for (code, boundary), g in mine.groupby(["province_code", "boundary"], sort=True):
             s = _yearly(g)
@@ -747,5 +745,3 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
     df.loc[prov, "rank"] = df[prov].groupby(["national_target_id", "boundary"]).cumcount() + 1
     return df.drop(columns=["_p", "_a"]).reset_index(drop=True)[cols]
 
-
-bounds_of = _bounds_of

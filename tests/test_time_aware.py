@@ -55,3 +55,18 @@ def test_status_and_chance_agree_with_the_legend():
         r = assess_target([2022, 2023, 2024], values, 80, 2030, ">=", (0, 100), build_year=2026)
         expected = "on_track" if r.p_meet >= ON_TRACK else "off_track" if r.p_meet < OFF_TRACK else "at_risk"
         assert r.status == expected
+
+
+def test_the_comparison_gives_a_pace_only_to_a_target_still_to_reach():
+    import pandas as pd
+
+    from analysis.report.compare import _pace_cells
+
+    base = {"status": "outdated", "comparator": ">=", "own_annual_change": 0.37, "pace_share": 0.85,
+            "pace_years": 8}
+    met = _pace_cells(pd.Series({**base, "required_annual_change": -0.55}), "en")  # latest figure above target
+    assert set(met.values()) == {"–"}
+    ahead = _pace_cells(pd.Series({**base, "required_annual_change": 0.38}), "vi")
+    assert list(ahead.values()) == ["+0,38 điểm % mỗi năm", "+0,37 điểm % mỗi năm", "85% số thay đổi qua 8 năm"]
+    passed = _pace_cells(pd.Series({**base, "status": "awaiting_data", "required_annual_change": 0.38}), "en")
+    assert set(passed.values()) == {"–"}

@@ -316,7 +316,9 @@ def _pace_cells(r: pd.Series, L: str) -> dict[str, str]:
     """The pace a target still ahead needs (percentage points a year from the latest figure), the province's own
     pace over its series, and how common the needed pace was among the panel's changes over as many years."""
     needed, own, share = _PACE_HEADERS(L)
-    ahead = r["status"] not in ("achieved", "not_met", "awaiting_data") and pd.notna(r.get("required_annual_change"))
+    need = r.get("required_annual_change")
+    ahead = (r["status"] not in ("achieved", "not_met", "awaiting_data") and pd.notna(need)
+             and (need > 0 if r.get("comparator") != "<=" else need < 0))  # a latest figure that meets it needs none
 
     def pp(x) -> str:
         if pd.isna(x):

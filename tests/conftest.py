@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,24 +48,37 @@ def append_csv_row(path: Path, values: dict[str, str]) -> int:
     return len(rows)
 
 
-@pytest.fixture(scope="session")
-def project(tmp_path_factory):
-    """A throwaway copy of the project (data/raw, params, notebooks) with data/processed built.
+PROJECT_PARTS = ("data/raw", "params", "notebooks", "site/templates", "site/assets", "benchmarks")
+PROJECT_FILES = ("CITATION.cff", "README.md")  # the site ships them (citation, footer link)
 
-    ANALYSIS_PROJECT_ROOT points the package, and every kernel it starts, at the copy.
-    """
+
+@contextlib.contextmanager
+def built_copy(root: Path, prepare: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """A throwaway copy of the project in ``root`` (data/raw, params, notebooks, site sources, benchmarks), changed
+    by ``prepare`` if given, with data/processed built; ANALYSIS_PROJECT_ROOT points the package, and every kernel
+    it starts, at the copy until the block ends."""
     from analysis.data.process import build
 
-    root = tmp_path_factory.mktemp("project")
-    for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets", "benchmarks"):
+    for d in PROJECT_PARTS:
         shutil.copytree(ROOT / d, root / d)
-    shutil.copy2(ROOT / "CITATION.cff", root / "CITATION.cff")
-    shutil.copy2(ROOT / "README.md", root / "README.md")  # the site ships it (footer link)
+    for f in PROJECT_FILES:
+        shutil.copy2(ROOT / f, root / f)
+    if prepare is not None:
+        prepare(root)
     mp = pytest.MonkeyPatch()
     mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
-    build(root / "data" / "raw", root / "data" / "processed")
-    yield root
-    mp.undo()
+    try:
+        build(root / "data" / "raw", root / "data" / "processed")
+        yield root
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory):
+    """A throwaway copy of the project with data/processed built, for the whole session."""
+    with built_copy(tmp_path_factory.mktemp("project")) as root:
+        yield root
 
 
 # Provinces with no parameter file that the test session runs on the defaults, beside the five with one: a

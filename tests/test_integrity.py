@@ -11,9 +11,11 @@ import nbformat
 import pytest
 
 from analysis.cli import main
-from analysis.data.process import MANIFEST, ProcessedDataError, build, load_processed
+from analysis.data.process import MANIFEST, ProcessedDataError, load_processed
 from analysis.run import runner
 from analysis.site.build import SiteError, SiteInputs, check_runs
+
+from conftest import built_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,14 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A project copy with data/processed built (no notebooks run)."""
-    root = tmp_path_factory.mktemp("integrity")
-    for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets"):
-        shutil.copytree(ROOT / d, root / d)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
-    build(root / "data" / "raw", root / "data" / "processed")
-    yield root
-    mp.undo()
+    with built_copy(tmp_path_factory.mktemp("integrity")) as root:
+        yield root
 
 
 def test_the_manifest_records_rows_and_sha256_of_every_table(built):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from conftest import built_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,20 +29,14 @@ def _insert_cell(notebook: Path, source: str, at: int = 2) -> None:
 def proj(tmp_path_factory):
     """A project copy with data/processed built, whose province notebook dies in Quảng Ninh and is slow in
     Bình Phước."""
-    from analysis.data.process import build
+    def fault(root: Path) -> None:
+        _insert_cell(root / "notebooks" / "province.ipynb",
+                     "import os, time\n"
+                     "if province_key == 'quang-ninh':\n    os._exit(1)  # the kernel dies, as on running out of memory\n"
+                     "if province_key == 'binh-phuoc':\n    time.sleep(60)\n")
 
-    root = tmp_path_factory.mktemp("interrupts")
-    for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets"):
-        shutil.copytree(ROOT / d, root / d)
-    _insert_cell(root / "notebooks" / "province.ipynb",
-                 "import os, time\n"
-                 "if province_key == 'quang-ninh':\n    os._exit(1)  # the kernel dies, as on running out of memory\n"
-                 "if province_key == 'binh-phuoc':\n    time.sleep(60)\n")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
-    build(root / "data" / "raw", root / "data" / "processed")
-    yield root
-    mp.undo()
+    with built_copy(tmp_path_factory.mktemp("interrupts"), fault) as root:
+        yield root
 
 
 @pytest.fixture()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import lxml.html
@@ -16,6 +15,8 @@ import pytest
 import yaml
 
 from analysis.markup import md_text, safe_url, unsafe_markup
+
+from conftest import built_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "PWN"
@@ -100,18 +101,8 @@ def test_md_text_and_safe_url():
 
 @pytest.fixture(scope="module")
 def poisoned(tmp_path_factory):
-    from analysis.data.process import build
-
-    root = tmp_path_factory.mktemp("poisoned")
-    for d in ("data/raw", "params", "notebooks", "site/templates", "site/assets"):
-        shutil.copytree(ROOT / d, root / d)
-    shutil.copy2(ROOT / "CITATION.cff", root / "CITATION.cff")
-    _inject(root)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
-    build(root / "data" / "raw", root / "data" / "processed")
-    yield root
-    mp.undo()
+    with built_copy(tmp_path_factory.mktemp("poisoned"), _inject) as root:
+        yield root
 
 
 def test_payloads_in_data_never_run_on_the_site(poisoned):

@@ -414,6 +414,13 @@ def test_indicator_page_year_control_and_province_picker(site, server, browser, 
     want = sorted(obs.loc[obs["year"] == 2010, "value"].astype(float))
     assert drawn[0] == "bar" and drawn[1] == len(want) and drawn[2] == pytest.approx(want)
     assert "năm 2010" in page.locator(".plotly-chart .gtitle").text_content()
+    chart = page.locator(".plotly-chart").first  # the redrawn chart keeps the phone rules: title fits, no tool bar
+    box, title = chart.bounding_box(), chart.locator(".gtitle").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    assert box["x"] - 1 <= title["x"] and title["x"] + title["width"] <= box["x"] + box["width"] + 1, (title, box)
+    if width < 600:
+        assert chart.locator(".modebar").count() == 0 or not chart.locator(".modebar").first.is_visible()
     # two provinces' yearly series instead
     page.select_option(".g-provinces", ["Quảng Ninh", "Bắc Kạn"])
     page.wait_for_function("document.querySelector('.plotly-chart').dataset.shown === 'series'")

@@ -127,13 +127,14 @@ function foldText(s) {
     fig.layout.margin.t = (fig.layout.margin.t || 80) + extra;
     if (fig.layout.height) fig.layout.height += extra;
   }
+  window.analysisFitTitle = fitTitle;  // the indicator pages' redraws fit their titles the same way
+  window.analysisPlotConfig = {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover"};
   function draw(el, then) {
     withPlotly(function () {
       if (!el._drawn) {
         var fig = JSON.parse(el.getAttribute("data-figure"));
         fitTitle(fig, el.clientWidth);
-        el._drawn = Plotly.newPlot(el, fig.data, fig.layout,
-                                   {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover"});
+        el._drawn = Plotly.newPlot(el, fig.data, fig.layout, window.analysisPlotConfig);
         el.style.minHeight = "";
         var img = imageBefore(el);
         if (img) img.classList.add("replaced-by-twin");
@@ -198,7 +199,9 @@ function foldText(s) {
         layout.title.text = d.title;
       }
       withPlotly(function () {
-        Plotly.react(el, traces, layout, {responsive: true, displaylogo: false});
+        var fig = {data: traces, layout: layout};
+        if (window.analysisFitTitle) window.analysisFitTitle(fig, el.clientWidth);  // no tool bar over it on a phone
+        Plotly.react(el, traces, fig.layout, window.analysisPlotConfig || {responsive: true, displaylogo: false});
         el.setAttribute("data-shown", picked.length ? "series" : "year-" + year.value);
       });
     }

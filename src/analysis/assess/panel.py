@@ -12,9 +12,10 @@ provinces share a common national movement; fitting each province alone extrapol
 3. Candidates, all fitted on the panel up to the forecast origin: ``last`` (the last value stays), ``drift`` (plus
    the panel's average yearly change), ``own_drift`` (plus the province's own average yearly change), ``pooled``
    (the common movement at its pace plus the filtered deviation) and ``pooled_flat`` (the same without the pace).
-4. At each horizon the candidates are weighted by the inverse square of their mean squared error in a
-   rolling-origin backtest on the panel itself (origins before the forecast origin only; errors of a shorter
-   horizon carried to a longer one where the panel is too short); with no backtest at all, ``pooled`` alone.
+4. At each horizon the candidates are weighted by a rolling-origin backtest on the panel itself (origins before
+   the forecast origin only): non-negative stacking weights fitted on every horizon up to this one jointly,
+   shrunk toward inverse-squared-error weights by a share chosen leaving one outcome year out at a time
+   (``analysis.assess.panel_weights``); with no backtest at all, ``pooled`` alone.
 5. Intervals and chances come from the backtest errors of that combination at the same horizon (three origins or
    more), otherwise from the panel's own changes over as many years, scaled to the combination's measured skill.
 
@@ -33,6 +34,7 @@ from scipy import stats
 from analysis.assess.panel_candidates import CANDIDATES, PointForecasts, backtest_errors, point_forecasts
 from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change,
                                                  noise_and_drift, wide)
+from analysis.assess.panel_weights import candidate_weights
 from analysis.assess.scale import EDGE, Scale
 
 __all__ = ["CANDIDATES", "EDGE", "MIN_YEARS", "PanelForecast", "PanelModel", "PointForecasts", "Scale",
@@ -42,7 +44,6 @@ __all__ = ["CANDIDATES", "EDGE", "MIN_YEARS", "PanelForecast", "PanelModel", "Po
 MIN_PROVINCES = 10  # a panel needs this many provinces with two or more points to learn from
 MIN_ERRORS = 30  # backtest errors needed at a horizon before they set the choice and the interval
 DEFAULT = "pooled"  # used where the panel is too short for a backtest at any horizon
-SHARPNESS = 2.0  # candidate weights are MSE ** -SHARPNESS
 RECENT_ORIGINS = 3  # backtest errors of the latest origins only: errors shrink as the training years grow
 SPREAD_GROWTH = 1.0  # a province's own error around the common one grows as (h / hb) ** SPREAD_GROWTH
 MIN_ORIGINS = 3  # backtest origins needed before a horizon's own errors set its interval
@@ -71,6 +72,7 @@ class PanelModel:
     origin: int  # last year of data
     errors: dict[int, dict[str, list[np.ndarray]]] = field(default_factory=dict)  # h -> candidate -> per origin
     n_cases: dict[int, int] = field(default_factory=dict)
+    _weights: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
     def projected(self, h: int, candidate: str) -> np.ndarray | None:
         """Backtest errors (outcome minus forecast, transformed scale) of a candidate at horizon h.
@@ -87,14 +89,12 @@ class PanelModel:
         return None
 
     def weights(self, h: int) -> dict[str, float]:
-        """Weights of the candidates at horizon h: inverse of their backtest mean squared error to the power
-        ``SHARPNESS`` (a candidate that did badly on the panel gets little say); the default alone without one."""
-        mse = {c: float(np.mean(e**2)) for c in CANDIDATES if (e := self.projected(h, c)) is not None}
-        if len(mse) < len(CANDIDATES):
-            return {DEFAULT: 1.0}
-        inv = {c: max(v, 1e-12) ** -SHARPNESS for c, v in mse.items()}
-        tot = sum(inv.values())
-        return {c: v / tot for c, v in inv.items()}
+        """Weights of the candidates at horizon h, stacked on the panel's own backtest
+        (``analysis.assess.panel_weights``); the default alone without a backtest."""
+        if h not in self._weights:
+            w = candidate_weights(self.projected, self.errors, CANDIDATES, h, RECENT_ORIGINS, MIN_ERRORS)
+            self._weights[h] = {DEFAULT: 1.0} if w is None else w
+        return self._weights[h]
 
     def combined_errors(self, h: int) -> np.ndarray | None:
         """Backtest errors of the weighted combination at horizon h (the candidates' errors, case by case)."""

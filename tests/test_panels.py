@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.assess.forecast import _yearly, assess_all
+from analysis.assess.forecast import assess_all
+from analysis.assess.series import yearly
 from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
 from analysis.numbers import find_numbers
@@ -92,9 +93,9 @@ def test_a_definition_break_splits_the_series():
     d = pd.DataFrame({"year": [2020, 2021, 2022, 2023, 2024], "period": ["2020", "2021", "2022", "2023", "2024"],
                       "value": [30.0, 40.0, 50.0, 10.0, 20.0],
                       "flags": ["", "", "", "definition_break", ""], "fact_id": list("abcde")})
-    s = _yearly(d)
+    s = yearly(d)
     assert list(s["year"]) == [2023, 2024] and s.attrs["break_year"] == 2023
-    assert list(_yearly(d.assign(flags=""))["year"]) == [2020, 2021, 2022, 2023, 2024]
+    assert list(yearly(d.assign(flags=""))["year"]) == [2020, 2021, 2022, 2023, 2024]
 
 
 def test_a_break_changes_the_assessment_and_says_so(tables):
@@ -113,7 +114,7 @@ def test_a_break_changes_the_assessment_and_says_so(tables):
 def test_multi_year_totals_are_not_points_of_a_yearly_series():
     d = pd.DataFrame({"year": [2021, 2022, 2023, 2023], "period": ["2021", "2022", "2023", "2021/2023"],
                       "value": [1.0, 2.0, 3.0, 6.0], "flags": ["", "", "", ""], "fact_id": list("abcd")})
-    assert list(_yearly(d)["value"]) == [1.0, 2.0, 3.0]
+    assert list(yearly(d)["value"]) == [1.0, 2.0, 3.0]
 
 
 def test_national_targets_rank_every_province_with_a_series(tables):

@@ -22,8 +22,8 @@ from scipy import stats
 from scipy.special import ndtr
 
 from analysis.assess import panel as pn
-from analysis.assess.forecast import bounds_of, predictive, single_year
-from analysis.assess.panel import bandwidth
+from analysis.assess.series import bounds_of, single_year
+from analysis.assess.single_series import predictive
 
 HORIZONS = (1, 2, 3, 4, 5)
 RULES = ("engine", "last", "drift")
@@ -93,9 +93,9 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
         zt = model.z
         # the panel's average yearly change on the value scale, as a user would compute it
         xs = X[:, : t + 1]
-        ch = [pn._mean_change(r) for r in xs if np.isfinite(r).sum() >= 2]
+        ch = [pn.mean_change(r) for r in xs if np.isfinite(r).sum() >= 2]
         avg_change = float(np.mean(ch)) if ch else 0.0
-        zch = [pn._mean_change(r) for r in zt if np.isfinite(r).sum() >= 2]
+        zch = [pn.mean_change(r) for r in zt if np.isfinite(r).sum() >= 2]
         med_pace = float(np.median(zch)) if zch else 0.0
         leaders = float(np.nanpercentile(zt[:, -1], 75)) if np.isfinite(zt[:, -1]).sum() >= 4 else np.nan
         for h in horizons:
@@ -155,7 +155,7 @@ def score(cases: list[Case]) -> pd.DataFrame:
                 m, e = c.z_point[rule], c.errors[rule]
                 bw = bws.get(id(e))
                 if bw is None:
-                    bw = bws[id(e)] = bandwidth(e)
+                    bw = bws[id(e)] = pn.bandwidth(e)
                 ae.append(abs(c.point[rule] - c.outcome))
                 lo80, hi80, lo95, hi95 = m + np.quantile(e, [0.1, 0.9, 0.025, 0.975])
                 c80.append(lo80 <= c.z_outcome <= hi80)

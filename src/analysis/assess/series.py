@@ -1,0 +1,69 @@
+"""A target's yearly series from the evidence base: one single-year figure per year, never joined across a
+definition change; and the indicator facts the assessment needs (bounds, rank, flags)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.assess.target import RANK_UNITS
+
+
+def target_series(obs, province_code: str, boundary: str, indicator: str, breakdown: str):
+    """Observations for one target: one value per year (the latest-dated one when a year has several).
+
+    Only single-year values count (a multi-year total such as 2021/2023 is not a point of a yearly series),
+    and a series is never joined across a definition change: only the observations from the latest one
+    flagged ``definition_break`` on are kept (``attrs['break_year']`` says where it was cut).
+    """
+    d = obs[(obs["province_code"] == province_code) & (obs["boundary"] == boundary)
+            & (obs["indicator_id"] == indicator) & (obs["breakdown"] == breakdown)]
+    return yearly(d)
+
+
+def yearly(d):
+    """One single-year observation per year, from the latest definition break on."""
+    single = d["period"].astype(str).map(single_year).astype(bool)
+    # within a year the figure of a new vintage (flagged definition_break) wins, then the latest-dated one
+    d = d.loc[single].assign(_new=d["flags"].fillna("").str.contains("definition_break"))
+    d = d.sort_values(["year", "_new", "period"], kind="stable").groupby("year", as_index=False).tail(1)
+    d = d.drop(columns="_new")
+    breaks = d.loc[d["flags"].fillna("").str.contains("definition_break"), "year"]
+    cut = int(breaks.max()) if len(breaks) else None
+    if cut is not None:
+        d = d[d["year"] >= cut]
+    d.attrs["break_year"] = cut
+    return d
+
+
+def single_year(period: str) -> bool:
+    """'2023', '2023-06', '2023-12-31' are single-year periods; '2021/2023' is not (unless within one year)."""
+    if "/" not in period:
+        return True
+    start, end = period.split("/", 1)
+    return start[:4] == end[:4]
+
+
+def break_note(s) -> str:
+    """The note that a series was cut at a definition change (empty without one)."""
+    cut = s.attrs.get("break_year")
+    return (f" The definition changed in {cut}: only observations from {cut} on are used (the series is not "
+            "joined across the change).") if cut is not None else ""
+
+
+def flags_of(s) -> list[str]:
+    """One flag string per figure of a series."""
+    return [f if isinstance(f, str) else "" for f in s["flags"]]
+
+
+def is_rank(ind, indicator: str) -> bool:
+    """Whether an indicator's values are ranks (never forecast as a continuous number)."""
+    return "unit" in ind.columns and str(ind.at[indicator, "unit"]) in RANK_UNITS
+
+
+def bounds_of(ind, indicator: str) -> tuple[float | None, float | None] | None:
+    """An indicator's (lower, upper) bounds from the indicators table indexed by id; None without either."""
+    lo, hi = ind.at[indicator, "lower_bound"], ind.at[indicator, "upper_bound"]
+    if pd.isna(lo) and pd.isna(hi):
+        return None
+    return (None if pd.isna(lo) else float(lo), None if pd.isna(hi) else float(hi))
+

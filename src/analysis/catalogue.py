@@ -27,7 +27,7 @@ LANGUAGES_FILE = MESSAGES_DIR / "languages.yaml"
 PLURAL_FORMS = ("one", "other")
 
 Template = str | dict[str, str]
-LANGUAGE_FIELDS = ("code", "name", "locale", "thousands", "decimal")
+LANGUAGE_FIELDS = ("code", "name", "locale", "web_locale", "thousands", "decimal")
 
 
 def _load_languages(path: Path) -> tuple[dict[str, dict[str, str]], str]:
@@ -55,7 +55,7 @@ LANGS: tuple[str, ...] = tuple(_LANGUAGES)  # the languages, in page order (the 
 
 
 def language(code: str) -> dict[str, str]:
-    """One language of ``languages.yaml``: code, name, locale, thousands and decimal separators."""
+    """One language of ``languages.yaml``: code, name, locale, web_locale, thousands and decimal separators."""
     if code not in _LANGUAGES:
         raise ValueError(f"unknown language {code!r}; use one of {LANGS} ({LANGUAGES_FILE})")
     return _LANGUAGES[code]

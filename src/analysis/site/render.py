@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from analysis import config, labels
 from analysis.assess import forecast
-from analysis.catalogue import catalogue, msg
+from analysis.catalogue import catalogue, language, msg
 
 
 def inline_md(text: str) -> str:
@@ -64,7 +64,7 @@ def environment():
     def status_explain(ctx, status: str) -> str:
         return labels.status_explain(status, ctx["lang"])
 
-    env.globals.update(t=t, numbered_t=numbered_t, status_label=status_label, status_explain=status_explain,
+    env.globals.update(t=t, numbered_t=numbered_t, language=language, status_label=status_label, status_explain=status_explain,
                        md=lambda text: Markup(inline_md(text)))
     return env
 

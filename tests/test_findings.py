@@ -11,6 +11,7 @@ import pytest
 
 from analysis import catalogue as C
 from analysis.catalogue import MESSAGES_DIR, catalogue, forms, msg
+from analysis.labels import status_label
 from analysis.report import findings as F
 
 
@@ -74,7 +75,7 @@ def test_the_targets_sentence_counts_what_the_assessment_says(statuses):
     assert f"nêu {len(a)} mục tiêu" in vi
     for s, n in statuses.items():
         if s in F.FORECAST:
-            assert f"{n} {F.STATUS[s]['vi'].lower()}" in vi
+            assert f"{n} {status_label(s, 'vi').lower()}" in vi
     k = sum(n for s, n in statuses.items() if s in F.FORECAST)
     if k:
         assert f"{k} mục tiêu có trạng thái dự báo" in vi

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import msg
+from analysis.site import indicator_chart as IC
 from analysis.site import indicator_pages as IP
 
 REGISTRY = pd.DataFrame({
@@ -33,7 +34,7 @@ def test_an_unchanged_province_is_not_repeated_under_the_new_boundary_but_a_merg
 
 
 def test_a_bar_chart_compares_one_year_and_one_boundary_without_the_whole_country(monkeypatch):
-    monkeypatch.setattr(IP, "LINE_MAX", 1)
+    monkeypatch.setattr(IC, "LINE_MAX", 1)  # the chart module decides bars or lines
     f = _obs([("a", "22", "pre2025", 2015, 30.0, ""), ("b", "22", "pre2025", 2016, 31.0, ""),
               ("c", "44", "pre2025", 2016, 20.0, ""), ("d", "45", "pre2025", 2016, 25.0, ""),
               ("e", "45", "pre2025", 2015, 24.0, ""), ("f", "VN", "pre2025", 2016, 22.0, "")])

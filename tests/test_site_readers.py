@@ -436,8 +436,9 @@ def test_indicator_page_year_control_and_province_picker(site, server, browser, 
 
 
 def test_a_new_status_flows_through_the_grid_and_the_targets_filters(project, monkeypatch):
-    """The lead adds statuses to forecast.STATUSES (with their words in labels.STATUS): the grid, its legend and
-    the targets page's filter take them without a code change here."""
+    """The lead adds statuses to forecast.STATUSES (with their words in the catalogues and a colour in
+    labels.STATUS_COLOUR): the grid, its legend and the targets page's filter take them without a code change here."""
+    from analysis import catalogue as C
     from analysis import labels
     from analysis.assess import forecast
     from analysis.data.process import load_processed
@@ -447,8 +448,10 @@ def test_a_new_status_flows_through_the_grid_and_the_targets_filters(project, mo
 
     new = "awaiting_test_status"
     monkeypatch.setattr(forecast, "STATUSES", [*forecast.STATUSES, new])
-    monkeypatch.setitem(labels.STATUS, new, {"vi": "Trạng thái thử", "en": "Test status", "colour": "#777777",
-                                             "explain_vi": "Thử.", "explain_en": "Test."})
+    monkeypatch.setitem(labels.STATUS_COLOUR, new, "#777777")
+    for lang, word, explain in (("vi", "Trạng thái thử", "Thử."), ("en", "Test status", "Test.")):
+        monkeypatch.setitem(C.catalogue(lang), f"status_{new}", word)
+        monkeypatch.setitem(C.catalogue(lang), f"status_{new}_explain", explain)
     registry, national = load_processed("provinces"), load_processed("national_assessments")
     national.loc[(national["province_code"] == "22") & (national["boundary"] == "post2025"), "status"] = new
     a, ind = load_processed("assessments"), load_processed("indicators")

@@ -10,6 +10,9 @@ A sentence whose wording depends on a count is written with plural forms, chosen
     ind_chart_line_alt:
       one: "Line chart of {indicator} for {n} province ..."
       other: "Line chart of {indicator} for {n} provinces ..."
+
+The languages themselves (codes, page order, number conventions) are listed once, in ``messages/languages.yaml``:
+``LANGS`` and ``language(code)`` read it for every stage.
 """
 
 from __future__ import annotations
@@ -20,10 +23,42 @@ from pathlib import Path
 import yaml
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
-LANGS = ("vi", "en")
+LANGUAGES_FILE = MESSAGES_DIR / "languages.yaml"
 PLURAL_FORMS = ("one", "other")
 
 Template = str | dict[str, str]
+LANGUAGE_FIELDS = ("code", "name", "locale", "web_locale", "thousands", "decimal")
+
+
+def _load_languages(path: Path) -> tuple[dict[str, dict[str, str]], str]:
+    """The languages of ``languages.yaml`` by code, in page order, and the language of the curated texts."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = data.get("languages") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path}: 'languages' must list at least one language")
+    out: dict[str, dict[str, str]] = {}
+    for i, e in enumerate(entries, 1):
+        missing = [f for f in LANGUAGE_FIELDS if not isinstance(e, dict) or not isinstance(e.get(f), str)]
+        if missing:
+            raise ValueError(f"{path}: language {i} needs {', '.join(missing)}")
+        if e["code"] in out:
+            raise ValueError(f"{path}: language {e['code']!r} is listed twice")
+        out[e["code"]] = {f: e[f] for f in LANGUAGE_FIELDS}
+    curated = data.get("curated_in")
+    if curated not in out:
+        raise ValueError(f"{path}: 'curated_in' must be one of the languages {list(out)}, not {curated!r}")
+    return out, curated
+
+
+_LANGUAGES, CURATED_IN = _load_languages(LANGUAGES_FILE)
+LANGS: tuple[str, ...] = tuple(_LANGUAGES)  # the languages, in page order (the first is the site's default)
+
+
+def language(code: str) -> dict[str, str]:
+    """One language of ``languages.yaml``: code, name, locale, web_locale, thousands and decimal separators."""
+    if code not in _LANGUAGES:
+        raise ValueError(f"unknown language {code!r}; use one of {LANGS} ({LANGUAGES_FILE})")
+    return _LANGUAGES[code]
 
 
 def _is_template(value: object) -> bool:
@@ -36,8 +71,7 @@ def _is_template(value: object) -> bool:
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, Template]:
     """All templates of one language: a sentence, or its plural forms ('one', 'other')."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
+    language(lang)
     path = MESSAGES_DIR / f"{lang}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     bad = [k for k, v in data.items() if not _is_template(v)] if isinstance(data, dict) else ["(the file)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from analysis.catalogue import LANGS
 from analysis.errors import DataError
 
 
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="override a parameter for every selected province (value read as YAML)")
     run.add_argument("--workers", type=int, default=None, help="parallel notebooks (default: CPU cores)")
     run.add_argument("--force", action="store_true", help="rerun even if nothing changed")
-    run.add_argument("--lang", action="append", choices=["vi", "en"], help="only this language (repeatable)")
+    run.add_argument("--lang", action="append", choices=list(LANGS), help="only this language (repeatable)")
     run.add_argument("--no-compare", action="store_true", help="skip the comparison notebook")
     run.add_argument("--scheduler", metavar="ADDRESS",
                      help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (workers need this package, "

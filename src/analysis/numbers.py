@@ -11,11 +11,14 @@ import decimal
 import functools
 import math
 import re
-from typing import Literal
 
-Lang = Literal["vi", "en"]
+from babel.numbers import format_decimal
 
-_SEP = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+from analysis.catalogue import LANGS, catalogue, language, msg
+
+Lang = str  # a code of messages/languages.yaml
+
+_SEP = {c: (language(c)["thousands"], language(c)["decimal"]) for c in LANGS}  # (thousands, decimal)
 
 
 def _pattern(lang: Lang) -> re.Pattern[str]:
@@ -24,7 +27,7 @@ def _pattern(lang: Lang) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d{thou}{dec}])(\d{{1,3}}(?:{thou}\d{{3}})+|\d+)(?:{dec}(\d+))?(?![\d])")
 
 
-_PATTERNS = {lang: _pattern(lang) for lang in ("vi", "en")}
+_PATTERNS = {lang: _pattern(lang) for lang in LANGS}
 
 
 def parse_number(text: str, lang: Lang = "vi") -> float:
@@ -36,7 +39,7 @@ def parse_number(text: str, lang: Lang = "vi") -> float:
     Raises ValueError for anything that is not exactly one well-formed number (``1.10.5``, ``abc``).
     """
     if lang not in _SEP:
-        raise ValueError(f"unknown number language {lang!r}; use 'vi' or 'en'")
+        raise ValueError(f"unknown number language {lang!r}; use one of {LANGS}")
     s = str(text).strip().removesuffix("%").strip()
     sign = 1.0
     if s.startswith(("-", "−")):
@@ -59,7 +62,7 @@ def find_numbers(text: str, lang: Lang = "vi") -> list[float]:
     return out
 
 
-BABEL_LOCALE = {"vi": "vi_VN", "en": "en"}
+BABEL_LOCALE = {c: language(c)["locale"] for c in LANGS}
 
 
 def format_number(x: float | int | None, lang: Lang = "vi", decimals: int | None = None) -> str:
@@ -71,15 +74,13 @@ def format_number(x: float | int | None, lang: Lang = "vi", decimals: int | None
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     if lang not in BABEL_LOCALE:
-        raise ValueError(f"unknown number language {lang!r}; use 'vi' or 'en'")
+        raise ValueError(f"unknown number language {lang!r}; use one of {LANGS}")
     return _format_number(float(x), lang, decimals)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _format_number(x: float, lang: Lang, decimals: int | None) -> str:
     """The formatting itself (a site build formats the same few thousand numbers in many places)."""
-    from babel.numbers import format_decimal
-
     pattern = "#,##0." + ("#" * 2 if decimals is None else "0" * decimals) if decimals != 0 else "#,##0"
     with decimal.localcontext() as ctx:
         ctx.rounding = decimal.ROUND_HALF_UP
@@ -95,12 +96,17 @@ def format_percent(x: float | None, lang: Lang = "vi", decimals: int | None = No
     return f"{format_number(x, lang, decimals)}%"
 
 
+def unit_words(unit: str, lang: Lang = "vi", n: str | None = None) -> str | None:
+    """The word after a number of ``unit`` (catalogue ``unit_<unit>``, singular after exactly 1 where the language
+    has one: '1 person'); None for a unit the catalogues do not know."""
+    key = f"unit_{unit}"
+    return msg(key, lang, n=n) if key in catalogue(lang) else None
+
+
 def unit_label(unit: str, lang: Lang = "vi") -> str:
     """The unit as an axis label, without a number: '%', 'người' / 'persons', 'tỷ đồng' / 'VND billion'."""
-    words = UNIT_WORDS.get(unit)
-    if not words:
-        return ""
-    return f"VND {words[lang]}" if unit in ("billion_vnd", "million_vnd") and lang == "en" else words[lang]
+    key = f"unit_label_{unit}"
+    return msg(key, lang) if key in catalogue(lang) else (unit_words(unit, lang) or "")
 
 
 def format_value(x: float | None, unit: str, lang: Lang = "vi", decimals: int | None = None) -> str:
@@ -112,46 +118,11 @@ def format_value(x: float | None, unit: str, lang: Lang = "vi", decimals: int | 
     if unit == "index_0_1" and decimals is None:
         decimals = 4  # DTI scores are published with four decimals (0,7024)
     n = format_number(x, lang, decimals)
-    words = UNIT_WORDS.get(unit)
-    if not words:
+    w = unit_words(unit, lang, 1 if x == 1 else None)  # the singular after exactly 1
+    if not w:
         return n
-    w = words.get("en_one", words[lang]) if lang == "en" and x == 1 else words[lang]
-    if unit in ("billion_vnd", "million_vnd") and lang == "en":
-        return f"VND {n} {w}"
-    return f"{n} {w}" if w else n
-
-
-UNIT_WORDS: dict[str, dict[str, str]] = {  # "en_one": the English word after exactly 1 ("1 institution")
-    "percent": {"vi": "%", "en": "%"},
-    "persons": {"vi": "người", "en": "persons", "en_one": "person"},
-    "learner_turns": {"vi": "lượt học viên", "en": "learner-turns", "en_one": "learner-turn"},
-    "billion_vnd": {"vi": "tỷ đồng", "en": "billion"},
-    "million_vnd": {"vi": "triệu đồng", "en": "million"},
-    "teams": {"vi": "tổ", "en": "teams", "en_one": "team"},
-    "count": {"vi": "", "en": ""},
-    "rank": {"vi": "", "en": ""},
-    "score": {"vi": "điểm", "en": "points"},
-    "index_0_1": {"vi": "", "en": ""},
-    "services": {"vi": "dịch vụ", "en": "services", "en_one": "service"},
-    "documents": {"vi": "văn bản", "en": "documents", "en_one": "document"},
-    "accounts": {"vi": "tài khoản", "en": "accounts", "en_one": "account"},
-    "classes": {"vi": "lớp", "en": "classes", "en_one": "class"},
-    "organisations": {"vi": "tổ chức", "en": "organisations", "en_one": "organisation"},
-    "procedures": {"vi": "thủ tục", "en": "procedures", "en_one": "procedure"},
-    "dossiers": {"vi": "hồ sơ", "en": "dossiers", "en_one": "dossier"},
-    "per_1000": {"vi": "trên 1.000 dân", "en": "per 1,000 inhabitants"},
-    "per_100_staff": {"vi": "lượt trên 100 người", "en": "turns per 100 staff"},
-    "persons_per_team": {"vi": "người/tổ", "en": "persons per team"},
-    "pp_per_year": {"vi": "điểm %/năm", "en": "pp per year"},
-    "institutions": {"vi": "cơ sở", "en": "institutions", "en_one": "institution"},
-    "targets": {"vi": "mục tiêu", "en": "targets", "en_one": "target"},
-    "tasks": {"vi": "nhiệm vụ", "en": "tasks", "en_one": "task"},
-    "thousand_persons": {"vi": "nghìn người", "en": "thousand persons"},
-    "points_0_10": {"vi": "điểm (thang 0–10)", "en": "points (0–10 scale)"},
-    "points_0_100": {"vi": "điểm (thang 0–100)", "en": "points (0–100 scale)"},
-    "papi_score": {"vi": "điểm (thang 0,33–3,33)", "en": "points (0.33–3.33 scale)"},
-    "papi_dimension": {"vi": "điểm (thang 1–10)", "en": "points (1–10 scale)"},
-}
+    key = f"value_with_unit_{unit}"
+    return msg(key if key in catalogue(lang) else "value_with_unit", lang, n=n, unit=w)
 
 
 def points_years(years, listed: int = 4) -> str:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.catalogue import msg
 from analysis.numbers import format_number
+
+WORDS_IN = "vi"  # the facts' one derivation column is written in Vietnamese
 
 KEY = ["indicator_id", "breakdown", "year"]
 
@@ -68,18 +71,21 @@ def aggregate_to_2025(facts: pd.DataFrame, indicators: pd.DataFrame, crosswalk: 
         rule = g["rule"].iat[0]
         if len(parts) == 1:
             value = float(vals[0])
-            how = f"ranh giới không đổi: cùng số liệu của {names[parts[0]]} (mã {parts[0]})"
+            how = msg("aggregate_same", WORDS_IN, name=names[parts[0]], code=parts[0])
         elif rule == "sum":
             value = float(vals.sum())
-            how = "tổng: " + " + ".join(f"{format_number(v, 'vi')} ({names[c]})" for c, v in zip(parts, vals))
+            how = msg("aggregate_sum", WORDS_IN, parts=" + ".join(f"{format_number(v, WORDS_IN)} ({names[c]})"
+                                                                    for c, v in zip(parts, vals)))
         else:
             w = g["weight"].to_numpy(dtype=float)
             if pd.isna(w).any():
                 continue  # no weight for a part: no average
             value = float((vals * w).sum() / w.sum())
-            wname = "lực lượng lao động" if rule.endswith("labour_force") else "dân số"
-            how = f"bình quân gia quyền theo {wname}: " + "; ".join(
-                f"{names[c]} {format_number(v, 'vi')} × {format_number(x, 'vi')}" for c, v, x in zip(parts, vals, w))
+            weight = msg("aggregate_weight_" + ("labour_force" if rule.endswith("labour_force") else "population"),
+                         WORDS_IN)
+            how = msg("aggregate_weighted", WORDS_IN, weight=weight, parts="; ".join(
+                f"{names[c]} {format_number(v, WORDS_IN)} × {format_number(x, WORDS_IN)}"
+                for c, v, x in zip(parts, vals, w)))
         first = g.iloc[0]
         flags = sorted({f for fl in g["flags"].fillna("") for f in str(fl).split(";") if f} | {"aggregated"})
         rows.append({**first.to_dict(), "fact_id": f"AGG-{new_code}-{ind}-{brk}-{int(year)}",

@@ -10,7 +10,8 @@ import math
 
 import pandas as pd
 
-from analysis.labels import AUDIT_NOTES, locator_label
+from analysis.catalogue import LANGS
+from analysis.labels import audit_note, locator_label
 from analysis.numbers import format_number
 
 COLUMNS = ["check_id", "kind", "province_code", "fact_ids", "description", "computed", "stated", "discrepancy",
@@ -32,22 +33,22 @@ def rounding_tolerance(stated: float) -> float:
 
 
 def _notes(key: str, **parts) -> dict[str, str]:
-    """A note in both languages from analysis.labels.AUDIT_NOTES; float parts are written in each language."""
+    """A note in every language from the catalogues (``audit_note_<key>``); float parts are written in each."""
     out = {}
-    for lang in ("vi", "en"):
+    for lang in LANGS:
         vals = {k: (format_number(v, lang) if isinstance(v, float) else v[lang] if isinstance(v, dict) else
                     locator_label(v, lang) if k == "locator" else v) for k, v in parts.items()}
-        out[lang] = AUDIT_NOTES[key][lang].format(**vals)
+        out[lang] = audit_note(key, lang, **vals)
     return out
 
 
 def _join(*notes: dict[str, str]) -> dict[str, str]:
-    return {lang: "".join(n[lang] for n in notes) for lang in ("vi", "en")}
+    return {lang: "".join(n[lang] for n in notes) for lang in LANGS}
 
 
 def _row(c: dict, province: str, ids: list[str], computed, stated, tol, result, note=None) -> dict:
     if not isinstance(note, dict):
-        note = {"vi": note or "", "en": note or ""}
+        note = {la: note or "" for la in LANGS}
     disc = None if computed is None or stated is None else round(stated - computed, 6)
     return {"check_id": c["id"], "kind": c["kind"], "province_code": province, "fact_ids": ";".join(ids),
             "description": c.get("description", ""), "computed": computed, "stated": stated, "discrepancy": disc,
@@ -69,7 +70,7 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         note = None
         if not ok:
             trunc = math.floor(computed * 10 ** d) / 10 ** d
-            note = _notes("rounds", computed={la: format_number(computed, la, 4) for la in ("vi", "en")},
+            note = _notes("rounds", computed={la: format_number(computed, la, 4) for la in LANGS},
                           rounded=float(round(computed, d)), stated=stated)
             if abs(trunc - stated) < 1e-9:
                 note = _join(note, _notes("truncated"))
@@ -81,7 +82,7 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         stated = float(v[c["total"]])
         tol = rounding_tolerance(stated)
         ok = abs(computed - stated) <= tol
-        note = {"vi": "", "en": ""} if computed == stated else _notes("sum", computed=float(round(computed, 6)),
+        note = {la: "" for la in LANGS} if computed == stated else _notes("sum", computed=float(round(computed, 6)),
                                                                        stated=stated)
         return _row(c, facts.at[c["total"], "province_code"], ids, round(computed, 6), stated, tol,
                     "ok" if ok else "mismatch", note if ok else _join(note, _notes("outside")))
@@ -120,8 +121,8 @@ def run_check(c: dict, facts: pd.DataFrame) -> dict:
         pc_start = 100 / factor
         note = _notes("growth", source=c["source"], locator=c["locator"], rate=r, n=str(n),
                       first=str(c["first_year"]), last=str(c["last_year"]), pp_start=float(pp_start),
-                      factor={la: format_number(factor, la, 4) for la in ("vi", "en")},
-                      pc_start={la: format_number(pc_start, la, 1) for la in ("vi", "en")})
+                      factor={la: format_number(factor, la, 4) for la in LANGS},
+                      pc_start={la: format_number(pc_start, la, 1) for la in LANGS})
         return _row(c, str(c.get("province_code", "")), ids, round(factor, 6), None, None, "finding", note)
     raise ValueError(f"consistency check {c.get('id')!r}: unknown kind {kind!r}")
 

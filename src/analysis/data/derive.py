@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.labels import DERIVATION, LEVEL_WORDS
+from analysis.catalogue import LANGS
+from analysis.labels import derivation_text, level_word
 from analysis.numbers import format_number, format_value
 
 KEYS = ["province_code", "boundary", "province_key", "period", "year"]
 COLUMNS = ["derived_id", "province_code", "boundary", "province_key", "indicator_id", "breakdown", "period", "year",
-           "value", "unit", "derivation", "derivation_vi", "derivation_en", "inputs", "flags"]
+           "value", "unit", "derivation", *(f"derivation_{L}" for L in LANGS), "inputs", "flags"]
 
 
 def _n(x: float) -> str:
@@ -26,14 +27,13 @@ def _rows_for(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total"
 
 
 def _words(kind: str, value: float, unit: str, **parts) -> dict[str, str]:
-    """The derivation in words, per language, from the templates in analysis.labels (numbers localised)."""
+    """The derivation in words, per language, from the catalogues' templates (numbers localised)."""
     out = {}
-    for lang in ("vi", "en"):
+    for lang in LANGS:
         vals = {k: (v[lang] if isinstance(v, dict) else format_number(v, lang) if isinstance(v, (int, float))
                     else v) for k, v in parts.items()}
-        out[f"derivation_{lang}"] = DERIVATION[kind][lang].format(v=format_value(value, unit, lang)
-                                                                  if unit == "percent" else format_number(value, lang),
-                                                                  **vals)
+        out[f"derivation_{lang}"] = derivation_text(kind, lang, v=format_value(value, unit, lang)
+                                               if unit == "percent" else format_number(value, lang), **vals)
     return out
 
 
@@ -41,8 +41,8 @@ def _make(base: pd.Series, indicator: str, breakdown: str, value: float, unit: s
           inputs: list[str], flags: str = "", words: dict[str, str] | None = None) -> dict:
     did = f"D-{indicator}-{base['province_code']}-{base['period']}-{breakdown}".replace("/", "_")
     return {"derived_id": did, **{k: base[k] for k in KEYS}, "indicator_id": indicator, "breakdown": breakdown,
-            "value": value, "unit": unit, "derivation": derivation, **(words or {"derivation_vi": derivation,
-                                                                                 "derivation_en": derivation}),
+            "value": value, "unit": unit, "derivation": derivation, **(words or {f"derivation_{L}": derivation
+                                                                                 for L in LANGS}),
             "inputs": ";".join(inputs), "flags": flags}
 
 
@@ -92,8 +92,8 @@ def level_totals(obs: pd.DataFrame) -> list[dict]:
                 continue
             base = levels.iloc[0]
             parts = " + ".join(f"{_n(v)} ({b.split('=')[1]})" for v, b in zip(levels["value"], levels["breakdown"]))
-            parts_l = {lang: " + ".join(f"{format_number(v, lang)} ({LEVEL_WORDS.get(b.split('=')[1], {}).get(lang, b)})"
-                                        for v, b in zip(levels["value"], levels["breakdown"])) for lang in ("vi", "en")}
+            parts_l = {lang: " + ".join(f"{format_number(v, lang)} ({level_word(b.split('=')[1], lang, b)})"
+                                        for v, b in zip(levels["value"], levels["breakdown"])) for lang in LANGS}
             total = float(levels["value"].sum())
             out.append(_make(base, ind, "total", total, base["unit"],
                              f"sum of levels: {parts}", list(levels["fact_id"]), _flags(*[r for _, r in

@@ -33,6 +33,7 @@ from analysis import config
 from analysis.data.curate import SOURCE_COLUMNS, _append, _read
 from analysis.data.extract import FACT_COLUMNS
 from analysis.data.pxweb import StubRow, Table, fold, is_missing, number_format, parse_table
+from analysis.catalogue import LANGS, language
 from analysis.errors import DataError, Problem
 from analysis.numbers import parse_number
 
@@ -305,7 +306,7 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
     source_row = None
     if source.source_id in set(sources["source_id"]):
         held_fmt = sources.set_index("source_id").loc[source.source_id, "number_format"] or fmt
-        decimals = {"vi": r"-?\d+,\d+", "en": r"-?\d+\.\d+"}
+        decimals = {c: rf"-?\d+{re.escape(language(c)['decimal'])}\d+" for c in LANGS}
         if held_fmt != fmt and any(re.fullmatch(decimals[fmt], c) for c in cells):
             raise DataError([Problem(path.name, None, "number_format",
                                      f"the table writes numbers in {fmt} format but source {source.source_id!r} "

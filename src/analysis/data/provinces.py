@@ -7,6 +7,7 @@ import unicodedata
 
 import pandas as pd
 
+from analysis.catalogue import LANGS, msg
 from analysis.collation import vi_sorted
 
 PREFIXES = ("Thành phố ", "Tỉnh ", "TP. ")
@@ -52,7 +53,7 @@ def build_provinces(crosswalk: pd.DataFrame, population: pd.DataFrame) -> pd.Dat
     vn = latest.loc["VN"] if "VN" in latest.index else None
     for boundary in ("pre2025", "post2025"):
         rows.append({"province_code": "VN", "boundary": boundary, "key": "viet-nam" + ("-2025" if boundary ==
-                     "post2025" else ""), "name_vi": "Toàn quốc", "name_en": "Viet Nam (national)",
+                     "post2025" else ""), **{f"name_{L}": msg("country_name", L) for L in LANGS},
                      "area_km2": None if vn is None else vn["area_km2"],
                      "population_thousand": None if vn is None else vn["avg_population_thousand"],
                      "population_year": None if vn is None else int(vn["year"])})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from analysis.catalogue import LANGS
+
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 # Curated rows: two letters and a number (QN-S001); panel rows: panel prefix, province code, year (GT-22-2016).
 FACT_ID = r"^([A-Z]{2}-[A-Z]?\d{3}|[A-Z][A-Z0-9]-[0-9A-Z]{2}-\d{4})$"
@@ -59,8 +61,8 @@ def sources_schema() -> DataFrameSchema:
         "date": _text(checks=Check.str_matches(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")),
         "publisher": _text(), "url": _text(checks=Check.str_matches(r"^(https?://\S+)?$")),
         "seed_file": _text(), "licence": _text(),
-        "language": _text(checks=Check.isin(["vi", "en"])),
-        "number_format": _text(checks=Check.isin(["vi", "en"])),
+        "language": _text(checks=Check.isin(list(LANGS))),
+        "number_format": _text(checks=Check.isin(list(LANGS))),
         "cited_via": _text(), "unknown": _text(
             checks=Check(lambda s: s.map(lambda v: all(f in UNKNOWABLE for f in v.split(";")) if v else True),
                          element_wise=False, error=f"unknown lists only fields among {UNKNOWABLE}")),

@@ -17,11 +17,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from analysis.labels import t  # noqa: E402
 from analysis.numbers import format_number  # noqa: E402
 from analysis.reader_csv import write_reader_csv  # noqa: E402
 
 PALETTE = sns.color_palette("colorblind")
-SOURCE_WORD = {"vi": "Nguồn", "en": "Source"}
 
 
 def set_style() -> None:
@@ -62,7 +62,7 @@ def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str
     ax.set_ylabel(ylabel)
     if xlabel is not None:
         ax.set_xlabel(xlabel)
-    fig.text(0.01, 0.005, f"{SOURCE_WORD[lang]}: {source}", fontsize=7.5, color="#444", ha="left", va="bottom",
+    fig.text(0.01, 0.005, f"{t('source', lang)}: {source}", fontsize=7.5, color="#444", ha="left", va="bottom",
              wrap=True)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return Chart(fig=fig, title=title, alt=alt, stem=stem, ylabel=ylabel, source=source, lang=lang)

@@ -13,12 +13,12 @@ from analysis import config
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.data.process import load_processed
-from analysis.labels import COMPARATOR_SIGN, page_language_text, shorten, t
+from analysis.labels import STATUS_COLOUR, breakdown_label, comparator_sign, page_language_text, shorten, status_label, t
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
 from analysis.report.findings import chance_words
-from analysis.report.province import breakdown_label, source_names
+from analysis.report.province import source_names
 from analysis.territory import territory_changed, territory_name
 
 # normalised or rank indicators that can be put side by side
@@ -165,7 +165,6 @@ def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
     """Provincial targets per indicator next to each other and next to the national ones (749, 146)."""
     L = ctx.lang
     tg = ctx.facts[ctx.facts["kind"] == "target"]
-    comp = COMPARATOR_SIGN
     decisions = sorted(set(ctx.national_targets["decision"].dropna()))
     nat_col = msg("national_column", L, decisions=join_words(decisions, L))
     rows = []
@@ -175,14 +174,14 @@ def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
         for code in list(ctx.provinces["province_code"]) + ["VN"]:
             gg = g[g["province_code"] == code].sort_values("year")
             col = ctx.name(code) if code != "VN" else nat_col
-            row[col] = "; ".join(f"{comp[r['comparator']]} {format_value(r['value'], r['unit'], L)} ({r['year']})"
+            row[col] = "; ".join(f"{comparator_sign(r['comparator'], L)} {format_value(r['value'], r['unit'], L)} ({r['year']})"
                                  for _, r in gg.iterrows())
         rows.append(row)
     # national targets from the reference table not quoted in any seed
     extra = []
     for _, r in ctx.national_targets.iterrows():
         extra.append({t("indicator", L): r["indicator_vi_summary"] if L == "vi" else r["indicator_en"],
-                      nat_col: f"{comp[r['comparator']]} {format_value(r['value'], 'percent', L)} "
+                      nat_col: f"{comparator_sign(r['comparator'], L)} {format_value(r['value'], 'percent', L)} "
                                f"({r['target_year']}, {r['decision']})"})
     df = pd.DataFrame(rows + extra).fillna("")
     return df
@@ -267,7 +266,7 @@ def national_target_title(ctx: CompareContext, target_id: str) -> str:
     what = nt["indicator_vi_summary"] if L == "vi" else nt["indicator_en"]
     by = msg("nb_by", L)
     dec = msg("nb_decision", L)
-    return (f"{md_text(what)}: {COMPARATOR_SIGN[nt['comparator']]} {format_value(float(nt['value']), 'percent', L)} "
+    return (f"{md_text(what)}: {comparator_sign(nt['comparator'], L)} {format_value(float(nt['value']), 'percent', L)} "
             f"{by} {int(nt['target_year'])} ({dec} {md_text(nt['decision'])})")
 
 
@@ -281,8 +280,6 @@ def _province_name(ctx: CompareContext, code: str, boundary: str, dated: bool = 
 
 def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> pd.DataFrame:
     """Every province with a series, ranked against one national target: status, chance, interval, points, years."""
-    from analysis.labels import status_label
-
     L = ctx.lang
     mine = ctx.national[ctx.national["national_target_id"] == target_id]
     n = mine[(mine["boundary"] == boundary) & (mine["province_code"] != "VN")].sort_values("rank")
@@ -333,8 +330,6 @@ def _pace_cells(r: pd.Series, L: str) -> dict[str, str]:
 
 def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> charts.Chart:
     """Latest value, projection and 80% interval of every province against one national target."""
-    from analysis.labels import STATUS
-
     L = ctx.lang
     nt = _target_row(ctx, target_id)
     n = ctx.national[(ctx.national["national_target_id"] == target_id) & (ctx.national["boundary"] == boundary)
@@ -344,7 +339,7 @@ def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = 
     y = np.arange(len(n))
     proj = n["projection"].fillna(n["last_value"]).to_numpy(dtype=float)
     lo, hi = n["pi80_low"].fillna(n["last_value"]).to_numpy(float), n["pi80_high"].fillna(n["last_value"]).to_numpy(float)
-    colours = [STATUS[s]["colour"] for s in n["status"]]
+    colours = [STATUS_COLOUR[s] for s in n["status"]]
     ax.hlines(y, lo, hi, colors=colours, linewidth=2.5, alpha=0.6)
     ax.scatter(proj, y, c=colours, s=18, zorder=3)
     ax.scatter(n["last_value"].to_numpy(float), y, facecolors="none", edgecolors="#444444", s=14, zorder=3)

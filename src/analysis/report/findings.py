@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.assess.forecast import OFF_TRACK, ON_TRACK, STATUSES
 from analysis.catalogue import join_words, msg
-from analysis.labels import STATUS
+from analysis.labels import status_label
 from analysis.markup import md_text
 from analysis.numbers import chance_odds, format_number, format_percent, format_value
 from analysis.report.citations import source_label
@@ -28,7 +28,7 @@ def chance_words(p: float, lang: str) -> str:
 
 def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
     counts = statuses.value_counts()
-    return join_words([f"{format_number(int(counts[s]), lang)} {STATUS[s][lang].lower()}"
+    return join_words([f"{format_number(int(counts[s]), lang)} {status_label(s, lang).lower()}"
                        for s in STATUS_ORDER if s in only and counts.get(s, 0)], lang)
 
 
@@ -113,7 +113,7 @@ def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boun
     years = str(r["years"]).split(";")
     chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=chance_words(r["p_meet"], lang))
     return msg("national_line", lang, target=md_text(target_text(targets, r, lang)),
-               status=STATUS[r["status"]][lang].lower(),
+               status=status_label(r["status"], lang).lower(),
                n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
 
 

@@ -23,10 +23,12 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 from matplotlib.ticker import LogFormatter, ScalarFormatter
 
+from analysis.catalogue import LANGS, language
+from analysis.labels import t as label
 from analysis.numbers import parse_number
-from analysis.report.charts import SOURCE_WORD, Chart
+from analysis.report.charts import Chart
 
-SEPARATORS = {"vi": ",.", "en": ".,"}  # plotly: decimal mark, then thousands separator
+SEPARATORS = {c: language(c)["decimal"] + language(c)["thousands"] for c in LANGS}  # plotly: decimal, thousands
 VALUE = "%{y:,.4~f}"
 DASH = {"--": "dash", ":": "dot", "-.": "dashdot", "-": "solid", "solid": "solid", "dashed": "dash",
         "dotted": "dot", "dashdot": "dashdot"}
@@ -230,7 +232,7 @@ def to_plotly(chart: Chart) -> dict | None:
         xaxis["tickformat"], yaxis = ",.4~f", {"automargin": True, "type": "category"}
     if ax.yaxis_inverted():
         yaxis["autorange"] = "reversed"
-    source = f"{SOURCE_WORD[chart.lang]}: {chart.source}" if chart.source else ""
+    source = f"{label('source', chart.lang)}: {chart.source}" if chart.source else ""
     title, n_lines = plotly_title(chart.title)
     layout = {"title": {"text": title, "x": 0, "font": {"size": 14}},
               "separators": SEPARATORS[chart.lang], "xaxis": xaxis, "yaxis": yaxis, "shapes": shapes,

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from analysis import config
+from analysis.catalogue import LANGS, LANGUAGES_FILE
 
 
 class ParamsError(ValueError):
@@ -32,7 +33,7 @@ class ProvinceParams(BaseModel):
     boundary: Literal["pre2025", "post2025"] = "pre2025"  # post2025: a province formed on 1 July 2025
     boundary_note_vi: str = ""
     boundary_note_en: str = ""
-    languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi", "en"], min_length=1)
+    languages: list[str] = Field(default_factory=lambda: list(LANGS), min_length=1)  # messages/languages.yaml
     interval_levels: list[float] = Field(default_factory=lambda: [0.8, 0.95], min_length=2, max_length=2)
     show_indicators: list[str] = Field(default_factory=list)
     key_indicators: list[str] = Field(default_factory=list)
@@ -50,6 +51,8 @@ class ProvinceParams(BaseModel):
     def _langs(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
             raise ValueError("a language is listed twice")
+        if set(v) - set(LANGS):
+            raise ValueError(f"unknown language {sorted(set(v) - set(LANGS))}; use those of {LANGUAGES_FILE}: {list(LANGS)}")
         return v
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis import config
+from analysis.catalogue import LANGS
 from analysis.run.params import ParamsError, all_provinces, list_provinces, load_params
 
 KERNEL = "python3"  # always, whatever the notebook metadata says
@@ -125,7 +126,7 @@ def plan(provinces: list[str] | None = None, overrides: dict | None = None, lang
         compare_nb = nbdir / "compare.ipynb"
         allowed_c = notebook_parameter_names(compare_nb)
         all_keys = list_provinces()
-        for lang in langs or ["vi", "en"]:
+        for lang in langs or LANGS:
             out_dir = build / "outputs" / "compare" / lang
             jobs.append(Job("compare", lang, compare_nb, build / "notebooks" / lang / "compare.ipynb", out_dir,
                             {"provinces": all_keys, "lang": lang, "output_dir": str(out_dir)}))

@@ -30,6 +30,7 @@ import yaml
 
 from analysis import config
 from analysis.atomic import swap_dir, write_atomic
+from analysis.catalogue import LANGS as C_LANGS
 from analysis.catalogue import msg
 from analysis.frame_cache import groups
 from analysis.labels import FILE_DESCRIPTIONS, TABLE_DESCRIPTIONS, shorten
@@ -40,11 +41,11 @@ from analysis.report.nearest import load_families
 from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
+from analysis.site.languages import built_languages, other_languages
 from analysis.site.parallel import fork_map
 from analysis.site.project_files import ARCHIVE, README, repository_url, write_source_archive
 from analysis.territory import territory_names
 
-LANGS = ("vi", "en")
 PAGES = ["index", "grid", "compare", "targets", "indicators", "methodology", "sources", "data", "search"]
 
 
@@ -386,7 +387,7 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     body = extract_images(page.body, out_root, root)
     # charts (plotly-chart): site.js loads plotly.js on the pages that have one, when one comes into view
     page = dataclasses.replace(page, body=body)
-    other = "en" if page.lang == "vi" else "vi"
+    other = next(iter(other_languages(page.lang, meta.get("languages", C_LANGS))), "")
     nav = [(nav_label(k, page.lang), f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
     plain = _plain_text(page.body)
     description = shorten(plain, 160)
@@ -480,9 +481,10 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     cache_dir = cache_dir or config.build_dir()
 
     t0 = time.perf_counter()
+    LANGS = meta_languages = built_languages(inputs.notebooks_dir)  # the languages the run stage built
     env = SP.environment()
     meta = {"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data_version": data_version(inputs.raw_dir)}
+            "data_version": data_version(inputs.raw_dir), "languages": meta_languages}
     assessments = _read(inputs, "assessments")
     facts = _read(inputs, "facts")
     indicators = _read(inputs, "indicators")
@@ -654,7 +656,8 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
                                                   "page": "compare.html"}]
         _write_page(env, Page(lang, "data.html", nav_label("data", lang), SP.data_body(lang, listing, reports)),
                     out, meta)
-    (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta, lang="vi"), encoding="utf-8")
+    (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta, lang=LANGS[0],
+                                                                                     languages=LANGS), encoding="utf-8")
     (out / ".nojekyll").write_text("", encoding="utf-8")
     if search:
         meta["search_index_reused"] = _run_pagefind(out, cache_dir / "pagefind-cache")
@@ -681,7 +684,7 @@ def _describe(path: str) -> dict[str, str]:
         if path.startswith(prefix) and path.endswith(suffix):
             return FILE_DESCRIPTIONS[key]
     if path in (README, ARCHIVE):
-        return {L: msg("download_readme" if path == README else "download_source", L) for L in LANGS}
+        return {L: msg("download_readme" if path == README else "download_source", L) for L in C_LANGS}
     return FILE_DESCRIPTIONS.get(path, {"vi": "", "en": ""})
 
 
@@ -692,7 +695,8 @@ def check_runs(inputs: SiteInputs) -> None:
     from analysis.run.runner import plan, stale_runs
 
     try:
-        jobs = plan([p["key"] for p in inputs.provinces], build_dir=inputs.notebooks_dir.parent)
+        jobs = plan([p["key"] for p in inputs.provinces], langs=list(built_languages(inputs.notebooks_dir)),
+                    build_dir=inputs.notebooks_dir.parent)
     except ParamsError as e:
         raise SiteError(str(e)) from None
     stale = stale_runs(jobs)

@@ -18,6 +18,9 @@ from analysis import config
 from analysis.catalogue import catalogue, msg
 from analysis.collation import vi_key
 from analysis.errors import DataError, Problem
+from analysis.report.findings import target_text
+from analysis.site.render import render
+from analysis.site.targets_page import _successors, national_rows
 
 REGIONS_FILE = "regions_gso.yaml"
 GENERIC_SYMBOL = "●"  # a status the catalogue has no symbol for yet still shows its colour and its word
@@ -99,9 +102,6 @@ def grid_body(lang: str, registry: pd.DataFrame, national: pd.DataFrame, nationa
               assessments: pd.DataFrame, names: dict, regions: dict[str, dict], statuses: list[str],
               pages: dict[str, str] | None = None) -> str:
     """The grid page's body (rows: the whole country, then the 34 provinces in Vietnamese order)."""
-    from analysis.report.findings import target_text
-    from analysis.site.pages import _successors, national_rows, render
-
     pages = pages or {}
     national = national_rows(national, registry)  # the rows of the provinces in force and of the whole country
     rank = {s: i for i, s in enumerate(statuses)}

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.catalogue import msg
-from analysis.labels import STATUS
+from analysis.labels import STATUS_COLOUR, status_label
 
 TILE, GAP = 40, 4
 
@@ -43,11 +43,11 @@ def status_map(national: pd.DataFrame, registry: pd.DataFrame, target_id: str, t
         code = g["province_code"]
         status = nat.at[code, "status"] if code in nat.index else "no_data"
         counts[status] = counts.get(status, 0) + 1
-        colour = STATUS[status]["colour"]
+        colour = STATUS_COLOUR[status]
         ink = "#ffffff" if _luminance(colour) < 0.3 else "#1a1a1a"
         n = int(nat.at[code, "n_points"]) if code in nat.index else 0
         years = str(nat.at[code, "years"]).split(";") if code in nat.index and n else []
-        tip = msg("map_tile_title", lang, province=names.get(code, code), status=STATUS[status][lang], n=n,
+        tip = msg("map_tile_title", lang, province=names.get(code, code), status=status_label(status, lang), n=n,
                   years=f"{years[0]}–{years[-1]}" if years else "–")
         x, y = g["col"] * (TILE + GAP), g["row"] * (TILE + GAP)
         rect = (f"<rect x='{x}' y='{y}' width='{TILE}' height='{TILE}' rx='4' fill='{colour}' "
@@ -57,11 +57,11 @@ def status_map(national: pd.DataFrame, registry: pd.DataFrame, target_id: str, t
         href = link(code) if link else None
         tiles.append(f"<a href='{html.escape(href)}'>{rect}</a>" if href else rect)
     last = int(nat["last_year"].max()) if len(nat) else "–"
-    summary = ", ".join(f"{STATUS[s][lang].lower()} {v}" for s, v in counts.items())
+    summary = ", ".join(f"{status_label(s, lang).lower()} {v}" for s, v in counts.items())
     title = msg("map_title", lang, target=target_text)
     alt = msg("map_alt", lang, n=len(grid), summary=summary)
-    legend = "".join(f"<li><span class='swatch' style='background:{STATUS[s]['colour']}'></span>"
-                     f"{html.escape(STATUS[s][lang])}</li>" for s in STATUS if s in counts)
+    legend = "".join(f"<li><span class='swatch' style='background:{STATUS_COLOUR[s]}'></span>"
+                     f"{html.escape(status_label(s, lang))}</li>" for s in STATUS_COLOUR if s in counts)
     return (f"<figure class='tilemap' id='map-{html.escape(target_id)}'><figcaption><b>{html.escape(title)}</b>"
             f"</figcaption><svg viewBox='0 0 {w} {h}' width='{w}' height='{h}' role='img' "
             f"aria-label='{html.escape(alt, quote=True)}'>{''.join(tiles)}</svg><ul class='map-legend'>{legend}"

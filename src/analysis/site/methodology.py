@@ -1,0 +1,84 @@
+"""The methodology page: how a target is assessed, the settings of ``assess``, the backtest and calibration."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis import config
+from analysis.assess import forecast as A
+from analysis.catalogue import msg
+from analysis.labels import STATUS_COLOUR, UNSD_CATEGORIES, unsd_label
+from analysis.numbers import format_number, format_percent
+from analysis.site.render import render
+
+
+HELDOUT_PROCESS = "gompertz_rw"  # benchmarks/calibration.py: never used to choose a setting
+
+
+def heldout_note(lang: str, calibration: list[dict] | None) -> str:
+    """What the held-out process's coverage says, measured in this build."""
+    c = next((c for c in calibration or [] if c["process"] == HELDOUT_PROCESS), None)
+    if c is None:
+        return ""
+    key = "method_heldout" if c["ours80"] < 0.75 else "method_heldout_ok"
+    return msg(key, lang, process=msg(f"process_{HELDOUT_PROCESS}", lang),
+               coverage=format_percent(100 * c["ours80"], lang, 0), naive=format_percent(100 * c["naive80"], lang, 0))
+
+
+def _three_figures(x: float, lang: str) -> str:
+    """An error in the indicator's unit to three significant figures (16,4; 1,06; 0,0374): units differ by
+    panel, and three decimals would read as a thousands group ('1,063')."""
+    decimals = 0 if x == 0 else max(0, min(4, 2 - math.floor(math.log10(abs(x)))))
+    return format_number(x, lang, decimals)
+
+
+def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str) -> list[dict]:
+    """The real-data backtest, one row per panel and horizon, formatted for the page's language."""
+    if backtest is None or backtest.empty:
+        return []
+    names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+    rows = []
+    for _, r in backtest.iterrows():
+        years = msg("method_bt_years", lang, y0=int(r["first_year"]), y1=int(r["last_year"]))
+        rows.append({"panel": f"{names.get(r['indicator_id'], r['indicator_id'])} ({years})",
+                     "h": format_number(int(r["h"]), lang), "cases": format_number(int(r["cases"]), lang),
+                     "engine": _three_figures(float(r["mae_engine"]), lang),
+                     "last": _three_figures(float(r["mae_last"]), lang),
+                     "drift": _three_figures(float(r["mae_drift"]), lang),
+                     "ratio": format_number(float(r["ratio"]), lang, 2),
+                     "better": bool(r["ratio"] < 1),
+                     "cov80": format_percent(100 * float(r["cov80"]), lang, 0),
+                     "bss": "–" if pd.isna(r["bss_B"]) else format_number(float(r["bss_B"]), lang, 2)})
+    return rows
+
+
+def backtest_summary(backtest: pd.DataFrame | None, lang: str) -> str:
+    """One sentence: over horizons 2–5, in how many panel-horizon cells the engine beat both naive rules."""
+    if backtest is None or backtest.empty:
+        return ""
+    s = backtest[backtest["h"].between(2, 5)]
+    return msg("method_bt_summary", lang, n=format_number(len(s), lang),
+               below=format_number(int((s["ratio"] < 1).sum()), lang),
+               within=format_number(int((s["ratio"] <= 1.05).sum()), lang),
+               covered=format_number(int(s["cov80"].between(0.75, 0.88).sum()), lang),
+               panels=format_number(int(backtest["panel"].nunique()), lang))
+
+
+def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.DataFrame | None = None,
+                     indicators: pd.DataFrame | None = None) -> str:
+    """How a target is assessed, with the settings of ``assess``, the real-data backtest and this build's
+    calibration on simulated series."""
+    settings = {"decay": format_number(A.WEIGHT_DECAY, lang), "rho": format_number(A.RHO_FLOOR, lang),
+                "noise": format_number(A.NOISE_FLOOR_SHARE, lang),
+                "sd_logit": format_number(A.ASSUMED_STEP_SD["logit"], lang),
+                "sd_log": format_number(A.ASSUMED_STEP_SD["log"], lang)}
+    cal = [{"process": c["process"], "ours": format_percent(100 * c["ours80"], lang, 1),
+            "naive": format_percent(100 * c["naive80"], lang, 1), "brier": format_number(c["brier"], lang, 3),
+            "brier_un": format_number(c["brier_un"], lang, 3)} for c in calibration or []]
+    settings |= {"max_age": format_number(A.MAX_DATA_AGE, lang), "build_year": str(config.build_year())}
+    return render("methodology", lang, statuses=list(STATUS_COLOUR), settings=settings, calibration=cal,
+                  unsd=[unsd_label(c, lang) for c in UNSD_CATEGORIES], heldout=heldout_note(lang, calibration),
+                  backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang))
+

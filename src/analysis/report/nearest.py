@@ -19,7 +19,11 @@ import pandas as pd
 import yaml
 
 from analysis import config
+from analysis.catalogue import msg
 from analysis.errors import DataError, Problem
+from analysis.numbers import format_number, format_value
+from analysis.report.wording import breakdown_label
+from analysis.territory import territory_changed
 
 FAMILIES_FILE = "indicator_families.yaml"
 LIMIT = 3  # lines per target
@@ -107,8 +111,6 @@ def territory(registry: pd.DataFrame, code: str, boundary: str) -> dict[tuple[st
     """Every (code, boundary) whose figures describe the target's territory: itself and, where the territory did
     not change, its other side ("same"); the merged province holding a former one ("successor"); the former
     provinces of a merged one ("part")."""
-    from analysis.territory import territory_changed
-
     out = {(code, boundary): "same"}
     if code == "VN":
         return {("VN", "pre2025"): "same", ("VN", "post2025"): "same"}
@@ -183,10 +185,6 @@ def describe(target, evidence: list[Evidence], lang: str, indicators: pd.DataFra
              families: dict[str, dict], source_label=str) -> list[dict[str, str]]:
     """Each figure in words for a page: value (with its qualifier), year, scope, place where it is not the
     target's own territory, indicator, a one-line comparability note, the pace the target needs and its source."""
-    from analysis.catalogue import msg
-    from analysis.numbers import format_number, format_value
-    from analysis.report.province import breakdown_label
-
     ind = indicators.set_index("indicator_id") if "indicator_id" in indicators.columns else indicators
     target_scope = breakdown_label(target["breakdown"], lang) or msg("near_scope_total", lang)
     items = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pandas as pd
 
@@ -89,3 +90,8 @@ def full_build(reports: list[dict], own: list[str]) -> list[str]:
     """What a full build runs: the provinces with a parameter file (``own``), then the provinces in force (on
     defaults where they have no file), each territory once."""
     return list(own) + sorted(r["province_key"] for r in reports if r["in_force"] and r["province_key"] not in own)
+
+
+def documented(params_dir: Path) -> list[str]:
+    """The reports of the source documents: one per ``params/*.yaml`` except defaults.yaml (their keys)."""
+    return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if p.stem != "defaults")

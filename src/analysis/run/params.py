@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from analysis import config
-from analysis.data.provinces import full_build, report_rows
+from analysis.data.provinces import documented, full_build, report_rows
 
 
 class ParamsError(ValueError):
@@ -125,8 +125,7 @@ def _read_yaml(path: Path) -> dict:
 
 def list_provinces(params_dir: Path | None = None) -> list[str]:
     """Province keys with their own parameter file: one per ``params/*.yaml`` except defaults.yaml."""
-    d = Path(params_dir or config.params_dir())
-    return sorted(p.stem for p in d.glob("*.yaml") if p.stem != "defaults")
+    return documented(Path(params_dir or config.params_dir()))
 
 
 def registry(processed_dir: Path | None = None) -> list[dict]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from analysis.assess.forecast import STATUSES, assess_all, assess_target, predictive, unsd_progress
 from analysis.assess.simulate import simulate_many
-from analysis.labels import STATUS
+from analysis.labels import status_explain, status_label
 
 
 @pytest.fixture(autouse=True)
@@ -206,4 +206,4 @@ def test_assess_every_target_in_the_evidence_base(tmp_path):
 
 def test_every_status_has_both_languages():
     for s in STATUSES:
-        assert STATUS[s]["vi"] and STATUS[s]["en"] and STATUS[s]["explain_vi"] and STATUS[s]["explain_en"]
+        assert all(status_label(s, L) and status_explain(s, L) for L in ("vi", "en"))

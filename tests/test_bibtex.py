@@ -14,6 +14,7 @@ from analysis.data.validate import load_raw
 from analysis.report.bibtex import bibtex, split_authors
 from analysis.site import build as B
 from analysis.site import pages as SP
+from analysis.site import write as W
 from analysis.site.project_files import source_files, write_source_archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +90,7 @@ def test_every_page_footer_links_the_readme_and_the_source(tmp_path, monkeypatch
     assert 'href="../downloads/README.md"' in foot and 'href="../downloads/source.zip"' in foot
     assert "Kho mã nguồn" not in foot  # CITATION.cff names no repository: no link to a guessed address
     cff = dict(B.project_citation(ROOT / "CITATION.cff"), **{"repository-code": "https://example.org/repo"})
-    monkeypatch.setattr(B, "project_citation", lambda p: cff)
+    monkeypatch.setattr(W, "project_citation", lambda p: cff)  # the page writer reads it
     B._write_page(env, page, tmp_path, _meta())
     foot = (tmp_path / "vi" / "methodology.html").read_text(encoding="utf-8").split("<footer", 1)[1]
     assert '<a href="https://example.org/repo">Kho mã nguồn</a>' in foot

@@ -13,7 +13,8 @@ import pytest
 from analysis.cli import main
 from analysis.data.process import MANIFEST, ProcessedDataError, load_processed
 from analysis.run import runner
-from analysis.site.build import SiteError, SiteInputs, check_runs
+from analysis.run.publish import UnpublishableRuns, check_site_inputs
+from analysis.site.build import SiteInputs
 
 from conftest import built_copy
 
@@ -104,8 +105,8 @@ def test_the_site_refuses_interrupted_failed_and_stale_notebooks_and_says_which(
     inputs = SiteInputs(provinces=[{"key": "quang-ninh"}], notebooks_dir=build_dir / "notebooks",
                         outputs_dir=build_dir / "outputs", processed_dir=built / "data" / "processed",
                         raw_dir=built / "data" / "raw")
-    with pytest.raises(SiteError) as e:
-        check_runs(inputs)
+    with pytest.raises(UnpublishableRuns) as e:
+        check_site_inputs(inputs)
     text = str(e.value)
     assert "3 executed notebook(s) cannot be published" in text and "vi/quang-ninh.ipynb: incomplete" in text
     vi.output.write_bytes(b"")  # what a full disk leaves

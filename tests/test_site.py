@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis.collation import vi_sorted
-from analysis.labels import STATUS
+from analysis.labels import STATUS_COLOUR, status_label
 from analysis.numbers import format_number
 from analysis.site.build import SiteError, SiteInputs, build_site, collect_inputs
 from analysis.site.pages import sources_body
@@ -234,7 +234,7 @@ def test_home_badges_match_the_assessment_table(site, server, browser):
     status = dict(zip(a["target_fact_id"], a["status"]))
     for tid, st, text in badges:
         assert status[tid] == st, tid
-        assert text == STATUS[st]["vi"]  # the status is written, not only coloured
+        assert text == status_label(st, "vi")  # the status is written, not only coloured
     provincial = set(a.loc[a["province_code"] != "VN", "target_fact_id"])
     assert {b[0] for b in badges} == provincial
     # the number of data points and their years stand next to every status
@@ -362,7 +362,7 @@ def test_status_badges_have_readable_contrast():
     import re
 
     css = (Path(__file__).resolve().parents[1] / "site" / "assets" / "style.css").read_text(encoding="utf-8")
-    for status in STATUS:
+    for status in STATUS_COLOUR:
         rule = re.search(rf"\.badge-{status} \{{([^}}]*)\}}", css).group(1)
         bg = re.search(r"background: (#[0-9a-fA-F]{3,6})\b", rule).group(1)
         fg = re.search(r"(?<!-)color: (#[0-9a-fA-F]{3,6})\b", rule).group(1)
@@ -681,7 +681,7 @@ def test_home_tile_map_colours_each_province_by_its_national_target_status(site,
     mine = nat[(nat["national_target_id"] == target) & (nat["boundary"] == "post2025")].set_index("province_code")
     for code, status, title in tiles:
         assert status == (mine.at[code, "status"] if code in mine.index else "no_data"), code
-        assert STATUS[status]["vi"] in title and "điểm dữ liệu" in title
+        assert status_label(status, "vi") in title and "điểm dữ liệu" in title
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     page.close()
 

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from analysis.site import build as S
+from analysis.site import notebook_html as render
 
 # a 1x1 PNG
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
@@ -33,8 +34,8 @@ def test_unchanged_notebooks_are_not_rendered_again(tmp_path, monkeypatch):
     first = S.render_notebooks([a, b], cache)
     assert "Hà Giang" in first[a] and "Cao Bằng" in first[b]
     rendered = []
-    real = S.notebook_body
-    monkeypatch.setattr(S, "notebook_body", lambda p, exporter=None: rendered.append(p.name) or real(p, exporter))
+    real = render.notebook_body
+    monkeypatch.setattr(render, "notebook_body", lambda p, exporter=None: rendered.append(p.name) or real(p, exporter))
     assert S.render_notebooks([a, b], cache) == first and rendered == []
     _executed(b, "Lào Cai")  # one notebook changed: only it is rendered again
     again = S.render_notebooks([a, b], cache)

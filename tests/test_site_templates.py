@@ -32,7 +32,8 @@ def _string_constants(path: Path) -> list[tuple[int, str]]:
 
 # the modules that make page bodies (grid and chart_library also raise errors for developers, in English)
 SITE_MODULES = [f"site/{m}.py" for m in ("build", "pages", "render", "home", "targets_page", "data_pages",
-                                         "methodology", "indicator_pages", "indicator_chart")]
+                                         "methodology", "indicator_pages", "indicator_chart", "page", "notebook_html",
+                                         "cite", "write", "downloads", "search")]
 
 
 @pytest.mark.parametrize("module", SITE_MODULES)

@@ -61,12 +61,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_site(args: argparse.Namespace) -> int:
     from analysis.run.params import ParamsError
+    from analysis.run.publish import UnpublishableRuns, check_site_inputs
     from analysis.site.build import SiteError, build_site
 
     head = "analysis site: build failed; the previous site (if any) is left in place."
     try:
-        out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series)
-    except (SiteError, FileNotFoundError, ParamsError) as e:
+        out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series, verify=check_site_inputs)
+    except (SiteError, UnpublishableRuns, FileNotFoundError, ParamsError) as e:
         print(f"{head}\n{e}", file=sys.stderr)
         return 1
     except OSError as e:

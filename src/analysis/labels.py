@@ -7,7 +7,6 @@ by what it is (a status, a column heading, a breakdown) and the colours of the s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 
 from analysis.catalogue import CURATED_IN, LANGS, catalogue, msg
 
@@ -160,46 +159,3 @@ def locator_label(locator: str, lang: str) -> str:
                 part = re.sub(rf"(?<![\w/.:-]){re.escape(curated)}(?![\w/.-])", own, part)
         parts.append(part)
     return "; ".join(parts)
-
-
-# ------------------------------------------------------------------ views for modules not yet moved
-# MERGE: report/province.py and site/build.py (split in parallel) still read these dictionaries; at merge they
-# call the functions above and these views go. They read the catalogues on each lookup: no word is kept here.
-class _View(Mapping):
-    """``VIEW[key][lang]`` -> a catalogue word; ``VIEW[key]`` is a mapping of the languages."""
-
-    def __init__(self, keys, word) -> None:
-        self._keys, self._word = keys, word
-
-    def __getitem__(self, key: str) -> dict[str, str]:
-        if key not in self._keys():
-            raise KeyError(key)
-        return {lang: self._word(key, lang) for lang in LANGS}
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys())
-
-    def __len__(self) -> int:
-        return len(self._keys())
-
-
-def _status_entry(s: str, lang: str) -> str:
-    return status_label(s, lang)
-
-
-class _StatusView(_View):
-    def __getitem__(self, key: str) -> dict[str, str]:
-        words = super().__getitem__(key)
-        return words | {f"explain_{L}": status_explain(key, L) for L in LANGS} | {"colour": STATUS_COLOUR[key]}
-
-
-STATUS = _StatusView(lambda: list(STATUS_COLOUR), _status_entry)
-UNSD = _View(lambda: list(UNSD_CATEGORIES), unsd_label)
-FLAG_WORDS = _View(lambda: [k.removeprefix("flag_") for k in catalogue(LANGS[0]) if k.startswith("flag_")],
-                   flag_label)
-RESULT = _View(lambda: ["ok", "mismatch", "finding"], result_label)
-TABLE_DESCRIPTIONS = _View(table_names, table_description)
-FILE_DESCRIPTIONS = _View(lambda: ["notebook", "png", "svg", "figure_json", "table_csv", "table_xlsx", "table_tex",
-                                   "figure_csv", "indicator_csv", "docx", "datapackage.json", "CITATION.cff",
-                                   "sources.bib"], file_description)
-COMPARATOR_SIGN = {c: comparator_sign(c, LANGS[0]) for c in _COMPARATOR_KEY}

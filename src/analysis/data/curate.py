@@ -20,6 +20,7 @@ import pandas as pd
 from analysis import config
 from analysis.data.extract import FACT_COLUMNS
 from analysis.data.raw import LINE, read_csv_text
+from analysis.data.validate import load_raw
 from analysis.errors import DataError, Problem
 
 YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
@@ -138,8 +139,6 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     field) and writes nothing when a row is incomplete or fails validation, or when ``source`` names an existing
     source with another title, URL, date, publisher or author.
     """
-    from analysis.data.validate import load_raw
-
     raw = Path(raw_dir) if raw_dir else config.raw_dir()
     into = Path(into)
     if into.parent.resolve() != raw.resolve() or not re.fullmatch(r"facts_[\w-]+\.csv", into.name):
@@ -148,6 +147,26 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     if not re.fullmatch(r"[A-Z]{2}", id_prefix):
         raise DataError([Problem(str(review), None, "fact_id", "--id-prefix must be two capital letters (e.g. HB)",
                                  id_prefix)])
+    take = _accepted_rows(review, source)
+    known = set()
+    for f in raw.glob("sources_*.csv"):
+        known |= set(_read(f)["source_id"])
+    if source is not None and source.source_id in known:
+        problems = _check_existing_source(source, raw)
+        if problems:
+            raise DataError(problems)
+    take, skipped = _not_held(take, raw, review)
+    if take.empty:
+        return Accepted([], skipped)
+    take["fact_id"] = _next_ids(id_prefix, len(take), raw)
+    new_sources = _new_source(source, known, review)
+    _check_and_append(take, new_sources, into, raw, review)
+    return Accepted(list(take["fact_id"]), skipped)
+
+
+def _accepted_rows(review: Path, source: NewSource | None) -> pd.DataFrame:
+    """The rows of the review marked accepted, complete and with a source (``source`` overrides theirs);
+    DataError naming each row and field that is not."""
     df = _read(review)
     missing = [c for c in ["accept"] + FACT_COLUMNS if c not in df.columns and c != "fact_id"]
     if missing:
@@ -169,40 +188,42 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     if problems:
         raise DataError(problems)
     take["value"] = take["value"].map(lambda v: f"{float(v):g}" if re.fullmatch(r"-?\d+(\.\d+)?", str(v)) else v)
+    return take
 
-    known = set()
-    for f in raw.glob("sources_*.csv"):
-        known |= set(_read(f)["source_id"])
-    if source is not None and source.source_id in known:
-        problems = _check_existing_source(source, raw)
-        if problems:
-            raise DataError(problems)
+
+def _not_held(take: pd.DataFrame, raw: Path, review: Path) -> tuple[pd.DataFrame, list]:
+    """The accepted rows not held in data/raw already (nor twice in the review), and the (line, where held) of
+    those left out."""
     existing, skipped, keep = _existing_facts(raw), [], []
     for (_, r), key in zip(take.iterrows(), _fact_keys(take[SAME_FACT])):
         if key in existing:
             skipped.append((int(r["_line"]), existing[key]))
         keep.append(key not in existing)
         existing.setdefault(key, f"{review.name}:{int(r['_line'])}")  # the same row twice in one review
-    take = take[keep].copy()
-    if take.empty:
-        return Accepted([], skipped)
-    take["fact_id"] = _next_ids(id_prefix, len(take), raw)
-    new_sources = pd.DataFrame(columns=SOURCE_COLUMNS)
-    if source is not None and source.source_id not in known:
-        if not source.title:
-            raise DataError([Problem(review.name, None, "source_id",
-                                     f"source {source.source_id!r} is new: give its --title (and --url, --date)")])
-        unknown = ";".join(k for k, v in (("issuer_author", source.issuer_author), ("date", source.date),
-                                           ("publisher", source.publisher), ("url", source.url),
-                                           ("licence", "")) if not v)
-        new_sources = pd.DataFrame([{
-            "source_id": source.source_id, "type": source.type, "issuer_author": source.issuer_author,
-            "title": source.title, "date": source.date, "publisher": source.publisher, "url": source.url,
-            "seed_file": "", "licence": "", "language": "vi", "number_format": "vi", "cited_via": "",
-            "unknown": unknown, "notes": f"Facts extracted with analysis extract from {review.name} and reviewed."}])
-    sources_file = raw / "sources_extracted.csv"
+    return take[keep].copy(), skipped
 
-    # check everything together in a copy of the raw folder; write only if it passes
+
+def _new_source(source: NewSource | None, known: set, review: Path) -> pd.DataFrame:
+    """The row of a source that is new to data/raw (none for a known one or none given)."""
+    if source is None or source.source_id in known:
+        return pd.DataFrame(columns=SOURCE_COLUMNS)
+    if not source.title:
+        raise DataError([Problem(review.name, None, "source_id",
+                                 f"source {source.source_id!r} is new: give its --title (and --url, --date)")])
+    unknown = ";".join(k for k, v in (("issuer_author", source.issuer_author), ("date", source.date),
+                                       ("publisher", source.publisher), ("url", source.url),
+                                       ("licence", "")) if not v)
+    return pd.DataFrame([{
+        "source_id": source.source_id, "type": source.type, "issuer_author": source.issuer_author,
+        "title": source.title, "date": source.date, "publisher": source.publisher, "url": source.url,
+        "seed_file": "", "licence": "", "language": "vi", "number_format": "vi", "cited_via": "",
+        "unknown": unknown, "notes": f"Facts extracted with analysis extract from {review.name} and reviewed."}])
+
+
+def _check_and_append(take: pd.DataFrame, new_sources: pd.DataFrame, into: Path, raw: Path, review: Path) -> None:
+    """Check everything together in a copy of the raw folder (problems named by the review's rows); write only if
+    it passes."""
+    sources_file = raw / "sources_extracted.csv"
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "raw"
         shutil.copytree(raw, trial)
@@ -224,4 +245,3 @@ def accept(review: Path, into: Path, id_prefix: str, source: NewSource | None = 
     _append(into, take, FACT_COLUMNS)
     if not new_sources.empty:
         _append(sources_file, new_sources, SOURCE_COLUMNS)
-    return Accepted(list(take["fact_id"]), skipped)

@@ -32,100 +32,23 @@ import pandas as pd
 from analysis import config
 from analysis.data.curate import SOURCE_COLUMNS, _append, _read
 from analysis.data.extract import FACT_COLUMNS
-from analysis.data.pxweb import StubRow, Table, fold, is_missing, number_format, parse_table
 from analysis.catalogue import LANGS, language
+from analysis.data.import_match import (  # noqa: F401 (re-exported)
+    COUNTRY,
+    PREFIX,
+    REGIONS,
+    Match,
+    Registry,
+    _match,
+    match_name,
+    name_key,
+)
+from analysis.data.pxweb import Table, is_missing, number_format, parse_table
+from analysis.data.validate import load_raw
 from analysis.errors import DataError, Problem
 from analysis.numbers import parse_number
 
 SOURCES_FILE = "sources_tables.csv"
-COUNTRY = {"whole country", "ca nuoc", "toan quoc", "viet nam", "vietnam", "national", "total", "tong so",
-           "tong", "ca nuoc (whole country)"}
-REGIONS = {
-    "red river delta", "dong bang song hong",
-    "northern midlands and mountain areas", "northern midlands and mountainous areas",
-    "trung du va mien nui phia bac", "trung du va mien nui bac bo",
-    "northern central area and central coastal area", "north central and central coastal areas",
-    "north central area and central coastal area", "bac trung bo va duyen hai mien trung",
-    "central highlands", "tay nguyen",
-    "south east", "southeast", "dong nam bo",
-    "mekong river delta", "dong bang song cuu long",
-}
-PREFIX = re.compile(r"^(?:tinh|thanh pho|tp\.?|t\.p\.?)\s*|\s*(?:city|province|\(city\))$")
-
-
-def name_key(name: str) -> str:
-    """A name reduced for matching: 'TP. Hồ Chí Minh', 'Ho Chi Minh city', 'Thành phố Hồ Chí Minh' -> 'hochiminh'."""
-    s = fold(re.sub(r"\(\*+\)|\*+|\(\d\)$", " ", name))
-    s = s.strip(" -–•.")
-    for _ in range(2):
-        s = PREFIX.sub("", s).strip()
-    return re.sub(r"[^a-z0-9]+", "", s)
-
-
-@dataclass
-class Registry:
-    """Names -> province codes for each boundary, from the registry tables in ``data/raw``."""
-
-    names: dict[str, dict[str, str]]  # boundary -> name key -> code
-    display: dict[tuple[str, str], str]  # (code, boundary) -> Vietnamese name
-    former: dict[str, str]  # name key of a pre-2025 province merged away -> its post-2025 province name
-    merged: set[str] = field(default_factory=set)  # post-2025 codes whose territory changed on 1 July 2025
-
-    @classmethod
-    def from_raw(cls, raw: Path) -> Registry:
-        from analysis.data.provinces import short_name
-
-        cw = _read(raw / "admin_crosswalk_2025.csv")
-        pop = _read(raw / "population_gso.csv")
-        size = cw.groupby("new_code")["old_code"].transform("size")
-        unchanged = cw[(size == 1) & (cw["old_code"] == cw["new_code"])]
-        pre: dict[str, str] = {}
-        post: dict[str, str] = {}
-        display: dict[tuple[str, str], str] = {}
-        for _, r in cw.iterrows():
-            pre[name_key(r["old_name"])] = r["old_code"]
-            post[name_key(r["new_name"])] = r["new_code"]
-            display[(r["old_code"], "pre2025")] = short_name(r["old_name"])
-            display[(r["new_code"], "post2025")] = short_name(r["new_name"])
-        for _, r in pop[pop["province_code"] != "VN"].drop_duplicates("province_code").iterrows():
-            for n in (r["name_vi"], r["name_en_gso"]):
-                pre.setdefault(name_key(n), r["province_code"])
-        for _, r in unchanged.iterrows():  # same territory: either name will do under either boundary
-            for k, c in list(pre.items()):
-                if c == r["old_code"]:
-                    post.setdefault(k, c)
-            for k, c in list(post.items()):
-                if c == r["new_code"]:
-                    pre.setdefault(k, c)
-        merged_away = {k: c for k, c in pre.items() if k not in post}
-        former = {k: display[(cw.loc[cw["old_code"] == c, "new_code"].iloc[0], "post2025")]
-                  for k, c in merged_away.items()}
-        display[("VN", "pre2025")] = display[("VN", "post2025")] = "Toàn quốc"
-        merged = set(cw["new_code"]) - set(unchanged["new_code"])
-        return cls({"pre2025": pre, "post2025": post}, display, former, merged)
-
-    def boundary_of(self, names: list[str]) -> str:
-        """The boundary the names are of: pre2025 where provinces merged away on 1 July 2025 (Hà Giang, Bắc Kạn …)
-        weigh at least half as much as names of provinces whose territory changed then (Tuyên Quang, Thái
-        Nguyên …, which exist under both boundaries); post2025 where only the latter appear (a stray former name
-        is then reported); pre2025 where neither does (provinces whose territory did not change: the same
-        either way)."""
-        keys = [name_key(n) for n in names]
-        former = sum(k in self.former for k in keys)
-        post = self.names["post2025"]
-        changed = sum(post.get(k) in self.merged for k in keys)
-        if former and 2 * former >= changed:
-            return "pre2025"
-        return "post2025" if changed else "pre2025"
-
-
-@dataclass
-class Match:
-    line: int
-    name: str
-    code: str | None
-    kind: str  # province, country, region, former, unmatched
-    note: str = ""
 
 
 @dataclass
@@ -208,48 +131,6 @@ class ImportReport:
         return "\n".join(out)
 
 
-def match_name(name: str, registry: Registry, boundary: str, line: int = 0) -> Match:
-    """What a row name of a table is under ``boundary``: a province (with its code), the country, a region,
-    a former province (post2025 only) or nothing known."""
-    return _match_rows([(line, name)], registry, boundary)[0]
-
-
-def _match(table: Table, registry: Registry, boundary: str) -> list[Match]:
-    out = _match_rows([(r.line, r.name) for r in table.rows], registry, boundary)
-    seen: dict[str, Match] = {}
-    for m in out:
-        if m.code is None:
-            continue
-        if m.code in seen:
-            raise DataError([Problem(table.path.name, m.line, table.stub_label,
-                                     f"two rows name province {m.code}: “{seen[m.code].name}” "
-                                     f"({table.line_word} {seen[m.code].line}) and “{m.name}”", m.name)])
-        seen[m.code] = m
-    return out
-
-
-def _match_rows(rows: list[tuple[int, str]], registry: Registry, boundary: str) -> list[Match]:
-    names = registry.names[boundary]
-    out = []
-    for line, name in rows:
-        r = StubRow(line, name, [])
-        k, f = name_key(r.name), fold(r.name).strip(" -–•.")
-        f = re.sub(r"\(\*+\)|\*+", "", f).strip()
-        if k in names:
-            out.append(Match(r.line, r.name, names[k], "province"))
-        elif f in COUNTRY or k in {name_key(c) for c in COUNTRY}:
-            out.append(Match(r.line, r.name, "VN", "country"))
-        elif f in REGIONS or k in {name_key(x) for x in REGIONS}:
-            out.append(Match(r.line, r.name, None, "region"))
-        elif boundary == "post2025" and k in registry.former:
-            out.append(Match(r.line, r.name, None, "former",
-                             f"a province before 1 July 2025, now part of {registry.former[k]}; import the table "
-                             "with --boundary pre2025"))
-        else:
-            out.append(Match(r.line, r.name, None, "unmatched", "no province of the registry by this name"))
-    return out
-
-
 def _plain(v: float) -> str:
     s = repr(float(v))
     return s[:-2] if s.endswith(".0") else s
@@ -277,10 +158,35 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
     Raises DataError naming the file, line and column for a bad table, a cell that is not a number, an
     unknown indicator, a fact id already taken, or any validation problem; nothing is written then.
     """
-    from analysis.data.validate import load_raw
-
     raw = Path(raw_dir) if raw_dir else config.raw_dir()
     path = Path(path)
+    into = _check_request(path, into, raw, id_prefix, dry_run)
+    indicators = _read(raw / "indicators.csv").set_index("indicator_id")
+    if indicator_id not in indicators.index:
+        raise DataError([Problem(path.name, None, "indicator_id", "unknown indicator (see data/raw/indicators.csv)",
+                                 indicator_id)])
+    table = parse_table(path, column=column, sheet=sheet)
+    registry = Registry.from_raw(raw)
+    boundary = boundary or registry.boundary_of([r.name for r in table.rows])
+    matches = _match(table, registry, boundary)
+    fmt, source_row = _number_format(table, source, raw, path)
+    fact = {"indicator_id": indicator_id, "breakdown": breakdown, "boundary": boundary,
+            "unit": indicators.loc[indicator_id, "unit"]}
+    new, missing = _new_facts(table, matches, fmt, source, fact, id_prefix, path)
+    add, diffs, same, restart = _against_held(new, raw, fact, path)
+    rows = pd.DataFrame(add, columns=FACT_COLUMNS + ["_name", "_line"])
+    if source_row is not None and rows.empty:
+        source_row = None  # nothing to cite
+    report = ImportReport(table, boundary, matches, rows[FACT_COLUMNS], same, diffs, missing,
+                          sorted(registry.display.get((c, boundary), c) for c in restart
+                                 if any(r["province_code"] == c for r in add)), source_row)
+    _validate(rows, into, source_row, raw, load_raw, path, check_only=dry_run)
+    report.written = not dry_run
+    return report
+
+
+def _check_request(path: Path, into: Path | None, raw: Path, id_prefix: str, dry_run: bool) -> Path | None:
+    """The facts file to append to (a facts_<name>.csv in the raw folder; none for a dry run) and the id prefix."""
     if into is not None:
         into = Path(into)
         if into.parent.resolve() != raw.resolve() or not re.fullmatch(r"facts_[\w-]+\.csv", into.name):
@@ -290,32 +196,32 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
     if not re.fullmatch(r"[A-Z][A-Z0-9]", id_prefix):
         raise DataError([Problem(path.name, None, "fact_id", "--id-prefix must be two capitals or a capital and a "
                                                              "digit (e.g. GT, L2)", id_prefix)])
-    indicators = _read(raw / "indicators.csv").set_index("indicator_id")
-    if indicator_id not in indicators.index:
-        raise DataError([Problem(path.name, None, "indicator_id", "unknown indicator (see data/raw/indicators.csv)",
-                                 indicator_id)])
-    unit = indicators.loc[indicator_id, "unit"]
-    table = parse_table(path, column=column, sheet=sheet)
-    registry = Registry.from_raw(raw)
-    boundary = boundary or registry.boundary_of([r.name for r in table.rows])
-    matches = _match(table, registry, boundary)
+    return into
 
+
+def _number_format(table: Table, source: TableSource, raw: Path, path: Path) -> tuple[str, dict | None]:
+    """The table's number format (a source held already keeps its own, unless the table's decimals contradict
+    it) and the row of a new source (None for one held already)."""
     sources = pd.concat([_read(f) for f in sorted(raw.glob("sources_*.csv"))], ignore_index=True)
     cells = [c for r in table.rows for c in r.cells if not is_missing(c)]
     fmt = number_format(cells)
-    source_row = None
-    if source.source_id in set(sources["source_id"]):
-        held_fmt = sources.set_index("source_id").loc[source.source_id, "number_format"] or fmt
-        decimals = {c: rf"-?\d+{re.escape(language(c)['decimal'])}\d+" for c in LANGS}
-        if held_fmt != fmt and any(re.fullmatch(decimals[fmt], c) for c in cells):
-            raise DataError([Problem(path.name, None, "number_format",
-                                     f"the table writes numbers in {fmt} format but source {source.source_id!r} "
-                                     f"says {held_fmt}: give a new --source-id for this export")])
-        fmt = held_fmt
-    else:
-        source_row = _source_row(source, table, fmt, path)
+    if source.source_id not in set(sources["source_id"]):
+        return fmt, _source_row(source, table, fmt, path)
+    held_fmt = sources.set_index("source_id").loc[source.source_id, "number_format"] or fmt
+    decimals = {c: rf"-?\d+{re.escape(language(c)['decimal'])}\d+" for c in LANGS}
+    if held_fmt != fmt and any(re.fullmatch(decimals[fmt], c) for c in cells):
+        raise DataError([Problem(path.name, None, "number_format",
+                                 f"the table writes numbers in {fmt} format but source {source.source_id!r} "
+                                 f"says {held_fmt}: give a new --source-id for this export")])
+    return held_fmt, None
 
+
+def _new_facts(table: Table, matches: list, fmt: str, source: TableSource, fact: dict, id_prefix: str,
+               path: Path) -> tuple[list[dict], int]:
+    """One fact per cell of a matched row, and how many cells of matched rows are missing; DataError naming every
+    cell that is not a number."""
     problems, new, missing = [], [], 0
+    base = source.table_code and f"table {source.table_code}" or f"file “{path.name}”"
     for m, r in zip(matches, table.rows):
         for col, cell in zip(table.columns, r.cells):
             if is_missing(cell):
@@ -329,20 +235,26 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
                 continue
             if m.code is None:
                 continue
-            base = source.table_code and f"table {source.table_code}" or f"file “{path.name}”"
-            new.append({"fact_id": f"{id_prefix}-{m.code}-{col.year}", "province_code": m.code, "boundary": boundary,
-                        "indicator_id": indicator_id, "breakdown": breakdown, "kind": "observation",
-                        "period": str(col.year), "value": _plain(value), "unit": unit, "comparator": "",
-                        "baseline_year": "", "tracked_by": "", "source_id": source.source_id,
-                        "cited_source_id": "", "locator": f"{base}; row “{r.name}”, column “{col.label}”",
-                        "as_written": cell, "flags": "preliminary" if col.preliminary else "", "scope_note": "",
+            new.append({"fact_id": f"{id_prefix}-{m.code}-{col.year}", "province_code": m.code,
+                        "boundary": fact["boundary"], "indicator_id": fact["indicator_id"],
+                        "breakdown": fact["breakdown"], "kind": "observation", "period": str(col.year),
+                        "value": _plain(value), "unit": fact["unit"], "comparator": "", "baseline_year": "",
+                        "tracked_by": "", "source_id": source.source_id, "cited_source_id": "",
+                        "locator": f"{base}; row “{r.name}”, column “{col.label}”", "as_written": cell,
+                        "flags": "preliminary" if col.preliminary else "", "scope_note": "",
                         "_name": r.name, "_line": r.line})
     if problems:
         raise DataError(problems)
+    return new, missing
 
+
+def _against_held(new: list[dict], raw: Path, fact: dict, path: Path) -> tuple[list[dict], list, int, set]:
+    """The new facts against those held: the ones to add, the figures that differ, how many are held already,
+    and the provinces whose series restarts (its first added figure flagged definition_break); DataError for a
+    fact id already taken."""
     held = pd.concat([_read(f).assign(_file=f.name) for f in sorted(raw.glob("facts_*.csv"))], ignore_index=True)
-    obs = held[(held["indicator_id"] == indicator_id) & (held["kind"] == "observation")
-               & (held["breakdown"] == breakdown) & (held["boundary"] == boundary)]
+    obs = held[(held["indicator_id"] == fact["indicator_id"]) & (held["kind"] == "observation")
+               & (held["breakdown"] == fact["breakdown"]) & (held["boundary"] == fact["boundary"])]
     index: dict[tuple, list] = {}
     for _, r in obs.iterrows():  # a year may be held in several vintages (a newer one flagged definition_break)
         index.setdefault((r["province_code"], r["period"]), []).append(r)
@@ -358,9 +270,8 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
             same += 1  # the figure is held already, in one of its vintages
         else:
             h = sorted(hs, key=lambda h: "definition_break" in str(h.get("flags") or ""))[-1]  # the newest vintage
-            v_held = float(h["value"])
-            diffs.append(Difference(row["_name"], row["province_code"], int(row["period"]), v_held, h["fact_id"],
-                                    h["_file"], v_new, row["as_written"]))
+            diffs.append(Difference(row["_name"], row["province_code"], int(row["period"]), float(h["value"]),
+                                    h["fact_id"], h["_file"], v_new, row["as_written"]))
             restart.add(row["province_code"])
     for code in restart:
         rows = [r for r in add if r["province_code"] == code]
@@ -372,15 +283,7 @@ def import_table(path: Path, indicator_id: str, source: TableSource, into: Path 
              for r in add if r["fact_id"] in taken]
     if clash:
         raise DataError(clash)
-    rows = pd.DataFrame(add, columns=FACT_COLUMNS + ["_name", "_line"])
-    if source_row is not None and rows.empty:
-        source_row = None  # nothing to cite
-    report = ImportReport(table, boundary, matches, rows[FACT_COLUMNS], same, diffs, missing,
-                          sorted(registry.display.get((c, boundary), c) for c in restart
-                                 if any(r["province_code"] == c for r in add)), source_row)
-    _validate(rows, into, source_row, raw, load_raw, path, check_only=dry_run)
-    report.written = not dry_run
-    return report
+    return add, diffs, same, restart
 
 
 def _validate(rows: pd.DataFrame, into: Path | None, source_row: dict | None, raw: Path, load_raw, path: Path,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pandas as pd
 
@@ -60,3 +62,37 @@ def build_provinces(crosswalk: pd.DataFrame, population: pd.DataFrame) -> pd.Dat
     df = pd.DataFrame(rows)
     df["merged_from"] = df.get("merged_from")
     return df
+
+
+def report_rows(rows: Iterable[Mapping]) -> list[dict]:
+    """The reports the registry implies (rows of data/processed/provinces.csv, as read from the file), each territory
+    once: every province of the 63 (``in_force`` where its territory did not change on 1 July 2025, so it is also
+    a province of the 34), then every merged province of the 34 under its ``-2025`` key. The one rule the run
+    stage and the site read; keys as ``province_key``, codes and names as in the registry."""
+    rows = [r for r in rows if r["province_code"] != "VN"]
+    pre = [r for r in rows if r["boundary"] == "pre2025"]
+    parts: dict[str, list] = {}
+    for r in pre:
+        parts.setdefault(r["successor_code"], []).append(r)
+
+    def unchanged(code: str) -> bool:  # one former province, with the same code: the same territory
+        return len(parts.get(code, [])) == 1 and parts[code][0]["province_code"] == code
+
+    out = [{"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
+            "name_en": r["name_en"], "successor_code": r["successor_code"], "boundary": "pre2025",
+            "in_force": r["successor_code"] == r["province_code"] and unchanged(r["successor_code"])} for r in pre]
+    out += [{"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
+             "name_en": r["name_en"], "successor_code": r["province_code"], "boundary": "post2025", "in_force": True}
+            for r in rows if r["boundary"] == "post2025" and not unchanged(r["province_code"])]
+    return out
+
+
+def full_build(reports: list[dict], own: list[str]) -> list[str]:
+    """What a full build runs: the provinces with a parameter file (``own``), then the provinces in force (on
+    defaults where they have no file), each territory once."""
+    return list(own) + sorted(r["province_key"] for r in reports if r["in_force"] and r["province_key"] not in own)
+
+
+def documented(params_dir: Path) -> list[str]:
+    """The reports of the source documents: one per ``params/*.yaml`` except defaults.yaml (their keys)."""
+    return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if p.stem != "defaults")

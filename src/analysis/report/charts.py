@@ -6,20 +6,22 @@ text (nbconvert puts it in the page), ``save`` writes PNG (300 dpi) and SVG for 
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+from IPython.display import HTML, Image, Markdown, display
+from matplotlib.ticker import FuncFormatter
 
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from analysis.numbers import format_number
+from analysis.reader_csv import write_reader_csv
+from analysis.report.chart_model import Chart
+from analysis.report.interactive import plotted_data, twin_html
 
-from analysis.labels import t  # noqa: E402
-from analysis.numbers import format_number  # noqa: E402
-from analysis.reader_csv import write_reader_csv  # noqa: E402
+from analysis.labels import t
+
+__all__ = ["PALETTE", "Chart", "finish", "number_axis", "save", "set_style", "show"]
 
 PALETTE = sns.color_palette("colorblind")
 
@@ -31,23 +33,6 @@ def set_style() -> None:
 
 
 set_style()
-
-
-@dataclass
-class Chart:
-    fig: matplotlib.figure.Figure
-    title: str
-    alt: str
-    stem: str  # file name without extension
-    caption: str = ""  # a sentence shown under the chart (e.g. how wide a projection is, in plain words)
-    ylabel: str = ""  # the value axis label with its unit
-    source: str = ""  # the source line, without the word "Source"
-    lang: str = "vi"
-
-    def png_bytes(self, dpi: int = 110) -> bytes:
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-        return buf.getvalue()
 
 
 def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> None:
@@ -71,8 +56,6 @@ def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str
 def save(chart: Chart, out_dir: Path) -> list[Path]:
     """Write ``<stem>.png`` (300 dpi), ``<stem>.svg``, ``<stem>.json`` (title and alt text) and ``<stem>.csv``
     (exactly the plotted values, read back from the figure) where the figure can be read."""
-    from analysis.report.interactive import plotted_data
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{chart.stem}.png", out_dir / f"{chart.stem}.svg", out_dir / f"{chart.stem}.json"]
@@ -89,20 +72,12 @@ def save(chart: Chart, out_dir: Path) -> list[Path]:
 
 def show(chart: Chart, out_dir: Path | None = None) -> None:
     """Display in a notebook as PNG with alt text (and save the files if ``out_dir`` is given)."""
-    from IPython.display import Image, display
-
     if out_dir is not None:
         save(chart, out_dir)
     display(Image(data=chart.png_bytes(), format="png", metadata={"alt": chart.alt}))
-    from analysis.report.interactive import twin_html
-
     twin = twin_html(chart)  # the site shows this interactive version in the PNG's place
     if twin:
-        from IPython.display import HTML
-
         display(HTML(twin))
     if chart.caption:
-        from IPython.display import Markdown
-
         display(Markdown(chart.caption))
     plt.close(chart.fig)

@@ -16,6 +16,7 @@ import re
 import textwrap
 
 import numpy as np
+import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.container import BarContainer
@@ -26,7 +27,7 @@ from matplotlib.ticker import LogFormatter, ScalarFormatter
 from analysis.catalogue import LANGS, language
 from analysis.labels import t as label
 from analysis.numbers import parse_number
-from analysis.report.charts import Chart
+from analysis.report.chart_model import Chart
 
 SEPARATORS = {c: language(c)["decimal"] + language(c)["thousands"] for c in LANGS}  # plotly: decimal, thousands
 VALUE = "%{y:,.4~f}"
@@ -261,8 +262,6 @@ def plotted_data(chart: Chart):
     series without a name), kind, x (year or category), value, lower, upper, unit and source. An interval band is
     one row per x with its lower and upper edge (value empty), not the outline of its polygon. None where the chart
     is not read (several plots)."""
-    import pandas as pd
-
     fig = to_plotly(chart)
     if fig is None:
         return None

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis import config
 from analysis.catalogue import LANGS, LANGUAGES_FILE
+from analysis.data.provinces import documented, full_build, report_rows
 
 
 class ParamsError(ValueError):
@@ -127,8 +128,7 @@ def _read_yaml(path: Path) -> dict:
 
 def list_provinces(params_dir: Path | None = None) -> list[str]:
     """Province keys with their own parameter file: one per ``params/*.yaml`` except defaults.yaml."""
-    d = Path(params_dir or config.params_dir())
-    return sorted(p.stem for p in d.glob("*.yaml") if p.stem != "defaults")
+    return documented(Path(params_dir or config.params_dir()))
 
 
 def registry(processed_dir: Path | None = None) -> list[dict]:
@@ -151,33 +151,14 @@ def registry(processed_dir: Path | None = None) -> list[dict]:
 
 @functools.lru_cache(maxsize=8)
 def _read_provinces(stamp: tuple) -> list[dict]:
-    path = Path(stamp[0])
-    with path.open(encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["province_code"] != "VN"]
-    pre = [r for r in rows if r["boundary"] == "pre2025"]
-    parts = {}
-    for r in pre:
-        parts.setdefault(r["successor_code"], []).append(r)
-    out = []
-    for r in pre:
-        out.append({"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
-                    "name_en": r["name_en"], "successor_code": r["successor_code"], "boundary": "pre2025",
-                    "in_force": len(parts[r["successor_code"]]) == 1 and r["successor_code"] == r["province_code"]})
-    for r in rows:
-        if r["boundary"] == "post2025" and not (len(parts.get(r["province_code"], [])) == 1
-                                                and parts[r["province_code"]][0]["province_code"] == r["province_code"]):
-            out.append({"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
-                        "name_en": r["name_en"], "successor_code": r["province_code"], "boundary": "post2025",
-                        "in_force": True})
-    return out
+    with Path(stamp[0]).open(encoding="utf-8") as f:
+        return report_rows(csv.DictReader(f))
 
 
 def all_provinces(params_dir: Path | None = None, processed_dir: Path | None = None) -> list[str]:
     """What a full build runs: the provinces with a parameter file, then the 34 provinces in force (on defaults
     where they have no file), each territory once."""
-    own = list_provinces(params_dir)
-    in_force = [r["province_key"] for r in registry(processed_dir) if r["in_force"]]
-    return own + sorted(k for k in in_force if k not in own)
+    return full_build(registry(processed_dir), list_provinces(params_dir))
 
 
 def load_params(province: str, overrides: dict | None = None, params_dir: Path | None = None) -> ProvinceParams:

@@ -1,0 +1,59 @@
+"""Calibration of target assessments on simulated series, against two naive ways (the methodology page shows it;
+``benchmarks/calibration.py`` prints it).
+
+For each generating process (analysis.assess.simulate; gompertz_rw is held out from every tuning choice):
+- 80% / 95% interval coverage of the process's value at the target year: ours vs a plain OLS trend line with
+  iid t-intervals on the logit scale (the naive way);
+- Brier score of p_meet (ours) vs the UN SDG Progress Chart category used as a forecast
+  (met = category 'achieved' or 'on_track').
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import stats
+
+from analysis.assess.forecast import assess_target, predictive
+from analysis.assess.simulate import simulate_many
+
+def naive_interval(years, values, target_year, level):
+    t = np.asarray(years, float)
+    p = np.clip(np.asarray(values, float) / 100, 0.005, 0.995)
+    z = np.log(p / (1 - p))
+    X = np.column_stack([np.ones(len(t)), t])
+    beta, *_ = np.linalg.lstsq(X, z, rcond=None)
+    res = z - X @ beta
+    s2 = res @ res / (len(t) - 2)
+    x0 = np.array([1, target_year])
+    se = np.sqrt(s2 * (1 + x0 @ np.linalg.inv(X.T @ X) @ x0))
+    q = stats.t.ppf(0.5 + level / 2, len(t) - 2)
+    return tuple(100 / (1 + np.exp(-(x0 @ beta + k * q * se))) for k in (-1, 1))
+
+
+def run(n: int = 500, seed: int = 2024) -> list[dict]:
+    rows = []
+    for process in ("logistic_iid", "saturating_ar1", "gompertz_rw"):
+        t0 = time.perf_counter()
+        ours80, ours95, naive80, naive95, brier, brier_un = [], [], [], [], [], []
+        for s in simulate_many(process, n, seed=seed):
+            pred = predictive(s.years, s.values, s.target_year, (0, 100))
+            for level, bucket in ((0.8, ours80), (0.95, ours95)):
+                lo, hi = pred.interval(level)
+                bucket.append(lo <= s.truth <= hi)
+            for level, bucket in ((0.8, naive80), (0.95, naive95)):
+                lo, hi = naive_interval(s.years, s.values, s.target_year, level)
+                bucket.append(lo <= s.truth <= hi)
+            # assessed as of the year after the simulated series ends (its targets are still ahead then)
+            r = assess_target(s.years, s.values, s.target, s.target_year, ">=", (0, 100),
+                              build_year=int(s.years[-1]) + 1)
+            met = float(s.truth >= s.target)
+            p = 1.0 if r.status == "achieved" else r.p_meet  # "already met" says 1
+            brier.append((p - met) ** 2)
+            brier_un.append((float(r.unsd_category in ("achieved", "on_track")) - met) ** 2)
+        rows.append({"process": process, "n": n, "ours80": np.mean(ours80), "naive80": np.mean(naive80),
+                     "ours95": np.mean(ours95), "naive95": np.mean(naive95), "brier": np.mean(brier),
+                     "brier_un": np.mean(brier_un), "seconds": time.perf_counter() - t0})
+    return rows
+

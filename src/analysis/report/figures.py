@@ -1,0 +1,220 @@
+"""The report's charts: qualifications, training, each indicator's series with its projection fan, and each
+target's projection (matplotlib, in the house style of ``report.charts``)."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.assess.forecast import predictive, single_year
+from analysis.catalogue import msg
+from analysis.data.process import load_processed
+from analysis.numbers import format_number, format_percent, format_value, unit_label
+from analysis.report import charts
+from analysis.report.context import ProvinceContext
+from analysis.report.findings import chance_words
+from analysis.labels import breakdown_label
+from analysis.report.wording import ind_name, period_words, source_line
+
+
+def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
+    """IT officials by qualification (counts), where the source gives the split."""
+    L = ctx.lang
+    f = ctx.facts[(ctx.facts["indicator_id"] == "it_officials") & (ctx.facts["breakdown"] != "total")]
+    if f.empty:
+        return None
+    f = f.sort_values("value", ascending=False)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    labels = [breakdown_label(b, L) for b in f["breakdown"]]
+    ax.barh(labels, f["value"], color=charts.PALETTE[0])
+    for y, v in enumerate(f["value"]):
+        ax.text(v, y, " " + format_number(v, L), va="center", fontsize=9)
+    ax.invert_yaxis()
+    charts.number_axis(ax, L, "x")
+    period = period_words(f["period"].iloc[0], L)
+    title = msg("nb_qualification_title", L, province=ctx.name, period=period)
+    parts = ", ".join(f"{lab} {format_number(v, L)}" for lab, v in zip(labels, f["value"]))
+    alt = msg("nb_qualification_alt", L, province=ctx.name, period=period, parts=parts)
+    return charts.finish(fig, ax, title=title, ylabel="", xlabel=msg("nb_persons", L),
+                         source=source_line(ctx, f["source_id"]), alt=alt, stem=f"{ctx.key}-qualification-{L}",
+                         lang=L)
+
+
+def training_chart(ctx: ProvinceContext) -> charts.Chart | None:
+    """Learner-turns by year (bars) with spending per turn labelled on each bar."""
+    L = ctx.lang
+    f = ctx.facts[(ctx.facts["indicator_id"] == "training_learner_turns") & ~ctx.facts["period"].str.contains("/")]
+    if len(f) < 1:
+        return None
+    f = f.sort_values("year")
+    per = ctx.derived[(ctx.derived["indicator_id"] == "training_spending_per_turn")].set_index("period")["value"]
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    ax.bar(f["year"].astype(str), f["value"], color=charts.PALETTE[2])
+    for x, (y, v) in enumerate(zip(f["period"], f["value"])):
+        extra = per.get(y)
+        lab = format_number(v, L) + ("" if extra is None else
+                                     f"\n{format_number(extra, L, 2)} {msg('nb_per_turn_unit', L)}")
+        ax.text(x, v, lab, ha="center", va="bottom", fontsize=8.5)
+    ax.set_ylim(0, f["value"].max() * 1.3)
+    charts.number_axis(ax, L)
+    title = msg("nb_training_title", L, province=ctx.name)
+    seq = ", ".join(f"{y}: {format_number(v, L)}" for y, v in zip(f["year"], f["value"]))
+    alt = msg("nb_training_alt", L, province=ctx.name, seq=seq)
+    return charts.finish(fig, ax, title=title, ylabel=msg("nb_learner_turns", L),
+                         xlabel="", source=source_line(ctx, f["source_id"]), alt=alt,
+                         stem=f"{ctx.key}-training-{L}", lang=L)
+
+
+def indicator_bounds(ctx: ProvinceContext, ind: str):
+    lo, hi = ctx.indicators.at[ind, "lower_bound"], ctx.indicators.at[ind, "upper_bound"]
+    if pd.isna(lo) and pd.isna(hi):
+        return None
+    return (None if pd.isna(lo) else float(lo), None if pd.isna(hi) else float(hi))
+
+
+def fan(years, values, until: int, bounds, levels):
+    """Fitted path and interval bands from the last year to ``until``."""
+    last = int(max(years))
+    xs, mid, bands = [last], [float(values[list(years).index(last)])], {lv: ([], []) for lv in levels}
+    for lv in levels:
+        bands[lv][0].append(mid[0])
+        bands[lv][1].append(mid[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for y in range(last + 1, until + 1):
+            p = predictive(years, values, y, bounds)
+            xs.append(y)
+            mid.append(p.projection)
+            for lv in levels:
+                lo, hi = p.interval(lv)
+                bands[lv][0].append(lo)
+                bands[lv][1].append(hi)
+    return xs, mid, bands
+
+
+def series_charts(ctx: ProvinceContext, max_charts: int = 6) -> list[charts.Chart]:
+    """One chart per indicator observed in 2+ different years (same breakdown and boundary)."""
+    obs = ctx.facts[ctx.facts["kind"] == "observation"]
+    show = ctx.params.get("show_indicators") or []
+    if show:
+        obs = obs[obs["indicator_id"].isin(show)]
+    # a multi-year total (period 2021/2023) is never a point of a yearly series
+    obs = obs[obs["period"].astype(str).map(single_year).astype(bool)]
+    target_years, asked = _fan_questions(ctx)
+    panel = obs["fact_id"].astype(str).str.match(r"^[A-Z][A-Z0-9]-[0-9A-Z]{2}-\d{4}$")
+    out = []
+    groups = obs.assign(_panel=panel).groupby(["indicator_id", "breakdown"], sort=False)
+    ranked = sorted(groups, key=lambda kv: (kv[0][0] not in asked, bool(kv[1]["_panel"].all()),
+                                            -kv[1]["year"].nunique()))
+    for (ind, bd), g in ranked:
+        if g["year"].nunique() < 2 or len(out) >= max_charts:
+            continue
+        out.append(_series_chart(ctx, ind, bd, g.sort_values(["year", "period"]), target_years.get(ind, []),
+                                 ind in asked))
+    return out
+
+
+def _fan_questions(ctx: ProvinceContext) -> tuple[dict[str, list[int]], set[str]]:
+    """A projection is drawn only where it answers a question: a target of this province or a national one, or a
+    scenario asked for. The target years of each indicator, and the indicators asked about."""
+    nt = load_processed("national_targets", ctx.processed_dir)
+    a = ctx.assessments
+    target_years: dict[str, list[int]] = {}
+    for i, y in list(zip(nt["indicator_id"], nt["target_year"])) + list(zip(
+            a["tracked_by"].where(a["tracked_by"].fillna("") != "", a["indicator_id"]), a["target_year"])):
+        if isinstance(i, str):
+            target_years.setdefault(i, []).append(int(y))
+    asked = set(a["indicator_id"]) | set(a["tracked_by"].fillna("")) | set(
+        (ctx.params.get("scenarios") or {}).keys()) | set(nt["indicator_id"].dropna())
+    return target_years, asked
+
+
+def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, target_years: list[int],
+                  asked: bool) -> charts.Chart:
+    """One indicator's observations (by boundary, flagged ones starred), with a fan where there is a question."""
+    L = ctx.lang
+    unit = g["unit"].iloc[0]
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    same = g[g["boundary"] == g["boundary"].iloc[-1]].groupby("year").tail(1)
+    for boundary, gb in g.groupby("boundary"):
+        lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)
+        ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
+                label=lab, markersize=7, zorder=3)
+        for _, r in gb.iterrows():
+            if isinstance(r["flags"], str) and r["flags"]:
+                ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
+    with_fan = len(same) >= 3 and unit not in ("rank",) and asked  # a fan from two points shows the assumption
+    until, width = _draw_fan(ax, ctx, same, ind, unit, target_years) if with_fan else (None, "")
+    if unit == "rank":
+        ax.invert_yaxis()
+    ax.set_xticks(sorted(set(list(g["year"]) + ([until] if with_fan else []))))
+    charts.number_axis(ax, L)
+    ax.legend(fontsize=8, loc="best")
+    name = ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
+    title = f"{name} – {ctx.name}"
+    uw = unit_label(unit, L) or unit
+    ylabel = {"rank": msg("nb_rank_1_best", L),
+              "index_0_1": msg("nb_score_0_1", L)}.get(unit, uw)
+    seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))
+    alt = msg("nb_series_alt", L, indicator=name, province=ctx.name, seq=seq) + width
+    chart = charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=source_line(
+        ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
+    chart.caption = width.strip()
+    return chart
+
+
+def _draw_fan(ax, ctx: ProvinceContext, same: pd.DataFrame, ind: str, unit: str,
+              target_years: list[int]) -> tuple[int, str]:
+    """The fitted path and interval bands to the indicator's next target year (or three years on); the year it
+    reaches and a sentence saying how wide the inner band is there."""
+    L = ctx.lang
+    levels = ctx.params.get("interval_levels") or [0.8, 0.95]
+    last = int(same["year"].max())
+    until = max([y for y in target_years if y > last], default=last + 3)
+    xs, mid, bands = fan(list(same["year"]), list(same["value"]), until, indicator_bounds(ctx, ind), levels)
+    lo, hi = bands[levels[0]][0][-1], bands[levels[0]][1][-1]
+    width = " " + msg("nb_fan_width", L, year=until, level=format_percent(levels[0] * 100, L, 0),
+                      low=format_value(lo, unit, L, 1), high=format_value(hi, unit, L, 1))
+    for lv, alpha in zip(levels, (0.35, 0.15)):
+        ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
+                        label=msg("nb_prediction_interval", L, level=format_percent(lv * 100, L, 0)))
+    ax.plot(xs, mid, "--", color=charts.PALETTE[0], lw=1.2, label=msg("nb_fitted_path", L))
+    return until, width
+
+
+def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
+    """Observations, fitted path with interval fan, target marker and required path, per assessable target."""
+    L = ctx.lang
+    levels = ctx.params.get("interval_levels") or [0.8, 0.95]
+    out = []
+    for _, a in ctx.assessments[ctx.assessments["n_points"] >= 2].iterrows():
+        if a["status"] == "achieved":
+            continue
+        years = [int(y) for y in str(a["years"]).split(";")]
+        values = [float(v) for v in str(a["values"]).split(";")]
+        ind = a["tracked_by"] or a["indicator_id"]
+        unit = ctx.indicators.at[ind, "unit"]
+        fig, ax = plt.subplots(figsize=(7, 4))
+        xs, mid, bands = fan(years, values, int(a["target_year"]), indicator_bounds(ctx, ind), levels)
+        for lv, alpha in zip(levels, (0.35, 0.15)):
+            ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
+                            label=msg("nb_prediction_interval", L, level=format_percent(lv * 100, L, 0)))
+        ax.plot(xs, mid, "--", color=charts.PALETTE[0], label=msg("nb_projection", L))
+        ax.plot(years, values, "o", color="black", label=msg("nb_observed", L), zorder=3)
+        ax.plot([years[-1], a["target_year"]], [values[-1], a["target"]], ":", color=charts.PALETTE[3],
+                label=msg("nb_required_path", L))
+        ax.plot([a["target_year"]], [a["target"]], "*", markersize=14, color=charts.PALETTE[3],
+                label=msg("nb_target", L))
+        charts.number_axis(ax, L)
+        ax.legend(fontsize=8)
+        name = ind_name(ctx, a["indicator_id"])
+        title = f"{name} – {ctx.name}"
+        alt = msg("nb_projection_alt", L, indicator=name, n=len(years), years=", ".join(map(str, years)),
+                  target=format_value(a["target"], unit, L), year=a["target_year"],
+                  chance=chance_words(a["p_meet"], L))
+        out.append(charts.finish(fig, ax, title=title, ylabel=unit, xlabel="", alt=alt,
+                                 source=source_line(ctx, [a["source_id"]]), stem=f"{ctx.key}-target-"
+                                 f"{a['target_fact_id']}-{L}", lang=L))
+    return out

@@ -108,3 +108,12 @@ def test_with_few_outcome_years_the_prior_weights_stand():
     prior = {"a": 0.7, "b": 0.3}
     blocks = [(2, np.array([[0.1, -0.5], [0.2, 0.4]])), (3, np.array([[0.3, 0.1]]))]  # two outcome years
     assert pw.stacked_weights(prior, blocks, ("a", "b")) == prior
+
+
+def test_the_verdict_counts_the_95_percent_coverage_and_the_log_score():
+    s = pd.DataFrame({"h": [1, 2, 3], "ratio": [0.9, 0.9, 1.2], "cov80": [0.8, 0.8, 0.6], "bss_B": [0.1, 0.1, -0.1],
+                      "cov95": [0.95, 0.95, 0.70], "log_score": [9.0, 1.0, 0.0]})
+    v = bt.verdict(s)
+    # horizon 1 is left out: two cells, one of them with a 95% coverage in range, mean log score 0.5
+    assert "cells (panel x horizon 2-5): 2" in v
+    assert "95% coverage in [0.90, 0.98]: 1" in v and "mean log score: 0.500" in v

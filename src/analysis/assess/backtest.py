@@ -239,13 +239,16 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
 
 def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
     """The issue's yardsticks over horizons 2–5: MAE within 5% of the better naive rule, below both rules,
-    80% coverage in [0.75, 0.88], Brier skill above 0 (threshold B)."""
+    80% coverage in [0.75, 0.88], Brier skill above 0 (threshold B); then 95% coverage in [0.90, 0.98] and the
+    mean log score, the checks of the whole predictive distribution."""
     s = summary[summary["h"].isin(horizons)]
     lines = [f"cells (panel x horizon 2-5): {len(s)}",
              f"  engine MAE within 5% of the better naive rule: {int((s['ratio'] <= 1.05).sum())}",
              f"  engine MAE below both naive rules: {int((s['ratio'] < 1).sum())}",
              f"  80% coverage in [0.75, 0.88]: {int(s['cov80'].between(0.75, 0.88).sum())}",
-             f"  Brier skill (B) above 0: {int((s['bss_B'] > 0).sum())}"]
+             f"  Brier skill (B) above 0: {int((s['bss_B'] > 0).sum())}",
+             f"  95% coverage in [0.90, 0.98]: {int(s['cov95'].between(0.90, 0.98).sum())}",
+             f"  mean log score: {float(s['log_score'].mean()):.3f}"]
     return "\n".join(lines)
 
 

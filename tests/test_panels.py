@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.assess.forecast import _yearly, assess_all
+from analysis.assess.stage import assess_tables
 from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
 from analysis.numbers import find_numbers
@@ -18,7 +19,8 @@ from conftest import RAW, edit_csv
 
 @pytest.fixture(scope="module")
 def tables():
-    return build_tables(load_raw())
+    t = build_tables(load_raw())
+    return t | assess_tables(t)
 
 
 def _raw(name: str) -> pd.DataFrame:

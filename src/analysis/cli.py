@@ -74,18 +74,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
+    from analysis.site import stamp
+
+    options = {"docx": not args.no_docx, "calibration_series": args.calibration_series}
+    key = stamp.site_key(options)  # before importing the site's libraries: a no-op build stops here
+    if not args.force and stamp.is_current(key):
+        print("site up to date (nothing it is built from has changed; --force to rebuild)")
+        return 0
     from analysis.run.params import ParamsError
     from analysis.site.build import SiteError, build_site
 
     head = "analysis site: build failed; the previous site (if any) is left in place."
+    stamp.forget()
     try:
-        out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series)
+        out = build_site(docx=options["docx"], calibration_series=args.calibration_series)
     except (SiteError, FileNotFoundError, ParamsError) as e:
         print(f"{head}\n{e}", file=sys.stderr)
         return 1
     except OSError as e:
         print(f"{head}\n{_os_error(e)}", file=sys.stderr)
         return 1
+    stamp.write(key)
     print(f"site written to {out} (open {out / 'index.html'})")
     return 0
 
@@ -228,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--no-docx", action="store_true", help="skip the Word downloads")
     site.add_argument("--calibration-series", type=int, default=200,
                       help="simulated series per process for the methodology page (0: skip)")
+    site.add_argument("--force", action="store_true", help="rebuild even if nothing it is built from changed")
     site.set_defaults(fn=_cmd_site)
     ex = sub.add_parser("extract", help="candidate facts from a Vietnamese document (txt, html, docx, pdf)")
     ex.add_argument("path")

@@ -66,8 +66,9 @@ def write_tables(out: dict[str, pd.DataFrame], folder: Path) -> None:
                {n: {"path": f"{n}.csv", "rows": int(len(df)), "sha256": sha256(temps[n])} for n, df in out.items()},
                {n: {"path": f"{n}.csv", "rows": int(len(df)), "columns": list(df.columns),
                     "description": DESCRIPTIONS.get(n, "")} for n, df in out.items()})
-        for name, tmp in temps.items():  # after the manifest: a table newer than it is a complete one
+        for name, tmp in temps.items():  # after the manifest, and dated after it (make compares the dates)
             os.replace(tmp, folder / f"{name}.csv")
+            os.utime(folder / f"{name}.csv")
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)

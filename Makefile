@@ -32,7 +32,8 @@ system-deps: ## Install Debian packages for the browser tests (chromium, fonts; 
 	bash scripts/install_system_deps.sh
 
 # Each stage's code, from the import graph (analysis/run/inputs.py, standard library only, so the system Python
-# writes it before the venv exists): DATA_SRC, ASSESS_SRC, REPORT_SRC, SITE_SRC. Remade when a module changes.
+# writes it before the venv exists): DATA_SRC, ASSESS_SRC (prerequisites below), REPORT_SRC, SITE_SRC (what the
+# notebooks and the site read; `analysis run` and `analysis site` check those themselves). Remade when a module changes.
 STAGES_MK := build/stages.mk
 $(STAGES_MK): $(shell find src/analysis -name "*.py" -o -name "*.yaml") $(wildcard notebooks/*.ipynb)
 	@mkdir -p $(@D)

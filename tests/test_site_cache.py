@@ -71,7 +71,8 @@ def test_an_empty_executed_notebook_is_named_not_a_traceback(tmp_path):
 
 # ---------------------------------------------------------------- what each step reruns (cache keys from its inputs)
 def _make_vars(text: str) -> dict[str, list[str]]:
-    return {line.split(" := ")[0]: line.split(" := ")[1].split() for line in text.splitlines() if " := " in line}
+    return {line.split(" := ")[0]: line.split(" := ")[1].removeprefix("$(wildcard ").removesuffix(")").split()
+            for line in text.splitlines() if " := " in line}
 
 
 def test_each_stage_reads_only_the_code_below_it():

@@ -9,7 +9,8 @@ P         ?=
 WORKERS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: system-deps help venv data notebooks province site report lint test test-fast bench lab lock clean clean-all
+QUICK     ?=
+.PHONY: system-deps help venv data assess notebooks province site report lint test test-fast bench lab lock clean clean-all
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -30,20 +31,37 @@ venv: $(STAMP) ## Create .venv and install the pinned dependencies
 system-deps: ## Install Debian packages for the browser tests (chromium, fonts; needs root)
 	bash scripts/install_system_deps.sh
 
+# Each stage's code, from the import graph (analysis/run/inputs.py, standard library only, so the system Python
+# writes it before the venv exists): DATA_SRC, ASSESS_SRC (prerequisites below), REPORT_SRC, SITE_SRC (what the
+# notebooks and the site read; `analysis run` and `analysis site` check those themselves). Remade when a module changes.
+STAGES_MK := build/stages.mk
+$(STAGES_MK): $(shell find src/analysis -name "*.py" -o -name "*.yaml") $(wildcard notebooks/*.ipynb)
+	@mkdir -p $(@D)
+	@PYTHONPATH=src $(PYTHON_SYS) -m analysis.run.inputs make . > $@.tmp && mv $@.tmp $@
+-include $(STAGES_MK)
+
 # every file `analysis data` writes: a missing or older one makes `make data` rebuild them all (one run)
 PROCESSED_DIR ?= data/processed
-PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv facts.csv national_assessments.csv backtest.csv \
-	tracking.csv derived.csv audit.csv assessments.csv population.csv sources.csv indicators.csv dti_2022.csv \
+PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv facts.csv \
+	tracking.csv derived.csv audit.csv population.csv sources.csv indicators.csv dti_2022.csv \
 	national_targets.csv)
-$(PROCESSED) &: $(STAMP) $(wildcard data/raw/*) $(shell find src/analysis -name "*.py")
+$(PROCESSED) &: $(STAMP) $(wildcard data/raw/*) $(DATA_SRC)
 	$(PY) -m analysis data
 
-data: $(PROCESSED) ## Validate data/raw and write data/processed (facts, derived, audit, assessments)
+data: $(PROCESSED) ## Validate data/raw and write data/processed (facts, derived, audit, registry)
 
-notebooks: data ## Run the province and comparison notebooks (parallel, cached)
+# what `analysis assess` adds to data/processed (and to its manifest)
+ASSESSED := $(addprefix $(PROCESSED_DIR)/,assessments.csv national_assessments.csv backtest.csv)
+$(ASSESSED) &: $(PROCESSED) $(ASSESS_SRC)
+	$(PY) -m analysis assess
+
+assess: $(ASSESSED) ## Assess every target from data/processed: assessments, national comparison, backtest
+
+# `analysis run` and `analysis site` decide themselves what is out of date (cache keys from what each reads)
+notebooks: assess ## Run the province and comparison notebooks (parallel, cached)
 	$(PY) -m analysis run $(if $(WORKERS),--workers $(WORKERS))
 
-province: data ## Rerun one province: make province P=quang-ninh
+province: assess ## Rerun one province: make province P=quang-ninh
 	$(PY) -m analysis run $(P) --no-compare --force
 
 site: notebooks ## Assemble the report site into site/_build (atomic; the last good site survives a failure)
@@ -63,8 +81,8 @@ test-fast: $(STAMP) ## Run ruff and the suite without the slow tests (real brows
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not slow"
 
-bench: notebooks ## Run every benchmark (prints ratios against the naive way; builds data and notebooks first)
-	$(PY) benchmarks/run_all.py
+bench: notebooks ## Run every benchmark (ratios against the naive way; QUICK=1: a few provinces, for the edit loop)
+	$(PY) benchmarks/run_all.py $(if $(QUICK),--quick)
 
 lab: $(STAMP) ## Start JupyterLab in the project environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -9,7 +9,8 @@ the ratio warm / warm-1-worker shows what making the pages in forked workers gai
 index of identical pages is reused from the cache (pages that differ are indexed again). Word files are built in
 a separate build and reported apart.
 Needs executed notebooks in build/notebooks (run `make notebooks` first).
-Run: python benchmarks/site_build.py
+``--quick`` (the edit loop): the shipped provinces only, without the Word build.
+Run: python benchmarks/site_build.py [--quick]
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
     try:
         rows = []
-        for label, inputs in (("shipped", collect_inputs()), ("63 generated", _generated_inputs(63, tmp / "gen"))):
+        quick = "--quick" in sys.argv
+        cases = [("shipped", collect_inputs)] + ([] if quick else [("63 generated",
+                                                                   lambda: _generated_inputs(63, tmp / "gen"))])
+        for label, make_inputs in cases:
+            inputs = make_inputs()
             notebooks = [inputs.notebooks_dir / lang / f"{p['key']}.ipynb" for p in inputs.provinces
                          for lang in ("vi", "en")]
             cache = tmp / f"cache-{len(rows)}"
@@ -85,10 +90,12 @@ def main() -> None:
                 one = time.perf_counter() - t0
             finally:
                 os.environ.pop("ANALYSIS_WORKERS")
-            t0 = time.perf_counter()
-            assemble(inputs, tmp / f"site-docx-{len(rows)}", calibration_series=0, docx=True, search=True,
-                     cache_dir=cache)
-            with_docx = time.perf_counter() - t0
+            with_docx = float("nan")
+            if not quick:
+                t0 = time.perf_counter()
+                assemble(inputs, tmp / f"site-docx-{len(rows)}", calibration_series=0, docx=True, search=True,
+                         cache_dir=cache)
+                with_docx = time.perf_counter() - t0
             naive = _naive(notebooks, tmp / f"naive-{len(rows)}")
             pages = sum(1 for _ in out.rglob("*.html"))
             rows.append((label, len(inputs.provinces), pages, cold, warm, one, with_docx, naive))

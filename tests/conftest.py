@@ -55,8 +55,9 @@ PROJECT_FILES = ("CITATION.cff", "README.md")  # the site ships them (citation, 
 @contextlib.contextmanager
 def built_copy(root: Path, prepare: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """A throwaway copy of the project in ``root`` (data/raw, params, notebooks, site sources, benchmarks), changed
-    by ``prepare`` if given, with data/processed built; ANALYSIS_PROJECT_ROOT points the package, and every kernel
+    by ``prepare`` if given, with data/processed built (data and assess stages); ANALYSIS_PROJECT_ROOT points the package, and every kernel
     it starts, at the copy until the block ends."""
+    from analysis.assess.stage import build as assess
     from analysis.data.process import build
 
     for d in PROJECT_PARTS:
@@ -69,6 +70,7 @@ def built_copy(root: Path, prepare: Callable[[Path], None] | None = None) -> Ite
     mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
     try:
         build(root / "data" / "raw", root / "data" / "processed")
+        assess(root / "data" / "processed")
         yield root
     finally:
         mp.undo()

@@ -59,19 +59,20 @@ def test_a_table_cut_at_a_row_boundary_is_refused_and_the_site_is_kept(built, tm
         load_processed("sources")
 
 
-def test_the_runner_cache_key_follows_the_message_catalogues(tmp_path, monkeypatch):
+def test_the_runner_cache_key_follows_the_message_catalogues(tmp_path):
     pkg = tmp_path / "analysis"
     shutil.copytree(ROOT / "src" / "analysis", pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(runner, "__file__", str(pkg / "run" / "runner.py"))
-    before = runner.environment_hash()
+    job = runner.Job("quang-ninh", "vi", ROOT / "notebooks" / "province.ipynb", tmp_path / "qn.ipynb", tmp_path / "o",
+                     {"province_key": "quang-ninh", "lang": "vi"})
+    before = runner.job_inputs(job, pkg)["code"]
     en = pkg / "messages" / "en.yaml"
     en.write_text(en.read_text(encoding="utf-8").replace("nb_title:", "nb_title_old: x\nnb_title:", 1),
                   encoding="utf-8")
-    assert runner.environment_hash() != before
+    assert runner.job_inputs(job, pkg)["code"] != before
     (pkg / "run" / "__pycache__").mkdir(exist_ok=True)
-    after = runner.environment_hash()
+    after = runner.job_inputs(job, pkg)["code"]
     (pkg / "run" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")  # not an input
-    assert runner.environment_hash() == after
+    assert runner.job_inputs(job, pkg)["code"] == after
 
 
 def _notebook(path: Path, statuses: list[str], error: bool = False) -> None:

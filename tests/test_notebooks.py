@@ -223,9 +223,11 @@ def test_cli_exit_code_is_1_when_a_run_fails(tmp_path, monkeypatch, capsys):
     for d in ("data", "params", "notebooks"):
         shutil.copytree(ROOT / d if d != "data" else ROOT / "data", root / d,
                         ignore=shutil.ignore_patterns("processed"))
+    from analysis.assess.stage import build as assess
     from analysis.data.process import build
 
     build(root / "data" / "raw", root / "data" / "processed")
+    assess(root / "data" / "processed")
     nb = nbformat.read(root / "notebooks" / "province.ipynb", as_version=4)
     nb.cells.insert(2, nbformat.v4.new_code_cell('if province_key == "bac-kan":\n    raise ValueError("boom")'))
     nbformat.write(nb, root / "notebooks" / "province.ipynb")

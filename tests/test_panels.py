@@ -10,6 +10,7 @@ import pytest
 
 from analysis.assess.forecast import assess_all
 from analysis.assess.series import yearly
+from analysis.assess.stage import assess_tables
 from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
 from analysis.numbers import find_numbers
@@ -19,7 +20,8 @@ from conftest import RAW, edit_csv
 
 @pytest.fixture(scope="module")
 def tables():
-    return build_tables(load_raw())
+    t = build_tables(load_raw())
+    return t | assess_tables(t)
 
 
 def _raw(name: str) -> pd.DataFrame:

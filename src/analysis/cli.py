@@ -1,4 +1,4 @@
-"""Command line: ``analysis data | run | site | extract | accept | import-table``."""
+"""Command line: ``analysis data | assess | run | site | extract | accept | import-table``."""
 
 from __future__ import annotations
 
@@ -30,12 +30,27 @@ def _cmd_data(args: argparse.Namespace) -> int:
     from analysis import config
 
     meta = json.loads((config.processed_dir() / "metadata.json").read_text(encoding="utf-8"))
-    audit, a = tables["audit"], tables["assessments"]
+    audit = tables["audit"]
     print(f"data/processed written: {len(tables['facts'])} facts, {len(tables['derived'])} derived values, "
           f"{len(audit)} audit checks ({(audit['result'] == 'mismatch').sum()} mismatches, "
-          f"{(audit['result'] == 'finding').sum()} findings), {len(a)} targets assessed ("
-          + ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items()) + ")")
+          f"{(audit['result'] == 'finding').sum()} findings); assessments: `make assess`")
     print(meta["documents_checked"])
+    return 0
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from analysis.assess.stage import build
+    from analysis.data.manifest import ProcessedDataError
+
+    try:
+        tables = build()
+    except ProcessedDataError as e:
+        print(f"analysis assess: stopped, nothing written.\n{e}", file=sys.stderr)
+        return 1
+    a, n = tables["assessments"], tables["national_assessments"]
+    print(f"assessments written to data/processed: {len(a)} targets assessed ("
+          + ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items())
+          + f"), {len(n)} province assessments against national targets, {len(tables['backtest'])} backtest rows")
     return 0
 
 
@@ -60,19 +75,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
+    from analysis.site import stamp
+
+    options = {"docx": not args.no_docx, "calibration_series": args.calibration_series}
+    key = stamp.site_key(options)  # before importing the site's libraries: a no-op build stops here
+    if not args.force and stamp.is_current(key):
+        print("site up to date (nothing it is built from has changed; --force to rebuild)")
+        return 0
     from analysis.run.params import ParamsError
     from analysis.run.publish import UnpublishableRuns, check_site_inputs
     from analysis.site.build import SiteError, build_site
 
     head = "analysis site: build failed; the previous site (if any) is left in place."
+    stamp.forget()
     try:
-        out = build_site(docx=not args.no_docx, calibration_series=args.calibration_series, verify=check_site_inputs)
+        out = build_site(docx=options["docx"], calibration_series=args.calibration_series, verify=check_site_inputs)
     except (SiteError, UnpublishableRuns, FileNotFoundError, ParamsError) as e:
         print(f"{head}\n{e}", file=sys.stderr)
         return 1
     except OSError as e:
         print(f"{head}\n{_os_error(e)}", file=sys.stderr)
         return 1
+    stamp.write(key)
     print(f"site written to {out} (open {out / 'index.html'})")
     return 0
 
@@ -168,7 +192,7 @@ def _cmd_import_table(args: argparse.Namespace) -> int:
     return 0
 
 
-LOCKED = ("data", "run", "site")  # the build steps: one at a time in a checkout
+LOCKED = ("data", "assess", "run", "site")  # the build steps: one at a time in a checkout
 
 
 def _locked(args: argparse.Namespace) -> int:
@@ -194,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="analysis", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("data", help="validate data/raw and write data/processed").set_defaults(fn=_cmd_data)
+    sub.add_parser("assess", help="assess every target from data/processed (assessments, national comparison, "
+                                  "backtest), written beside it").set_defaults(fn=_cmd_assess)
     run = sub.add_parser("run", help="run the notebooks with papermill (parallel, cached)")
     run.add_argument("provinces", nargs="*", help="province keys (default: every params/*.yaml)")
     run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
@@ -213,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--no-docx", action="store_true", help="skip the Word downloads")
     site.add_argument("--calibration-series", type=int, default=200,
                       help="simulated series per process for the methodology page (0: skip)")
+    site.add_argument("--force", action="store_true", help="rebuild even if nothing it is built from changed")
     site.set_defaults(fn=_cmd_site)
     ex = sub.add_parser("extract", help="candidate facts from a Vietnamese document (txt, html, docx, pdf)")
     ex.add_argument("path")

@@ -65,6 +65,7 @@ def sweep() -> tuple[int, int]:
     Call it only while holding the lock (a running build's temporary folders look the same)."""
     site, processed, build = config.site_out_dir(), config.processed_dir(), config.build_dir()
     found = [*site.parent.glob(f"{site.name}.tmp-*"), *processed.parent.glob(".processed-*"),
+             *processed.glob(".*.tmp"),  # the assess stage's tables before they are moved into place
              *build.glob(".docx-tmp-*"), *(p for cache in build.glob("*-cache") for p in cache.glob(".*.tmp"))]
     freed = 0
     for p in found:

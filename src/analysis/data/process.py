@@ -1,6 +1,7 @@
-"""data/raw -> validate -> data/processed. ``make data`` runs ``build()``.
+"""data/raw -> validate -> data/processed. ``make data`` runs ``build()``; the assessments are the next stage's
+(``analysis.assess.stage``, ``make assess``), which reads these tables.
 
-Outputs (CSV, UTF-8): provinces, facts, population, derived, audit, sources, indicators, dti_2022,
+Outputs (CSV, UTF-8): provinces, facts, population, tracking, derived, audit, sources, indicators, dti_2022,
 national_targets, plus metadata.json describing origin, licence and processing of each table, and
 manifest.json with each table's rows and sha256: ``load_processed`` refuses a table that does not match it.
 Files are written to a temporary folder first and moved into place only when all are valid.
@@ -8,25 +9,23 @@ Files are written to a temporary folder first and moved into place only when all
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import shutil
 import tempfile
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
-from analysis.assess import backtest
-from analysis.assess.forecast import assess_all, assess_national
 from analysis.atomic import swap_dir
 from analysis.data import schemas
 from analysis.data.aggregate import aggregate_to_2025
 from analysis.data.audit import run_audit
 from analysis.data.derive import derive_all
+from analysis.data.manifest import MANIFEST, ProcessedDataError, make_command, verify_table
+from analysis.data.manifest import sha256 as _sha256
 from analysis.data.provinces import build_provinces
 from analysis.data.raw import LINE
 from analysis.data.validate import FILE, RawData, load_raw
@@ -103,21 +102,11 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
         facts["origin_line"] = facts["origin_line"].astype("Int64")
     derived = derive_all(facts, raw.indicators, population)
     audit = run_audit(raw.checks, facts)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assessments = assess_all(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore"),
-                                 tracking=raw.tracking)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        national = assess_national(facts, raw.national_targets.drop(columns=PRIVATE), raw.indicators)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        real_backtest = backtest.summary(backtest.run(facts, raw.indicators.drop(columns=PRIVATE, errors="ignore")))
     tables = {
-        "provinces": provinces, "facts": facts, "national_assessments": national, "backtest": real_backtest,
+        "provinces": provinces, "facts": facts,
         "tracking": (raw.tracking.drop(columns=PRIVATE) if raw.tracking is not None else
                      pd.DataFrame(columns=["target_fact_id", "tracked_by", "outcome", "searched", "searched_en",
-                                           "comparability", "note"])), "derived": derived, "audit": audit, "assessments": assessments,
+                                           "comparability", "note"])), "derived": derived, "audit": audit,
         "population": population, "sources": src.drop(columns=PRIVATE),
         "indicators": raw.indicators.drop(columns=PRIVATE, errors="ignore"),
         "dti_2022": raw.dti.drop(columns=PRIVATE), "national_targets": raw.national_targets.drop(columns=PRIVATE),
@@ -126,8 +115,6 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     schemas.processed_facts_schema().validate(facts)
     schemas.derived_schema().validate(derived)
     schemas.audit_schema().validate(audit)
-    schemas.assessments_schema().validate(assessments)
-    schemas.national_assessments_schema().validate(national)
     return tables
 
 
@@ -139,19 +126,9 @@ DESCRIPTIONS = {
              "with province and indicator names and a citation added; plus the observations of the 34 provinces "
              "of 1 July 2025 aggregated from their pre-2025 parts by each indicator's rule (flag 'aggregated', "
              "with 'derivation' and 'inputs').",
-    "national_assessments": "Every province (and the whole country) with a series for a national target, "
-                            "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
-                            "intervals, number of data points and years, rank among provinces.",
-    "backtest": "Real-data backtest of the forecasts (analysis.assess.backtest): on every all-province panel, one "
-                "row per horizon: cases, mean absolute error of the panel engine and of the two naive rules (last "
-                "value; last value plus the panel's average change), the engine's ratio to the better rule, its "
-                "80%/95% interval coverage, Brier skill against the base rate (A: keep the typical pace; B: catch "
-                "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only.",
     "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
                "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
     "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",
-    "assessments": "Every target assessed (analysis.assess.forecast): status, p_meet, projection and intervals, number of "
-                   "data points and years, UN SDG Progress Chart category, method.",
     "population": "GSO table E02.01 (area, average population, density), 2011–2024, as published.",
     "tracking": "One record per target: the series that tracks it (or a declared proxy), what was searched for it "
                 "and the outcome (data/raw/tracking_*.csv).",
@@ -206,58 +183,19 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str,
     return tables
 
 
-class ProcessedDataError(FileNotFoundError):
-    """A processed table is missing, unreadable or lacks columns; the message names the file and what is wrong."""
-
-
-MANIFEST = "manifest.json"  # every processed table `make data` wrote: rows and sha256
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-@functools.lru_cache(maxsize=64)
-def _sha256_of(path: str, stamp: tuple) -> str:  # by (mtime, size, inode): a table is hashed once per version
-    return _sha256(Path(path))
-
-
-def verify_table(name: str, processed_dir: Path | None = None, rows: int | None = None) -> None:
-    """Raise ProcessedDataError unless ``<name>.csv`` is the table ``make data`` wrote, as its manifest records
-    (same sha256): a table cut short, edited or copied from another build is refused, naming the table."""
-    folder = Path(processed_dir or config.processed_dir())
-    path, man = folder / f"{name}.csv", folder / MANIFEST
-    try:
-        entry = json.loads(man.read_text(encoding="utf-8"))["tables"][name]
-    except FileNotFoundError:
-        raise ProcessedDataError(f"{man} is missing (the processed tables were not all written by `make data`, or "
-                                 "by an older version): rebuild them with `make data`") from None
-    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
-        raise ProcessedDataError(f"{path}: {man.name} does not list this table: rebuild with `make data`") from None
-    st = path.stat()
-    if _sha256_of(str(path), (st.st_mtime_ns, st.st_size, st.st_ino)) != entry.get("sha256"):
-        count = f"{rows} rows where {man.name} records {entry.get('rows')}" if rows is not None else "its content"
-        raise ProcessedDataError(f"{path} is not the table `make data` wrote ({count}; cut short or changed "
-                                 "since?): rebuild it with `make data`")
-
-
 def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     """Read one processed table with codes kept as text; checks its columns against metadata.json."""
     folder = Path(processed_dir or config.processed_dir())
     path = folder / f"{name}.csv"
     if not path.exists():
-        raise ProcessedDataError(f"{path} is missing: run `make data` first")
+        raise ProcessedDataError(f"{path} is missing: run `{make_command(name)}` first")
     text = {c: str for c in ("province_code", "successor_code", "old_code", "new_code", "years", "values",
                               "observation_ids", "period", "breakdown", "flags", "tracked_by")}
     try:
         df = pd.read_csv(path, dtype=text, keep_default_na=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
         raise ProcessedDataError(f"{path} cannot be read as CSV ({type(e).__name__}: {e}); "
-                                 "rebuild it with `make data`") from None
+                                 f"rebuild it with `{make_command(name)}`") from None
     meta_path = folder / "metadata.json"
     if meta_path.exists():
         try:
@@ -267,6 +205,6 @@ def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame
         missing = [c for c in expected if c not in df.columns]
         if missing:
             raise ProcessedDataError(f"{path} is corrupt: columns {missing} are missing (metadata.json lists "
-                                     f"them); rebuild it with `make data`")
+                                     f"them); rebuild it with `{make_command(name)}`")
     verify_table(name, folder, rows=len(df))
     return df

@@ -181,27 +181,6 @@ def audit_schema() -> DataFrameSchema:
     }, strict=False)
 
 
-def assessments_schema() -> DataFrameSchema:
-    from analysis.assess.forecast import STATUSES
-
-    return DataFrameSchema({
-        "target_fact_id": Column(str, unique=True), "status": Column(str, Check.isin(STATUSES)),
-        "p_meet": Column(float, Check.in_range(0, 1), nullable=True),
-        "n_points": Column(int, Check.ge(0)), "target_year": Column(int),
-        "method": Column(str, Check.str_length(min_value=1)),
-    }, strict=False)
-
-
-def national_assessments_schema() -> DataFrameSchema:
-    from analysis.assess.forecast import STATUSES
-
-    return DataFrameSchema({
-        "national_target_id": Column(str), "province_code": Column(str), "boundary": Column(str),
-        "status": Column(str, Check.isin(STATUSES)), "p_meet": Column(float, Check.in_range(0, 1), nullable=True),
-        "n_points": Column(int, Check.ge(1)), "rank": Column("Int64", Check.ge(1), nullable=True),
-    }, strict=False, unique=["national_target_id", "province_code", "boundary"])
-
-
 def tracking_schema(outcomes: list[str]) -> DataFrameSchema:
     """data/raw/tracking_*.csv: one record per target saying what tracks it and what was searched."""
     return DataFrameSchema({

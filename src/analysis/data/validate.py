@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.data import schemas
+from analysis.data.curated import load_families, load_regions
 from analysis.data.raw import LINE, read_csv_text, read_yaml
 from analysis.errors import DataError, Problem
 from analysis.numbers import find_numbers
@@ -201,9 +202,6 @@ def _check_facts(facts: pd.DataFrame, ind: pd.DataFrame, src: pd.DataFrame, prov
 
 def _check_families_and_regions(raw: Path, ind: pd.DataFrame, cw: pd.DataFrame, problems: list[Problem]) -> None:
     """The curated indicator families (known ids) and GSO regions (every pre-2025 province once) read by the site."""
-    from analysis.report.nearest import load_families
-    from analysis.site.grid import load_regions
-
     registry = pd.DataFrame({"province_code": sorted(set(cw["old_code"])), "boundary": "pre2025"})
     for check in (lambda: load_families(raw, set(ind["indicator_id"])), lambda: load_regions(registry, raw)):
         try:

@@ -10,22 +10,17 @@ from it. The target's status is never changed.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from analysis import config
 from analysis.catalogue import msg
-from analysis.errors import DataError, Problem
+from analysis.data.curated import FAMILIES_FILE, load_families  # noqa: F401  (read here by the report and site)
 from analysis.labels import breakdown_label
 from analysis.numbers import format_number, format_value
 from analysis.territory import territory_changed
 
-FAMILIES_FILE = "indicator_families.yaml"
 LIMIT = 3  # lines per target
 
 
@@ -47,53 +42,6 @@ class Evidence:
     family: str  # the family relating it to the target's indicator ('' for the same indicator)
     pace: float | None  # change per year the target needs from this figure (own indicator, target year later)
     meets: bool | None  # the figure already at the target's level (own indicator only; None for a related one)
-
-
-def load_families(folder: Path | None = None, indicator_ids: set[str] | None = None) -> dict[str, dict]:
-    """The indicator families, checked: each has notes in both languages and a list of known indicator ids.
-
-    ``folder`` defaults to data/processed, where ``make data`` copies the validated file (a report reads no raw
-    data); validation passes data/raw."""
-    path = Path(folder or config.processed_dir()) / FAMILIES_FILE
-    return _families(str(path), path.stat().st_mtime_ns if path.exists() else 0,
-                     frozenset(indicator_ids) if indicator_ids is not None else None)
-
-
-@functools.lru_cache(maxsize=4)
-def _families(path: str, mtime: int, known: frozenset | None) -> dict[str, dict]:
-    p = Path(path)
-    if not p.exists():
-        return {}
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise DataError([Problem(path, None, None, f"not valid YAML ({e})")]) from e
-    fams = data.get("families") if isinstance(data, dict) else None
-    if not isinstance(fams, dict):
-        raise DataError([Problem(path, None, None, "needs a mapping `families:` of family id -> note_vi, note_en, "
-                                                   "indicators")])
-    problems = []
-    for name, f in fams.items():
-        if not isinstance(f, dict):
-            problems.append(Problem(path, None, None, f"family {name!r} must be a mapping with note_vi, note_en, "
-                                                      "indicators"))
-            continue
-        for key in ("note_vi", "note_en"):
-            if not isinstance(f.get(key), str) or not f[key].strip():
-                problems.append(Problem(path, None, None, f"family {name!r}, field {key!r}: a one-line note is "
-                                                          "required"))
-        ids = f.get("indicators")
-        if not isinstance(ids, list) or not ids:
-            problems.append(Problem(path, None, None, f"family {name!r}, field 'indicators': a list of indicator "
-                                                      "ids is required"))
-            continue
-        unknown = [i for i in ids if known is not None and i not in known]
-        if unknown:
-            problems.append(Problem(path, None, None, f"family {name!r}, field 'indicators': unknown indicator "
-                                                      f"id(s) {', '.join(map(str, unknown))} (not in indicators.csv)"))
-    if problems:
-        raise DataError(problems)
-    return fams
 
 
 def related(indicator_id: str, families: dict[str, dict]) -> dict[str, str]:

@@ -140,7 +140,7 @@ def registry(processed_dir: Path | None = None) -> list[dict]:
     path = Path(processed_dir or config.processed_dir()) / "provinces.csv"
     if not path.exists():
         raise ParamsError(f"{path}: the province registry is missing; run `make data` first")
-    from analysis.data.process import ProcessedDataError, verify_table
+    from analysis.data.manifest import ProcessedDataError, verify_table
 
     try:
         verify_table("provinces", path.parent)

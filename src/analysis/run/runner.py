@@ -7,6 +7,7 @@ returns a summary. The command line is ``analysis run`` (see analysis/cli.py).
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -22,6 +23,8 @@ from typing import Callable
 
 from analysis import config
 from analysis.catalogue import LANGS
+from analysis.data.manifest import file_sha256
+from analysis.run import inputs
 from analysis.run.params import ParamsError, all_provinces, list_provinces, load_params
 
 KERNEL = "python3"  # always, whatever the notebook metadata says
@@ -135,6 +138,13 @@ def plan(provinces: list[str] | None = None, overrides: dict | None = None, lang
 
 
 # ------------------------------------------------------------------ cache
+# A notebook's cache key is made of what its run reads (inputs.py): the notebook, its parameters, the source of
+# every package module its kernel imports (the report package and what it imports, found from the import graph)
+# with the catalogues those modules read, and the processed tables they load. A change to the site, the data
+# stage's code or a table no report reads leaves it cached; a province's parameters change only its own key.
+NOT_DATA = ("metadata.json", "manifest.json", "README.md")  # describe the tables (with a date), are not read
+
+
 def _hash_files(paths: list[Path], root: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
@@ -143,27 +153,54 @@ def _hash_files(paths: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
-def package_files(pkg: Path) -> list[Path]:
-    """Every file of the package a notebook's output depends on: code, message catalogues (``messages/*.yaml``)
-    and any template or data file shipped in it; compiled caches left out."""
-    return [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-
-
 def environment_hash() -> str:
-    """Package code, catalogues and processed data: anything here changing invalidates every cached run."""
-    pkg = Path(__file__).resolve().parents[1]  # the whole package, not only this stage
-    code = _hash_files(package_files(pkg), pkg)
-    processed = config.processed_dir()
-    data = _hash_files([p for p in processed.glob("*.csv")], processed) if processed.exists() else "none"
-    return hashlib.sha256(f"{code}{data}{KERNEL}{sys.version_info[:2]}".encode()).hexdigest()
+    """What every run shares: the kernel and the Python version (the rest of a key is each job's own inputs)."""
+    return hashlib.sha256(f"{KERNEL}{sys.version_info[:2]}".encode()).hexdigest()
 
 
-def job_key(job: Job, env_hash: str) -> str:
-    h = hashlib.sha256()
-    h.update(job.notebook.read_bytes())
-    h.update(json.dumps(job.parameters, sort_keys=True, ensure_ascii=False).encode())
-    h.update(env_hash.encode())
-    return h.hexdigest()
+def code_files(notebook: Path, pkg: Path | None = None) -> list[Path]:
+    """The package files a run of ``notebook`` reads: the modules its kernel imports and their catalogues."""
+    pkg = pkg or inputs.PKG
+    return inputs.source_files(inputs.notebook_modules(notebook, pkg), pkg)
+
+
+@functools.lru_cache(maxsize=32)
+def _code_and_tables(notebook_stamp: tuple, pkg: str, files_stamp: tuple) -> tuple[str, frozenset]:
+    pkg_path = Path(pkg)
+    modules = inputs.notebook_modules(Path(notebook_stamp[0]), pkg_path)
+    files = inputs.source_files(modules, pkg_path)
+    return _hash_files(files, pkg_path.parent), frozenset(inputs.tables_read(modules, pkg_path))
+
+
+def _package_stamp(pkg: Path) -> tuple:
+    """Every file of the package by (path, mtime, size): the import graph is read again when one changes."""
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in pkg.rglob("*")
+                        if p.is_file() and "__pycache__" not in p.parts))
+
+
+def job_inputs(job: Job, pkg: Path | None = None, processed: Path | None = None) -> dict[str, str]:
+    """The hash of each thing the job reads: notebook, parameters, code (with catalogues), processed data."""
+    pkg = Path(pkg or inputs.PKG)
+    processed = Path(processed or config.processed_dir())
+    nb = job.notebook.resolve()
+    st = nb.stat()
+    code, tables = _code_and_tables((str(nb), st.st_mtime_ns, st.st_size), str(pkg), _package_stamp(pkg))
+    if processed.exists():
+        read = [p for p in processed.iterdir() if p.is_file() and p.name not in NOT_DATA and not p.name.startswith(".")
+                and (p.suffix != ".csv" or inputs.ALL_TABLES in tables or p.stem in tables)]
+        h = hashlib.sha256()
+        for p in sorted(read):
+            h.update(f"{p.name}:{file_sha256(p)};".encode())
+        data = h.hexdigest()
+    else:
+        data = "none"
+    return {"notebook": hashlib.sha256(nb.read_bytes()).hexdigest(),
+            "parameters": json.dumps(job.parameters, sort_keys=True, ensure_ascii=False), "code": code, "data": data}
+
+
+def job_key(job: Job, env_hash: str, parts: dict[str, str] | None = None) -> str:
+    parts = parts or job_inputs(job)
+    return hashlib.sha256(json.dumps({**parts, "env": env_hash}, sort_keys=True).encode()).hexdigest()
 
 
 def _stamp(job: Job) -> Path:
@@ -321,6 +358,22 @@ def split_cached(jobs: list[Job], force: bool = False,
     return summary, todo
 
 
+def _last_seconds(job: Job) -> float | None:
+    try:
+        return float(json.loads(_stamp(job).read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def longest_first(todo: list[tuple[Job, str]]) -> list[tuple[Job, str]]:
+    """The queue ordered by how long each notebook took last time, longest first (never run: the comparison,
+    the longest, first), so no long notebook starts last while the other workers sit idle."""
+    def order(item):
+        secs = _last_seconds(item[0])
+        return (secs is None and item[0].name != "compare", -(secs or 0.0))
+    return sorted(todo, key=order)
+
+
 def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
             progress: Callable[[str], None] | None = print, warm: bool = True) -> Summary:
     """Run the jobs that are not cached, ``workers`` at a time; failures are collected, not raised.
@@ -333,6 +386,7 @@ def execute(jobs: list[Job], workers: int | None = None, force: bool = False,
     n = len(jobs)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     if todo:
+        todo = longest_first(todo)
         with _Pool(max_workers=workers, initializer=_worker_init) as pool:
             futures = {}
             for j, key in todo:

@@ -8,65 +8,16 @@ The cells are read from the assessment tables, never recomputed; the statuses, t
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 import pandas as pd
-import yaml
 
-from analysis import config
 from analysis.catalogue import catalogue, msg
 from analysis.collation import vi_key
-from analysis.errors import DataError, Problem
+from analysis.data.curated import REGIONS_FILE, load_regions  # noqa: F401  (read here by the site)
 from analysis.report.findings import target_text
 from analysis.site.render import render
 from analysis.site.targets_page import _successors, national_rows
 
-REGIONS_FILE = "regions_gso.yaml"
 GENERIC_SYMBOL = "●"  # a status the catalogue has no symbol for yet still shows its colour and its word
-
-
-def load_regions(registry: pd.DataFrame, folder: Path | None = None) -> dict[str, dict]:
-    """The GSO regions (id -> name_vi, name_en, provinces), checked: every pre-2025 province of the registry in
-    exactly one region, no unknown code. ``folder`` defaults to data/processed (copied there by ``make data``)."""
-    path = Path(folder or config.processed_dir()) / REGIONS_FILE
-    if not path.exists():
-        return {}
-    pre = set(registry.loc[(registry["boundary"] == "pre2025") & (registry["province_code"] != "VN"),
-                           "province_code"])
-    return _regions(str(path), path.stat().st_mtime_ns, frozenset(pre))
-
-
-@functools.lru_cache(maxsize=4)
-def _regions(path: str, mtime: int, pre: frozenset) -> dict[str, dict]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise DataError([Problem(path, None, None, f"not valid YAML ({e})")]) from e
-    regions = data.get("regions") if isinstance(data, dict) else None
-    if not isinstance(regions, dict) or not regions:
-        raise DataError([Problem(path, None, None, "needs a mapping `regions:` of region id -> name_vi, name_en, "
-                                                   "provinces")])
-    problems, seen = [], {}
-    for rid, r in regions.items():
-        for key in ("name_vi", "name_en"):
-            if not isinstance(r, dict) or not isinstance(r.get(key), str) or not r[key].strip():
-                problems.append(Problem(path, None, None, f"region {rid!r}, field {key!r}: a name is required"))
-        for code in (r.get("provinces") or []) if isinstance(r, dict) else []:
-            code = str(code)
-            if code not in pre:
-                problems.append(Problem(path, None, None, f"region {rid!r}, field 'provinces': {code!r} is not a "
-                                                          "pre-2025 province code of the registry"))
-            elif code in seen:
-                problems.append(Problem(path, None, None, f"region {rid!r}, field 'provinces': {code!r} is "
-                                                          f"already in region {seen[code]!r}"))
-            seen[code] = rid
-    missing = sorted(pre - set(seen))
-    if missing:
-        problems.append(Problem(path, None, None, f"provinces in no region: {', '.join(missing)}"))
-    if problems:
-        raise DataError(problems)
-    return {rid: dict(r, provinces=[str(c) for c in r["provinces"]]) for rid, r in regions.items()}
 
 
 def province_regions(registry: pd.DataFrame, regions: dict[str, dict]) -> dict[str, list[str]]:

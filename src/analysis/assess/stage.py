@@ -1,0 +1,83 @@
+"""data/processed -> assess -> data/processed: ``make assess`` (``analysis assess``) runs ``build()``.
+
+Reads the tables ``make data`` wrote (facts, indicators, tracking, national_targets) and writes, beside them,
+the assessment of every target (assessments.csv), every province against each national target
+(national_assessments.csv) and the real-data backtest of the forecasts (backtest.csv), each validated and
+added to manifest.json and metadata.json, so ``load_processed`` checks them like the data stage's tables.
+Nothing is replaced until all three are made: the files are written beside their targets first, the manifest
+is updated, then each file is moved into place (a kill in between leaves a table the manifest refuses).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.assess import backtest
+from analysis.assess.forecast import assess_all, assess_national
+from analysis.assess import schemas
+from analysis.data.manifest import record, sha256
+from analysis.data.process import load_processed
+
+INPUTS = ("facts", "indicators", "tracking", "national_targets")
+DESCRIPTIONS = {
+    "assessments": "Every target assessed (analysis.assess.forecast): status, p_meet, projection and intervals, number of "
+                   "data points and years, UN SDG Progress Chart category, method.",
+    "national_assessments": "Every province (and the whole country) with a series for a national target, "
+                            "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
+                            "intervals, number of data points and years, rank among provinces.",
+    "backtest": "Real-data backtest of the forecasts (analysis.assess.backtest): on every all-province panel, one "
+                "row per horizon: cases, mean absolute error of the panel engine and of the two naive rules (last "
+                "value; last value plus the panel's average change), the engine's ratio to the better rule, its "
+                "80%/95% interval coverage, Brier skill against the base rate (A: keep the typical pace; B: catch "
+                "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only.",
+}
+
+
+def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The three assessment tables from the processed ``facts``, ``indicators``, ``tracking`` and
+    ``national_targets``, validated with their pandera schemas."""
+    facts, indicators = tables["facts"], tables["indicators"]
+    # whole years, as the data stage made them (a CSV reads a column with gaps back as floats: 2022.0)
+    facts = facts.astype({c: "Int64" for c in ("baseline_year", "origin_line") if c in facts})
+    tracking = tables["tracking"].fillna("")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
+        national = assess_national(facts, tables["national_targets"], indicators)
+        real_backtest = backtest.summary(backtest.run(facts, indicators))
+    schemas.assessments_schema().validate(assessments)
+    schemas.national_assessments_schema().validate(national)
+    return {"assessments": assessments, "national_assessments": national, "backtest": real_backtest}
+
+
+def write_tables(out: dict[str, pd.DataFrame], folder: Path) -> None:
+    """Write the tables into ``folder`` and record them in its manifest (see the module's docstring)."""
+    folder = Path(folder)
+    temps = {name: folder / f".{name}.csv.{os.getpid()}.tmp" for name in out}
+    try:
+        for name, df in out.items():
+            df.to_csv(temps[name], index=False, encoding="utf-8")
+        record(folder,
+               {n: {"path": f"{n}.csv", "rows": int(len(df)), "sha256": sha256(temps[n])} for n, df in out.items()},
+               {n: {"path": f"{n}.csv", "rows": int(len(df)), "columns": list(df.columns),
+                    "description": DESCRIPTIONS.get(n, "")} for n, df in out.items()})
+        for name, tmp in temps.items():  # after the manifest, and dated after it (make compares the dates)
+            os.replace(tmp, folder / f"{name}.csv")
+            os.utime(folder / f"{name}.csv")
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+
+
+def build(processed_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Assess from data/processed and write the assessment tables there; ProcessedDataError if an input is
+    missing or not the one ``make data`` wrote (nothing written)."""
+    folder = Path(processed_dir or config.processed_dir())
+    out = assess_tables({name: load_processed(name, folder) for name in INPUTS})
+    write_tables(out, folder)
+    return out

@@ -1,4 +1,5 @@
-"""The house's rooms: small modules and functions, imports only downward, assessments read once."""
+"""The house's rooms: the site and the report keep to their stages, assessments read once (sizes and imports of
+every module: test_architecture.py)."""
 
 from __future__ import annotations
 
@@ -12,38 +13,6 @@ import pytest
 import analysis
 
 SRC = Path(analysis.__file__).parent
-# the modules this layout keeps small (the rest of the package follows as it is split)
-SMALL = sorted([*(SRC / "report").glob("*.py"), *(p for p in (SRC / "site").glob("*.py")
-                                                 if p.name not in ("pages.py", "indicator_pages.py")),
-                *(SRC / "data").glob("extract*.py"), SRC / "data" / "import_table.py", SRC / "data" / "curate.py",
-                SRC / "data" / "provinces.py"])
-
-
-def _functions(tree: ast.AST):
-    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-
-
-@pytest.mark.parametrize("path", SMALL, ids=lambda p: p.relative_to(SRC).as_posix())
-def test_modules_and_functions_are_small(path):
-    text = path.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 400
-    long = [f"{f.name} ({f.end_lineno - f.lineno + 1} lines)" for f in _functions(ast.parse(text))
-            if f.end_lineno - f.lineno + 1 > 80]
-    assert not long
-
-
-NOT_YET = {"report/compare.py", "site/grid.py"}  # still import inside functions (their words move first)
-
-
-@pytest.mark.parametrize("path", [p for p in SMALL if p.relative_to(SRC).as_posix() not in NOT_YET],
-                         ids=lambda p: p.relative_to(SRC).as_posix())
-def test_no_project_module_is_imported_inside_a_function(path):
-    """An import inside a function hides a cycle; the project's own modules are imported at the top."""
-    inner = [f"{f.name}: {ast.unparse(n)}" for f in _functions(ast.parse(path.read_text(encoding="utf-8")))
-             for n in ast.walk(f) if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("analysis")]
-    assert not inner
-
-
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     out = set()

@@ -214,33 +214,8 @@ def _locked(args: argparse.Namespace) -> int:
         return 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="analysis", description=__doc__)
-    sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("data", help="validate data/raw and write data/processed").set_defaults(fn=_cmd_data)
-    sub.add_parser("assess", help="assess every target from data/processed (assessments, national comparison, "
-                                  "backtest), written beside it").set_defaults(fn=_cmd_assess)
-    run = sub.add_parser("run", help="run the notebooks with papermill (parallel, cached)")
-    run.add_argument("provinces", nargs="*", help="province keys (default: every params/*.yaml)")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a parameter for every selected province (value read as YAML)")
-    run.add_argument("--workers", type=int, default=None, help="parallel notebooks (default: CPU cores)")
-    run.add_argument("--force", action="store_true", help="rerun even if nothing changed")
-    run.add_argument("--lang", action="append", choices=list(LANGS), help="only this language (repeatable)")
-    run.add_argument("--no-compare", action="store_true", help="skip the comparison notebook")
-    run.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (workers need this package, "
-                          "not a shared filesystem; results come back here)")
-    run.add_argument("--cold-kernels", action="store_true",
-                     help="start a new kernel for every notebook (default: one preloaded kernel per worker, "
-                          "reset between notebooks)")
-    run.set_defaults(fn=_cmd_run)
-    site = sub.add_parser("site", help="assemble the report site into site/_build (atomic)")
-    site.add_argument("--no-docx", action="store_true", help="skip the Word downloads")
-    site.add_argument("--calibration-series", type=int, default=200,
-                      help="simulated series per process for the methodology page (0: skip)")
-    site.add_argument("--force", action="store_true", help="rebuild even if nothing it is built from changed")
-    site.set_defaults(fn=_cmd_site)
+def _add_entry_commands(sub) -> None:
+    """The commands that add figures to data/raw: extract, accept, import-table."""
     ex = sub.add_parser("extract", help="candidate facts from a Vietnamese document (txt, html, docx, pdf)")
     ex.add_argument("path")
     ex.add_argument("--province", help="province code written into every row (e.g. 22)")
@@ -286,6 +261,42 @@ def main(argv: list[str] | None = None) -> int:
     it.add_argument("--sheet", help="sheet of an XLSX file (default: the first)")
     it.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
     it.set_defaults(fn=_cmd_import_table)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line: the pipeline's stages (data, assess, run, site) and the data-entry commands."""
+    p = argparse.ArgumentParser(prog="analysis", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("data", help="validate data/raw and write data/processed").set_defaults(fn=_cmd_data)
+    sub.add_parser("assess", help="assess every target from data/processed (assessments, national comparison, "
+                                  "backtest), written beside it").set_defaults(fn=_cmd_assess)
+    run = sub.add_parser("run", help="run the notebooks with papermill (parallel, cached)")
+    run.add_argument("provinces", nargs="*", help="province keys (default: every params/*.yaml)")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter for every selected province (value read as YAML)")
+    run.add_argument("--workers", type=int, default=None, help="parallel notebooks (default: CPU cores)")
+    run.add_argument("--force", action="store_true", help="rerun even if nothing changed")
+    run.add_argument("--lang", action="append", choices=list(LANGS), help="only this language (repeatable)")
+    run.add_argument("--no-compare", action="store_true", help="skip the comparison notebook")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (workers need this package, "
+                          "not a shared filesystem; results come back here)")
+    run.add_argument("--cold-kernels", action="store_true",
+                     help="start a new kernel for every notebook (default: one preloaded kernel per worker, "
+                          "reset between notebooks)")
+    run.set_defaults(fn=_cmd_run)
+    site = sub.add_parser("site", help="assemble the report site into site/_build (atomic)")
+    site.add_argument("--no-docx", action="store_true", help="skip the Word downloads")
+    site.add_argument("--calibration-series", type=int, default=200,
+                      help="simulated series per process for the methodology page (0: skip)")
+    site.add_argument("--force", action="store_true", help="rebuild even if nothing it is built from changed")
+    site.set_defaults(fn=_cmd_site)
+    _add_entry_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = _parser()
     args = p.parse_args(argv)
     try:
         if args.cmd in LOCKED:

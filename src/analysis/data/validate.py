@@ -15,6 +15,7 @@ import pandas as pd
 from analysis import config
 from analysis.data import schemas
 from analysis.data.curated import load_families, load_regions
+from analysis.data.locators import check_against_documents
 from analysis.data.raw import LINE, read_csv_text, read_yaml
 from analysis.errors import DataError, Problem
 from analysis.numbers import find_numbers
@@ -290,8 +291,6 @@ def load_raw(raw_dir: Path | None = None) -> RawData:
 
 def _check_documents(facts: pd.DataFrame, src: pd.DataFrame, problems: list[Problem]) -> str | None:
     """Spans and years against the document text, where it is available; returns the folder used (or None)."""
-    from analysis.data.locators import check_against_documents
-
     docs = config.documents_dir()
     if docs is None:
         return None

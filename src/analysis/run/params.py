@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis import config
 from analysis.catalogue import LANGS, LANGUAGES_FILE
+from analysis.data.manifest import ProcessedDataError, verify_table
 from analysis.data.provinces import documented, full_build, report_rows
 
 
@@ -140,8 +141,6 @@ def registry(processed_dir: Path | None = None) -> list[dict]:
     path = Path(processed_dir or config.processed_dir()) / "provinces.csv"
     if not path.exists():
         raise ParamsError(f"{path}: the province registry is missing; run `make data` first")
-    from analysis.data.manifest import ProcessedDataError, verify_table
-
     try:
         verify_table("provinces", path.parent)
     except ProcessedDataError as e:

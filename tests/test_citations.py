@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.data.process import load_processed
+from analysis.data.store import load_processed
 from analysis.report import citations as C
 from analysis.report import province as R
 
@@ -60,7 +60,7 @@ def test_fact_tables_cite_readably_and_link_to_the_sources_page(project, lang):
 def test_undated_yearbook_series_is_cited_various_years(sources):
     """A table compiled from many yearly editions (GSO yearbook, PCI) reads '(nhiều năm)' / '(various years)'; an
     undated article stays '(không rõ năm)', and a dated source keeps its year."""
-    from analysis.data.process import source_year
+    from analysis.data.store import source_year
 
     assert C.source_label(sources, "gso-yb-trained", "vi").endswith("(nhiều năm)")
     assert C.source_label(sources, "pci-vcci", "en").endswith("(various years)")

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.data.process import ProcessedDataError, load_processed
+from analysis.data.manifest import ProcessedDataError
+from analysis.data.store import load_processed
 
 
 @pytest.fixture()

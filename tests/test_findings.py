@@ -144,7 +144,7 @@ def test_key_figures_stop_at_the_limit_and_skip_indicators_without_figures():
 
 
 def test_a_national_signal_needs_two_points(project):
-    from analysis.data.process import load_processed
+    from analysis.data.store import load_processed
 
     nat = load_processed("national_assessments")
     targets = load_processed("national_targets")

@@ -11,7 +11,8 @@ import nbformat
 import pytest
 
 from analysis.cli import main
-from analysis.data.process import MANIFEST, ProcessedDataError, load_processed
+from analysis.data.manifest import MANIFEST, ProcessedDataError
+from analysis.data.store import load_processed
 from analysis.run import runner
 from analysis.run.publish import UnpublishableRuns, check_site_inputs
 from analysis.site.build import SiteInputs

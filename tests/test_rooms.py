@@ -58,7 +58,7 @@ def test_the_report_reads_the_stored_assessments_and_never_assesses(project, mon
 def test_scenarios_added_to_the_stored_assessments_are_those_the_assess_stage_computes(project):
     """What-if scenarios: the report's projection from the stored row equals assess_all's with the scenario."""
     from analysis.assess.forecast import assess_all
-    from analysis.data.process import load_processed
+    from analysis.data.store import load_processed
     from analysis.report.context import own_assessments
 
     facts, ind = load_processed("facts"), load_processed("indicators")

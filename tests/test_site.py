@@ -816,7 +816,7 @@ def test_no_page_forecasts_a_passed_target_or_colours_an_old_figure(site):
 
 
 def test_methodology_shows_the_real_data_backtest(site):
-    from analysis.data.process import load_processed
+    from analysis.data.store import load_processed
 
     bt = load_processed("backtest", site.parent.parent / "data" / "processed")
     assert len(bt) and {"engine", "last", "drift"} <= {c.split("_")[-1] for c in bt.columns}

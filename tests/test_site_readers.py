@@ -441,7 +441,7 @@ def test_a_new_status_flows_through_the_grid_and_the_targets_filters(project, mo
     from analysis import catalogue as C
     from analysis import labels
     from analysis.assess import forecast
-    from analysis.data.process import load_processed
+    from analysis.data.store import load_processed
     from analysis.site import grid as G
     from analysis.site import pages as SP
     from analysis.territory import territory_names

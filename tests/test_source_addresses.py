@@ -29,7 +29,7 @@ def test_every_source_has_an_address_or_a_stated_reason():
 
 
 def test_the_sources_page_lists_every_address(project):
-    from analysis.data.process import load_processed
+    from analysis.data.store import load_processed
     from analysis.site.pages import sources_body
 
     sources = load_processed("sources")

@@ -21,7 +21,7 @@ from analysis.assess import backtest
 from analysis.assess.forecast import assess_all, assess_national
 from analysis.assess import schemas
 from analysis.data.manifest import record, sha256
-from analysis.data.process import load_processed
+from analysis.data.store import load_processed
 
 INPUTS = ("facts", "indicators", "tracking", "national_targets")
 DESCRIPTIONS = {

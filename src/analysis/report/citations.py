@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from analysis.catalogue import msg
-from analysis.data.process import source_year
+from analysis.data.store import source_year
 from analysis.frame_cache import per_frame
 from analysis.labels import shorten
 

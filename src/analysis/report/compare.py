@@ -12,7 +12,7 @@ import pandas as pd
 from analysis import config
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
-from analysis.data.process import load_processed
+from analysis.data.store import load_processed
 from analysis.labels import STATUS_COLOUR, breakdown_label, comparator_sign, page_language_text, shorten, status_label, t
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess.forecast import bounds_of
-from analysis.data.process import load_processed
+from analysis.data.store import load_processed
 from analysis.report import citations
 
 @dataclass

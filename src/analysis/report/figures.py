@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.assess.forecast import predictive, single_year
 from analysis.catalogue import msg
-from analysis.data.process import load_processed
+from analysis.data.store import load_processed
 from analysis.numbers import format_number, format_percent, format_value, unit_label
 from analysis.report import charts
 from analysis.report.context import ProvinceContext

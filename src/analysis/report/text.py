@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
-from analysis.data.process import load_processed
+from analysis.data.store import load_processed
 from analysis.labels import STATUS_COLOUR, comparator_sign, flag_label, page_language_text, status_label
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_value

@@ -26,7 +26,7 @@ import pandas as pd
 from analysis import config
 from analysis.assess.calibration import run as run_calibration
 from analysis.atomic import swap_dir
-from analysis.data.process import data_version, load_processed
+from analysis.data.store import data_version, load_processed
 from analysis.data.provinces import documented, full_build, report_rows
 from analysis.frame_cache import groups
 from analysis.labels import table_description, table_names

@@ -1,0 +1,65 @@
+"""Reading the processed tables, light enough for every later stage (the report's kernels, the site) to import
+without the data stage's validation and building code: ``load_processed`` (checked against metadata.json and
+the manifest), the data version and a source's citation year."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.data.manifest import ProcessedDataError, make_command, verify_table
+
+
+def data_version(raw_dir: Path) -> str:
+    """Content hash of every file in data/raw (first 12 hex digits)."""
+    h = hashlib.sha256()
+    for p in sorted(raw_dir.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(raw_dir).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+# statistical tables and datasets compiled from many yearly editions: cited "(various years)" when undated
+MULTI_EDITION_TYPES = ("statistical_table", "dataset")
+
+
+def source_year(record) -> str:
+    """A source's year as citations print it: 'YYYY' from its date, 'various' for an undated table or dataset
+    compiled from many editions (e.g. the GSO yearbook series), '' when the year is unknown."""
+    date = record.get("date") if hasattr(record, "get") else None
+    date = date if isinstance(date, str) else ""
+    if len(date) >= 4 and date[:4].isdigit():
+        return date[:4]
+    return "various" if record.get("type") in MULTI_EDITION_TYPES else ""
+
+
+def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
+    """Read one processed table with codes kept as text; checks its columns against metadata.json."""
+    folder = Path(processed_dir or config.processed_dir())
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        raise ProcessedDataError(f"{path} is missing: run `{make_command(name)}` first")
+    text = {c: str for c in ("province_code", "successor_code", "old_code", "new_code", "years", "values",
+                              "observation_ids", "period", "breakdown", "flags", "tracked_by")}
+    try:
+        df = pd.read_csv(path, dtype=text, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
+        raise ProcessedDataError(f"{path} cannot be read as CSV ({type(e).__name__}: {e}); "
+                                 f"rebuild it with `{make_command(name)}`") from None
+    meta_path = folder / "metadata.json"
+    if meta_path.exists():
+        try:
+            expected = json.loads(meta_path.read_text(encoding="utf-8"))["tables"][name]["columns"]
+        except (KeyError, json.JSONDecodeError):
+            expected = []
+        missing = [c for c in expected if c not in df.columns]
+        if missing:
+            raise ProcessedDataError(f"{path} is corrupt: columns {missing} are missing (metadata.json lists "
+                                     f"them); rebuild it with `{make_command(name)}`")
+    verify_table(name, folder, rows=len(df))
+    return df

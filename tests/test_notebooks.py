@@ -247,7 +247,7 @@ def test_cli_exit_code_is_1_when_a_run_fails(tmp_path, monkeypatch, capsys):
     ({"successor_code": "19"}, "became 22 on 1 July 2025"),
     ({"scenarios": {"no_such_indicator": 1.0}}, "unknown indicator id"),
     ({"scenarios": {"community_teams": "many"}}, "key 'scenarios.community_teams'"),
-    ({"languages": ["fr"]}, "key 'languages.0'"),
+    ({"languages": ["fr"]}, "key 'languages': unknown language ['fr']"),
 ])
 def test_bad_parameters_are_rejected_before_any_kernel(overrides, expect):
     with pytest.raises(ParamsError) as e:

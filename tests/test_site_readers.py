@@ -285,7 +285,7 @@ def _grid(site: Path, lang: str):
 
 
 def test_every_grid_cell_agrees_with_the_assessment_tables(site):
-    from analysis.site.pages import _successors, national_rows
+    from analysis.site.targets_page import _successors, national_rows
 
     registry = pd.read_csv(site / "downloads" / "provinces.csv", dtype=str)
     a = _table(site, "assessments")

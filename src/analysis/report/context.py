@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess.forecast import bounds_of
+from analysis.assess.progress import meets
 from analysis.data.store import load_processed
 from analysis.report import citations
 
@@ -127,15 +128,6 @@ def own_assessments(stored: pd.DataFrame, facts: pd.DataFrame, indicators: pd.Da
     return with_scenarios(a, scenarios, indicators)
 
 
-def _meets(value: float, target: float, comparator: str, tol: float = 1e-9) -> bool:
-    """Whether ``value`` meets the target (the assess stage's rule; tests check the two agree)."""
-    if comparator == ">=":
-        return value >= target - tol
-    if comparator == "<=":
-        return value <= target + tol
-    return abs(value - target) <= max(tol, 1e-6 * abs(target))
-
-
 def with_scenarios(assessments: pd.DataFrame, scenarios: dict[str, float] | None,
                    indicators: pd.DataFrame) -> pd.DataFrame:
     """What-if: a province's parameters may assume a yearly change of an indicator; each target it tracks gets the
@@ -160,5 +152,5 @@ def with_scenarios(assessments: pd.DataFrame, scenarios: dict[str, float] | None
             proj = min(max(proj, bounds[0] if bounds[0] is not None else -float("inf")),
                        bounds[1] if bounds[1] is not None else float("inf"))
         a.at[i, "scenario_projection"] = float(proj)
-        a.at[i, "scenario_meets"] = _meets(proj, float(r["target"]), r["comparator"])
+        a.at[i, "scenario_meets"] = meets(proj, float(r["target"]), r["comparator"])
     return a

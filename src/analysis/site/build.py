@@ -27,7 +27,7 @@ from analysis import config
 from analysis.assess.calibration import run as run_calibration
 from analysis.atomic import swap_dir
 from analysis.data.process import data_version, load_processed
-from analysis.data.provinces import documented, full_build, report_rows
+from analysis.data.provinces import documented, full_build
 from analysis.frame_cache import groups
 from analysis.labels import table_description, table_names
 from analysis.reader_csv import write_reader_csv
@@ -72,7 +72,7 @@ def collect_inputs(build_dir: Path | None = None, provinces: list[str] | None = 
     """What the site is built from: the reports (default: every one a full build runs, as the province registry
     data/processed/provinces.csv and the parameter files say) and their notebooks."""
     build = Path(build_dir or config.build_dir())
-    reports = report_rows(load_processed("provinces").to_dict("records"))
+    reports = load_processed("reports").to_dict("records")
     own = documented(config.params_dir())
     by_key = {r["province_key"]: r for r in reports}
     unknown = [k for k in provinces or [] if k not in by_key]
@@ -116,14 +116,11 @@ def load_site_data(inputs: SiteInputs) -> SiteData:
     assessments, facts = _read(inputs, "assessments"), _read(inputs, "facts")
     indicators, registry = _read(inputs, "indicators"), _read(inputs, "provinces")
     docs = [p for p in inputs.provinces if p.get("documents", True)]
-    # the pre-2025 province each row belongs to (post-2025 rows map to their predecessor(s) in params)
-    succ = {p["successor"]: p["key"] for p in docs}
-    pre = {p["code"]: p["key"] for p in docs}
+    # the report of the source documents each row is shown in (the data stage's report_keys; the first)
+    doc_keys = {p["key"] for p in docs}
     for df in (assessments, facts):
-        df["province_key_pre"] = [pre.get(c) if b == "pre2025" else succ.get(c)
-                                  for c, b in zip(df["province_code"], df["boundary"])]
-    # figures aggregated to a post-2025 province belong to that province, not to one of its parts' reports
-    facts.loc[facts["flags"].fillna("").str.contains("aggregated"), "province_key_pre"] = None
+        df["province_key_pre"] = [next((k for k in str(keys).split(";") if k in doc_keys), None)
+                                  for keys in df["report_keys"].fillna("")]
     # every province named with its territory's date where that changed on 1 July 2025 (titles never repeat)
     names = {lang: territory_names(registry, lang) for lang in LANGS}
     for p in inputs.provinces:

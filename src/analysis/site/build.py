@@ -36,8 +36,8 @@ from analysis.report.nearest import load_families
 from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
-from analysis.site.cite import (CITE_SLOT, ITEM_FILES, SLOT_ATTR, _project_author, citation_cff, cite_box,
-                                item_cite_boxes, project_citation)
+from analysis.site.cite import (ITEM_FILES, _project_author, citation_cff, cite_box, item_cite_boxes,
+                                project_citation, read_items)
 from analysis.site.downloads import _bibtex, _copy_outputs, _datapackage, _describe, _docx, _xlsx, word_files
 from analysis.site.languages import built_languages
 from analysis.site.page import LANGS, PAGES, Page, SiteError, _relpath, nav_label, site_title
@@ -49,10 +49,11 @@ from analysis.site.write import _plain_text, _write_page, extract_images, fold_a
 from analysis.territory import territory_names
 
 __all__ = [  # the pieces' names, importable from here as before the split
-    "CITE_SLOT", "ITEM_FILES", "LANGS", "PAGES", "SLOT_ATTR", "Page", "SiteData", "SiteError", "SiteInputs",
+    "ITEM_FILES", "LANGS", "PAGES", "Page", "SiteData", "SiteError", "SiteInputs",
     "_bibtex", "_copy_outputs", "_datapackage", "_describe", "_docx", "_plain_text", "_project_author",
     "_relpath", "_run_pagefind", "_write_page", "_xlsx", "assemble", "build_site", "citation_cff", "cite_box",
     "collect_inputs", "extract_images", "fold_accents", "format_date", "item_cite_boxes", "load_site_data",
+    "read_items",
     "nav_label", "notebook_body", "project_citation", "render_notebooks", "site_title", "with_contents",
     "word_files",
 ]
@@ -154,12 +155,14 @@ def _report_pages(inputs: SiteInputs, data: SiteData, bodies: dict, dl: Path, me
             missing.append(str(nb))
             continue
         pages.append(Page(lang, f"provinces/{p['key']}.html", p[f"title_{lang}"],
-                          SP.province_downloads(p["key"], lang) + with_contents(bodies[nb], lang)))
+                          SP.province_downloads(p["key"], lang) + with_contents(bodies[nb], lang),
+                          items=read_items(inputs.outputs_dir / p["key"] / lang, nb, bodies[nb])))
         shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
         _copy_outputs(inputs.outputs_dir / p["key"] / lang, dl, f"{p['key']}-{lang}-")
     cnb = inputs.notebooks_dir / lang / "compare.ipynb"
     if cnb.exists():
-        pages.append(Page(lang, "compare.html", nav_label("compare", lang), with_contents(bodies[cnb], lang)))
+        pages.append(Page(lang, "compare.html", nav_label("compare", lang), with_contents(bodies[cnb], lang),
+                          items=read_items(inputs.outputs_dir / "compare" / lang, cnb, bodies[cnb])))
         shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
         _copy_outputs(inputs.outputs_dir / "compare" / lang, dl, f"compare-{lang}-")
     else:
@@ -214,10 +217,12 @@ def _indicator_pages(data: SiteData, rows: IndicatorRows, dl: Path, lang: str) -
     pages = [Page(lang, "indicators.html", nav_label("indicators", lang),
                   IP.index_body(data.ind_ids, data.indicators, rows.obs, named, lang))]
     for i in data.ind_ids:
-        pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
+        items: list[dict] = []  # the page's numbered items, for their cite boxes
+        body = IP.indicator_body(
             i, ind.loc[i], rows.facts.get(i, empty), named, data.registry, data.sources, data.national,
             data.national_targets, lang, SP.badge, dl / "indicators", rows.units, obs=rows.obs.get(i, rows.no_obs),
-            obs_all=rows.obs_all.get(i, rows.no_obs), targets=rows.targets.get(i, empty))))
+            obs_all=rows.obs_all.get(i, rows.no_obs), targets=rows.targets.get(i, empty), items=items)
+        pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], body, items=tuple(items)))
     return pages, []
 
 

@@ -42,7 +42,7 @@ $(STAGES_MK): $(shell find src/analysis -name "*.py" -o -name "*.yaml") $(wildca
 
 # every file `analysis data` writes: a missing or older one makes `make data` rebuild them all (one run)
 PROCESSED_DIR ?= data/processed
-PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv facts.csv \
+PROCESSED := $(addprefix $(PROCESSED_DIR)/,metadata.json manifest.json provinces.csv reports.csv facts.csv \
 	tracking.csv derived.csv audit.csv population.csv sources.csv indicators.csv dti_2022.csv \
 	national_targets.csv)
 $(PROCESSED) &: $(STAMP) $(wildcard data/raw/*) $(DATA_SRC)

@@ -117,10 +117,10 @@ def test_word_reports_hold_no_web_only_text(tmp_path):
     body = (f"<h1>Quảng Ninh</h1><nav class='toc'><details><summary>Mục lục</summary><ol><li>x</li></ol></details>"
             f"</nav><details class='long-table'><summary>{label}</summary><table><tr><td>Hạ Long</td></tr></table>"
             "</details><ul><li><details><summary>Mục tiêu A — không công bố</summary><p>đã tìm: …</p></details>"
-            "</li></ul><div class='plotly-chart static-twin' data-figure='{}'></div><div class='cite-slot'></div>")
+            "</li></ul><div class='plotly-chart static-twin' data-figure='{}'></div><div id=\"cite-slot-table-x\"></div>")
     out = word_html(body)
     assert "bấm để mở" in label and "bấm để mở" not in out and "<details" not in out
-    assert "plotly" not in out and "Mục lục" not in out
+    assert "plotly" not in out and "Mục lục" not in out and "cite-slot" not in out
     assert "Hạ Long" in out and "<strong>Mục tiêu A — không công bố</strong>" in out and "đã tìm" in out
     docx = tmp_path / "r.docx"
     B._docx(body, "Quảng Ninh", "vi", docx, tmp_path)

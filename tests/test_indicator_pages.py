@@ -14,6 +14,7 @@ REGISTRY = pd.DataFrame({
     "name_vi": ["Quảng Ninh", "Quảng Ninh", "Quảng Bình", "Quảng Trị", "Quảng Trị", "Toàn quốc"],
     "name_en": ["Quang Ninh", "Quang Ninh", "Quang Binh", "Quang Tri", "Quang Tri", "Whole country"],
     "merged_from": [None, "Quảng Ninh", None, None, "Quảng Bình; Quảng Trị", None],
+    "successor_code": ["22", None, "44", "44", None, None],  # which territories changed follows from these
 })
 SOURCES = pd.DataFrame({"source_id": ["s"], "publisher": ["GSO"], "issuer_author": [""], "title": [""]})
 IND = pd.Series({"name_vi": "Tỷ lệ", "name_en": "Share", "unit": "percent"})

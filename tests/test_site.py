@@ -657,7 +657,7 @@ def test_every_numbered_table_and_figure_has_its_own_cite_box(site):
     checked = 0
     for rel in _pages(site):
         text = (site / rel).read_text(encoding="utf-8")
-        assert 'class="cite-slot"' not in text, rel  # every marker the notebooks leave is replaced
+        assert '<div id="cite-slot-' not in text, rel  # every marker the notebooks leave is replaced
         captions = re.findall(r'<p class="(?:table|figure)-caption" id="([^"]+)">', text)
         boxes = re.findall(r"<details class='cite cite-item'.*?</details>", text, flags=re.S)
         if "/provinces/" in rel or rel.endswith("compare.html"):

@@ -12,7 +12,12 @@ from analysis.catalogue import msg
 def territory_changed(registry: pd.DataFrame, code: str, boundary: str) -> bool:
     """True when the province ``code`` (``pre2025`` or ``post2025``) does not cover the same territory on both
     sides of 1 July 2025: a pre-2025 province merged into another or with others, or a province formed by a merger.
-    The whole country never changed."""
+    The whole country never changed. The data stage writes the answer into the registry (column
+    ``territory_changed`` of data/processed/provinces.csv), which is read where present; this is the one rule."""
+    if "territory_changed" in registry:
+        row = registry.loc[(registry["province_code"] == code) & (registry["boundary"] == boundary),
+                           "territory_changed"]
+        return len(row) > 0 and str(row.iloc[0]) == "True"  # a bool, or the text of one (a table read as text)
     if code == "VN" or "successor_code" not in registry:
         return False  # a registry without the pre-2025 provinces cannot tell
     pre = registry[registry["boundary"] == "pre2025"]

@@ -13,6 +13,7 @@ def assessments_schema() -> DataFrameSchema:
         "p_meet": Column(float, Check.in_range(0, 1), nullable=True),
         "n_points": Column(int, Check.ge(0)), "target_year": Column(int),
         "method": Column(str, Check.str_length(min_value=1)),
+        "report_keys": Column(str, Check.str_matches(r"^([a-z0-9-]+(;[a-z0-9-]+)*)?$"), required=False),
     }, strict=False)
 
 

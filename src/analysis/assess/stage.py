@@ -26,7 +26,8 @@ from analysis.data.store import load_processed
 INPUTS = ("facts", "indicators", "tracking", "national_targets")
 DESCRIPTIONS = {
     "assessments": "Every target assessed (analysis.assess.forecast): status, p_meet, projection and intervals, number of "
-                   "data points and years, UN SDG Progress Chart category, method.",
+                   "data points and years, UN SDG Progress Chart category, method; the reports that show it "
+                   "(report_keys, from facts.csv).",
     "national_assessments": "Every province (and the whole country) with a series for a national target, "
                             "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
                             "intervals, number of data points and years, rank among provinces.",
@@ -50,6 +51,9 @@ def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
         national = assess_national(facts, tables["national_targets"], indicators)
         real_backtest = backtest.summary(backtest.run(facts, indicators))
+    if "report_keys" in facts:  # the reports that show each target, as the data stage said (never worked out here)
+        shown = facts.set_index("fact_id")["report_keys"].fillna("")
+        assessments["report_keys"] = assessments["target_fact_id"].map(shown).fillna("")
     schemas.assessments_schema().validate(assessments)
     schemas.national_assessments_schema().validate(national)
     return {"assessments": assessments, "national_assessments": national, "backtest": real_backtest}

@@ -1,7 +1,7 @@
 """data/raw -> validate -> data/processed. ``make data`` runs ``build()``; the assessments are the next stage's
 (``analysis.assess.stage``, ``make assess``), which reads these tables.
 
-Outputs (CSV, UTF-8): provinces, facts, population, tracking, derived, audit, sources, indicators, dti_2022,
+Outputs (CSV, UTF-8): provinces, reports (the province registry: which reports exist), facts, population, tracking, derived, audit, sources, indicators, dti_2022,
 national_targets, plus metadata.json describing origin, licence and processing of each table, and
 manifest.json with each table's rows and sha256: ``load_processed`` refuses a table that does not match it.
 Files are written to a temporary folder first and moved into place only when all are valid.
@@ -25,7 +25,7 @@ from analysis.data.audit import run_audit
 from analysis.data.derive import derive_all
 from analysis.data.manifest import MANIFEST
 from analysis.data.manifest import sha256 as _sha256
-from analysis.data.provinces import build_provinces
+from analysis.data.provinces import build_provinces, fact_reports, report_rows, with_reports
 from analysis.data.store import MULTI_EDITION_TYPES, data_version, load_processed, source_year  # noqa: F401
 from analysis.data.raw import LINE
 from analysis.data.validate import FILE, RawData, load_raw
@@ -47,7 +47,8 @@ def _citation(src: pd.DataFrame) -> pd.Series:
 
 def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
     """Every processed table, in memory, validated with its pandera schema."""
-    provinces = build_provinces(raw.crosswalk, raw.population)
+    provinces = with_reports(build_provinces(raw.crosswalk, raw.population))
+    reports = pd.DataFrame(report_rows(provinces.to_dict("records")))
     pk = provinces.set_index(["province_code", "boundary"])
     ind = raw.indicators.set_index("indicator_id")
     src = raw.sources.copy()
@@ -76,10 +77,11 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
         agg["origin_line"] = pd.NA
         facts = pd.concat([facts.assign(derivation="", inputs=""), agg], ignore_index=True)
         facts["origin_line"] = facts["origin_line"].astype("Int64")
+    facts["report_keys"] = fact_reports(facts, provinces)  # the one rule of which report shows a figure
     derived = derive_all(facts, raw.indicators, population)
     audit = run_audit(raw.checks, facts)
     tables = {
-        "provinces": provinces, "facts": facts,
+        "provinces": provinces, "reports": reports, "facts": facts,
         "tracking": (raw.tracking.drop(columns=PRIVATE) if raw.tracking is not None else
                      pd.DataFrame(columns=["target_fact_id", "tracked_by", "outcome", "searched", "searched_en",
                                            "comparability", "note"])), "derived": derived, "audit": audit,
@@ -88,6 +90,7 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
         "dti_2022": raw.dti.drop(columns=PRIVATE), "national_targets": raw.national_targets.drop(columns=PRIVATE),
     }
     schemas.provinces_schema().validate(provinces)
+    schemas.reports_schema(provinces).validate(reports)
     schemas.processed_facts_schema().validate(facts)
     schemas.derived_schema().validate(derived)
     schemas.audit_schema().validate(audit)
@@ -96,12 +99,16 @@ def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
 
 DESCRIPTIONS = {
     "provinces": "63 provinces before 1 July 2025 and 34 after, with keys, names, successor and latest GSO "
-                 "area and population. Derived from admin_crosswalk_2025.csv and population_gso.csv.",
+                 "area and population, whether the territory changed on 1 July 2025 and the key of the report "
+                 "that shows it. Derived from admin_crosswalk_2025.csv and population_gso.csv.",
+    "reports": "One row per province report, each territory once: the 63 provinces before 1 July 2025 (in force "
+               "where the territory did not change) and the merged provinces of the 34 under their -2025 keys, with "
+               "names, GSO code, successor and the report of the province each became part of. From provinces.",
     "facts": "Every numeric observation and target from the seed documents (facts_seeds.csv), the press and "
              "portal series (facts_press.csv, facts_series_*.csv) and the all-province panels (facts_panel_*.csv), "
              "with province and indicator names and a citation added; plus the observations of the 34 provinces "
              "of 1 July 2025 aggregated from their pre-2025 parts by each indicator's rule (flag 'aggregated', "
-             "with 'derivation' and 'inputs').",
+             "with 'derivation' and 'inputs'); 'report_keys' lists the reports that show each figure (reports.csv).",
     "derived": "Derived indicators (recomputed shares, per 1,000 inhabitants, members per team, spending per "
                "learner-turn, learner-turns per 100 staff). Each row gives its derivation and input facts.",
     "audit": "Consistency audit: every check in consistency_checks.yaml with its result and discrepancy.",

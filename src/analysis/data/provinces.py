@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.catalogue import LANGS, msg
 from analysis.collation import vi_sorted
+from analysis.territory import territory_changed
 
 PREFIXES = ("Thành phố ", "Tỉnh ", "TP. ")
 
@@ -64,26 +65,56 @@ def build_provinces(crosswalk: pd.DataFrame, population: pd.DataFrame) -> pd.Dat
     return df
 
 
+def with_reports(provinces: pd.DataFrame) -> pd.DataFrame:
+    """The registry with, on each row, whether its territory changed on 1 July 2025 (``territory_changed``,
+    analysis.territory's rule) and the report that shows that territory (``report_key``): a province of the 63
+    its own; a province of the 34 its former province's when the territory is unchanged (one page for one
+    territory), else its own ``-2025`` report; the whole country none ('')."""
+    df = provinces.copy()
+    df["territory_changed"] = [territory_changed(provinces, c, b)
+                               for c, b in zip(df["province_code"], df["boundary"])]
+    pre_key = df[df["boundary"] == "pre2025"].set_index("province_code")["key"]
+    df["report_key"] = ["" if c == "VN" else key if b == "pre2025" or changed else pre_key[c]
+                        for c, b, key, changed in zip(df["province_code"], df["boundary"], df["key"],
+                                                      df["territory_changed"])]
+    return df
+
+
 def report_rows(rows: Iterable[Mapping]) -> list[dict]:
-    """The reports the registry implies (rows of data/processed/provinces.csv, as read from the file), each territory
-    once: every province of the 63 (``in_force`` where its territory did not change on 1 July 2025, so it is also
-    a province of the 34), then every merged province of the 34 under its ``-2025`` key. The one rule the run
-    stage and the site read; keys as ``province_key``, codes and names as in the registry."""
+    """The reports the registry implies (rows of ``with_reports``), each territory once: every province of the 63
+    (``in_force`` where its territory did not change on 1 July 2025, so it is also a province of the 34), then
+    every merged province of the 34 under its ``-2025`` key. Written by the data stage as reports.csv, which the
+    run stage and the site read; keys as ``province_key``, with the report of the province each became part of
+    (``successor_key``)."""
     rows = [r for r in rows if r["province_code"] != "VN"]
-    pre = [r for r in rows if r["boundary"] == "pre2025"]
-    parts: dict[str, list] = {}
-    for r in pre:
-        parts.setdefault(r["successor_code"], []).append(r)
+    post = {r["province_code"]: r["report_key"] for r in rows if r["boundary"] == "post2025"}
+    return [{"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
+             "name_en": r["name_en"], "successor_code": r["successor_code"] if pre else r["province_code"],
+             "successor_key": post[r["successor_code"] if pre else r["province_code"]], "boundary": r["boundary"],
+             "territory_changed": bool(r["territory_changed"]),
+             "in_force": not (pre and bool(r["territory_changed"]))}
+            for r in rows for pre in [r["boundary"] == "pre2025"] if r["report_key"] == r["key"]]
 
-    def unchanged(code: str) -> bool:  # one former province, with the same code: the same territory
-        return len(parts.get(code, [])) == 1 and parts[code][0]["province_code"] == code
 
-    out = [{"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
-            "name_en": r["name_en"], "successor_code": r["successor_code"], "boundary": "pre2025",
-            "in_force": r["successor_code"] == r["province_code"] and unchanged(r["successor_code"])} for r in pre]
-    out += [{"province_key": r["key"], "province_code": r["province_code"], "name_vi": r["name_vi"],
-             "name_en": r["name_en"], "successor_code": r["province_code"], "boundary": "post2025", "in_force": True}
-            for r in rows if r["boundary"] == "post2025" and not unchanged(r["province_code"])]
+def fact_reports(facts: pd.DataFrame, provinces: pd.DataFrame) -> list[str]:
+    """Every report that shows each row of ``facts`` (province_code, boundary, flags), ';'-joined, the report of
+    the row's territory first: a figure of a province of the 63 is in its report; one of a province of the 34 is
+    in that province's report and, unless aggregated from the 63, in the reports of the provinces it was formed
+    from (what their reports say the province they became part of did); figures aggregated to a province whose
+    territory did not change repeat its own series and are in no report, nor is the whole country's."""
+    reg = provinces.set_index(["province_code", "boundary"])
+    pre = provinces[provinces["boundary"] == "pre2025"]
+    parts = {code: list(g["key"]) for code, g in pre.groupby("successor_code", sort=False)}
+    out = []
+    for code, boundary, flags in zip(facts["province_code"], facts["boundary"], facts["flags"].fillna("")):
+        own = reg["report_key"].get((code, boundary), "")
+        if boundary == "post2025" and code != "VN":
+            aggregated = "aggregated" in str(flags).split(";")
+            keys = ([] if not reg["territory_changed"][(code, boundary)] else [own]) if aggregated else \
+                [own, *parts.get(code, [])]
+        else:
+            keys = [own] if own else []
+        out.append(";".join(dict.fromkeys(keys)))
     return out
 
 

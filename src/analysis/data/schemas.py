@@ -161,6 +161,8 @@ def processed_facts_schema() -> DataFrameSchema:
         "indicator_id": Column(str), "kind": Column(str, Check.isin(KINDS)),
         "year": Column(int), "value": Column(float), "unit": Column(str, Check.isin(UNITS)),
         "source_id": Column(str), "as_written": Column(str),
+        # the reports that show the figure (data.provinces.fact_reports), ';'-joined keys of reports.csv
+        "report_keys": Column(str, Check.str_matches(r"^([a-z0-9-]+(;[a-z0-9-]+)*)?$")),
     }, strict=False)
 
 
@@ -197,7 +199,22 @@ def provinces_schema() -> DataFrameSchema:
     return DataFrameSchema({
         "province_code": Column(str), "boundary": Column(str, Check.isin(BOUNDARIES)),
         "key": Column(str, Check.str_matches(r"^[a-z0-9-]+$")), "name_vi": Column(str), "name_en": Column(str),
+        "territory_changed": Column(bool),
+        "report_key": Column(str, Check.str_matches(r"^([a-z0-9-]+)?$")),
     }, strict=False, unique=["province_code", "boundary"])
+
+
+def reports_schema(provinces) -> DataFrameSchema:
+    """reports.csv: one row per report, its key and its successor's report among the registry's report keys."""
+    keys = sorted(k for k in set(provinces["report_key"]) if k)
+    return DataFrameSchema({
+        "province_key": Column(str, Check.isin(keys, error="not a report key of the registry"), unique=True),
+        "province_code": Column(str, Check.str_matches(r"^\d{2}$")), "boundary": Column(str, Check.isin(BOUNDARIES)),
+        "name_vi": _required(), "name_en": _required(),
+        "successor_code": Column(str, Check.str_matches(r"^\d{2}$")),
+        "successor_key": Column(str, Check.isin(keys, error="not a report key of the registry")),
+        "territory_changed": Column(bool), "in_force": Column(bool),
+    }, strict=True, unique=["province_code", "boundary"])
 
 
 SchemaError = pa.errors.SchemaErrors

@@ -102,11 +102,3 @@ def link_citations(table_html: str, cites: dict[str, str], href: str = "../sourc
         return f'<a class="cite-link" href="{href}#{html.escape(sid, quote=True)}">{m.group(0)}</a>'
 
     return pattern.sub(repl, table_html)
-
-
-def cite_slot(kind: str, anchor: str, caption: str, stem: str = "") -> str:
-    """An empty marker after a numbered table or figure; the site puts that item's "cite" box in its place (and,
-    for an item whose files are downloadable as ``stem``, links to them)."""
-    extra = f' data-stem="{html.escape(stem, quote=True)}"' if stem else ""
-    return (f'<div class="cite-slot" data-kind="{kind}" data-anchor="{html.escape(anchor, quote=True)}" '
-            f'data-caption="{html.escape(caption, quote=True)}"{extra}></div>')

@@ -70,6 +70,9 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
     if row.empty:
         raise ValueError(f"unknown province key {province_key!r} for boundary {boundary!r}")
     p = row.iloc[0].copy()
+    if p["report_key"] != province_key:
+        raise ValueError(f"{province_key!r} ({boundary}) has no report of its own: its territory did not change on "
+                         f"1 July 2025, so its report is {p['report_key']!r} (data/processed/reports.csv)")
     code = p["province_code"]
     if boundary == "post2025":
         p["successor_code"] = code
@@ -81,11 +84,7 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
         audit_codes = [code, p["successor_code"]]
         own = lambda d: ((d["province_code"] == code) & (d["boundary"] == "pre2025")) | (  # noqa: E731
             (d["province_code"] == p["successor_code"]) & (d["boundary"] == "post2025"))
-    mine = own(facts_all)
-    if boundary == "pre2025":
-        # figures aggregated to a merged post-2025 province describe that province, not this one's report
-        mine &= ~facts_all["flags"].fillna("").str.contains("aggregated")
-    facts = facts_all[mine].copy()
+    facts = facts_all[shown_in(facts_all, province_key)].copy()
     facts["tracked_by"] = facts["tracked_by"].fillna("")
     derived = load_processed("derived", processed_dir)
     derived = derived[own(derived)]
@@ -103,6 +102,12 @@ def load_context(province_key: str, lang: str = "vi", params: dict | None = None
                            indicators=ind.set_index("indicator_id"), dti=load_processed("dti_2022", processed_dir),
                            params=params, out_dir=out, processed_dir=processed_dir, former=parts,
                            registry=prov)
+
+
+def shown_in(facts: pd.DataFrame, report_key: str) -> pd.Series:
+    """Which rows of ``facts`` the report ``report_key`` shows: the data stage lists them (``report_keys``; a figure
+    of a merged province is also in its former provinces' reports, unless aggregated from them)."""
+    return facts["report_keys"].fillna("").str.split(";").map(lambda keys: report_key in keys).astype(bool)
 
 
 def former_rows(registry: pd.DataFrame, code: str) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """Showing the report in a notebook: numbered tables and figures, their files, and the markers the site turns into
-cite boxes."""
+cite boxes (with each item recorded in the sidecar ``items.json``, analysis.report.items)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from IPython.display import HTML, display
 from analysis.catalogue import catalogue, msg
 from analysis.numbers import format_number
 from analysis.reader_csv import write_reader_csv
-from analysis.report import charts, citations
+from analysis.report import charts, citations, items
 from analysis.report.context import ProvinceContext
 
 COLLAPSE_ROWS = 15
@@ -50,8 +50,16 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         table = f"<details class='long-table'><summary>{html.escape(label)}</summary>{table}</details>"
     if caption:  # the site links the table's files, copied to downloads/tables/<report>-<lang>-<name>.*
         stem = f"{getattr(ctx, 'key', 'compare')}-{ctx.lang}-{name}" if target is not None else ""
-        table += citations.cite_slot("table", f"table-{name}", caption, stem)
+        table += _cite_item(ctx, target.parent if target is not None else None, "table", f"table-{name}", caption,
+                            stem, items.files_of(target.parent, target.name, name) if target is not None else [])
     display(HTML(table))
+
+
+def _cite_item(ctx, out_dir: Path | None, kind: str, anchor: str, caption: str, stem: str, files: list[str]) -> str:
+    """Record a numbered item in the sidecar of ``out_dir`` (items.json) and return its marker."""
+    items.record(out_dir, {"kind": kind, "anchor": anchor, "caption": caption, "stem": stem, "files": files},
+                 first=sum(ctx.numbering.values()) == 1)
+    return items.marker(anchor)
 
 
 def numbered_caption(kind: str, name: str, ctx) -> str | None:
@@ -82,4 +90,5 @@ def show_charts(chart_list: list[charts.Chart], ctx) -> None:
             display(HTML(f'<p class="figure-caption" id="figure-{html.escape(c.stem)}">{html.escape(caption)}</p>'))
         charts.show(c, ctx.out_dir / "figures" if ctx.out_dir else None)
         if caption:
-            display(HTML(citations.cite_slot("figure", f"figure-{c.stem}", caption, c.stem if ctx.out_dir else "")))
+            display(HTML(_cite_item(ctx, ctx.out_dir, "figure", f"figure-{c.stem}", caption,
+                                    c.stem if ctx.out_dir else "", items.files_of(ctx.out_dir, "figures", c.stem))))

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from analysis import config
 from analysis.catalogue import LANGS, LANGUAGES_FILE
 from analysis.data.manifest import ProcessedDataError, verify_table
-from analysis.data.provinces import documented, full_build, report_rows
+from analysis.data.provinces import documented, full_build
 
 
 class ParamsError(ValueError):
@@ -133,25 +133,29 @@ def list_provinces(params_dir: Path | None = None) -> list[str]:
 
 
 def registry(processed_dir: Path | None = None) -> list[dict]:
-    """Every province the registry knows (data/processed/provinces.csv), pre- and post-2025, as parameter dicts.
+    """Every report the data stage listed (data/processed/reports.csv), pre- and post-2025, as parameter dicts
+    with ``in_force``, ``territory_changed`` and ``successor_key``.
 
     A province in force since 1 July 2025 whose territory did not change keeps its pre-2025 key (one page for
     one territory); a merged one gets the ``-2025`` key of the registry.
     """
-    path = Path(processed_dir or config.processed_dir()) / "provinces.csv"
+    path = Path(processed_dir or config.processed_dir()) / "reports.csv"
     if not path.exists():
-        raise ParamsError(f"{path}: the province registry is missing; run `make data` first")
+        raise ParamsError(f"{path}: the province registry's list of reports is missing; run `make data` first")
     try:
-        verify_table("provinces", path.parent)
+        verify_table("reports", path.parent)
     except ProcessedDataError as e:
         raise ParamsError(str(e)) from None
-    return [dict(r) for r in _read_provinces(_stamp(path))]
+    return [dict(r) for r in _read_reports(_stamp(path))]
+
+
+REPORT_FLAGS = ("in_force", "territory_changed")  # written by pandas as True / False
 
 
 @functools.lru_cache(maxsize=8)
-def _read_provinces(stamp: tuple) -> list[dict]:
+def _read_reports(stamp: tuple) -> list[dict]:
     with Path(stamp[0]).open(encoding="utf-8") as f:
-        return report_rows(csv.DictReader(f))
+        return [{**r, **{k: r[k] == "True" for k in REPORT_FLAGS}} for r in csv.DictReader(f)]
 
 
 def all_provinces(params_dir: Path | None = None, processed_dir: Path | None = None) -> list[str]:
@@ -169,13 +173,13 @@ def load_params(province: str, overrides: dict | None = None, params_dir: Path |
     if path.exists():
         own = _read_yaml(path)
     else:  # a province of the registry with no file of its own runs on the defaults
-        known = {r["province_key"]: r for r in registry()} if (config.processed_dir() / "provinces.csv").exists() \
+        known = {r["province_key"]: r for r in registry()} if (config.processed_dir() / "reports.csv").exists() \
             else {}
         if province not in known:
             raise ParamsError(f"{path.name}: no such province parameter file, and {province!r} is not a province key "
                               f"of the registry (files: {', '.join(list_provinces(d))}; registry keys look like "
                               "'ha-noi' or 'tuyen-quang-2025')")
-        own = {k: v for k, v in known[province].items() if k != "in_force"}
+        own = {k: v for k, v in known[province].items() if k in ProvinceParams.model_fields}
     merged.update(own)
     merged.update(overrides or {})
     try:

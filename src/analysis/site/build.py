@@ -26,8 +26,8 @@ import pandas as pd
 from analysis import config
 from analysis.assess.calibration import run as run_calibration
 from analysis.atomic import swap_dir
+from analysis.data.provinces import documented, full_build
 from analysis.data.store import data_version, load_processed
-from analysis.data.provinces import documented, full_build, report_rows
 from analysis.frame_cache import groups
 from analysis.labels import table_description, table_names
 from analysis.reader_csv import write_reader_csv
@@ -36,8 +36,8 @@ from analysis.report.nearest import load_families
 from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
-from analysis.site.cite import (CITE_SLOT, ITEM_FILES, SLOT_ATTR, _project_author, citation_cff, cite_box,
-                                item_cite_boxes, project_citation)
+from analysis.site.cite import (ITEM_FILES, _project_author, citation_cff, cite_box, item_cite_boxes,
+                                project_citation, read_items)
 from analysis.site.downloads import _bibtex, _copy_outputs, _datapackage, _describe, _docx, _xlsx, word_files
 from analysis.site.languages import built_languages
 from analysis.site.page import LANGS, PAGES, Page, SiteError, _relpath, nav_label, site_title
@@ -49,10 +49,11 @@ from analysis.site.write import _plain_text, _write_page, extract_images, fold_a
 from analysis.territory import territory_names
 
 __all__ = [  # the pieces' names, importable from here as before the split
-    "CITE_SLOT", "ITEM_FILES", "LANGS", "PAGES", "SLOT_ATTR", "Page", "SiteData", "SiteError", "SiteInputs",
+    "ITEM_FILES", "LANGS", "PAGES", "Page", "SiteData", "SiteError", "SiteInputs",
     "_bibtex", "_copy_outputs", "_datapackage", "_describe", "_docx", "_plain_text", "_project_author",
     "_relpath", "_run_pagefind", "_write_page", "_xlsx", "assemble", "build_site", "citation_cff", "cite_box",
     "collect_inputs", "extract_images", "fold_accents", "format_date", "item_cite_boxes", "load_site_data",
+    "read_items",
     "nav_label", "notebook_body", "project_citation", "render_notebooks", "site_title", "with_contents",
     "word_files",
 ]
@@ -72,7 +73,7 @@ def collect_inputs(build_dir: Path | None = None, provinces: list[str] | None = 
     """What the site is built from: the reports (default: every one a full build runs, as the province registry
     data/processed/provinces.csv and the parameter files say) and their notebooks."""
     build = Path(build_dir or config.build_dir())
-    reports = report_rows(load_processed("provinces").to_dict("records"))
+    reports = load_processed("reports").to_dict("records")
     own = documented(config.params_dir())
     by_key = {r["province_key"]: r for r in reports}
     unknown = [k for k in provinces or [] if k not in by_key]
@@ -116,14 +117,11 @@ def load_site_data(inputs: SiteInputs) -> SiteData:
     assessments, facts = _read(inputs, "assessments"), _read(inputs, "facts")
     indicators, registry = _read(inputs, "indicators"), _read(inputs, "provinces")
     docs = [p for p in inputs.provinces if p.get("documents", True)]
-    # the pre-2025 province each row belongs to (post-2025 rows map to their predecessor(s) in params)
-    succ = {p["successor"]: p["key"] for p in docs}
-    pre = {p["code"]: p["key"] for p in docs}
+    # the report of the source documents each row is shown in (the data stage's report_keys; the first)
+    doc_keys = {p["key"] for p in docs}
     for df in (assessments, facts):
-        df["province_key_pre"] = [pre.get(c) if b == "pre2025" else succ.get(c)
-                                  for c, b in zip(df["province_code"], df["boundary"])]
-    # figures aggregated to a post-2025 province belong to that province, not to one of its parts' reports
-    facts.loc[facts["flags"].fillna("").str.contains("aggregated"), "province_key_pre"] = None
+        df["province_key_pre"] = [next((k for k in str(keys).split(";") if k in doc_keys), None)
+                                  for keys in df["report_keys"].fillna("")]
     # every province named with its territory's date where that changed on 1 July 2025 (titles never repeat)
     names = {lang: territory_names(registry, lang) for lang in LANGS}
     for p in inputs.provinces:
@@ -157,12 +155,14 @@ def _report_pages(inputs: SiteInputs, data: SiteData, bodies: dict, dl: Path, me
             missing.append(str(nb))
             continue
         pages.append(Page(lang, f"provinces/{p['key']}.html", p[f"title_{lang}"],
-                          SP.province_downloads(p["key"], lang) + with_contents(bodies[nb], lang)))
+                          SP.province_downloads(p["key"], lang) + with_contents(bodies[nb], lang),
+                          items=read_items(inputs.outputs_dir / p["key"] / lang, nb, bodies[nb])))
         shutil.copy2(nb, dl / "notebooks" / f"{p['key']}-{lang}.ipynb")
         _copy_outputs(inputs.outputs_dir / p["key"] / lang, dl, f"{p['key']}-{lang}-")
     cnb = inputs.notebooks_dir / lang / "compare.ipynb"
     if cnb.exists():
-        pages.append(Page(lang, "compare.html", nav_label("compare", lang), with_contents(bodies[cnb], lang)))
+        pages.append(Page(lang, "compare.html", nav_label("compare", lang), with_contents(bodies[cnb], lang),
+                          items=read_items(inputs.outputs_dir / "compare" / lang, cnb, bodies[cnb])))
         shutil.copy2(cnb, dl / "notebooks" / f"compare-{lang}.ipynb")
         _copy_outputs(inputs.outputs_dir / "compare" / lang, dl, f"compare-{lang}-")
     else:
@@ -217,10 +217,12 @@ def _indicator_pages(data: SiteData, rows: IndicatorRows, dl: Path, lang: str) -
     pages = [Page(lang, "indicators.html", nav_label("indicators", lang),
                   IP.index_body(data.ind_ids, data.indicators, rows.obs, named, lang))]
     for i in data.ind_ids:
-        pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], IP.indicator_body(
+        items: list[dict] = []  # the page's numbered items, for their cite boxes
+        body = IP.indicator_body(
             i, ind.loc[i], rows.facts.get(i, empty), named, data.registry, data.sources, data.national,
             data.national_targets, lang, SP.badge, dl / "indicators", rows.units, obs=rows.obs.get(i, rows.no_obs),
-            obs_all=rows.obs_all.get(i, rows.no_obs), targets=rows.targets.get(i, empty))))
+            obs_all=rows.obs_all.get(i, rows.no_obs), targets=rows.targets.get(i, empty), items=items)
+        pages.append(Page(lang, f"indicators/{i}.html", ind.at[i, f"name_{lang}"], body, items=tuple(items)))
     return pages, []
 
 

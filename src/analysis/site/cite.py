@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import html
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +12,8 @@ import yaml
 from analysis import config
 from analysis.catalogue import msg
 from analysis.site import pages as SP
-from analysis.site.page import Page, _relpath, site_title
+from analysis.report.items import FORMAT, MARKER_PREFIX, SIDECAR, marker
+from analysis.site.page import Page, SiteError, _relpath, site_title
 
 
 def project_citation(path: Path) -> dict:
@@ -72,27 +73,47 @@ def cite_box(page: Page, meta: dict, item: dict | None = None) -> str:
         accessed=msg("cite_accessed_placeholder", L), ref_after=after, bib_before=bib_before, bib_after="}\n}")
 
 
-CITE_SLOT = re.compile(r'<div ([^>]*class="cite-slot"[^>]*)>\s*</div>')
-
-
-SLOT_ATTR = re.compile(r'data-(kind|anchor|caption|stem)="([^"]*)"')
-
-
 ITEM_FILES = {"figure": ("figures", ("png", "svg", "csv")), "table": ("tables", ("csv", "xlsx", "tex"))}
+ITEM_KEYS = ("kind", "anchor", "caption", "stem", "files")
+
+
+def read_items(outputs: Path, notebook: Path, body: str) -> tuple[dict, ...]:
+    """The numbered items of an executed notebook from the sidecar its run wrote (``outputs/items.json``,
+    analysis.report.items), checked against the notebook's page ``body``: every item's marker is there once and
+    no other marker is. SiteError naming the notebook when the sidecar is missing, unreadable or not of this run."""
+    path = Path(outputs) / SIDECAR
+    rerun = "run the notebook again (`make notebooks`; a changed report package reruns it)"
+    n_markers = body.count(MARKER_PREFIX)
+    if not path.exists():
+        if not n_markers:
+            return ()
+        raise SiteError(f"{notebook}: its sidecar {path} is missing ({n_markers} numbered item(s) on the page); "
+                        + rerun)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = tuple({k: data_item[k] for k in ITEM_KEYS} for data_item in data["items"])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
+        raise SiteError(f"{notebook}: its sidecar {path} cannot be read ({type(e).__name__}: {e}); {rerun}") from None
+    if data.get("format") != FORMAT:
+        raise SiteError(f"{notebook}: its sidecar {path} is of format {data.get('format')!r}, not {FORMAT}; {rerun}")
+    absent = [i["anchor"] for i in items if body.count(marker(i["anchor"])) != 1]
+    if absent or n_markers != len(items):
+        raise SiteError(f"{notebook}: its sidecar {path} is stale: it lists {len(items)} item(s), the page has "
+                        f"{n_markers} marker(s)" + (f"; not found once: {', '.join(absent[:5])}" if absent else "")
+                        + f"; {rerun}")
+    return items
 
 
 def item_cite_boxes(body: str, page: Page, meta: dict, downloads: Path | None = None) -> str:
-    """Put a cite box in place of each marker the notebook left after a numbered table or figure (the notebook
-    renderer may reorder the marker's attributes); before it, links to the item's files found in ``downloads``."""
-    def box(m: re.Match) -> str:
-        item = {k: html.unescape(v) for k, v in SLOT_ATTR.findall(m.group(1))}
-        if not {"kind", "anchor", "caption"} <= set(item):
-            return ""
+    """Put a cite box in place of the marker of each of the page's numbered items (``page.items``: a notebook's
+    sidecar, or the site's own); before it, links to the files the item wrote (its ``files``) that are in
+    ``downloads`` under its stem."""
+    for item in page.items:
         folder, exts = ITEM_FILES.get(item["kind"], ("", ()))
+        wrote = {f.rsplit(".", 1)[-1] for f in item.get("files", ())}
         files = [(ext, f"{_relpath(page.depth)}downloads/{folder}/{item['stem']}.{ext}") for ext in exts
-                 if item.get("stem") and downloads is not None
+                 if item.get("stem") and downloads is not None and ext in wrote
                  and (downloads / folder / f"{item['stem']}.{ext}").exists()]
         links = SP.render("item_files", page.lang, kind=item["kind"], files=files) if files else ""
-        return links + cite_box(page, meta, item)
-
-    return CITE_SLOT.sub(box, body)
+        body = body.replace(marker(item["anchor"]), links + cite_box(page, meta, item), 1)
+    return body

@@ -20,6 +20,7 @@ from analysis.numbers import format_number, format_value, unit_words
 from analysis.report.findings import source_name
 from analysis.report.interactive import SEPARATORS, plotly_title
 from analysis.site.tilemap import value_map
+from analysis.territory import territory_changed
 
 LINE_MAX = 8
 
@@ -40,9 +41,9 @@ def _name(registry: pd.DataFrame, code: str, boundary: str, lang: str) -> str:
 
 
 def _unmerged(registry: pd.DataFrame) -> frozenset[str]:
-    """Codes of the post-2025 provinces formed from one pre-2025 province (territory unchanged)."""
-    post = registry[registry["boundary"] == "post2025"]
-    return frozenset(post.loc[~post["merged_from"].fillna("").str.contains(";"), "province_code"])
+    """Codes of the post-2025 provinces whose territory did not change (the registry's ``territory_changed``)."""
+    codes = registry.loc[registry["boundary"] == "post2025", "province_code"]
+    return frozenset(c for c in codes if not territory_changed(registry, c, "post2025"))
 
 
 def observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from analysis.frame_cache import groups, per_frame
 from analysis.labels import comparator_sign, page_language_text, status_label
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.reader_csv import write_reader_csv
-from analysis.report.citations import cite_slot
+from analysis.report.items import marker
 from analysis.report.findings import STATUS_ORDER
 from analysis.site import chart_library as CL
 from analysis.site.indicator_chart import (_map, _name, _unit, all_observations, chart, grapher,
@@ -127,10 +127,11 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
                    registry: pd.DataFrame, sources: pd.DataFrame, national: pd.DataFrame,
                    national_targets: pd.DataFrame, lang: str, badge, csv_dir: Path, units: dict[str, str],
                    obs: pd.DataFrame | None = None, obs_all: pd.DataFrame | None = None,
-                   targets: pd.DataFrame | None = None) -> str:
+                   targets: pd.DataFrame | None = None, items: list | None = None) -> str:
     """The page body; writes the chart's CSV into ``csv_dir``. ``obs`` / ``obs_all``: the indicator's
     ``observations`` with and without the registry, when the caller has them already (``all_observations``);
-    ``targets``: its total-breakdown targets (``all_targets``)."""
+    ``targets``: its total-breakdown targets (``all_targets``); ``items``: a list that gets the page's numbered
+    items (for ``Page.items``: their cite boxes go in place of the markers)."""
     obs = observations(facts, ind, registry) if obs is None else obs
     obs_all = observations(facts, ind) if obs_all is None else obs_all
     tg = _total_targets(facts, ind) if targets is None else targets
@@ -158,7 +159,7 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
             f"</div><noscript>{html.escape(msg('ind_chart_noscript', lang))}</noscript>"
             f"<figcaption>{html.escape(title)}. {html.escape(alt)} <a class='permalink' href='#{cid}'>"
             f"{html.escape(msg('ind_chart_permalink', lang))}</a><br>{dl}</figcaption></figure>"
-            + cite_slot("figure", cid, title))  # site.js loads plotly.js when the chart comes into view
+            + _item(items, "figure", cid, title))  # site.js loads plotly.js when the chart comes into view
     parts.append(_map(obs_all, registry, ind_row, lang))  # every one of the 34, unchanged ones too
     parts.append(f"<h2 id='by-province'>{html.escape(msg('ind_values_heading', lang))}</h2>")
     vt = values_table(obs, registry, sources, lang)
@@ -167,8 +168,15 @@ def indicator_body(ind: str, ind_row: pd.Series, facts: pd.DataFrame, assessment
     else:
         parts.append("<div class='table-wrap'>" + vt.to_html(index=False, border=0, classes="data-table",
                                                             escape=True) + "</div>"
-                     + cite_slot("table", "by-province", msg("ind_values_heading", lang)))
+                     + _item(items, "table", "by-province", msg("ind_values_heading", lang)))
     return "".join(parts)
+
+
+def _item(items: list | None, kind: str, anchor: str, caption: str) -> str:
+    """A cite box's marker, the item added to ``items`` (the page's, as a notebook's sidecar lists them)."""
+    if items is not None:
+        items.append({"kind": kind, "anchor": anchor, "caption": caption, "stem": "", "files": []})
+    return marker(anchor)
 
 
 def indicators_with_pages(facts: pd.DataFrame, indicators: pd.DataFrame, assessments: pd.DataFrame,

@@ -33,6 +33,7 @@ class Page:
     title: str
     body: str
     nav: str = ""
+    items: tuple = ()  # its numbered tables and figures (a notebook's sidecar), each given a cite box
 
     @property
     def depth(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-WEB_ONLY = ["script", "style", "nav.toc", "div.cite-slot", "details.cite", "div.plotly-chart", "div.item-files"]
+WEB_ONLY = ["script", "style", "nav.toc", 'div[id^="cite-slot-"]', "details.cite", "div.plotly-chart", "div.item-files"]
 
 
 def word_html(body: str) -> str:

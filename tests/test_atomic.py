@@ -88,7 +88,7 @@ def test_leftovers_of_killed_builds_are_swept_and_a_second_build_stops_at_once(t
     assert main(["site", "--no-docx"]) == 1  # fails for want of data, after sweeping
     err = capsys.readouterr().err
     assert "removed or restored 5 leftover(s) of an interrupted build (2 MB freed)" in err
-    assert "provinces.csv is missing: run `make data` first" in err  # names the table, no traceback
+    assert "reports.csv is missing: run `make data` first" in err  # names the registry table, no traceback
     assert "Traceback" not in err
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["_build"]
     assert (tmp_path / "site" / "_build" / "index.html").read_text(encoding="utf-8") == "last good site"

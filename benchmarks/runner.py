@@ -1,8 +1,13 @@
 """Build speed, measured in one run on throwaway copies of the project, against two baselines run beside it.
 
-1. Cold build (data, assess, every notebook on warm kernels: ``make report`` before the site, package already
-   installed) against the same build of an earlier commit (``--baseline``, default 714100c, the build before the
-   stages were split: ``git archive`` of it into a temporary folder, run on this environment).  goal: <= 0.5
+1. Cold build (data, assess, every notebook on warm kernels, the site with its Word files, search index and
+   calibration: ``make report`` with the package already installed and empty build caches) against the same build
+   of an earlier commit (``--baseline``, default 714100c, the build before the stages were split: ``git archive``
+   of it into a temporary folder, run on this environment).                                   goal: <= 0.5
+   Both copies hold the same parts of the project (package, notebooks, parameters, data/raw, site templates and
+   assets, benchmarks: 714100c's site imports its calibration from there; README, LICENSE, CITATION.cff). The
+   site is made of every report, so it is timed in a full build only: with ``--quick`` or ``--provinces`` the
+   comparison is of data, assess and notebooks.
    And against the naive way: ``papermill`` CLI calls, one after another, for the same notebooks and parameters
    (on a sample of the notebooks, scaled to all of them, unless ``--naive-all``).              goal: <= 0.35
    The peak memory of the build (all its processes together, sampled every 0.2 s).
@@ -30,19 +35,26 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 PAPERMILL = str(Path(PY).parent / "papermill")
 PARTS = ("data/raw", "params", "notebooks")
+SITE_PARTS = ("site/templates", "site/assets", "benchmarks", "README.md", "LICENSE", "CITATION.cff")  # the site reads
 QUICK_PROVINCES = 3
 NAIVE_SAMPLE = 12  # notebooks run the naive way in a full benchmark (spread over the queue), scaled to all
 
 
 def _copy_project(src: Path, dst: Path) -> None:
-    for d in PARTS:
-        shutil.copytree(src / d, dst / d)
+    """The parts of the project a build reads, and the package itself (so that both builds zip the same source)."""
+    for d in (*PARTS, *SITE_PARTS, "src"):
+        if (src / d).is_dir():
+            shutil.copytree(src / d, dst / d, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+        elif (src / d).is_file():
+            shutil.copy2(src / d, dst / d)
 
 
 def _baseline_source(rev: str, dst: Path) -> bool:
     """The package, notebooks, parameters and data/raw of commit ``rev`` in ``dst`` (git archive)."""
     try:
-        tar = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src", *PARTS], check=True,
+        parts = [p for p in ("src", *PARTS, *SITE_PARTS)
+                 if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{rev}:{p}"]).returncode == 0]
+        tar = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *parts], check=True,
                              capture_output=True).stdout
     except (subprocess.CalledProcessError, FileNotFoundError):
         return False
@@ -53,7 +65,9 @@ def _baseline_source(rev: str, dst: Path) -> bool:
 
 def _timed(cmd: list[str], env: dict) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        sys.exit(f"{' '.join(cmd[1:])} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
     return time.perf_counter() - t0
 
 
@@ -81,12 +95,15 @@ def _env(project: Path, src: Path) -> dict:
     return os.environ | {"ANALYSIS_PROJECT_ROOT": str(project), "PYTHONPATH": str(src)}
 
 
-def _build(project: Path, src: Path, keys: list[str], stages: list[str]) -> tuple[dict[str, float], float]:
-    """Each stage's seconds for a cold build of ``keys`` (warm kernels), and the run's peak memory (MiB)."""
+def _build(project: Path, src: Path, keys: list[str], stages: list[str], site: bool) -> tuple[dict[str, float], float]:
+    """Each stage's seconds for a cold build of ``keys`` (warm kernels; then the site when ``site``), and the
+    notebook run's peak memory (MiB)."""
     env, out = _env(project, src), {}
     for stage in stages:
         out[stage] = _timed([PY, "-m", "analysis", stage], env)
     out["run"], peak = _timed_peak([PY, "-m", "analysis", "run", *keys, "--force"], env)
+    if site:
+        out["site"] = _timed([PY, "-m", "analysis", "site"], env)
     return out, peak
 
 
@@ -114,7 +131,7 @@ def main() -> None:
     try:
         cur = tmp / "current"
         _copy_project(ROOT, cur)
-        src = ROOT / "src"
+        src = cur / "src"
         env = _env(cur, src)
         for stage in ("data", "assess"):  # the naive loop's inputs (the timed build makes them again)
             subprocess.run([PY, "-m", "analysis", stage], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -138,7 +155,8 @@ def main() -> None:
         naive = sum(naive_secs.values()) * len(jobs) / len(sample)
         one_notebook = naive_secs[one_job.label]
 
-        current, peak = _build(cur, src, keys, ["data", "assess"])
+        site = not (args.quick or args.provinces)  # the site is made of every report
+        current, peak = _build(cur, src, keys, ["data", "assess"], site)
         cold_kernels = _timed([PY, "-m", "analysis", "run", *keys, "--cold-kernels", "--force"], env) \
             if args.cold_kernels else None
         noop = _timed([PY, "-m", "analysis", "run", *keys], env)
@@ -146,19 +164,22 @@ def main() -> None:
 
         base = None
         if args.baseline != "none" and _baseline_source(args.baseline, tmp / "base"):
-            base, base_peak = _build(tmp / "base", tmp / "base" / "src", keys, ["data"])
+            base, base_peak = _build(tmp / "base", tmp / "base" / "src", keys, ["data"], site)
 
         total = sum(current.values())
         print(f"Runner benchmark: {len(jobs)} notebooks ({len(jobs) - 2} province runs + 2 comparison), "
               f"{os.cpu_count()} cores{' (quick)' if args.quick else ''}")
-        print("  cold build (data + assess + notebooks, warm kernels): "
+        what = "data + assess + notebooks" + (" + site" if site else "; the site only in a full build")
+        print(f"  cold build ({what}, warm kernels): "
               + " + ".join(f"{k} {v:.1f}" for k, v in current.items()) + f" = {total:6.1f} s")
         if base is not None:
             btotal = sum(base.values())
-            print(f"  same build at {args.baseline} (data with assessments + notebooks): "
+            print(f"  same build at {args.baseline} (data with assessments + notebooks{' + site' if site else ''}): "
                   + " + ".join(f"{k} {v:.1f}" for k, v in base.items())
                   + f" = {btotal:6.1f} s   ratio {total / btotal:.2f} (goal <= 0.5); notebooks alone "
-                  f"{current['run'] / base['run']:.2f}; peak memory {base_peak:,.0f} MiB there")
+                  f"{current['run'] / base['run']:.2f}"
+                  + (f", site alone {current['site'] / base['site']:.2f}" if site else "")
+                  + f"; peak memory {base_peak:,.0f} MiB there")
         else:
             print(f"  baseline {args.baseline}: not measured (no git history here, or --baseline none)")
         how = "every notebook" if len(sample) == len(jobs) else f"{len(sample)} of {len(jobs)} notebooks, scaled"

@@ -10,12 +10,17 @@ For each generating process (analysis.assess.simulate; gompertz_rw is held out f
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 from analysis.assess.forecast import assess_target, predictive
+from analysis.atomic import write_atomic
 from analysis.assess.simulate import simulate_many
 
 def naive_interval(years, values, target_year, level):
@@ -57,3 +62,31 @@ def run(n: int = 500, seed: int = 2024) -> list[dict]:
                      "brier_un": np.mean(brier_un), "seconds": time.perf_counter() - t0})
     return rows
 
+
+
+def _cache_key(n: int, seed: int) -> str:
+    """The code the calibration runs (every module of the assess package), the libraries' versions, n and seed."""
+    h = hashlib.sha256(f"calibration\0{n}\0{seed}".encode())
+    for lib in ("numpy", "scipy", "statsmodels"):
+        h.update(f"\0{lib} {version(lib)}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f"\0{module.name}\0".encode())
+        h.update(module.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def cached_run(n: int, cache_dir: Path | None, seed: int = 2024) -> list[dict]:
+    """``run(n, seed)``, reused from ``cache_dir`` (when given) while its code, libraries and parameters are the
+    same; a new result replaces the cached one. The rows' ``seconds`` are those of the run that made them."""
+    if cache_dir is None:
+        return run(n, seed)
+    path = Path(cache_dir) / f"calibration-{_cache_key(n, seed)}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    rows = [{k: (v if isinstance(v, str) else float(v) if k != "n" else int(v)) for k, v in r.items()}
+            for r in run(n, seed)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("calibration-*.json"):
+        old.unlink(missing_ok=True)
+    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(rows), encoding="utf-8"))
+    return rows

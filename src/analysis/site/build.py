@@ -15,7 +15,6 @@ import json
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,7 +23,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.assess.calibration import run as run_calibration
 from analysis.atomic import swap_dir
 from analysis.data.provinces import documented, full_build
 from analysis.data.store import data_version, load_processed
@@ -36,6 +34,7 @@ from analysis.report.nearest import load_families
 from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
+from analysis.site.background import start_calibration
 from analysis.site.cite import (ITEM_FILES, _project_author, citation_cff, cite_box, item_cite_boxes,
                                 project_citation, read_items)
 from analysis.site.downloads import _bibtex, _copy_outputs, _datapackage, _describe, _docx, _xlsx, word_files
@@ -299,13 +298,9 @@ def _data_downloads(inputs: SiteInputs, data: SiteData, dl: Path, meta: dict, ca
 
 
 def _method_and_data_pages(inputs: SiteInputs, env, out: Path, meta: dict, listing: list,
-                           calibration_series: int) -> None:
+                           calibration: Callable[[], list[dict]] | None) -> None:
     """The methodology page (with the forecasts' calibration on simulated series) and the downloads page."""
-    calibration = None
-    if calibration_series:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            calibration = run_calibration(calibration_series)
+    calibration = calibration() if calibration is not None else None
     backtest, indicators = _read(inputs, "backtest"), _read(inputs, "indicators")
     for lang in meta["languages"]:
         _write_page(env, Page(lang, "methodology.html", nav_label("methodology", lang),
@@ -325,6 +320,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     the hash of what it was made from, so an unchanged notebook or table is not converted again."""
     cache_dir = cache_dir or config.build_dir()
     t0 = time.perf_counter()
+    calibration = start_calibration(calibration_series, cache_dir / "calibration-cache")
     env = SP.environment()
     meta = {"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "data_version": data_version(inputs.raw_dir),
@@ -339,7 +335,7 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     _write_pages(inputs, data, bodies, env, out, meta)
     meta["word"] = _word_reports(inputs, bodies, dl, cache_dir, meta["languages"], docx)
     listing = _data_downloads(inputs, data, dl, meta, cache_dir)
-    _method_and_data_pages(inputs, env, out, meta, listing, calibration_series)
+    _method_and_data_pages(inputs, env, out, meta, listing, calibration)
     first = meta["languages"][0]
     (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta, lang=first,
                                                                              languages=meta["languages"]),

@@ -1,0 +1,87 @@
+"""The build's shortcuts give what the long way gave: charts saved with one measured box per resolution, Word files
+made from image files, the calibration reused from its cache."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import zipfile
+
+import matplotlib.pyplot as plt
+import pytest
+from PIL import Image
+
+from analysis.assess import calibration
+from analysis.report import charts
+from analysis.site import downloads
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _chart(stem: str = "t") -> charts.Chart:
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    ax.fill_between([2020, 2021, 2022], [1, 2, 3], [2, 4, 6], alpha=0.3, label="khoảng dự báo 80%")
+    ax.plot([2018, 2019, 2020], [10.5, 20.25, 1105.5], "o", label="số liệu")
+    ax.legend(loc="best")
+    source = "Tổng cục Thống kê, Niên giám thống kê tỉnh Quảng Ninh 2023, bảng 12 và bảng 14 (một dòng nguồn rất dài)"
+    return charts.finish(fig, ax, title="Tỷ lệ – Quảng Ninh", ylabel="%", source=source, alt="alt", stem=stem,
+                         lang="vi")
+
+
+def _tight(chart: charts.Chart, **kw) -> bytes:
+    buf = io.BytesIO()
+    chart.fig.savefig(buf, bbox_inches="tight", **kw)
+    return buf.getvalue()
+
+
+def test_saved_and_shown_pngs_are_the_bytes_of_a_tight_save(tmp_path):
+    fast, slow = _chart(), _chart()
+    paths = charts.save(fast, tmp_path)
+    shown = charts.display_png(fast)
+    assert paths[0].read_bytes() == _tight(slow, format="png", dpi=charts.PRINT_DPI)
+    assert shown == _tight(slow, format="png", dpi=charts.DISPLAY_DPI)
+    # the SVG is cropped to the 300 dpi PNG's box (in points: 72 per inch)
+    width, height = map(float, re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', paths[1].read_text()).groups())
+    px = Image.open(paths[0]).size
+    assert width == pytest.approx(px[0] * 72 / charts.PRINT_DPI, abs=0.5)
+    assert height == pytest.approx(px[1] * 72 / charts.PRINT_DPI, abs=0.5)
+    assert json.loads(paths[2].read_text(encoding="utf-8"))["alt"] == "alt"
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 4), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_word_file_embeds_the_page_images_without_their_data_uri(tmp_path):
+    images = [_png((255, 0, 0)), _png((0, 0, 255))]
+    body = "<h1>Quảng Ninh</h1>" + "".join(
+        f'<p><img alt="Biểu đồ {i}" src="data:image/png;base64,{base64.b64encode(b).decode()}"></p>'
+        for i, b in enumerate(images))
+    out = tmp_path / "r.docx"
+    (tmp_path / "work").mkdir()
+    downloads._docx(body, "Quảng Ninh", "vi", out, tmp_path / "work")
+    with zipfile.ZipFile(out) as z:
+        media = sorted(hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist() if n.startswith("word/media/"))
+        doc = z.read("word/document.xml").decode("utf-8")
+    assert media == sorted(hashlib.sha256(b).hexdigest() for b in images)
+    assert "base64" not in doc and 'descr="Biểu đồ 0"' in doc and 'descr="Biểu đồ 1"' in doc
+
+
+def test_calibration_is_reused_from_its_cache(tmp_path, monkeypatch):
+    rows = calibration.cached_run(3, tmp_path)
+    assert [r["process"] for r in rows] == [r["process"] for r in calibration.run(3)]
+    assert [r["ours80"] for r in rows] == pytest.approx([r["ours80"] for r in calibration.run(3)])
+    monkeypatch.setattr(calibration, "run", lambda *a, **k: pytest.fail("the cached result was not reused"))
+    assert calibration.cached_run(3, tmp_path) == rows
+    assert len(list(tmp_path.glob("calibration-*.json"))) == 1
+    with pytest.raises(pytest.fail.Exception):
+        calibration.cached_run(4, tmp_path)  # other parameters: run again

@@ -49,3 +49,18 @@ def test_site_stops_with_a_message_and_keeps_the_last_site(processed_copy, capsy
     assert code == 1
     assert "assessments.csv is corrupt" in err and "'status'" in err and "Traceback" not in err
     assert (out / "index.html").read_text(encoding="utf-8") == "last good site"
+
+
+@pytest.mark.parametrize("cmd,module", [("data", "analysis.data.process"), ("assess", "analysis.assess.stage")])
+def test_a_full_disk_stops_a_stage_with_one_clear_line(cmd, module, monkeypatch, capsys):
+    """Both stages that write data/processed say what the disk said and stop; no traceback."""
+    import importlib
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device", "data/processed/.tmp-x/facts.csv")
+
+    monkeypatch.setattr(importlib.import_module(module), "build", full)
+    assert main([cmd]) == 1
+    err = capsys.readouterr().err
+    assert "stopped, nothing written: No space left on device: data/processed/.tmp-x/facts.csv" in err
+    assert "Traceback" not in err

@@ -14,16 +14,23 @@ def _os_error(e: OSError) -> str:
     return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")
 
 
+def _stage_tables(label: str, build, expected: tuple[type[Exception], ...]) -> dict | None:
+    """The tables a stage's ``build`` wrote, or None after printing why it stopped (bad input, or a full or
+    read-only disk: data/processed is left as it was)."""
+    try:
+        return build()
+    except expected as e:
+        print(f"{label}: stopped, nothing written.\n{e}", file=sys.stderr)
+    except OSError as e:
+        print(f"{label}: stopped, nothing written: {_os_error(e)}", file=sys.stderr)
+    return None
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     from analysis.data.process import build
 
-    try:
-        tables = build()
-    except DataError as e:
-        print(f"make data: stopped, nothing written.\n{e}", file=sys.stderr)
-        return 1
-    except OSError as e:  # a full or read-only disk: data/processed is left as it was
-        print(f"make data: stopped, nothing written: {_os_error(e)}", file=sys.stderr)
+    tables = _stage_tables("make data", build, (DataError,))
+    if tables is None:
         return 1
     import json
 
@@ -42,10 +49,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     from analysis.assess.stage import build
     from analysis.data.manifest import ProcessedDataError
 
-    try:
-        tables = build()
-    except ProcessedDataError as e:
-        print(f"analysis assess: stopped, nothing written.\n{e}", file=sys.stderr)
+    tables = _stage_tables("analysis assess", build, (ProcessedDataError,))
+    if tables is None:
         return 1
     a, n = tables["assessments"], tables["national_assessments"]
     print(f"assessments written to data/processed: {len(a)} targets assessed ("

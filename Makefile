@@ -50,9 +50,19 @@ $(PROCESSED) &: $(STAMP) $(wildcard data/raw/*) $(DATA_SRC)
 
 data: $(PROCESSED) ## Validate data/raw and write data/processed (facts, derived, audit, registry)
 
+# The year of the build (config.build_year(): today, or ANALYSIS_TODAY): a status turns from a forecast into
+# "was it met?" when the target year passes, so a new year reassesses. The stamp is rewritten (when the year
+# changed) as the Makefile is read, so `make -n` tells the truth.
+BUILD_YEAR ?= build/build-year
+_YEAR := $(shell mkdir -p $(dir $(BUILD_YEAR)); y=$$(PYTHONPATH=src $(PYTHON_SYS) -c "from analysis.config import build_year; \
+	print(build_year())" 2>/dev/null) && [ -n "$$y" ] && { [ "$$(cat $(BUILD_YEAR) 2>/dev/null)" = "$$y" ] || \
+	echo "$$y" > $(BUILD_YEAR); })
+$(BUILD_YEAR):
+	@mkdir -p $(@D) && date +%Y > $@
+
 # what `analysis assess` adds to data/processed (and to its manifest)
 ASSESSED := $(addprefix $(PROCESSED_DIR)/,assessments.csv national_assessments.csv backtest.csv)
-$(ASSESSED) &: $(PROCESSED) $(ASSESS_SRC)
+$(ASSESSED) &: $(PROCESSED) $(ASSESS_SRC) $(BUILD_YEAR)
 	$(PY) -m analysis assess
 
 assess: $(ASSESSED) ## Assess every target from data/processed: assessments, national comparison, backtest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -176,3 +177,33 @@ def test_the_makefile_lists_every_processed_table():
     text = (RAW.parents[1] / "Makefile").read_text(encoding="utf-8")
     listed = re.search(r"PROCESSED := \$\(addprefix [^,]+,(.*?)\)\n", text, re.S).group(1)
     assert set(re.findall(r"([a-z0-9_]+)\.csv", listed)) == set(DESCRIPTIONS)
+
+
+def test_a_new_year_reassesses(tmp_path):
+    """A target year passes with the calendar: `make assess` reruns when the build's year changes (and only then),
+    while `make data` does not."""
+    import subprocess
+
+    from analysis.assess.stage import build  # noqa: F401  (the stage exists)
+    from analysis.data.process import DESCRIPTIONS
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    for name in [*DESCRIPTIONS, "metadata", "manifest"]:
+        (processed / (name + (".json" if name in ("metadata", "manifest") else ".csv"))).write_text("x")
+    year = tmp_path / "build-year"
+    root = RAW.parents[1]
+
+    def dry_run(today: str) -> str:
+        return subprocess.run(["make", "-n", "-C", str(root), "assess", f"PROCESSED_DIR={processed}",
+                               f"BUILD_YEAR={year}"], capture_output=True, text=True,
+                              env={**os.environ, "ANALYSIS_TODAY": today}).stdout
+
+    dry_run("2026-06-01")  # writes the stamp: 2026
+    for name in ("assessments", "national_assessments", "backtest"):
+        (processed / f"{name}.csv").write_text("x")  # assessed after it
+    assert "analysis assess" not in dry_run("2026-12-31")  # the same year: nothing to do
+    assert year.read_text().strip() == "2026"
+    out = dry_run("2027-01-01")
+    assert "analysis assess" in out and "analysis data" not in out
+    assert year.read_text().strip() == "2027"

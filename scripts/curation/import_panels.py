@@ -89,6 +89,15 @@ def rows_for(ref: Path, name: str, spec: dict) -> list[list[str]]:
     return out
 
 
+def write_facts(path: Path, rows: list[list]) -> None:
+    """A facts file of data/raw: the header, then the rows (LF line ends, UTF-8)."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(FACT_HEADER)
+        w.writerows(rows)
+    print(f"wrote {path.relative_to(RAW.parents[1])}: {len(rows)} rows")
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("reference", type=Path)
@@ -98,12 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         path = RAW / f"facts_panel_{panel}.csv"
         if path.exists() and not a.overwrite:
             sys.exit(f"{path} exists; pass --overwrite to replace it")
-        rows = [row for name, spec in files.items() for row in rows_for(a.reference, name, spec)]
-        with path.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(FACT_HEADER)
-            w.writerows(rows)
-        print(f"wrote {path.relative_to(RAW.parents[1])}: {len(rows)} rows")
+        write_facts(path, [row for name, spec in files.items() for row in rows_for(a.reference, name, spec)])
 
 
 if __name__ == "__main__":

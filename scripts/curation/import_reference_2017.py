@@ -20,10 +20,9 @@ import csv
 import sys
 from pathlib import Path
 
+from import_panels import write_facts  # the same facts-file layout (same folder)
+
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
-FACT_HEADER = ["fact_id", "province_code", "boundary", "indicator_id", "breakdown", "kind", "period", "value",
-               "unit", "comparator", "baseline_year", "tracked_by", "source_id", "cited_source_id", "locator",
-               "as_written", "flags", "scope_note"]
 PCI = {"PCI sub-index 9": ("pci_labour_training", "points_0_10", "PL"),
        "PCI weighted composite score": ("pci_composite", "points_0_100", "PC")}
 
@@ -96,12 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         path = RAW / name
         if path.exists() and not a.overwrite:
             sys.exit(f"{path} exists; pass --overwrite to replace it")
-        rows = make(a.reference)
-        with path.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(FACT_HEADER)
-            w.writerows(rows)
-        print(f"wrote data/raw/{name}: {len(rows)} rows")
+        write_facts(path, make(a.reference))
 
 
 if __name__ == "__main__":

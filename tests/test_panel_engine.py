@@ -10,6 +10,8 @@ import pytest
 
 from analysis.assess import backtest as bt
 from analysis.assess import panel as pn
+from analysis.assess import panel_decomposition as pd_
+from analysis.assess import panel_spread as ps
 from analysis.assess import panel_weights as pw
 
 
@@ -34,7 +36,7 @@ def test_engine_beats_the_naive_rules_on_the_real_pci_composite_panel(panels):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s = bt.summary(bt.score(bt.panel_cases("pci_composite@2005", d, bounds, horizons=(1, 2, 3))))
-    # measured on 2005–2020: 0.95–1.01 of the better naive rule's error at h = 1–3, 80% coverage 0.69–0.79
+    # measured on 2005–2020: 0.98–1.02 of the better naive rule's error at h = 1–3, 80% coverage 0.79–0.89
     assert (s["ratio"] <= 1.05).all() and s["ratio"].mean() < 1.0, s
     assert s["cov80"].between(0.65, 0.9).all(), s
 
@@ -83,7 +85,7 @@ def test_a_panel_province_gets_a_panel_forecast_in_the_national_comparison():
 
 def test_engine_beats_the_naive_rules_on_real_panels_it_was_not_built_on(tmp_path_factory):
     """GSO E02.01 average population and density (63 provinces, 2011–2024): no setting was chosen on them.
-    Measured: 0.27–0.40 of the better naive rule's error at h = 1–5, 80% coverage 0.71–0.84."""
+    Measured: 0.43–0.53 of the better naive rule's error at h = 1–5, 80% coverage 0.81–0.85."""
     from conftest import RAW
 
     pop = pd.read_csv(RAW / "population_gso.csv", dtype={"province_code": str})
@@ -91,8 +93,8 @@ def test_engine_beats_the_naive_rules_on_real_panels_it_was_not_built_on(tmp_pat
         warnings.simplefilter("ignore")
         for name, (d, bounds) in bt.population_panels(pop).items():
             s = bt.summary(bt.score(bt.panel_cases(name, d, bounds)))
-            assert (s["ratio"] < 0.8).all(), s
-            assert s["cov80"].between(0.65, 0.95).all(), s
+            assert (s["ratio"] < 0.7).all(), s
+            assert s["cov80"].between(0.75, 0.9).all(), s
 
 
 def test_stacking_does_not_count_a_duplicated_candidate_twice():
@@ -117,3 +119,56 @@ def test_the_verdict_counts_the_95_percent_coverage_and_the_log_score():
     # horizon 1 is left out: two cells, one of them with a 95% coverage in range, mean log score 0.5
     assert "cells (panel x horizon 2-5): 2" in v
     assert "95% coverage in [0.90, 0.98]: 1" in v and "mean log score: 0.500" in v
+
+
+def test_one_years_jump_does_not_become_the_pace():
+    # a survey redesign drops every province once, then the panel creeps up: the pace is the creep, not the drop
+    common = np.array([0.0, -1.2, -1.18, -1.16, -1.13, -1.11])
+    assert 0 < pd_.robust_pace(common) <= 0.025
+    # a level that swings back and forth has no pace; a steady rise keeps its own
+    assert pd_.robust_pace(np.array([0.0, 0.3, -0.1, 0.25, -0.05, 0.2])) == pytest.approx(0.0, abs=0.03)
+    assert pd_.robust_pace(np.arange(8) * 0.05) == pytest.approx(0.05)
+
+
+def _panel(trend_sd: float, n: int = 60, years: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    own = rng.normal(0, trend_sd, n)
+    t = np.arange(years)
+    z = rng.normal(0, 0.3, (n, 1)) + own[:, None] * t + np.cumsum(rng.normal(0, 0.02, (n, years)), axis=1) \
+        + rng.normal(0, 0.05, (n, years))
+    return z, own
+
+
+def test_own_trends_are_kept_only_where_the_panel_shows_they_last():
+    z, own = _panel(trend_sd=0.05)
+    noise, step = pd_.noise_and_drift(z)
+    kept = pd_.shrunk_slopes(z, noise, step)
+    assert np.corrcoef(kept, own)[0, 1] > 0.9 and np.std(kept) > 0.3 * np.std(own)
+    z, _ = _panel(trend_sd=0.0)  # no lasting own trends: noise and level moves only
+    noise, step = pd_.noise_and_drift(z)
+    assert np.abs(pd_.shrunk_slopes(z, noise, step)).max() < 0.01
+
+
+def test_a_year_nobody_published_does_not_narrow_the_common_spread():
+    rng = np.random.default_rng(2)
+    z = rng.normal(0, 0.2, (40, 1)) + np.cumsum(rng.normal(0.05, 0.1, 5))[None, :] + rng.normal(0, 0.05, (40, 5))
+    gap = z.copy()
+    gap[:, 1] = np.nan  # the second year unpublished: interpolating it must not count as an observed change
+    assert ps.common_sd(gap, 2) > 0.02 and ps.common_sd(z, 2) > 0.02
+
+
+def test_the_replayed_spread_grows_with_the_horizon_and_uses_the_panel_only():
+    z, _ = _panel(trend_sd=0.0, seed=4)
+    e1, e3 = ps.replayed_errors(z, 1), ps.replayed_errors(z, 3)
+    assert np.quantile(np.abs(e3), 0.8) > np.quantile(np.abs(e1), 0.8)
+    assert ps.replayed_errors(z[:, :2], 1) is None  # two years: nothing to replay
+
+
+def test_the_stacked_engine_stays_available_for_the_comparison(panels):
+    d, bounds = panels["pci_composite@2005"]
+    model = pn.fit_panel(d, bounds, origin=2015)
+    earlier = pn.fit_panel(d, bounds, origin=2015, stacked=True)
+    assert model.weights(3) == {"pooled": 1.0}
+    w = earlier.weights(3)
+    assert len(w) == len(pn.CANDIDATES) and sum(w.values()) == pytest.approx(1.0)
+    assert "robust pace" in model.forecast(model.provinces[0], 2018).describe()

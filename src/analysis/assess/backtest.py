@@ -77,9 +77,10 @@ def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[f
 
 
 def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_train: int = pn.MIN_YEARS,
-                single: bool = False) -> list[Case]:
+                single: bool = False, stacked: bool = False) -> list[Case]:
     """Every out-of-sample case of one panel (long rows province_code, year, value). ``single`` also scores the
-    single-series method (every province fitted alone), the engine the national comparison used before."""
+    single-series method (every province fitted alone), the engine the national comparison used before;
+    ``stacked`` the panel engine that weighed its candidates by the backtest (the engine before the model alone)."""
     w = pn.wide(values)
     years = list(w.columns)
     scale = pn.Scale.for_bounds(bounds, w.to_numpy()[np.isfinite(w.to_numpy())])
@@ -90,6 +91,7 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
     for t in range(min_train - 1, len(years) - 1):
         origin = years[t]
         model = pn.fit_panel(values, bounds, origin=origin)
+        earlier = pn.fit_panel(values, bounds, origin=origin, stacked=True) if stacked else None
         zt = model.z
         # the panel's average yearly change on the value scale, as a user would compute it
         xs = X[:, : t + 1]
@@ -103,6 +105,7 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                 break
             pf = pn.point_forecasts(zt, zt.shape[1] - 1, h)
             eng_z, eng_err, _ = model.combined(h)
+            st_z, st_err, _ = earlier.combined(h) if earlier is not None else (None, None, None)
             last_err, drift_err = _naive_errors(zt, h, centre=False), _naive_errors(zt, h, centre=True)
             for i, prov in enumerate(model.provinces):
                 out = X[i, t + h]
@@ -126,6 +129,9 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                             {"engine": float(scale.inv([z_eng])[0]), "last": float(lastv), "drift": driftv},
                             {"engine": z_eng, "last": z_last, "drift": z_drift},
                             {"engine": eng_err, "last": last_err, "drift": drift_err})
+                if st_z is not None:
+                    case.z_point["stacked"], case.errors["stacked"] = float(st_z[i]), st_err
+                    case.point["stacked"] = float(scale.inv([st_z[i]])[0])
                 if single:
                     ok = np.isfinite(xs[i])
                     one = _single_series([years[j] for j in np.flatnonzero(ok)], list(xs[i][ok]), years[t + h],
@@ -147,7 +153,7 @@ def score(cases: list[Case]) -> pd.DataFrame:
     for (panel, h), cs in sorted(keyed.items()):
         outcome_hits = {k: np.array([c.z_outcome >= c.thresholds[k] for c in cs if k in c.thresholds])
                         for k in ("A", "B")}
-        for rule in [r for r in (*RULES, "single") if r in cs[0].point]:
+        for rule in [r for r in (*RULES, "stacked", "single") if r in cs[0].point]:
             ae, c80, c95, logs = [], [], [], []
             briers: dict[str, list[float]] = {"A": [], "B": []}
             bws: dict[int, float] = {}
@@ -204,11 +210,13 @@ def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinc
     return out
 
 
-def run(facts: pd.DataFrame, indicators: pd.DataFrame, horizons=HORIZONS, single: bool = False) -> pd.DataFrame:
-    """The scored backtest of every panel in the facts (``single``: also the single-series method)."""
+def run(facts: pd.DataFrame, indicators: pd.DataFrame, horizons=HORIZONS, single: bool = False,
+        stacked: bool = False) -> pd.DataFrame:
+    """The scored backtest of every panel in the facts (``single``: also the single-series method; ``stacked``:
+    also the earlier, backtest-weighted panel engine)."""
     cases = []
     for name, (d, bounds) in panels_from_facts(facts, indicators).items():
-        cases += panel_cases(name, d, bounds, horizons, single=single)
+        cases += panel_cases(name, d, bounds, horizons, single=single, stacked=stacked)
     return score(cases)
 
 
@@ -222,12 +230,13 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
                         "ratio": mae["engine"] / mae[["last", "drift"]].min(axis=1),
                         "cov80": eng["cov80"], "cov95": eng["cov95"], "bss_A": eng["bss_A"], "bss_B": eng["bss_B"],
                         "log_score": eng["log_score"]})
-    if "single" in mae.columns:
-        one = scores[scores["rule"] == "single"].set_index(["panel", "h"])
-        out["mae_single"] = mae["single"]
-        out["ratio_single"] = mae["single"] / mae[["last", "drift"]].min(axis=1)
-        out["cov80_single"] = one["cov80"]
-        out["bss_B_single"] = one["bss_B"]
+    for other in ("stacked", "single"):
+        if other in mae.columns:
+            one = scores[scores["rule"] == other].set_index(["panel", "h"])
+            out[f"mae_{other}"] = mae[other]
+            out[f"ratio_{other}"] = mae[other] / mae[["last", "drift"]].min(axis=1)
+            out[f"cov80_{other}"] = one["cov80"]
+            out[f"bss_B_{other}"] = one["bss_B"]
     out = out.reset_index()
     parts = out["panel"].str.split("@", n=1)
     out.insert(1, "indicator_id", parts.str[0])

@@ -9,15 +9,17 @@ provinces share a common national movement; fitting each province alone extrapol
    deviation is a local level observed with noise; the two variances come from all provinces at once (the
    variogram of deviations), and each level is Kalman-filtered from the panel's average toward the province's own
    figures (partial pooling: a noisy or short series stays nearer the panel).
-3. Candidates, all fitted on the panel up to the forecast origin: ``last`` (the last value stays), ``drift`` (plus
-   the panel's average yearly change), ``own_drift`` (plus the province's own average yearly change), ``pooled``
-   (the common movement at its pace plus the filtered deviation) and ``pooled_flat`` (the same without the pace).
-4. At each horizon the candidates are weighted by a rolling-origin backtest on the panel itself (origins before
-   the forecast origin only): non-negative stacking weights fitted on every horizon up to this one jointly,
-   shrunk toward inverse-squared-error weights by a share chosen leaving one outcome year out at a time
-   (``analysis.assess.panel_weights``); with no backtest at all, ``pooled`` alone.
-5. Intervals and chances come from the backtest errors of that combination at the same horizon (three origins or
-   more), otherwise from the panel's own changes over as many years, scaled to the combination's measured skill.
+3. The forecast (``pooled``): the common movement carried forward at a conservative robust pace (the median yearly
+   change or the Theil–Sen slope, whichever is nearer no change, none where they disagree), plus each province's
+   filtered deviation and its own trend shrunk toward none by empirical Bayes
+   (``analysis.assess.panel_decomposition``). A province with one or two points gets the panel's movement and a
+   deviation drawn toward the panel's average.
+4. Intervals and chances come from the model's errors replayed over the panel's latest years, its own part and
+   the common movement's part (``analysis.assess.panel_spread``).
+5. Weighting candidates by a rolling-origin backtest (``stacked=True``: ``last``, ``drift``, ``own_drift``,
+   ``pooled`` and ``pooled_flat``, stacking weights from ``analysis.assess.panel_weights``, intervals from the
+   combination's backtest errors) was the engine before; on the real panels it lost to the model alone
+   (``benchmarks/backtest.py --stacked`` prints both), so it is kept for that comparison only.
 
 Entry points: :func:`fit_panel`, :meth:`PanelModel.forecast`, :func:`pace_share`; ``analysis.assess.backtest``
 scores the engine against the naive rules on every real panel.
@@ -34,6 +36,7 @@ from scipy import stats
 from analysis.assess.panel_candidates import CANDIDATES, PointForecasts, backtest_errors, point_forecasts
 from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change,
                                                  noise_and_drift, wide)
+from analysis.assess.panel_spread import replayed_errors
 from analysis.assess.panel_weights import candidate_weights
 from analysis.assess.scale import EDGE, Scale
 
@@ -43,7 +46,7 @@ __all__ = ["CANDIDATES", "EDGE", "MIN_YEARS", "PanelForecast", "PanelModel", "Po
 
 MIN_PROVINCES = 10  # a panel needs this many provinces with two or more points to learn from
 MIN_ERRORS = 30  # backtest errors needed at a horizon before they set the choice and the interval
-DEFAULT = "pooled"  # used where the panel is too short for a backtest at any horizon
+DEFAULT = "pooled"  # the panel model (and, with stacked, the choice where no backtest exists)
 RECENT_ORIGINS = 3  # backtest errors of the latest origins only: errors shrink as the training years grow
 SPREAD_GROWTH = 1.0  # a province's own error around the common one grows as (h / hb) ** SPREAD_GROWTH
 MIN_ORIGINS = 3  # backtest origins needed before a horizon's own errors set its interval
@@ -72,7 +75,9 @@ class PanelModel:
     origin: int  # last year of data
     errors: dict[int, dict[str, list[np.ndarray]]] = field(default_factory=dict)  # h -> candidate -> per origin
     n_cases: dict[int, int] = field(default_factory=dict)
+    stacked: bool = False  # weigh the candidates by the backtest (the earlier engine) instead of the model alone
     _weights: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
+    _spread: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def projected(self, h: int, candidate: str) -> np.ndarray | None:
         """Backtest errors (outcome minus forecast, transformed scale) of a candidate at horizon h.
@@ -89,8 +94,10 @@ class PanelModel:
         return None
 
     def weights(self, h: int) -> dict[str, float]:
-        """Weights of the candidates at horizon h, stacked on the panel's own backtest
-        (``analysis.assess.panel_weights``); the default alone without a backtest."""
+        """Weights of the candidates at horizon h: the panel model alone; with ``stacked``, stacked on the panel's
+        own backtest (``analysis.assess.panel_weights``), the model alone without a backtest."""
+        if not self.stacked:
+            return {DEFAULT: 1.0}
         if h not in self._weights:
             w = candidate_weights(self.projected, self.errors, CANDIDATES, h, RECENT_ORIGINS, MIN_ERRORS)
             self._weights[h] = {DEFAULT: 1.0} if w is None else w
@@ -116,7 +123,16 @@ class PanelModel:
         return np.random.default_rng(0).standard_normal(400) * 0.3 * h
 
     def spread(self, h: int) -> np.ndarray:
-        """Errors (outcome minus forecast, transformed scale) that set the interval of the combination at h.
+        """Errors (outcome minus forecast, transformed scale) that set the interval at h: the model's errors
+        replayed over the panel's latest years (``analysis.assess.panel_spread``); without enough years, or with
+        ``stacked``, :meth:`backtest_spread`."""
+        if h not in self._spread:
+            e = None if self.stacked else replayed_errors(self.z, h)
+            self._spread[h] = self.backtest_spread(h) if e is None else e
+        return self._spread[h]
+
+    def backtest_spread(self, h: int) -> np.ndarray:
+        """Errors that set the interval of the stacked combination at h.
 
         With a backtest at h from at least ``MIN_ORIGINS`` origins, its errors. Otherwise the panel's own h-year
         changes, scaled by how the combination's backtest errors compared with the panel's changes at the
@@ -166,9 +182,13 @@ class PanelForecast:
     origin: int
 
     def describe(self) -> str:
+        head = (f"all-province panel model on the {self.scale.kind} scale ({self.n_provinces} provinces to "
+                f"{self.origin})")
+        if self.weights == {DEFAULT: 1.0}:
+            return (f"{head}: common movement at its robust pace, the province's deviation filtered toward the panel "
+                    f"and its own trend shrunk; interval from the model's errors replayed on the panel's latest years")
         parts = ", ".join(f"{c} {v:.0%}" for c, v in sorted(self.weights.items(), key=lambda kv: -kv[1]))
-        return (f"all-province panel model on the {self.scale.kind} scale ({self.n_provinces} provinces to "
-                f"{self.origin}); candidates weighted by their rolling-origin backtest on the panel: {parts}")
+        return f"{head}; candidates weighted by their rolling-origin backtest on the panel: {parts}"
 
     def quantiles(self, qs) -> np.ndarray:
         return self.mean + np.quantile(self.errors, qs)
@@ -189,8 +209,9 @@ class PanelForecast:
 
 
 def fit_panel(values: pd.DataFrame, bounds: tuple[float | None, float | None] | None,
-              origin: int | None = None) -> PanelModel:
-    """Fit the panel (long rows province_code, year, value) with data up to ``origin`` (default: all)."""
+              origin: int | None = None, stacked: bool = False) -> PanelModel:
+    """Fit the panel (long rows province_code, year, value) with data up to ``origin`` (default: all);
+    ``stacked``: the earlier engine, candidates weighted by the backtest."""
     w = wide(values)
     if origin is not None:
         w = w.loc[:, [c for c in w.columns if c <= origin]]
@@ -199,7 +220,7 @@ def fit_panel(values: pd.DataFrame, bounds: tuple[float | None, float | None] | 
     z[~np.isfinite(w.to_numpy())] = np.nan
     t = z.shape[1] - 1
     errors, n = backtest_errors(z, t)
-    return PanelModel(scale, list(w.columns), list(w.index), z, int(w.columns[-1]), errors, n)
+    return PanelModel(scale, list(w.columns), list(w.index), z, int(w.columns[-1]), errors, n, stacked)
 
 
 def pace_share(model: PanelModel, start: float, target: float, years: int, comparator: str) -> tuple[float, int]:

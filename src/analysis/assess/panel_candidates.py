@@ -2,8 +2,9 @@
 rolling-origin backtest errors on the panel itself.
 
 ``last`` (the last value stays), ``drift`` (plus the panel's average yearly change), ``own_drift`` (plus the
-province's own average yearly change), ``pooled`` (the common movement at its pace plus the filtered deviation)
-and ``pooled_flat`` (the same without the pace).
+province's own average yearly change), ``pooled`` (the panel model: the common movement carried forward at its
+conservative robust pace, plus the province's filtered deviation and its own trend shrunk by empirical Bayes) and
+``pooled_flat`` (the common movement held, plus the filtered deviation).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.assess.panel_decomposition import common_movement, filled, filtered_levels, mean_change, noise_and_drift
+from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change, noise_and_drift,
+                                                 robust_pace, shrunk_slopes)
 
 CANDIDATES = ("last", "drift", "own_drift", "pooled", "pooled_flat")
 
@@ -53,20 +55,20 @@ def _point_forecasts(zz: np.ndarray, t: int, h: int) -> PointForecasts:
     # the panel's average yearly change: mean over provinces of their own first-to-last yearly change
     changes = np.array([mean_change(r) for r in zz if np.isfinite(r).sum() >= 2])
     avg_change = float(np.mean(changes)) if len(changes) else 0.0
-    pace = mean_change(yf)  # the common movement's long-run pace
+    pace = robust_pace(yf)  # the common movement's pace, conservatively
     dev = zz - yf[None, :]
     noise, step = noise_and_drift(dev)
     shrunk, _ = filtered_levels(dev, noise, step)
     shrunk = np.where(np.isfinite(last), shrunk, np.nan)
+    own = shrunk_slopes(dev, noise, step)
     out = {
         "last": last,
         "drift": last + avg_change * steps,
         "own_drift": last + np.array([mean_change(r) for r in zz]) * steps,
-        "pooled": yf[-1] + pace * h + shrunk,
+        "pooled": yf[-1] + pace * h + shrunk + own * steps,
         "pooled_flat": yf[-1] + shrunk,
     }
     return PointForecasts(t, h, out)
-
 
 
 def backtest_errors(z: np.ndarray, upto: int, horizons=range(1, 6), min_train: int = 2

@@ -105,3 +105,77 @@ def filtered_levels(dev: np.ndarray, noise: float, step: float) -> tuple[np.ndar
         P[ok] = (1 - K) * P[ok]
     return x, P
 
+
+
+def theil_sen(series: np.ndarray) -> float:
+    """Theil–Sen slope of a gap-free series: the median of the slopes between every pair of years."""
+    n = len(series)
+    slopes = [(series[j] - series[i]) / (j - i) for i in range(n) for j in range(i + 1, n)]
+    return float(np.median(slopes)) if slopes else 0.0
+
+
+def robust_pace(series: np.ndarray) -> float:
+    """The common movement's yearly pace, estimated conservatively from a gap-free series.
+
+    Two robust estimates guard against two ways a short panel misleads: the median of the yearly changes ignores
+    one year's jump (a survey redesign, a shock), the Theil–Sen slope ignores a level that swings back and forth.
+    Where they agree in direction, the one nearer to no change is used; where they disagree, no pace at all.
+    """
+    d = np.diff(series)
+    if len(d) == 0:
+        return 0.0
+    by_median, by_pairs = float(np.median(d)), theil_sen(series)
+    if by_median * by_pairs <= 0:
+        return 0.0
+    return float(np.sign(by_median) * min(abs(by_median), abs(by_pairs)))
+
+
+def shrunk_slopes(dev: np.ndarray, noise: float, step: float) -> np.ndarray:
+    """Each province's own yearly trend in its deviation from the common movement, shrunk toward none by
+    empirical Bayes (three points or more; otherwise none).
+
+    A province's least-squares slope varies across provinces for two reasons: real, lasting differences in pace
+    (variance ``tau2``) and the noise and level moves of the panel's local-level model (each slope's own variance,
+    computed from ``noise`` and ``step``). ``tau2`` is what the spread of slopes holds beyond the second; each
+    slope keeps the share ``tau2 / (tau2 + its variance)``. Survey panels give ``tau2`` near 0 (no own trends);
+    populations, where provinces do grow at lasting different rates, keep part of theirs. The shrinkage is on the
+    cautious side: the panel's variogram reads part of a lasting trend as level moves (estimating the variances
+    after removing each province's slope instead made the survey panels' forecasts much worse).
+    """
+    n = dev.shape[0]
+    slope, var = np.full(n, np.nan), np.full(n, np.nan)
+    for i in range(n):
+        idx = np.flatnonzero(np.isfinite(dev[i]))
+        if len(idx) < 3:
+            continue
+        x = idx.astype(float)
+        c = (x - x.mean()) / np.sum((x - x.mean()) ** 2)
+        cov = noise * np.eye(len(x)) + step * np.minimum.outer(x - x[0], x - x[0])
+        slope[i], var[i] = float(c @ dev[i, idx]), float(c @ cov @ c)
+    ok = np.isfinite(slope)
+    if ok.sum() < 10:
+        return np.zeros(n)
+    tau2 = max(float(np.var(slope[ok]) - np.mean(var[ok])), 0.0)
+    return np.where(ok, (slope - np.mean(slope[ok])) * tau2 / (tau2 + np.where(ok, var, 1.0)), 0.0)
+
+
+def filtered_path(dev: np.ndarray, noise: float, step: float) -> np.ndarray:
+    """The Kalman-filtered level of every province at every column (as :func:`filtered_levels` at the last)."""
+    out = np.full(dev.shape, np.nan)
+    for j in range(dev.shape[1]):
+        out[:, j], _ = filtered_levels(dev[:, : j + 1], noise, step)
+    return out
+
+
+MAD_SMALL_SAMPLE = {2: 1.196, 3: 1.495, 4: 1.363, 5: 1.206, 6: 1.200, 7: 1.140, 8: 1.129, 9: 1.107}  # Croux &
+# Rousseeuw (1992): the median absolute deviation runs low in small samples; beyond 9, n / (n - 0.8)
+
+
+def robust_sd(x: np.ndarray) -> float:
+    """Spread of errors around 0 by the median absolute value, scaled to a normal's standard deviation and
+    corrected for small samples: one year's shock in a short history does not set the width of every interval."""
+    x = np.asarray(x, dtype=float)
+    if not len(x):
+        return float("nan")
+    n = len(x)
+    return MAD_SMALL_SAMPLE.get(n, n / (n - 0.8) if n > 1 else 1.0) * 1.4826 * float(np.median(np.abs(x)))

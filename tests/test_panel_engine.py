@@ -172,3 +172,20 @@ def test_the_stacked_engine_stays_available_for_the_comparison(panels):
     w = earlier.weights(3)
     assert len(w) == len(pn.CANDIDATES) and sum(w.values()) == pytest.approx(1.0)
     assert "robust pace" in model.forecast(model.provinces[0], 2018).describe()
+
+
+def test_the_methodology_page_keeps_the_held_out_panels_apart():
+    from conftest import RAW
+
+    from analysis.site.methodology import backtest_rows, backtest_summary
+
+    pop = pd.read_csv(RAW / "population_gso.csv", dtype={"province_code": str})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        held = bt.held_out_summary(pop)
+    dev = held.assign(held_out=False, indicator_id="x").iloc[:3]
+    both = pd.concat([dev, held], ignore_index=True)
+    rows = backtest_rows(both, None, "vi", held_out=True)
+    assert len(rows) == len(held) and rows[0]["panel"].startswith("Dân số trung bình")
+    assert len(backtest_rows(both, pd.DataFrame({"indicator_id": ["x"], "name_vi": ["X"]}), "vi")) == 3
+    assert "8 ô" in backtest_summary(both, "vi", held_out=True)  # horizons 2-5 of the two held-out panels

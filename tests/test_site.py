@@ -820,10 +820,14 @@ def test_methodology_shows_the_real_data_backtest(site):
 
     bt = load_processed("backtest", site.parent.parent / "data" / "processed")
     assert len(bt) and {"engine", "last", "drift"} <= {c.split("_")[-1] for c in bt.columns}
+    held = bt["held_out"].astype(str).str.lower() == "true"
+    assert held.any() and (~held).any()  # the GSO population panels, on which no setting was chosen, apart
     for lang, heading in (("vi", "Kiểm chứng trên số liệu thật của các tỉnh"), ("en", "Checked on real provincial data")):
         text = (site / lang / "methodology.html").read_text(encoding="utf-8")
         section = text[text.find(heading):]
-        table = section[section.find("<table class='data-table backtest'>"):section.find("</table>")]
-        assert table.count("<tr>") == len(bt) + 1, lang  # one row per panel and horizon, plus the header
+        for cls, n in (("backtest", (~held).sum()), ("backtest backtest-held-out", held.sum())):
+            start = section.find(f"<table class='data-table {cls}'>")
+            table = section[start:section.find("</table>", start)]
+            assert start > 0 and table.count("<tr>") == n + 1, (lang, cls)  # a row per panel and horizon + header
         # the plain-words section explains the panel model before any table
         assert text.find("method_bt") < 0 and text.find(heading) > text.find("<h2>")

@@ -261,6 +261,12 @@ def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
     return "\n".join(lines)
 
 
+def held_out_summary(population: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summary` of the panels no setting was chosen on (:func:`population_panels`), marked ``held_out``."""
+    cases = [c for name, (d, b) in population_panels(population).items() for c in panel_cases(name, d, b)]
+    return summary(score(cases)).assign(held_out=True) if cases else pd.DataFrame()
+
+
 def population_panels(population: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
     """GSO table E02.01 (average population and density of the 63 provinces, 2011–2024) as panels: real yearly
     series that no setting of the engine was chosen on, for a check outside the indicators it was built for."""

@@ -1,6 +1,6 @@
 """data/processed -> assess -> data/processed: ``make assess`` (``analysis assess``) runs ``build()``.
 
-Reads the tables ``make data`` wrote (facts, indicators, tracking, national_targets) and writes, beside them,
+Reads the tables ``make data`` wrote (facts, indicators, tracking, national_targets, population) and writes, beside them,
 the assessment of every target (assessments.csv), every province against each national target
 (national_assessments.csv) and the real-data backtest of the forecasts (backtest.csv), each validated and
 added to manifest.json and metadata.json, so ``load_processed`` checks them like the data stage's tables.
@@ -23,7 +23,7 @@ from analysis.assess import schemas
 from analysis.data.manifest import record, sha256
 from analysis.data.store import load_processed
 
-INPUTS = ("facts", "indicators", "tracking", "national_targets")
+INPUTS = ("facts", "indicators", "tracking", "national_targets", "population")
 DESCRIPTIONS = {
     "assessments": "Every target assessed (analysis.assess.forecast): status, p_meet, projection and intervals, number of "
                    "data points and years, UN SDG Progress Chart category, method; the reports that show it "
@@ -35,7 +35,8 @@ DESCRIPTIONS = {
                 "row per horizon: cases, mean absolute error of the panel engine and of the two naive rules (last "
                 "value; last value plus the panel's average change), the engine's ratio to the better rule, its "
                 "80%/95% interval coverage, Brier skill against the base rate (A: keep the typical pace; B: catch "
-                "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only.",
+                "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only. "
+                "held_out: the GSO population and density panels (E02.01), on which no setting was chosen.",
 }
 
 
@@ -50,7 +51,10 @@ def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         warnings.simplefilter("ignore")
         assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
         national = assess_national(facts, tables["national_targets"], indicators)
-        real_backtest = backtest.summary(backtest.run(facts, indicators))
+        real_backtest = backtest.summary(backtest.run(facts, indicators)).assign(held_out=False)
+        if "population" in tables:
+            real_backtest = pd.concat([real_backtest, backtest.held_out_summary(tables["population"])],
+                                      ignore_index=True)
     if "report_keys" in facts:  # the reports that show each target, as the data stage said (never worked out here)
         shown = facts.set_index("fact_id")["report_keys"].fillna("")
         assessments["report_keys"] = assessments["target_fact_id"].map(shown).fillna("")

@@ -34,15 +34,28 @@ def _three_figures(x: float, lang: str) -> str:
     return format_number(x, lang, decimals)
 
 
-def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str) -> list[dict]:
-    """The real-data backtest, one row per panel and horizon, formatted for the page's language."""
+def _part(backtest: pd.DataFrame | None, held_out: bool) -> pd.DataFrame:
+    """The panels the engine was developed on (``held_out`` False) or those no setting was chosen on."""
     if backtest is None or backtest.empty:
+        return pd.DataFrame()
+    flag = (backtest["held_out"].astype(str).str.lower() == "true") if "held_out" in backtest else \
+        pd.Series(False, index=backtest.index)
+    return backtest[flag == held_out]
+
+
+def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str,
+                  held_out: bool = False) -> list[dict]:
+    """The real-data backtest, one row per panel and horizon, formatted for the page's language: the panels the
+    engine was developed on, or (``held_out``) those no setting was chosen on."""
+    backtest = _part(backtest, held_out)
+    if backtest.empty:
         return []
     names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
     rows = []
     for _, r in backtest.iterrows():
         years = msg("method_bt_years", lang, y0=int(r["first_year"]), y1=int(r["last_year"]))
-        rows.append({"panel": f"{names.get(r['indicator_id'], r['indicator_id'])} ({years})",
+        name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
+        rows.append({"panel": f"{name} ({years})",
                      "h": format_number(int(r["h"]), lang), "cases": format_number(int(r["cases"]), lang),
                      "engine": _three_figures(float(r["mae_engine"]), lang),
                      "last": _three_figures(float(r["mae_last"]), lang),
@@ -54,12 +67,14 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
     return rows
 
 
-def backtest_summary(backtest: pd.DataFrame | None, lang: str) -> str:
-    """One sentence: over horizons 2–5, in how many panel-horizon cells the engine beat both naive rules."""
-    if backtest is None or backtest.empty:
+def backtest_summary(backtest: pd.DataFrame | None, lang: str, held_out: bool = False) -> str:
+    """One sentence: over horizons 2–5, in how many panel-horizon cells the engine beat both naive rules (on the
+    panels it was developed on, or ``held_out``: on those no setting was chosen on)."""
+    backtest = _part(backtest, held_out)
+    if backtest.empty:
         return ""
     s = backtest[backtest["h"].between(2, 5)]
-    return msg("method_bt_summary", lang, n=format_number(len(s), lang),
+    return msg("method_bt_heldout_summary" if held_out else "method_bt_summary", lang, n=format_number(len(s), lang),
                below=format_number(int((s["ratio"] < 1).sum()), lang),
                within=format_number(int((s["ratio"] <= 1.05).sum()), lang),
                covered=format_number(int(s["cov80"].between(0.75, 0.88).sum()), lang),
@@ -80,5 +95,7 @@ def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.Dat
     settings |= {"max_age": format_number(A.MAX_DATA_AGE, lang), "build_year": str(config.build_year())}
     return render("methodology", lang, statuses=list(STATUS_COLOUR), settings=settings, calibration=cal,
                   unsd=[unsd_label(c, lang) for c in UNSD_CATEGORIES], heldout=heldout_note(lang, calibration),
-                  backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang))
+                  backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang),
+                  held_out=backtest_rows(backtest, indicators, lang, held_out=True),
+                  held_out_summary=backtest_summary(backtest, lang, held_out=True))
 

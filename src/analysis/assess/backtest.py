@@ -156,14 +156,14 @@ def score(cases: list[Case]) -> pd.DataFrame:
         for rule in [r for r in (*RULES, "stacked", "single") if r in cs[0].point]:
             ae, c80, c95, logs = [], [], [], []
             briers: dict[str, list[float]] = {"A": [], "B": []}
-            bws: dict[int, float] = {}
+            bws: dict[int, tuple[float, np.ndarray]] = {}  # per error sample (shared by a panel's provinces)
             for c in cs:
                 m, e = c.z_point[rule], c.errors[rule]
-                bw = bws.get(id(e))
-                if bw is None:
-                    bw = bws[id(e)] = pn.bandwidth(e)
+                if id(e) not in bws:
+                    bws[id(e)] = pn.bandwidth(e), np.quantile(e, [0.1, 0.9, 0.025, 0.975])
+                bw, qs = bws[id(e)]
                 ae.append(abs(c.point[rule] - c.outcome))
-                lo80, hi80, lo95, hi95 = m + np.quantile(e, [0.1, 0.9, 0.025, 0.975])
+                lo80, hi80, lo95, hi95 = m + qs
                 c80.append(lo80 <= c.z_outcome <= hi80)
                 c95.append(lo95 <= c.z_outcome <= hi95)
                 logs.append(np.log(_density(e, c.z_outcome - m, bw)))

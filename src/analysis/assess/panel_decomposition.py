@@ -15,12 +15,27 @@ def wide(values: pd.DataFrame) -> pd.DataFrame:
     return w.reindex(columns=range(int(min(w.columns)), int(max(w.columns)) + 1)).astype(float)
 
 
+_POLISHED: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
 def common_movement(z: np.ndarray, iters: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """Two-way decomposition z[i, t] = level[i] + year[t] + e on the observed cells, by Tukey's median polish.
 
     ``year`` is the common movement, ``level`` each province's own level (centred). Medians keep one odd
     province, or a province whose figure was published on another basis one year, from moving the panel.
+    Memoised on the panel's values (the forecast, its interval and the backtests ask for the same ones).
     """
+    zz = np.ascontiguousarray(z, dtype=float)
+    key = (zz.shape, zz.tobytes(), iters)
+    if key not in _POLISHED:
+        if len(_POLISHED) > 5000:
+            _POLISHED.clear()
+        _POLISHED[key] = _median_polish(zz, iters)
+    level, year = _POLISHED[key]
+    return level.copy(), year.copy()
+
+
+def _median_polish(z: np.ndarray, iters: int) -> tuple[np.ndarray, np.ndarray]:
     obs = np.isfinite(z)
     level = np.zeros(z.shape[0])
     year = np.zeros(z.shape[1])

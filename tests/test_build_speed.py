@@ -41,12 +41,17 @@ def _tight(chart: charts.Chart, **kw) -> bytes:
     return buf.getvalue()
 
 
-def test_saved_and_shown_pngs_are_the_bytes_of_a_tight_save(tmp_path):
+def test_saved_png_is_the_bytes_of_a_tight_save_and_the_shown_one_has_its_box(tmp_path):
     fast, slow = _chart(), _chart()
     paths = charts.save(fast, tmp_path)
     shown = charts.display_png(fast)
     assert paths[0].read_bytes() == _tight(slow, format="png", dpi=charts.PRINT_DPI)
-    assert shown == _tight(slow, format="png", dpi=charts.DISPLAY_DPI)
+    # the PNG shown is cropped to the same box, at 110 dpi: within a few pixels of its own tight box
+    big, small = Image.open(paths[0]).size, Image.open(io.BytesIO(shown)).size
+    tight = Image.open(io.BytesIO(_tight(slow, format="png", dpi=charts.DISPLAY_DPI))).size
+    for b, s, t in zip(big, small, tight):
+        assert abs(s - b * charts.DISPLAY_DPI / charts.PRINT_DPI) <= 1 and abs(s - t) <= 0.02 * t + 2
+    assert Image.open(io.BytesIO(shown)).info["dpi"] == pytest.approx((charts.DISPLAY_DPI,) * 2, abs=0.1)
     # the SVG is cropped to the 300 dpi PNG's box (in points: 72 per inch)
     width, height = map(float, re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', paths[1].read_text()).groups())
     px = Image.open(paths[0]).size

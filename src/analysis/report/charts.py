@@ -4,9 +4,9 @@ Charts are returned as ``Chart`` objects; ``show`` displays one in a notebook as
 text (nbconvert puts it in the page), ``save`` writes PNG (300 dpi) and SVG for papers.
 
 Each save crops to the figure's tight box as ``bbox_inches="tight"`` does, but the box is measured once per
-resolution (one draw that renders nothing) instead of once per file: the 300 dpi PNG and the display PNG are the
-same bytes as with ``"tight"``; the SVG is cropped to the 300 dpi PNG's box (``"tight"`` measured it again at
-72 dpi, a box that differs from it by a fraction of a point).
+chart (one draw at 300 dpi that renders nothing) instead of once per file: the 300 dpi PNG is the same bytes as
+with ``"tight"``; the SVG and the display PNG are cropped to the same box (``"tight"`` measured it again at 72
+and 110 dpi, boxes that differ from it by a fraction of a point, a few pixels of margin).
 """
 
 from __future__ import annotations
@@ -98,19 +98,22 @@ def save(chart: Chart, out_dir: Path, box=None) -> list[Path]:
     return paths
 
 
-def display_png(chart: Chart) -> bytes:
-    """The PNG shown in the notebook (110 dpi, cropped to its own tight box: the bytes of
-    ``savefig(dpi=110, bbox_inches="tight")``)."""
+def display_png(chart: Chart, box=None) -> bytes:
+    """The PNG shown in the notebook (110 dpi), cropped to ``box`` (the 300 dpi tight box, ``tight_box``; measured
+    here when not given)."""
     buf = io.BytesIO()
-    chart.fig.savefig(buf, format="png", dpi=DISPLAY_DPI, bbox_inches=tight_box(chart.fig, DISPLAY_DPI))
+    box = box if box is not None else tight_box(chart.fig, PRINT_DPI)
+    chart.fig.savefig(buf, format="png", dpi=DISPLAY_DPI, bbox_inches=box)
     return buf.getvalue()
 
 
 def show(chart: Chart, out_dir: Path | None = None) -> None:
-    """Display in a notebook as PNG with alt text (and save the files if ``out_dir`` is given)."""
+    """Display in a notebook as PNG with alt text (and save the files if ``out_dir`` is given); the tight box is
+    measured once for every file."""
+    box = tight_box(chart.fig, PRINT_DPI)
     if out_dir is not None:
-        save(chart, out_dir)
-    display(Image(data=display_png(chart), format="png", metadata={"alt": chart.alt}))
+        save(chart, out_dir, box)
+    display(Image(data=display_png(chart, box), format="png", metadata={"alt": chart.alt}))
     twin = twin_html(chart)  # the site shows this interactive version in the PNG's place
     if twin:
         display(HTML(twin))

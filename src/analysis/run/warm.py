@@ -19,7 +19,7 @@ import threading
 from multiprocessing import util
 
 from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.log import logger
 
 ENGINE = "warm"
@@ -127,8 +127,41 @@ def shutdown_all() -> None:
         _KERNELS.pop(key).shutdown()
 
 
+class _SaveAtEnds(NotebookExecutionManager):
+    """papermill's bookkeeping, writing the output notebook when the run starts and when it ends (also after a
+    failed cell or a dead kernel: papermill ends every run that way), not at every cell's start and end as well:
+    those writes re-serialized the growing notebook, its images included, about 30 times per notebook."""
+
+    _writing = True
+
+    def notebook_start(self, **kwargs):
+        super().notebook_start(**kwargs)
+        self._writing = False
+
+    def notebook_complete(self, **kwargs):
+        self._writing = True
+        super().notebook_complete(**kwargs)
+
+    def save(self, **kwargs):
+        if self._writing:
+            super().save(**kwargs)
+
+
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, on this process's warm kernel instead of a new one."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                         autosave_cell_every=30, **kwargs):
+        nb_man = _SaveAtEnds(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                             autosave_cell_every=autosave_cell_every)
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,

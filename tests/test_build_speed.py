@@ -60,6 +60,20 @@ def test_saved_png_is_the_bytes_of_a_tight_save_and_the_shown_one_has_its_box(tm
     assert json.loads(paths[2].read_text(encoding="utf-8"))["alt"] == "alt"
 
 
+def test_the_places_kept_from_the_measuring_draw_are_those_each_file_would_find(monkeypatch):
+    """Titles and "best" legends are placed once (charts._keep_placement); every file is drawn as before."""
+    monkeypatch.setitem(plt.rcParams, "svg.hashsalt", "test")  # the same clip-path ids in both SVGs
+    kept, found = _chart(), _chart()
+    box = charts.tight_box(kept.fig, charts.PRINT_DPI)
+    found.fig.set_layout_engine(None)  # laid out the same way, titles and legend left to look for their place
+    for kw in ({"format": "png", "dpi": charts.DISPLAY_DPI}, {"format": "svg"}):
+        a, b = io.BytesIO(), io.BytesIO()
+        kept.fig.savefig(a, bbox_inches=box, **kw)
+        found.fig.savefig(b, bbox_inches=box, **kw)
+        clean = lambda data: re.sub(rb"<dc:date>.*?</dc:date>", b"", data)  # noqa: E731
+        assert clean(a.getvalue()) == clean(b.getvalue())
+
+
 def _png(colour: tuple[int, int, int]) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (8, 4), colour).save(buf, "PNG")

@@ -16,10 +16,12 @@ import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 from matplotlib import rcParams
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
 from analysis.numbers import format_number
 from analysis.reader_csv import write_reader_csv
@@ -73,10 +75,38 @@ def tight_box(fig, dpi: int):
         fig.dpi = dpi
         fig.draw_without_rendering()  # runs the figure's layout engine, as savefig's own measuring draw does
         box = fig.get_tightbbox(renderer()).padded(rcParams["savefig.pad_inches"])
+        _keep_placement(fig, renderer())
     finally:
         fig.dpi = old
     fig.set_layout_engine(None)  # laid out now: a save with a given box then draws once, without measuring again
     return box
+
+
+def _keep_placement(fig, renderer) -> None:
+    """Keep the titles and the "best" legends where the measuring draw put them: every later draw (each file)
+    would work the same places out again, measuring every tick label for a title and every line for a legend."""
+    for ax in fig.axes:
+        if getattr(ax, "_autotitlepos", None):
+            ax._autotitlepos = False  # matplotlib's own flag for a title placed by hand (set_title(y=...))
+        legend = ax.get_legend()
+        if legend is not None and getattr(legend, "_loc", None) == 0:
+            code = _best_code(legend, renderer)
+            if code is not None:
+                legend.set_loc(code)
+
+
+def _best_code(legend, renderer) -> int | None:
+    """The location code (1-10) of the place a "best" legend takes at this draw (None if none is found)."""
+    try:
+        size = legend._legend_box.get_bbox(renderer)
+        best = legend._find_best_position(size.width, size.height, renderer)
+        box = Bbox.from_bounds(0, 0, size.width, size.height)
+        for code in range(1, 11):
+            if np.allclose(legend._get_anchored_bbox(code, box, legend.get_bbox_to_anchor(), renderer), best):
+                return code
+    except (AttributeError, TypeError, ValueError):  # another matplotlib: the legend keeps looking for itself
+        return None
+    return None
 
 
 def save(chart: Chart, out_dir: Path, box=None) -> list[Path]:

@@ -104,3 +104,12 @@ def test_calibration_is_reused_from_its_cache(tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("calibration-*.json"))) == 1
     with pytest.raises(pytest.fail.Exception):
         calibration.cached_run(4, tmp_path)  # other parameters: run again
+
+
+def test_the_calibration_started_beside_a_stage_is_found_in_its_cache(tmp_path, monkeypatch):
+    """analysis assess starts the methodology page's calibration on the core it leaves idle; the site reuses it."""
+    calibration.start_cached(3, tmp_path)()  # waits for the forked process
+    monkeypatch.setattr(calibration, "run", lambda *a, **k: pytest.fail("the calibration was not cached"))
+    assert [r["process"] for r in calibration.cached_run(3, tmp_path)] == ["logistic_iid", "saturating_ar1",
+                                                                           "gompertz_rw"]
+    calibration.start_cached(3, tmp_path)()  # cached already: nothing is started

@@ -34,6 +34,7 @@ from analysis.report.nearest import load_families
 from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
+from analysis.assess.calibration import SITE_SERIES
 from analysis.site.background import in_background, start_calibration
 from analysis.site.cite import (ITEM_FILES, _project_author, citation_cff, cite_box, item_cite_boxes,
                                 project_citation, read_items)
@@ -315,7 +316,7 @@ def _method_and_data_pages(inputs: SiteInputs, env, out: Path, meta: dict, listi
                     out, meta)
 
 
-def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx: bool = True,
+def assemble(inputs: SiteInputs, out: Path, calibration_series: int = SITE_SERIES, docx: bool = True,
              search: bool = True, cache_dir: Path | None = None) -> dict:
     """Write the whole site into ``out`` (an empty folder). Raises SiteError if anything is missing.
 

@@ -55,9 +55,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     # the methodology page's calibration, on the core the assessments leave idle (the site finds it cached)
     calibrated = calibration.start_cached(calibration.SITE_SERIES, config.build_dir() / "calibration-cache")
     tables = _stage_tables("analysis assess", build, (ProcessedDataError,))
-    calibrated()
-    if tables is None:
+    if tables is None:  # the calibration process ends with this one (it writes its cache whole or not at all)
         return 1
+    calibrated()
     a, n = tables["assessments"], tables["national_assessments"]
     print(f"assessments written to data/processed: {len(a)} targets assessed ("
           + ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items())

@@ -41,18 +41,37 @@ def _tight(chart: charts.Chart, **kw) -> bytes:
     return buf.getvalue()
 
 
-def test_saved_and_shown_pngs_are_the_bytes_of_a_tight_save(tmp_path):
+def test_saved_png_is_the_bytes_of_a_tight_save_and_the_shown_one_has_its_box(tmp_path):
     fast, slow = _chart(), _chart()
     paths = charts.save(fast, tmp_path)
     shown = charts.display_png(fast)
     assert paths[0].read_bytes() == _tight(slow, format="png", dpi=charts.PRINT_DPI)
-    assert shown == _tight(slow, format="png", dpi=charts.DISPLAY_DPI)
+    # the PNG shown is cropped to the same box, at 110 dpi: within a few pixels of its own tight box
+    big, small = Image.open(paths[0]).size, Image.open(io.BytesIO(shown)).size
+    tight = Image.open(io.BytesIO(_tight(slow, format="png", dpi=charts.DISPLAY_DPI))).size
+    for b, s, t in zip(big, small, tight):
+        assert abs(s - b * charts.DISPLAY_DPI / charts.PRINT_DPI) <= 1 and abs(s - t) <= 0.02 * t + 2
+    assert Image.open(io.BytesIO(shown)).info["dpi"] == pytest.approx((charts.DISPLAY_DPI,) * 2, abs=0.1)
     # the SVG is cropped to the 300 dpi PNG's box (in points: 72 per inch)
     width, height = map(float, re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', paths[1].read_text()).groups())
     px = Image.open(paths[0]).size
     assert width == pytest.approx(px[0] * 72 / charts.PRINT_DPI, abs=0.5)
     assert height == pytest.approx(px[1] * 72 / charts.PRINT_DPI, abs=0.5)
     assert json.loads(paths[2].read_text(encoding="utf-8"))["alt"] == "alt"
+
+
+def test_the_places_kept_from_the_measuring_draw_are_those_each_file_would_find(monkeypatch):
+    """Titles and "best" legends are placed once (charts._keep_placement); every file is drawn as before."""
+    monkeypatch.setitem(plt.rcParams, "svg.hashsalt", "test")  # the same clip-path ids in both SVGs
+    kept, found = _chart(), _chart()
+    box = charts.tight_box(kept.fig, charts.PRINT_DPI)
+    found.fig.set_layout_engine(None)  # laid out the same way, titles and legend left to look for their place
+    for kw in ({"format": "png", "dpi": charts.DISPLAY_DPI}, {"format": "svg"}):
+        a, b = io.BytesIO(), io.BytesIO()
+        kept.fig.savefig(a, bbox_inches=box, **kw)
+        found.fig.savefig(b, bbox_inches=box, **kw)
+        clean = lambda data: re.sub(rb"<dc:date>.*?</dc:date>", b"", data)  # noqa: E731
+        assert clean(a.getvalue()) == clean(b.getvalue())
 
 
 def _png(colour: tuple[int, int, int]) -> bytes:
@@ -85,3 +104,12 @@ def test_calibration_is_reused_from_its_cache(tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("calibration-*.json"))) == 1
     with pytest.raises(pytest.fail.Exception):
         calibration.cached_run(4, tmp_path)  # other parameters: run again
+
+
+def test_the_calibration_started_beside_a_stage_is_found_in_its_cache(tmp_path, monkeypatch):
+    """analysis assess starts the methodology page's calibration on the core it leaves idle; the site reuses it."""
+    calibration.start_cached(3, tmp_path)()  # waits for the forked process
+    monkeypatch.setattr(calibration, "run", lambda *a, **k: pytest.fail("the calibration was not cached"))
+    assert [r["process"] for r in calibration.cached_run(3, tmp_path)] == ["logistic_iid", "saturating_ar1",
+                                                                           "gompertz_rw"]
+    calibration.start_cached(3, tmp_path)()  # cached already: nothing is started

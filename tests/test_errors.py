@@ -64,3 +64,17 @@ def test_a_full_disk_stops_a_stage_with_one_clear_line(cmd, module, monkeypatch,
     err = capsys.readouterr().err
     assert "stopped, nothing written: No space left on device: data/processed/.tmp-x/facts.csv" in err
     assert "Traceback" not in err
+
+
+def test_a_table_read_again_is_the_file_as_it_is_now_and_no_callers_change_reaches_it(processed_copy):
+    """load_processed keeps what it read (a warm kernel's notebooks read the same tables) until the file changes."""
+    first = load_processed("sources")
+    first.loc[first.index[0], "source_id"] = "changed by a caller"
+    first["extra"] = 1
+    first.index.name = "renamed"
+    again = load_processed("sources")
+    assert "extra" not in again and again.index.name is None and "changed by a caller" not in set(again["source_id"])
+    path = processed_copy / "data" / "processed" / "sources.csv"
+    pd.read_csv(path, dtype=str).drop(columns=["source_id"]).to_csv(path, index=False)
+    with pytest.raises(ProcessedDataError, match=r"sources\.csv is corrupt: columns \['source_id'\] are missing"):
+        load_processed("sources")

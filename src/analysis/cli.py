@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from analysis.catalogue import LANGS
@@ -46,12 +47,17 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
+    from analysis import config
+    from analysis.assess import calibration
     from analysis.assess.stage import build
     from analysis.data.manifest import ProcessedDataError
 
+    # the methodology page's calibration, on the core the assessments leave idle (the site finds it cached)
+    calibrated = calibration.start_cached(calibration.SITE_SERIES, config.build_dir() / "calibration-cache")
     tables = _stage_tables("analysis assess", build, (ProcessedDataError,))
-    if tables is None:
+    if tables is None:  # the calibration process ends with this one (it writes its cache whole or not at all)
         return 1
+    calibrated()
     a, n = tables["assessments"], tables["national_assessments"]
     print(f"assessments written to data/processed: {len(a)} targets assessed ("
           + ", ".join(f"{k} {v}" for k, v in a["status"].value_counts().items())
@@ -292,7 +298,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(fn=_cmd_run)
     site = sub.add_parser("site", help="assemble the report site into site/_build (atomic)")
     site.add_argument("--no-docx", action="store_true", help="skip the Word downloads")
-    site.add_argument("--calibration-series", type=int, default=200,
+    site.add_argument("--calibration-series", type=int, default=200,  # assess.calibration.SITE_SERIES
                       help="simulated series per process for the methodology page (0: skip)")
     site.add_argument("--force", action="store_true", help="rebuild even if nothing it is built from changed")
     site.set_defaults(fn=_cmd_site)
@@ -301,6 +307,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # one BLAS thread per process (before numpy is first imported; the kernels and forks inherit it): the stages
+    # run their pieces in parallel processes already (two notebooks at a time, the site's forks), and OpenBLAS's
+    # own threads, on matrices this small, only spin beside them (a seventh of the notebooks' time on two cores)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     p = _parser()
     args = p.parse_args(argv)
     try:

@@ -7,6 +7,7 @@ by what it is (a status, a column heading, a breakdown) and the colours of the s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analysis.catalogue import CURATED_IN, LANGS, catalogue, msg
 
@@ -151,11 +152,18 @@ def locator_label(locator: str, lang: str) -> str:
     """
     if lang == CURATED_IN or not isinstance(locator, str):
         return locator
-    words = [(msg(k, CURATED_IN), msg(k, lang)) for k in catalogue(CURATED_IN) if k.startswith("locator_word_")]
     parts = []
     for part in locator.split("; "):
         if "/" not in part and "github:" not in part:  # a file path or dataset address stays as written
-            for curated, own in words:
-                part = re.sub(rf"(?<![\w/.:-]){re.escape(curated)}(?![\w/.-])", own, part)
+            for pattern, own in _locator_words(lang):
+                part = pattern.sub(own, part)
         parts.append(part)
     return "; ".join(parts)
+
+
+@lru_cache(maxsize=None)
+def _locator_words(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Each curated ``locator_word_*`` as a pattern of the whole word, with its translation (read once)."""
+    return tuple((re.compile(rf"(?<![\w/.:-]){re.escape(msg(k, CURATED_IN))}(?![\w/.-])"),
+                  msg(k, lang))
+                 for k in catalogue(CURATED_IN) if k.startswith("locator_word_"))

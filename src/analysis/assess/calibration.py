@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import time
+import warnings
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -22,6 +25,9 @@ from scipy import stats
 from analysis.assess.forecast import assess_target, predictive
 from analysis.atomic import write_atomic
 from analysis.assess.simulate import simulate_many
+
+SITE_SERIES = 200  # simulated series per process on the methodology page (``analysis site --calibration-series``)
+
 
 def naive_interval(years, values, target_year, level):
     t = np.asarray(years, float)
@@ -75,12 +81,16 @@ def _cache_key(n: int, seed: int) -> str:
     return h.hexdigest()[:32]
 
 
+def _cache_path(n: int, seed: int, cache_dir: Path) -> Path:
+    return Path(cache_dir) / f"calibration-{_cache_key(n, seed)}.json"
+
+
 def cached_run(n: int, cache_dir: Path | None, seed: int = 2024) -> list[dict]:
     """``run(n, seed)``, reused from ``cache_dir`` (when given) while its code, libraries and parameters are the
     same; a new result replaces the cached one. The rows' ``seconds`` are those of the run that made them."""
     if cache_dir is None:
         return run(n, seed)
-    path = Path(cache_dir) / f"calibration-{_cache_key(n, seed)}.json"
+    path = _cache_path(n, seed, cache_dir)
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
     rows = [{k: (v if isinstance(v, str) else float(v) if k != "n" else int(v)) for k, v in r.items()}
@@ -90,3 +100,21 @@ def cached_run(n: int, cache_dir: Path | None, seed: int = 2024) -> list[dict]:
         old.unlink(missing_ok=True)
     write_atomic(path, lambda tmp: tmp.write_text(json.dumps(rows), encoding="utf-8"))
     return rows
+
+
+def _cached_quietly(n: int, cache_dir: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cached_run(n, cache_dir)
+
+
+def start_cached(n: int, cache_dir: Path) -> Callable[[], None]:
+    """``cached_run(n, cache_dir)`` started in a forked process, for a stage that leaves a core idle (``analysis
+    assess``), so that the site later finds the result in its cache; returns the function that waits for it. A
+    failure is not raised here: the site runs the calibration again and reports it. Nothing is started where
+    ``fork`` is not available or the result is cached already."""
+    if "fork" not in mp.get_all_start_methods() or _cache_path(n, 2024, cache_dir).exists():
+        return lambda: None
+    proc = mp.get_context("fork").Process(target=_cached_quietly, args=(n, cache_dir), daemon=True)
+    proc.start()
+    return proc.join

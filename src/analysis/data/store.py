@@ -38,12 +38,47 @@ def source_year(record) -> str:
     return "various" if record.get("type") in MULTI_EDITION_TYPES else ""
 
 
+# tables read and checked, by file and version (with the manifest's and metadata's): a warm kernel runs many
+# notebooks that read the same tables, and resets its caches between them, but not this one
+_READ: dict[str, tuple[tuple, pd.DataFrame]] = {}
+
+
+def _version(*paths: Path) -> tuple:
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
+
+
+def _own_copy(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy that shares the data (copy-on-write: a change to it copies what it changes) and has its own index
+    and column labels, so nothing a caller does to it reaches the cached table."""
+    out = df.copy(deep=False)
+    out.index, out.columns = df.index.copy(), df.columns.copy()
+    return out
+
+
 def load_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read one processed table with codes kept as text; checks its columns against metadata.json."""
+    """Read one processed table with codes kept as text; checks its columns against metadata.json. A table read
+    before and unchanged since (the file, the manifest and metadata.json) is not read or checked again."""
     folder = Path(processed_dir or config.processed_dir())
     path = folder / f"{name}.csv"
     if not path.exists():
         raise ProcessedDataError(f"{path} is missing: run `{make_command(name)}` first")
+    version = _version(path, folder / "metadata.json", folder / "manifest.json")
+    hit = _READ.get(str(path.resolve()))
+    if hit is not None and hit[0] == version:
+        return _own_copy(hit[1])
+    df = _read_checked(name, folder, path)
+    _READ[str(path.resolve())] = (version, df)
+    return _own_copy(df)
+
+
+def _read_checked(name: str, folder: Path, path: Path) -> pd.DataFrame:
     text = {c: str for c in ("province_code", "successor_code", "old_code", "new_code", "years", "values",
                               "observation_ids", "period", "breakdown", "flags", "tracked_by")}
     try:

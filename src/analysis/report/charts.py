@@ -4,9 +4,9 @@ Charts are returned as ``Chart`` objects; ``show`` displays one in a notebook as
 text (nbconvert puts it in the page), ``save`` writes PNG (300 dpi) and SVG for papers.
 
 Each save crops to the figure's tight box as ``bbox_inches="tight"`` does, but the box is measured once per
-resolution (one draw that renders nothing) instead of once per file: the 300 dpi PNG and the display PNG are the
-same bytes as with ``"tight"``; the SVG is cropped to the 300 dpi PNG's box (``"tight"`` measured it again at
-72 dpi, a box that differs from it by a fraction of a point).
+chart (one draw at 300 dpi that renders nothing) instead of once per file: the 300 dpi PNG is the same bytes as
+with ``"tight"``; the SVG and the display PNG are cropped to the same box (``"tight"`` measured it again at 72
+and 110 dpi, boxes that differ from it by a fraction of a point, a few pixels of margin).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 from matplotlib import rcParams
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
 from analysis.numbers import format_number
 from analysis.reader_csv import write_reader_csv
@@ -73,10 +75,38 @@ def tight_box(fig, dpi: int):
         fig.dpi = dpi
         fig.draw_without_rendering()  # runs the figure's layout engine, as savefig's own measuring draw does
         box = fig.get_tightbbox(renderer()).padded(rcParams["savefig.pad_inches"])
+        _keep_placement(fig, renderer())
     finally:
         fig.dpi = old
     fig.set_layout_engine(None)  # laid out now: a save with a given box then draws once, without measuring again
     return box
+
+
+def _keep_placement(fig, renderer) -> None:
+    """Keep the titles and the "best" legends where the measuring draw put them: every later draw (each file)
+    would work the same places out again, measuring every tick label for a title and every line for a legend."""
+    for ax in fig.axes:
+        if getattr(ax, "_autotitlepos", None):
+            ax._autotitlepos = False  # matplotlib's own flag for a title placed by hand (set_title(y=...))
+        legend = ax.get_legend()
+        if legend is not None and getattr(legend, "_loc", None) == 0:
+            code = _best_code(legend, renderer)
+            if code is not None:
+                legend.set_loc(code)
+
+
+def _best_code(legend, renderer) -> int | None:
+    """The location code (1-10) of the place a "best" legend takes at this draw (None if none is found)."""
+    try:
+        size = legend._legend_box.get_bbox(renderer)
+        best = legend._find_best_position(size.width, size.height, renderer)
+        box = Bbox.from_bounds(0, 0, size.width, size.height)
+        for code in range(1, 11):
+            if np.allclose(legend._get_anchored_bbox(code, box, legend.get_bbox_to_anchor(), renderer), best):
+                return code
+    except (AttributeError, TypeError, ValueError):  # another matplotlib: the legend keeps looking for itself
+        return None
+    return None
 
 
 def save(chart: Chart, out_dir: Path, box=None) -> list[Path]:
@@ -98,19 +128,22 @@ def save(chart: Chart, out_dir: Path, box=None) -> list[Path]:
     return paths
 
 
-def display_png(chart: Chart) -> bytes:
-    """The PNG shown in the notebook (110 dpi, cropped to its own tight box: the bytes of
-    ``savefig(dpi=110, bbox_inches="tight")``)."""
+def display_png(chart: Chart, box=None) -> bytes:
+    """The PNG shown in the notebook (110 dpi), cropped to ``box`` (the 300 dpi tight box, ``tight_box``; measured
+    here when not given)."""
     buf = io.BytesIO()
-    chart.fig.savefig(buf, format="png", dpi=DISPLAY_DPI, bbox_inches=tight_box(chart.fig, DISPLAY_DPI))
+    box = box if box is not None else tight_box(chart.fig, PRINT_DPI)
+    chart.fig.savefig(buf, format="png", dpi=DISPLAY_DPI, bbox_inches=box)
     return buf.getvalue()
 
 
 def show(chart: Chart, out_dir: Path | None = None) -> None:
-    """Display in a notebook as PNG with alt text (and save the files if ``out_dir`` is given)."""
+    """Display in a notebook as PNG with alt text (and save the files if ``out_dir`` is given); the tight box is
+    measured once for every file."""
+    box = tight_box(chart.fig, PRINT_DPI)
     if out_dir is not None:
-        save(chart, out_dir)
-    display(Image(data=display_png(chart), format="png", metadata={"alt": chart.alt}))
+        save(chart, out_dir, box)
+    display(Image(data=display_png(chart, box), format="png", metadata={"alt": chart.alt}))
     twin = twin_html(chart)  # the site shows this interactive version in the PNG's place
     if twin:
         display(HTML(twin))

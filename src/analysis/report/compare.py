@@ -42,10 +42,16 @@ class CompareContext:
     national: pd.DataFrame | None = None  # national_assessments.csv: every province against each national target
     registry: pd.DataFrame | None = None  # provinces.csv: both registries (names of every province)
     numbering: dict = field(default_factory=lambda: {"table": 0, "figure": 0})  # numbered captions on the page
+    _names: dict = field(default_factory=dict, repr=False, compare=False)  # name() of each (code, dated), once
 
     def name(self, code: str, dated: bool = True) -> str:
         """A compared (pre-2025) province's name, with its date where its territory changed on 1 July 2025 (not
         on a chart's labels, where the title gives the boundary)."""
+        if (code, dated) not in self._names:
+            self._names[code, dated] = self._name(code, dated)
+        return self._names[code, dated]
+
+    def _name(self, code: str, dated: bool) -> str:
         r = self.provinces.set_index("province_code").loc[code]
         name = r["name_vi"] if self.lang == "vi" else r["name_en"]
         if self.registry is None or not dated:

@@ -18,8 +18,9 @@ import textwrap
 import threading
 from multiprocessing import util
 
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.log import logger
 
 ENGINE = "warm"
@@ -37,7 +38,11 @@ class WarmKernelError(RuntimeError):
 
 
 class WarmKernel:
-    """One kernel, started and preloaded once, reset before each notebook."""
+    """One kernel, started and preloaded once, reset before each notebook; one client, connected once.
+
+    The client's channels stay open from notebook to notebook: connecting a client waits for the kernel to be
+    ready and then listens 0.2 s for stray output (jupyter_client's ``wait_for_ready``), which a new client for
+    every reset and every notebook paid twice per notebook while the core sat idle."""
 
     def __init__(self, kernel_name: str, startup_timeout: float = 60):
         from jupyter_client.manager import KernelManager
@@ -47,30 +52,24 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.km = KernelManager(kernel_name=kernel_name)
         # nbclient polls an async client, so a kernel that dies mid-notebook is seen within a second (a blocking
-        # client waits on its output channel for ever); this module's own calls use a blocking client (_client)
+        # client waits on its output channel for ever); this module's own calls wait with a timeout
         self.km.client_factory = AsyncKernelClient
         self.km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.runs = 0
+        self.kc = None
         try:
+            self.kc = self.km.client()
+            self.kc.allow_stdin = False
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=startup_timeout)
             self._run(PRELOAD, startup_timeout)
         except Exception:
             self.shutdown()
             raise
 
-    def _client(self):
-        from jupyter_client.blocking import BlockingKernelClient
-
-        return BlockingKernelClient(**self.km.get_connection_info(session=True),
-                                    connection_file=self.km.connection_file, parent=self.km)
-
     def _run(self, code: str, timeout: float) -> None:
-        kc = self._client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=timeout)
-            reply = kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+        reply = run_sync(self.kc.execute_interactive)(code, store_history=False, timeout=timeout,
+                                                      output_hook=lambda msg: None)
         content = reply["content"]
         if content["status"] != "ok":
             raise WarmKernelError(f"{content.get('ename')}: {content.get('evalue')}")
@@ -86,6 +85,8 @@ class WarmKernel:
         return getattr(proc, "pid", None)
 
     def shutdown(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
         try:
             if self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)
@@ -127,8 +128,41 @@ def shutdown_all() -> None:
         _KERNELS.pop(key).shutdown()
 
 
+class _SaveAtEnds(NotebookExecutionManager):
+    """papermill's bookkeeping, writing the output notebook when the run starts and when it ends (also after a
+    failed cell or a dead kernel: papermill ends every run that way), not at every cell's start and end as well:
+    those writes re-serialized the growing notebook, its images included, about 30 times per notebook."""
+
+    _writing = True
+
+    def notebook_start(self, **kwargs):
+        super().notebook_start(**kwargs)
+        self._writing = False
+
+    def notebook_complete(self, **kwargs):
+        self._writing = True
+        super().notebook_complete(**kwargs)
+
+    def save(self, **kwargs):
+        if self._writing:
+            super().save(**kwargs)
+
+
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, on this process's warm kernel instead of a new one."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                         autosave_cell_every=30, **kwargs):
+        nb_man = _SaveAtEnds(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                             autosave_cell_every=autosave_cell_every)
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
@@ -144,14 +178,13 @@ class WarmEngine(NBClientEngine):
         client = PapermillNotebookClient(nb_man, km=warm.km, timeout=execution_timeout, startup_timeout=start_timeout,
                                          kernel_name=kernel_name, log=logger, log_output=log_output,
                                          stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+        client.kc = warm.kc  # connected and ready: nbclient uses it as it is (and leaves its channels open)
         ok = False
         try:
             nb = client.execute()
             ok = True
             return nb
         finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
             warm.runs += 1
             if not ok:  # cell errors are recorded in the notebook, not raised: this is a timeout or a dead kernel
                 discard(kernel_name)

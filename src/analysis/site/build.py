@@ -34,7 +34,8 @@ from analysis.report.nearest import load_families
 from analysis.site import grid as GRID
 from analysis.site import indicator_pages as IP
 from analysis.site import pages as SP
-from analysis.site.background import start_calibration
+from analysis.assess.calibration import SITE_SERIES
+from analysis.site.background import in_background, start_calibration
 from analysis.site.cite import (ITEM_FILES, _project_author, citation_cff, cite_box, item_cite_boxes,
                                 project_citation, read_items)
 from analysis.site.downloads import _bibtex, _copy_outputs, _datapackage, _describe, _docx, _xlsx, word_files
@@ -274,9 +275,8 @@ def _word_reports(inputs: SiteInputs, bodies: dict, dl: Path, cache_dir: Path, l
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _data_downloads(inputs: SiteInputs, data: SiteData, dl: Path, meta: dict, cache_dir: Path) -> list:
-    """The processed tables (CSV, Excel, data package), the citation files and the project's README and source;
-    the listing of every download with what it is."""
+def _data_downloads(inputs: SiteInputs, data: SiteData, dl: Path, meta: dict, cache_dir: Path) -> None:
+    """The processed tables (CSV, Excel, data package), the citation files and the project's README and source."""
     tables = []
     for name in table_names():
         df = _read(inputs, name).drop(columns=["province_key_pre"], errors="ignore")
@@ -291,6 +291,10 @@ def _data_downloads(inputs: SiteInputs, data: SiteData, dl: Path, meta: dict, ca
     if (config.project_root() / README).exists():
         shutil.copy2(config.project_root() / README, dl / README)
     write_source_archive(config.project_root(), dl / ARCHIVE)
+
+
+def _listing(dl: Path) -> list:
+    """Every download with its size and what it is."""
     files = sorted((str(p.relative_to(dl)), p.stat().st_size) for p in dl.rglob("*") if p.is_file())
     described = {f"{n}.{ext}": {L: table_description(n, L) for L in LANGS} for n in table_names()
                  for ext in ("csv", "xlsx")}
@@ -312,7 +316,7 @@ def _method_and_data_pages(inputs: SiteInputs, env, out: Path, meta: dict, listi
                     out, meta)
 
 
-def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx: bool = True,
+def assemble(inputs: SiteInputs, out: Path, calibration_series: int = SITE_SERIES, docx: bool = True,
              search: bool = True, cache_dir: Path | None = None) -> dict:
     """Write the whole site into ``out`` (an empty folder). Raises SiteError if anything is missing.
 
@@ -332,9 +336,17 @@ def assemble(inputs: SiteInputs, out: Path, calibration_series: int = 200, docx:
     executed = [inputs.notebooks_dir / lang / f"{key}.ipynb" for lang in meta["languages"]
                 for key in [p["key"] for p in inputs.provinces] + ["compare"]]
     bodies = render_notebooks([nb for nb in executed if nb.exists()], cache_dir / "html-cache")
-    _write_pages(inputs, data, bodies, env, out, meta)
-    meta["word"] = _word_reports(inputs, bodies, dl, cache_dir, meta["languages"], docx)
-    listing = _data_downloads(inputs, data, dl, meta, cache_dir)
+    meta["word"] = {}  # the Word reports (pandoc) are made beside the pages and tables, before they are listed
+    word = in_background(lambda: _word_reports(inputs, bodies, dl, cache_dir, meta["languages"], docx),
+                         "making the Word reports")
+    try:
+        _write_pages(inputs, data, bodies, env, out, meta)
+        _data_downloads(inputs, data, dl, meta, cache_dir)
+    except BaseException:
+        word.stop()
+        raise
+    meta["word"] = word()
+    listing = _listing(dl)
     _method_and_data_pages(inputs, env, out, meta, listing, calibration)
     first = meta["languages"][0]
     (out / "index.html").write_text(env.get_template("root.html.j2").render(meta=meta, lang=first,

@@ -31,6 +31,7 @@ def _exporter():
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
     c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    c.HTMLExporter.optimistic_validation = True  # the notebook checked once after all preprocessors, not after each
     return HTMLExporter(config=c, template_name="basic")
 
 

@@ -189,3 +189,20 @@ def test_the_methodology_page_keeps_the_held_out_panels_apart():
     assert len(rows) == len(held) and rows[0]["panel"].startswith("Dân số trung bình")
     assert len(backtest_rows(both, pd.DataFrame({"indicator_id": ["x"], "name_vi": ["X"]}), "vi")) == 3
     assert "8 ô" in backtest_summary(both, "vi", held_out=True)  # horizons 2-5 of the two held-out panels
+
+
+def test_a_panel_on_the_identity_scale_is_backtested_and_forecast():
+    # values below zero and no bounds (a balance, a change): the identity scale, whose arrays used to be the
+    # caller's own read-only view, so marking the unpublished cells failed
+    rng = np.random.default_rng(5)
+    d = pd.DataFrame([{"province_code": f"{i:02d}", "year": y, "value": float(rng.normal(0, 1) + 0.1 * (y - 2010))}
+                      for i in range(40) for y in range(2010, 2020)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = bt.summary(bt.score(bt.panel_cases("balance", d, None)))
+    assert (s["ratio"] < 1.0).all(), s
+    m = pn.fit_panel(d, None)
+    assert m.scale.kind == "identity"
+    f = m.forecast(m.provinces[0], 2022)
+    lo, hi = f.interval(0.8)
+    assert lo < f.projection < hi and hi - lo > 1.0  # yearly noise of sd 1: an honest width at three years

@@ -47,7 +47,7 @@ class Scale:
             return np.log(np.maximum(x - self.lo, 1e-12))
         if self.kind == "log1p":
             return np.log1p(np.maximum(x - self.lo, 0.0))
-        return x
+        return x.copy()  # a new array, as the other scales give: callers mark unpublished cells in it
 
     def inv(self, z) -> np.ndarray:
         """The transformed scale back to values; on a logit scale the clipped edges map back to the bounds."""
@@ -60,4 +60,4 @@ class Scale:
             return self.lo + np.exp(z)
         if self.kind == "log1p":
             return self.lo + np.expm1(np.maximum(z, 0.0))
-        return z
+        return z.copy()

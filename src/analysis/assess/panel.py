@@ -66,18 +66,25 @@ def bandwidth(errors: np.ndarray) -> float:
 
 @dataclass
 class PanelModel:
-    """A panel fitted up to ``origin``: backtest errors of every candidate by horizon and forecast origin."""
+    """A panel fitted up to ``origin`` (on its transformed scale)."""
 
     scale: Scale
     years: list[int]
     provinces: list[str]
     z: np.ndarray
     origin: int  # last year of data
-    errors: dict[int, dict[str, list[np.ndarray]]] = field(default_factory=dict)  # h -> candidate -> per origin
-    n_cases: dict[int, int] = field(default_factory=dict)
     stacked: bool = False  # weigh the candidates by the backtest (the earlier engine) instead of the model alone
+    _errors: dict[int, dict[str, list[np.ndarray]]] | None = field(default=None, repr=False)
     _weights: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
     _spread: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def errors(self) -> dict[int, dict[str, list[np.ndarray]]]:
+        """Backtest errors of every candidate by horizon (h -> candidate -> one array per origin), computed when
+        first asked for: only the stacked engine and the interval of a panel too short to replay need them."""
+        if self._errors is None:
+            self._errors, _ = backtest_errors(self.z, self.z.shape[1] - 1)
+        return self._errors
 
     def projected(self, h: int, candidate: str) -> np.ndarray | None:
         """Backtest errors (outcome minus forecast, transformed scale) of a candidate at horizon h.
@@ -218,9 +225,7 @@ def fit_panel(values: pd.DataFrame, bounds: tuple[float | None, float | None] | 
     scale = Scale.for_bounds(bounds, w.to_numpy()[np.isfinite(w.to_numpy())])
     z = scale.fwd(w.to_numpy())
     z[~np.isfinite(w.to_numpy())] = np.nan
-    t = z.shape[1] - 1
-    errors, n = backtest_errors(z, t)
-    return PanelModel(scale, list(w.columns), list(w.index), z, int(w.columns[-1]), errors, n, stacked)
+    return PanelModel(scale, list(w.columns), list(w.index), z, int(w.columns[-1]), stacked)
 
 
 def pace_share(model: PanelModel, start: float, target: float, years: int, comparator: str) -> tuple[float, int]:

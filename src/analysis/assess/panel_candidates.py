@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change, noise_and_drift,
-                                                 robust_pace, shrunk_slopes)
+from analysis.assess.panel_decomposition import decompose, mean_change
 
 CANDIDATES = ("last", "drift", "own_drift", "pooled", "pooled_flat")
 
@@ -50,17 +49,14 @@ def _point_forecasts(zz: np.ndarray, t: int, h: int) -> PointForecasts:
     last_idx = np.array([np.flatnonzero(np.isfinite(r))[-1] if np.isfinite(r).any() else -1 for r in zz])
     last = np.array([r[i] if i >= 0 else np.nan for r, i in zip(zz, last_idx)])
     steps = h + (t - last_idx)  # years from each province's last value to the forecast year
-    level, year = common_movement(zz)
-    yf = filled(year)
+    parts = decompose(zz)
+    yf = parts.common
     # the panel's average yearly change: mean over provinces of their own first-to-last yearly change
     changes = np.array([mean_change(r) for r in zz if np.isfinite(r).sum() >= 2])
     avg_change = float(np.mean(changes)) if len(changes) else 0.0
-    pace = robust_pace(yf)  # the common movement's pace, conservatively
-    dev = zz - yf[None, :]
-    noise, step = noise_and_drift(dev)
-    shrunk, _ = filtered_levels(dev, noise, step)
-    shrunk = np.where(np.isfinite(last), shrunk, np.nan)
-    own = shrunk_slopes(dev, noise, step)
+    pace = parts.pace  # the common movement's pace, conservatively
+    shrunk = np.where(np.isfinite(last), parts.level, np.nan)
+    own = parts.own
     out = {
         "last": last,
         "drift": last + avg_change * steps,

@@ -5,6 +5,7 @@ levels Kalman-filtered from the panel's average toward the province's own figure
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,27 +16,13 @@ def wide(values: pd.DataFrame) -> pd.DataFrame:
     return w.reindex(columns=range(int(min(w.columns)), int(max(w.columns)) + 1)).astype(float)
 
 
-_POLISHED: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-
-
 def common_movement(z: np.ndarray, iters: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """Two-way decomposition z[i, t] = level[i] + year[t] + e on the observed cells, by Tukey's median polish.
 
     ``year`` is the common movement, ``level`` each province's own level (centred). Medians keep one odd
     province, or a province whose figure was published on another basis one year, from moving the panel.
-    Memoised on the panel's values (the forecast, its interval and the backtests ask for the same ones).
+    (:func:`decompose` memoises it with the rest of a panel's parts.)
     """
-    zz = np.ascontiguousarray(z, dtype=float)
-    key = (zz.shape, zz.tobytes(), iters)
-    if key not in _POLISHED:
-        if len(_POLISHED) > 5000:
-            _POLISHED.clear()
-        _POLISHED[key] = _median_polish(zz, iters)
-    level, year = _POLISHED[key]
-    return level.copy(), year.copy()
-
-
-def _median_polish(z: np.ndarray, iters: int) -> tuple[np.ndarray, np.ndarray]:
     obs = np.isfinite(z)
     level = np.zeros(z.shape[0])
     year = np.zeros(z.shape[1])
@@ -194,3 +181,42 @@ def robust_sd(x: np.ndarray) -> float:
         return float("nan")
     n = len(x)
     return MAD_SMALL_SAMPLE.get(n, n / (n - 0.8) if n > 1 else 1.0) * 1.4826 * float(np.median(np.abs(x)))
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A panel taken apart (transformed scale): the common movement (``year``: NaN where nobody published;
+    ``common``: gaps filled), its conservative pace, each province's deviation from it with the two variances of
+    the local-level model, the filtered level at the last column and the shrunk own trend."""
+
+    year: np.ndarray
+    common: np.ndarray
+    pace: float
+    dev: np.ndarray
+    noise: float
+    step: float
+    level: np.ndarray
+    own: np.ndarray
+
+
+_PARTS: dict[tuple, Parts] = {}
+
+
+def decompose(z: np.ndarray) -> Parts:
+    """:class:`Parts` of a panel (provinces by years), memoised on its values: the forecast at every horizon and
+    its interval take the same panel apart."""
+    zz = np.ascontiguousarray(z, dtype=float)
+    key = (zz.shape, zz.tobytes())
+    if key not in _PARTS:
+        if len(_PARTS) > 5000:
+            _PARTS.clear()
+        _, year = common_movement(zz)
+        common = filled(year)
+        dev = zz - common[None, :]
+        noise, step = noise_and_drift(dev)
+        level, _ = filtered_levels(dev, noise, step)
+        own = shrunk_slopes(dev, noise, step)
+        for a in (year, common, dev, level, own):
+            a.flags.writeable = False  # shared by every caller of the memo
+        _PARTS[key] = Parts(year, common, robust_pace(common), dev, noise, step, level, own)
+    return _PARTS[key]

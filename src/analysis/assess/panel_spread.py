@@ -21,8 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from analysis.assess.panel_decomposition import (common_movement, filled, filtered_path, noise_and_drift, robust_pace,
-                                                 robust_sd, shrunk_slopes)
+from analysis.assess.panel_decomposition import decompose, filtered_path, robust_sd
 
 REPLAY_ORIGINS = 3  # the panel's latest years from which the deviation forecast is replayed
 MIN_ERRORS = 30  # own errors needed at a horizon
@@ -32,11 +31,9 @@ COMMON_DRAWS = stats.norm.ppf((np.arange(20) + 0.5) / 20)
 
 def own_errors(z: np.ndarray, h: int) -> np.ndarray | None:
     """The deviation forecast's errors at horizon h, replayed from the latest years (None without enough)."""
-    level, year = common_movement(z)
-    dev = z - filled(year)[None, :]
-    noise, step = noise_and_drift(dev)
-    path = filtered_path(dev, noise, step)
-    own = shrunk_slopes(dev, noise, step)
+    p = decompose(z)
+    dev, own = p.dev, p.own
+    path = filtered_path(dev, p.noise, p.step)
     T = z.shape[1]
     for hb in range(h, 0, -1):
         parts = [dev[:, t + hb] - path[:, t] - own * hb for t in range(max(1, T - hb - REPLAY_ORIGINS), T - hb)]
@@ -49,8 +46,8 @@ def own_errors(z: np.ndarray, h: int) -> np.ndarray | None:
 
 def common_sd(z: np.ndarray, h: int) -> float:
     """Robust spread of the common movement's h-year changes around its pace (published years only)."""
-    level, year = common_movement(z)
-    r = year - robust_pace(filled(year)) * np.arange(len(year))  # a year nobody published stays out (NaN)
+    p = decompose(z)
+    r = p.year - p.pace * np.arange(len(p.year))  # a year nobody published stays out (NaN)
     every = {k: d[np.isfinite(d)] for k in range(1, len(r)) for d in [r[k:] - r[:-k]]}
     lags = {k: d for k, d in every.items() if len(d) >= MIN_PAIRS}
     if not lags:  # too few published years for any lag: every pair's change per year, grown to h

@@ -45,9 +45,7 @@ def main() -> int:
               f"{int(s[f'cov80_{other}'].between(0.75, 0.88).sum())}; Brier skill (B) above 0 in "
               f"{int((s[f'bss_B_{other}'] > 0).sum())}")
     # panels no setting was chosen on (GSO E02.01 population and density): the same yardsticks
-    held_out = [c for name, (d, b) in bt.population_panels(load_processed("population")).items()
-                for c in bt.panel_cases(name, d, b, single=single, stacked=stacked)]
-    other = bt.summary(bt.score(held_out))
+    other = bt.held_out_summary(load_processed("population"), single=single, stacked=stacked)
     print("\npanels not used in development (GSO E02.01, 2011-2024):")
     print(other[["panel", "h", "cases", "mae_engine", "mae_last", "mae_drift", "ratio", "cov80", "bss_B"]]
           .round(3).to_string(index=False))

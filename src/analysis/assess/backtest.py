@@ -261,9 +261,11 @@ def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
     return "\n".join(lines)
 
 
-def held_out_summary(population: pd.DataFrame) -> pd.DataFrame:
-    """:func:`summary` of the panels no setting was chosen on (:func:`population_panels`), marked ``held_out``."""
-    cases = [c for name, (d, b) in population_panels(population).items() for c in panel_cases(name, d, b)]
+def held_out_summary(population: pd.DataFrame, single: bool = False, stacked: bool = False) -> pd.DataFrame:
+    """:func:`summary` of the panels no setting was chosen on (:func:`population_panels`), marked ``held_out``
+    (``single``, ``stacked``: as in :func:`panel_cases`)."""
+    cases = [c for name, (d, b) in population_panels(population).items()
+             for c in panel_cases(name, d, b, single=single, stacked=stacked)]
     return summary(score(cases)).assign(held_out=True) if cases else pd.DataFrame()
 
 

@@ -54,13 +54,15 @@ def _naive_errors(z: np.ndarray, h: int, centre: bool) -> np.ndarray:
     return d - d.mean() if centre else d
 
 
-def _density(errors: np.ndarray, x: float, bw: float) -> float:
-    """Kernel density of an error sample at x, floored to keep the log finite."""
-    return max(float(np.mean(np.exp(-0.5 * ((x - errors) / bw) ** 2))) / (bw * np.sqrt(2 * np.pi)), 1e-6)
+def _log_density(errors: np.ndarray, x: np.ndarray, bw: float) -> np.ndarray:
+    """Log of the kernel density of an error sample at each x, the density floored to keep the log finite."""
+    d = np.exp(-0.5 * ((x[:, None] - errors[None, :]) / bw) ** 2).mean(axis=1) / (bw * np.sqrt(2 * np.pi))
+    return np.log(np.maximum(d, 1e-6))
 
 
-def _prob_above(mean: float, errors: np.ndarray, zt: float, bw: float) -> float:
-    return float(np.mean(ndtr((mean + errors - zt) / bw)))
+def _prob_above(mean: np.ndarray, errors: np.ndarray, zt: np.ndarray, bw: float) -> np.ndarray:
+    """The smoothed chance that each forecast ``mean`` plus an error from the sample ends at or above ``zt``."""
+    return ndtr((mean[:, None] + errors[None, :] - zt[:, None]) / bw).mean(axis=1)
 
 
 def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[float, np.ndarray] | None:
@@ -156,20 +158,24 @@ def score(cases: list[Case]) -> pd.DataFrame:
         for rule in [r for r in (*RULES, "stacked", "single") if r in cs[0].point]:
             ae, c80, c95, logs = [], [], [], []
             briers: dict[str, list[float]] = {"A": [], "B": []}
-            bws: dict[int, tuple[float, np.ndarray]] = {}  # per error sample (shared by a panel's provinces)
+            by_sample: dict[int, list[Case]] = {}  # an error sample is shared by a panel's provinces at an origin
             for c in cs:
-                m, e = c.z_point[rule], c.errors[rule]
-                if id(e) not in bws:
-                    bws[id(e)] = pn.bandwidth(e), np.quantile(e, [0.1, 0.9, 0.025, 0.975])
-                bw, qs = bws[id(e)]
-                ae.append(abs(c.point[rule] - c.outcome))
-                lo80, hi80, lo95, hi95 = m + qs
-                c80.append(lo80 <= c.z_outcome <= hi80)
-                c95.append(lo95 <= c.z_outcome <= hi95)
-                logs.append(np.log(_density(e, c.z_outcome - m, bw)))
-                for k, thr in c.thresholds.items():
-                    p = _prob_above(m, e, thr, bw)
-                    briers[k].append((p - float(c.z_outcome >= thr)) ** 2)
+                by_sample.setdefault(id(c.errors[rule]), []).append(c)
+            for group in by_sample.values():
+                e = group[0].errors[rule]
+                bw, qs = pn.bandwidth(e), np.quantile(e, [0.1, 0.9, 0.025, 0.975])
+                m = np.array([c.z_point[rule] for c in group])
+                z = np.array([c.z_outcome for c in group])
+                ae.extend(abs(c.point[rule] - c.outcome) for c in group)
+                c80.extend((m + qs[0] <= z) & (z <= m + qs[1]))
+                c95.extend((m + qs[2] <= z) & (z <= m + qs[3]))
+                logs.extend(_log_density(e, z - m, bw))
+                for k in ("A", "B"):
+                    has = [i for i, c in enumerate(group) if k in c.thresholds]
+                    if has:
+                        thr = np.array([group[i].thresholds[k] for i in has])
+                        p = _prob_above(m[has], e, thr, bw)
+                        briers[k].extend((p - (z[has] >= thr)) ** 2)
             row = {"panel": panel, "h": h, "rule": rule, "cases": len(cs), "last_year": max(c.origin + c.h for c in cs),
                    "mae": float(np.mean(ae)),
                    "cov80": float(np.mean(c80)), "cov95": float(np.mean(c95)), "log_score": float(np.mean(logs))}

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import matplotlib.figure
@@ -18,8 +17,3 @@ class Chart:
     ylabel: str = ""  # the value axis label with its unit
     source: str = ""  # the source line, without the word "Source"
     lang: str = "vi"
-
-    def png_bytes(self, dpi: int = 110) -> bytes:
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-        return buf.getvalue()

@@ -12,7 +12,7 @@ from IPython.display import HTML, display
 
 from analysis.catalogue import catalogue, msg
 from analysis.numbers import format_number
-from analysis.reader_csv import write_reader_csv
+from analysis.reader_csv import write_reader_csv, write_reader_xlsx
 from analysis.report import charts, citations, items
 from analysis.report.context import ProvinceContext
 
@@ -27,7 +27,7 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
     if target is not None:
         target.mkdir(parents=True, exist_ok=True)
         write_reader_csv(df, target / f"{name}.csv")
-        df.to_excel(target / f"{name}.xlsx", index=False)
+        write_reader_xlsx(df, target / f"{name}.xlsx")
     if df.empty:
         if empty == "":  # the caller has already said there is nothing to show
             return

@@ -18,6 +18,7 @@ import pypandoc
 from analysis.atomic import write_atomic
 from analysis.catalogue import msg
 from analysis.labels import file_description
+from analysis.reader_csv import write_reader_xlsx
 from analysis.report.bibtex import bibtex
 from analysis.site.page import LANGS, site_title
 from analysis.site.project_files import ARCHIVE, README
@@ -110,7 +111,7 @@ def _xlsx(df: pd.DataFrame, csv: Path, out: Path, cache: Path) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     hit = cache / f"{out.stem}-{hashlib.sha256(csv.read_bytes()).hexdigest()[:32]}.xlsx"
     if not hit.exists():
-        write_atomic(hit, lambda tmp: df.to_excel(tmp, index=False, engine="openpyxl"))
+        write_atomic(hit, lambda tmp: write_reader_xlsx(df, tmp))
     shutil.copy2(hit, out)
 
 

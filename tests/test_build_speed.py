@@ -158,3 +158,15 @@ def test_excel_files_hold_what_pandas_to_excel_writes(tmp_path):
     ws = openpyxl.load_workbook(ours).active
     assert [c.value for c in ws[1]] == list(df.columns) and all(c.font.bold for c in ws[1])
     assert ws["B2"].value == 2021 and isinstance(ws["B2"].value, int) and ws["C3"].value is None
+
+
+def test_a_chart_reaching_past_the_figure_is_drawn_whole(tmp_path):
+    """A title wider than the figure: the single drawing would cut it off, so the files are savefig's own (the
+    whole title in the picture)."""
+    fast, slow = _chart(), _chart()
+    for c in (fast, slow):
+        c.fig.axes[0].set_title("Một tiêu đề rất dài " * 8, loc="left")
+    rendered = charts.render(fast)
+    width = Image.open(io.BytesIO(rendered.print_png)).size[0]
+    assert width > fast.fig.get_figwidth() * charts.PRINT_DPI
+    assert width == Image.open(io.BytesIO(_tight(slow, format="png", dpi=charts.PRINT_DPI))).size[0]

@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
@@ -317,7 +318,7 @@ def test_notebooks_run_as_they_are_from_any_directory(project, tmp_path):
         assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
 
 
-def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(project):
+def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(project, monkeypatch):
     from analysis.report import province as R
 
     ctx = R.load_context("quang-ninh", "vi", output_dir=str(project / "build" / "charts-test"))
@@ -327,8 +328,18 @@ def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(proje
         assert "16.104" not in c.alt, c.alt
     dti = [c for stem, c in charts_.items() if "dti_score" in stem]
     assert dti and all(c.caption == "" for c in dti)  # no target on the DTI score: no projection fan
-    trained = [c for stem, c in charts_.items() if "trained_employed_share" in stem]
-    assert trained and "khoảng dự báo 80%" in trained[0].caption and "2030" in trained[0].caption
+    # the trained share ends in 2016: in 2026 too old to project (said, not drawn); in 2019 a fan to 2030
+    for today, drawn in (("2026-12-01", False), ("2019-06-01", True)):
+        monkeypatch.setenv("ANALYSIS_TODAY", today)
+        trained = [c for c in R.series_charts(ctx, max_charts=12) if "trained_employed_share" in c.stem]
+        assert trained
+        labels = [t.get_label() for t in trained[0].fig.axes[0].collections]
+        assert any("80%" in lab for lab in labels) is drawn, (today, labels)
+        if drawn:
+            assert "khoảng dự báo 80%" in trained[0].caption and "2030" in trained[0].caption
+        else:
+            assert "Không vẽ dự báo" in trained[0].caption and "2016" in trained[0].caption
+        plt.close("all")
 
 
 def test_a_comparison_row_uses_one_year_where_the_provinces_share_one(project):

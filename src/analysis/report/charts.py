@@ -7,13 +7,15 @@ A chart is drawn once (``render``): at 300 dpi, cropped to the figure's tight bo
 ``bbox_inches="tight"`` crops to, padded with the figure's colour where it reaches past the figure), which is the
 PNG for papers; the PNG shown (110 dpi) is the same pixels scaled down by area averaging, not a second drawing.
 The SVG is cropped to the same box. Where a figure cannot be drawn this way (another canvas, a see-through
-background, a layout engine that moves things at every draw) each file is saved by ``savefig`` as before.
+background, a layout engine that moves things at every draw, something reaching past the figure's edge) each
+file is saved by ``savefig`` as before.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import textwrap
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,7 @@ from analysis.report.interactive import plotted_data, twin_html
 from analysis.labels import t
 
 __all__ = ["PALETTE", "Chart", "Rendered", "display_png", "finish", "number_axis", "render", "save", "set_style", "show",
-           "tight_box"]
+           "tight_box", "year_ticks"]
 
 PALETTE = sns.color_palette("colorblind")
 PRINT_DPI = 300  # the PNG for papers
@@ -59,7 +61,8 @@ def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> 
 def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str, lang: str,
            xlabel: str | None = None) -> Chart:
     """Title, axis labels with units, a source line under the plot; returns the Chart."""
-    ax.set_title(title, loc="left", y=1.0)  # placed, not looked for: nothing sits above the plot (ticks below)
+    # placed, not looked for (nothing sits above the plot: its ticks are below); wrapped to the figure's width
+    ax.set_title(textwrap.fill(title, _title_chars(fig), break_long_words=False), loc="left", y=1.0)
     ax.set_ylabel(ylabel)
     if xlabel is not None:
         ax.set_xlabel(xlabel)
@@ -67,6 +70,26 @@ def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str
              wrap=True)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return Chart(fig=fig, title=title, alt=alt, stem=stem, ylabel=ylabel, source=source, lang=lang)
+
+
+def _title_chars(fig) -> int:
+    """About how many characters of a bold 12 pt title fit over the plot (7.6 pt each, the y axis's 0.6 in off)."""
+    return max(20, int((fig.get_figwidth() - 0.6) * 72 / 7.6))
+
+
+def year_ticks(ax, years) -> None:
+    """Ticks at ``years``, thinned from the right where their labels would overlap (a year's label needs about
+    0.45 in): the last year (a target year, the latest figure) always keeps its label."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return
+    inches = ax.figure.get_figwidth() * ax.get_position().width
+    gap = 0.45 * max(years[-1] - years[0], 1) / max(inches, 0.1)  # in years
+    kept = [years[-1]]
+    for y in reversed(years[:-1]):
+        if kept[-1] - y >= gap:
+            kept.append(y)
+    ax.set_xticks(sorted(kept))
 
 
 def tight_box(fig, dpi: int):
@@ -145,10 +168,19 @@ def render(chart: Chart) -> Rendered:
     finally:
         fig.dpi = old
     fig.set_layout_engine(None)
+    if not _inside(box, fig):  # something reaches past the figure: only a drawing of the whole box has it
+        return _render_by_savefig(chart, box)
     big = _crop(drawn, box, fig.get_figheight(), tuple(round(c * 255) for c in face[:3]))
     small = big.resize((round(big.width * DISPLAY_DPI / PRINT_DPI), round(big.height * DISPLAY_DPI / PRINT_DPI)),
                        PILImage.Resampling.BOX)
     return Rendered(_png(big, PRINT_DPI), _png(small, DISPLAY_DPI), box)
+
+
+def _inside(box: Bbox, fig) -> bool:
+    """Whether what ``box`` holds (without its padding) lies on the figure, where a drawing of the figure has it."""
+    pad, tol = rcParams["savefig.pad_inches"], 1 / PRINT_DPI
+    return (box.x0 + pad >= -tol and box.y0 + pad >= -tol and box.x1 - pad <= fig.get_figwidth() + tol
+            and box.y1 - pad <= fig.get_figheight() + tol)
 
 
 def _crop(drawn: PILImage.Image, box: Bbox, fig_height: float, face: tuple[int, int, int]) -> PILImage.Image:
@@ -167,8 +199,9 @@ def _png(image: PILImage.Image, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def _render_by_savefig(chart: Chart) -> Rendered:
-    box = tight_box(chart.fig, PRINT_DPI)
+def _render_by_savefig(chart: Chart, box: Bbox | None = None) -> Rendered:
+    """Each PNG its own ``savefig`` drawing, cropped to ``box`` (measured here when not given)."""
+    box = box if box is not None else tight_box(chart.fig, PRINT_DPI)
     files = []
     for dpi in (PRINT_DPI, DISPLAY_DPI):
         buf = io.BytesIO()

@@ -8,7 +8,9 @@ import warnings
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis import config
 from analysis.assess.forecast import predictive, single_year
+from analysis.assess.target import MAX_DATA_AGE
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
 from analysis.numbers import format_number, format_percent, format_value, unit_label
@@ -17,6 +19,9 @@ from analysis.report.context import ProvinceContext
 from analysis.report.findings import chance_words
 from analysis.labels import breakdown_label
 from analysis.report.wording import ind_name, period_words, source_line
+
+
+FORECAST_STATUSES = ("on_track", "at_risk", "off_track")  # the statuses a projection chart illustrates
 
 
 def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:
@@ -145,11 +150,17 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         for _, r in gb.iterrows():
             if isinstance(r["flags"], str) and r["flags"]:
                 ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
-    with_fan = len(same) >= 3 and unit not in ("rank",) and asked  # a fan from two points shows the assumption
+    # a fan answers a question (a target, a scenario), from three points or more (from two it shows the assumption),
+    # and from a figure recent enough to colour a status (an older one leaves the question open: said, not drawn)
+    can_fan = len(same) >= 3 and unit not in ("rank",) and asked
+    last, now = int(same["year"].max()), config.build_year()
+    with_fan = can_fan and last >= now - MAX_DATA_AGE
     until, width = _draw_fan(ax, ctx, same, ind, unit, target_years) if with_fan else (None, "")
+    if can_fan and not with_fan:
+        width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
     if unit == "rank":
         ax.invert_yaxis()
-    ax.set_xticks(sorted(set(list(g["year"]) + ([until] if with_fan else []))))
+    charts.year_ticks(ax, list(g["year"]) + ([until] if with_fan else []))
     charts.number_axis(ax, L)
     ax.legend(fontsize=8, loc="best")
     name = ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
@@ -171,8 +182,9 @@ def _draw_fan(ax, ctx: ProvinceContext, same: pd.DataFrame, ind: str, unit: str,
     reaches and a sentence saying how wide the inner band is there."""
     L = ctx.lang
     levels = ctx.params.get("interval_levels") or [0.8, 0.95]
-    last = int(same["year"].max())
-    until = max([y for y in target_years if y > last], default=last + 3)
+    last, now = int(same["year"].max()), config.build_year()
+    # a target year still ahead (a passed one is a question of "was it met?", never forecast)
+    until = max([y for y in target_years if y > last and y >= now], default=max(last + 3, now))
     xs, mid, bands = fan(list(same["year"]), list(same["value"]), until, indicator_bounds(ctx, ind), levels)
     lo, hi = bands[levels[0]][0][-1], bands[levels[0]][1][-1]
     width = " " + msg("nb_fan_width", L, year=until, level=format_percent(levels[0] * 100, L, 0),
@@ -189,9 +201,8 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
     L = ctx.lang
     levels = ctx.params.get("interval_levels") or [0.8, 0.95]
     out = []
-    for _, a in ctx.assessments[ctx.assessments["n_points"] >= 2].iterrows():
-        if a["status"] == "achieved":
-            continue
+    forecast = ctx.assessments["status"].isin(FORECAST_STATUSES)  # not achieved, passed, outdated or unassessable
+    for _, a in ctx.assessments[(ctx.assessments["n_points"] >= 2) & forecast].iterrows():
         years = [int(y) for y in str(a["years"]).split(";")]
         values = [float(v) for v in str(a["values"]).split(";")]
         ind = a["tracked_by"] or a["indicator_id"]

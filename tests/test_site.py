@@ -785,6 +785,24 @@ def test_every_report_table_links_its_csv_excel_and_latex(site):
     assert len(items) > 20
 
 
+def test_no_chart_projects_from_an_old_figure_or_to_a_passed_year(site):
+    """A projection fan (a "band" in a figure's data file) starts at a figure no more than MAX_DATA_AGE years
+    before the build year and reaches a year not yet passed: the rule the statuses follow (issue 27)."""
+    from analysis import config
+    from analysis.assess.target import MAX_DATA_AGE
+
+    year, charts_read = config.build_year(), 0
+    for f in (site / "downloads" / "figures").glob("*.csv"):
+        data = pd.read_csv(f, encoding="utf-8-sig")
+        if "kind" not in data:
+            continue
+        charts_read += 1
+        for _, band in data[data["kind"] == "band"].groupby("series"):
+            assert band["x"].min() >= year - MAX_DATA_AGE, (f.name, band["x"].min())
+            assert band["x"].max() >= year, (f.name, band["x"].max())
+    assert charts_read > 20  # the charts' data files were there to read
+
+
 def test_no_page_forecasts_a_passed_target_or_colours_an_old_figure(site):
     """Statuses know the build date: a passed target year is 'was it met?', never a forecast; a status resting on
     a figure more than MAX_DATA_AGE years old is 'figures too old', never a coloured trend (issue 27)."""

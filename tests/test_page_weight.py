@@ -115,6 +115,7 @@ def test_a_chart_title_fits_and_no_tool_bar_covers_it(site, gzip_server, browser
         title = chart.locator(".gtitle").first.bounding_box()
         assert box["x"] - 1 <= title["x"] and title["x"] + title["width"] <= box["x"] + box["width"] + 1, (
             rel, i, title, box)  # the whole title is on the chart (long ones wrap to its width)
+        _source_fits(chart, box, (rel, i))
         bar = chart.locator(".modebar")
         if width < 600:
             assert bar.count() == 0 or not bar.first.is_visible(), (rel, i)
@@ -126,6 +127,24 @@ def test_a_chart_title_fits_and_no_tool_bar_covers_it(site, gzip_server, browser
         checked += 1
     assert checked >= 1
     page.close()
+
+
+def _apart(a: dict, b: dict) -> bool:
+    return (a["x"] >= b["x"] + b["width"] or a["y"] >= b["y"] + b["height"] or a["x"] + a["width"] <= b["x"]
+            or a["y"] + a["height"] <= b["y"])
+
+
+def _source_fits(chart, box: dict, where) -> None:
+    """A chart's source line is on the chart (long ones wrap to its width) and clear of its legend."""
+    legend = chart.locator(".legend")
+    legend_box = legend.first.bounding_box() if legend.count() else None
+    notes = chart.locator(".annotation")
+    for j in range(notes.count()):
+        if not (notes.nth(j).text_content() or "").strip().startswith(("Nguồn", "Source")):
+            continue
+        n = notes.nth(j).bounding_box()
+        assert box["x"] - 1 <= n["x"] and n["x"] + n["width"] <= box["x"] + box["width"] + 1, (where, n, box)
+        assert legend_box is None or _apart(n, legend_box), (where, n, legend_box)
 
 
 def test_a_download_link_draws_its_chart_first(site, gzip_server, browser):  # noqa: F811

@@ -127,13 +127,47 @@ function foldText(s) {
     fig.layout.margin.t = (fig.layout.margin.t || 80) + extra;
     if (fig.layout.height) fig.layout.height += extra;
   }
-  window.analysisFitTitle = fitTitle;  // the indicator pages' redraws fit their titles the same way
+  function fitSource(fig, width) {  // the source line in lines that fit the chart; under the plot, below the legend
+    var layout = fig.layout, m = layout.margin || {}, note = null;
+    (layout.annotations || []).forEach(function (a) { if (a.name === "source") note = a; });
+    if (!note || !width || !layout.height) return;
+    // it starts at the plot's left edge: its lines fit what is right of it (10 px font, ~5.8 px a letter)
+    var words = note.text.split(" "), max = Math.max(20, Math.floor((width - (m.l || 60)) / 5.8)), lines = [];
+    var cur = "";
+    words.forEach(function (w) {
+      if (cur && (cur + " " + w).length > max) { lines.push(cur); cur = w; } else { cur = cur ? cur + " " + w : w; }
+    });
+    if (cur) lines.push(cur);
+    note.text = lines.join("<br>");
+    note.align = "left";
+    layout.margin = m;
+    if (note.yanchor === "bottom") {  // over the plot: the top margin grows by the added lines
+      var extra = (lines.length - 1) * 13;
+      m.t = (m.t || 80) + extra;
+      layout.height += extra;
+      return;
+    }
+    var inner = width - (m.l || 60) - (m.r || 20), x = 0, rows = layout.showlegend ? 1 : 0;
+    fig.data.forEach(function (t) {  // plotly's legend: a symbol (40 px) and the name (12 px font), item after item
+      if (!layout.showlegend || t.showlegend === false || !t.name) return;
+      var w = 50 + String(t.name).replace(/<[^>]*>/g, "").length * 6.6;
+      if (x && x + w > inner) { rows += 1; x = 0; }
+      x += w;
+    });
+    var plot = layout.height - (m.t || 80) - (m.b || 80);
+    var below = Math.round(0.2 * plot) + rows * 20 + 8;  // the legend hangs from y = -0.2 of the plot's height
+    var shift = Math.max(-note.yshift || 0, below), need = shift + lines.length * 13 + 8;
+    note.yshift = -shift;
+    if (need > (m.b || 80)) { layout.height += need - (m.b || 80); m.b = need; }
+  }
+  window.analysisFitTitle = function (fig, width) { fitTitle(fig, width); fitSource(fig, width); };  // and redraws
   window.analysisPlotConfig = {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover"};
   function draw(el, then) {
     withPlotly(function () {
       if (!el._drawn) {
         var fig = JSON.parse(el.getAttribute("data-figure"));
         fitTitle(fig, el.clientWidth);
+        fitSource(fig, el.clientWidth);
         el._drawn = Plotly.newPlot(el, fig.data, fig.layout, window.analysisPlotConfig);
         el.style.minHeight = "";
         var img = imageBefore(el);

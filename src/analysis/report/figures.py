@@ -187,8 +187,9 @@ def _draw_fan(ax, ctx: ProvinceContext, same: pd.DataFrame, ind: str, unit: str,
     until = max([y for y in target_years if y > last and y >= now], default=max(last + 3, now))
     xs, mid, bands = fan(list(same["year"]), list(same["value"]), until, indicator_bounds(ctx, ind), levels)
     lo, hi = bands[levels[0]][0][-1], bands[levels[0]][1][-1]
+    dec = 0 if all(float(v).is_integer() for v in same["value"]) else 1  # a count's bounds as whole numbers
     width = " " + msg("nb_fan_width", L, year=until, level=format_percent(levels[0] * 100, L, 0),
-                      low=format_value(lo, unit, L, 1), high=format_value(hi, unit, L, 1))
+                      low=format_value(lo, unit, L, dec), high=format_value(hi, unit, L, dec))
     for lv, alpha in zip(levels, (0.35, 0.15)):
         ax.fill_between(xs, bands[lv][0], bands[lv][1], color=charts.PALETTE[0], alpha=alpha, lw=0,
                         label=msg("nb_prediction_interval", L, level=format_percent(lv * 100, L, 0)))

@@ -241,7 +241,8 @@ def to_plotly(chart: Chart) -> dict | None:
               "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
               "margin": {"l": 60, "r": 20, "t": 32 + 18 * n_lines, "b": 140}, "height": 442 + 18 * n_lines,
               "barmode": "group",
-              "annotations": labels + ([{"text": html.escape(source), "xref": "paper", "yref": "paper", "x": 0,
+              "annotations": labels + ([{"name": "source", "text": html.escape(source), "xref": "paper",
+                                          "yref": "paper", "x": 0,
                                           "y": 0, "yanchor": "top", "yshift": -112, "showarrow": False,
                                           "xanchor": "left", "font": {"size": 10, "color": "#444"}}]
                                         if source else [])}

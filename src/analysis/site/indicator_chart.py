@@ -179,7 +179,8 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
                                 "rangemode": "tozero"},
                       "margin": {"l": 60, "r": 10, "t": 38 + 20 * n_lines, "b": 40}, "height": 400 + 20 * n_lines,
                       "legend": {"orientation": "h", "y": -0.25},
-                      "annotations": [{"text": html.escape(msg("ind_chart_source", lang, sources=srcs,
+                      "annotations": [{"name": "source",
+                                       "text": html.escape(msg("ind_chart_source", lang, sources=srcs,
                                                                unit=_unit(unit, lang))),
                                        "xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom",
                                        "showarrow": False, "font": {"size": 10, "color": "#555"}}]}}

@@ -1,4 +1,5 @@
-"""Site assembly time (no notebook execution), for the shipped provinces and for 63 generated provinces.
+"""Site assembly time (no notebook execution), for the shipped provinces and for 63 generated provinces (copies of
+Quảng Ninh's executed notebooks and outputs under other names).
 
 Measured in one run, against the naive way: one `jupyter nbconvert --to html` CLI call per executed notebook
 (which renders pages but builds no downloads, search index or Word files). Each case is built twice: "cold"
@@ -45,9 +46,10 @@ def _naive(notebooks: list[Path], out: Path) -> float:
 
 
 def _generated_inputs(n: int, tmp: Path):
-    """n provinces, each a copy of the executed Quảng Ninh notebooks (same size of page, other names)."""
+    """n provinces, each a copy of the executed Quảng Ninh notebooks and of their outputs (figures, tables, the
+    sidecar the site reads): the same size of page, other names."""
     base = collect_inputs()
-    nbdir = tmp / "notebooks"
+    nbdir, outdir = tmp / "notebooks", tmp / "outputs"
     provinces = []
     for i in range(n):
         key = f"province-{i:02d}"
@@ -55,14 +57,31 @@ def _generated_inputs(n: int, tmp: Path):
             (nbdir / lang).mkdir(parents=True, exist_ok=True)
             # each generated province's notebook differs (its name), as real provinces' do: nothing is shared
             text = (base.notebooks_dir / lang / "quang-ninh.ipynb").read_text(encoding="utf-8")
-            (nbdir / lang / f"{key}.ipynb").write_text(text.replace("Quảng Ninh", f"Tỉnh {i:02d}"),
-                                                       encoding="utf-8")
+            (nbdir / lang / f"{key}.ipynb").write_text(_renamed(text, i, key), encoding="utf-8")
+            _copy_outputs_as(base.outputs_dir / "quang-ninh" / lang, outdir / key / lang, i, key)
         provinces.append({"key": key, "name_vi": f"Tỉnh {i:02d}", "name_en": f"Province {i:02d}", "code": "22",
                           "successor": "22"})
     for lang in ("vi", "en"):
         shutil.copy2(base.notebooks_dir / lang / "compare.ipynb", nbdir / lang / "compare.ipynb")
-    base.provinces, base.notebooks_dir = provinces, nbdir
+        shutil.copytree(base.outputs_dir / "compare" / lang, outdir / "compare" / lang)
+    base.provinces, base.notebooks_dir, base.outputs_dir = provinces, nbdir, outdir
     return base
+
+
+def _renamed(text: str, i: int, key: str) -> str:
+    return text.replace("Quảng Ninh", f"Tỉnh {i:02d}").replace("quang-ninh", key)
+
+
+def _copy_outputs_as(src: Path, dst: Path, i: int, key: str) -> None:
+    """A report's output files under the generated province's names (its JSON files rewritten to them)."""
+    for f in src.rglob("*"):
+        if f.is_file():
+            target = dst / f.relative_to(src).parent / f.name.replace("quang-ninh", key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if f.suffix == ".json":
+                target.write_text(_renamed(f.read_text(encoding="utf-8"), i, key), encoding="utf-8")
+            else:
+                shutil.copy2(f, target)
 
 
 def main() -> None:

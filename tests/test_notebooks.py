@@ -342,6 +342,30 @@ def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(proje
         plt.close("all")
 
 
+def test_a_series_whose_national_status_rests_on_the_panel_draws_no_fan_of_its_own(project, tmp_path, monkeypatch):
+    """As of 2019 the trained share (to 2016) is forecast for the 2030 national target by the panel model: the
+    province's chart says that forecast's interval and draws no single-series fan beside it."""
+    from analysis.assess.stage import build
+    from analysis.report import province as R
+
+    monkeypatch.setenv("ANALYSIS_TODAY", "2019-06-01")
+    processed = tmp_path / "processed"
+    shutil.copytree(project / "data" / "processed", processed)
+    na = build(processed)["national_assessments"]  # the assess stage, as of 2019
+    row = na[(na["province_code"] == "22") & (na["indicator_id"] == "trained_employed_share")
+             & (na["target_year"] == 2030) & (na["boundary"] == "pre2025")].iloc[0]
+    assert row["method"].startswith("all-province panel model") and row["status"] in ("on_track", "at_risk",
+                                                                                      "off_track")
+    ctx = R.load_context("quang-ninh", "en", processed_dir=processed,
+                         output_dir=str(project / "build" / "charts-test"))
+    chart = next(c for c in R.series_charts(ctx, max_charts=12) if "trained_employed_share" in c.stem)
+    assert not [t for t in chart.fig.axes[0].collections if "80%" in str(t.get_label())]
+    assert "panel model" in chart.caption and "2030" in chart.caption
+    low = chart.caption.split("runs from ")[1].split(" to ")[0]
+    assert low.rstrip("%").replace(",", "") == f"{row['pi80_low']:.1f}"
+    plt.close("all")
+
+
 def test_a_comparison_row_uses_one_year_where_the_provinces_share_one(project):
     import re
 

@@ -52,6 +52,8 @@ SPREAD_GROWTH = 1.0  # a province's own error around the common one grows as (h 
 MIN_ORIGINS = 3  # backtest origins needed before a horizon's own errors set its interval
 MIN_YEARS = 4  # a panel forecast needs this many years of data (three yearly changes) up to its origin
 
+METHOD = "all-province panel model"  # how the assessments' method column starts for a forecast from the panel
+
 
 def bandwidth(errors: np.ndarray) -> float:
     """Silverman's rule-of-thumb bandwidth of an error sample (floored, so a tight sample stays usable)."""
@@ -189,7 +191,7 @@ class PanelForecast:
     origin: int
 
     def describe(self) -> str:
-        head = (f"all-province panel model on the {self.scale.kind} scale ({self.n_provinces} provinces to "
+        head = (f"{METHOD} on the {self.scale.kind} scale ({self.n_provinces} provinces to "
                 f"{self.origin})")
         if self.weights == {DEFAULT: 1.0}:
             return (f"{head}: common movement at its robust pace, the province's deviation filtered toward the panel "

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess.forecast import predictive, single_year
+from analysis.assess.panel import METHOD as PANEL_METHOD
 from analysis.assess.target import MAX_DATA_AGE
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
@@ -155,9 +156,17 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     can_fan = len(same) >= 3 and unit not in ("rank",) and asked
     last, now = int(same["year"].max()), config.build_year()
     with_fan = can_fan and last >= now - MAX_DATA_AGE
-    until, width = _draw_fan(ax, ctx, same, ind, unit, target_years) if with_fan else (None, "")
-    if can_fan and not with_fan:
+    panel = _panel_status(ctx, ind, bd, g["province_code"].iloc[-1], same["boundary"].iloc[-1]) if with_fan else None
+    until, width = None, ""
+    if panel is not None:  # the status rests on the panel model: its interval is said, no single-series fan drawn
+        with_fan = False
+        width = " " + msg("nb_fan_panel", L, year=int(panel["target_year"]),
+                          level=format_percent(80, L, 0), low=format_value(panel["pi80_low"], unit, L, 1),
+                          high=format_value(panel["pi80_high"], unit, L, 1))
+    elif can_fan and not with_fan:
         width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
+    if with_fan:
+        until, width = _draw_fan(ax, ctx, same, ind, unit, target_years)
     if unit == "rank":
         ax.invert_yaxis()
     charts.year_ticks(ax, list(g["year"]) + ([until] if with_fan else []))
@@ -174,6 +183,17 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
     chart.caption = width.strip()
     return chart
+
+
+def _panel_status(ctx: ProvinceContext, ind: str, bd: str, code: str, boundary: str) -> pd.Series | None:
+    """The latest-year national-target assessment of this series that the all-province panel model made (a
+    forecast status for a target year still ahead), or None: a chart of the series then draws no fan of its own,
+    which would be another engine's forecast beside that status."""
+    na = load_processed("national_assessments", ctx.processed_dir)
+    rows = na[(na["indicator_id"] == ind) & (na["breakdown"] == bd) & (na["province_code"].astype(str) == str(code))
+              & (na["boundary"] == boundary) & na["status"].isin(FORECAST_STATUSES)
+              & na["method"].fillna("").str.startswith(PANEL_METHOD)]
+    return None if rows.empty else rows.sort_values("target_year").iloc[-1]
 
 
 def _draw_fan(ax, ctx: ProvinceContext, same: pd.DataFrame, ind: str, unit: str,

@@ -9,6 +9,7 @@ import pandas as pd
 
 STATUSES = ["achieved", "not_met", "awaiting_data", "on_track", "at_risk", "off_track", "outdated", "not_assessable",
             "insufficient_data", "no_data"]
+FORECAST_STATUSES = ("on_track", "at_risk", "off_track")  # the statuses a forecast gives (status_of)
 ON_TRACK, OFF_TRACK = 0.8, 0.2  # the legend's cut-offs of the chance of meeting a target
 
 

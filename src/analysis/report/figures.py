@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import config
+from analysis.assess.assessment import FORECAST_STATUSES
 from analysis.assess.forecast import predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
 from analysis.assess.target import MAX_DATA_AGE
@@ -20,9 +21,6 @@ from analysis.report.context import ProvinceContext
 from analysis.report.findings import chance_words
 from analysis.labels import breakdown_label
 from analysis.report.wording import ind_name, period_words, source_line
-
-
-FORECAST_STATUSES = ("on_track", "at_risk", "off_track")  # the statuses a projection chart illustrates
 
 
 def qualification_chart(ctx: ProvinceContext) -> charts.Chart | None:

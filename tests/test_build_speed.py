@@ -1,5 +1,5 @@
-"""The build's shortcuts give what the long way gave: charts saved with one measured box per resolution, Word files
-made from image files, the calibration reused from its cache."""
+"""The build's shortcuts give what the long way gave: charts drawn once for both PNGs, Excel files streamed, Word
+files made from image files, the calibration reused from its cache."""
 
 from __future__ import annotations
 

@@ -170,3 +170,18 @@ def test_a_chart_reaching_past_the_figure_is_drawn_whole(tmp_path):
     width = Image.open(io.BytesIO(rendered.print_png)).size[0]
     assert width > fast.fig.get_figwidth() * charts.PRINT_DPI
     assert width == Image.open(io.BytesIO(_tight(slow, format="png", dpi=charts.PRINT_DPI))).size[0]
+
+
+def test_work_in_a_forked_process_gives_its_result_or_its_error_by_name():
+    """analysis.forked, as the assess stage and the site use it: the result comes back; a failure is raised by the
+    site's waiting function as a SiteError naming the piece; a stopped piece gives no result."""
+    from analysis.forked import Forked
+    from analysis.site.background import in_background
+    from analysis.site.page import SiteError
+
+    assert in_background(lambda: {"rows": [1, 2]}, "the test piece")() == {"rows": [1, 2]}
+    with pytest.raises(SiteError, match=r"the test piece failed: ZeroDivisionError"):
+        in_background(lambda: 1 / 0, "the test piece")()
+    slow = Forked(lambda: __import__("time").sleep(30))
+    slow.stop()
+    assert slow.wait() == (False, "stopped")

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import time
-import warnings
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -24,6 +22,7 @@ from scipy import stats
 
 from analysis.assess.forecast import assess_target, predictive
 from analysis.atomic import write_atomic
+from analysis.forked import Forked, can_fork
 from analysis.assess.simulate import simulate_many
 
 SITE_SERIES = 200  # simulated series per process on the methodology page (``analysis site --calibration-series``)
@@ -102,19 +101,15 @@ def cached_run(n: int, cache_dir: Path | None, seed: int = 2024) -> list[dict]:
     return rows
 
 
-def _cached_quietly(n: int, cache_dir: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cached_run(n, cache_dir)
-
-
 def start_cached(n: int, cache_dir: Path) -> Callable[[], None]:
     """``cached_run(n, cache_dir)`` started in a forked process, for a stage that leaves a core idle (``analysis
     assess``), so that the site later finds the result in its cache; returns the function that waits for it. A
     failure is not raised here: the site runs the calibration again and reports it. Nothing is started where
     ``fork`` is not available or the result is cached already."""
-    if "fork" not in mp.get_all_start_methods() or _cache_path(n, 2024, cache_dir).exists():
+    if not can_fork() or _cache_path(n, 2024, cache_dir).exists():
         return lambda: None
-    proc = mp.get_context("fork").Process(target=_cached_quietly, args=(n, cache_dir), daemon=True)
-    proc.start()
-    return proc.join
+    job = Forked(lambda: cached_run(n, cache_dir))
+
+    def wait() -> None:
+        job.wait()  # a failure is not raised (see above)
+    return wait

@@ -47,7 +47,8 @@ def main() -> int:
     # panels no setting was chosen on (GSO E02.01 population and density): the same yardsticks
     other = bt.held_out_summary(load_processed("population"), single=single, stacked=stacked)
     print("\npanels not used in development (GSO E02.01, 2011-2024):")
-    print(other[["panel", "h", "cases", "mae_engine", "mae_last", "mae_drift", "ratio", "cov80", "bss_B"]]
+    print(other[["panel", "h", "cases", "origins", "mae_engine", "mae_last", "mae_drift", "ratio", "cov80", "cov80_lo",
+                 "cov80_hi", "bss_B"]]
           .round(3).to_string(index=False))
     print(bt.verdict(other))
     print(f"backtest: {len(summary) + len(other)} panel-horizon cells in {time.perf_counter() - t0:.0f} s")

@@ -119,6 +119,9 @@ def test_the_verdict_counts_the_95_percent_coverage_and_the_log_score():
     # horizon 1 is left out: two cells, one of them with a 95% coverage in range, mean log score 0.5
     assert "cells (panel x horizon 2-5): 2" in v
     assert "95% coverage in [0.90, 0.98]: 1" in v and "mean log score: 0.500" in v
+    assert "would show (provinces sharing each origin's miss; cov80_lo-cov80_hi): 0" in v  # no range known
+    ranged = s.assign(cov80_lo=[0.7, 0.7, 0.3], cov80_hi=[0.9, 0.75, 0.9])  # 0.8 outside the second range
+    assert "cov80_lo-cov80_hi): 1" in bt.verdict(ranged)
 
 
 def test_one_years_jump_does_not_become_the_pace():

@@ -849,3 +849,15 @@ def test_methodology_shows_the_real_data_backtest(site):
             assert start > 0 and table.count("<tr>") == n + 1, (lang, cls)  # a row per panel and horizon + header
         # the plain-words section explains the panel model before any table
         assert text.find("method_bt") < 0 and text.find(heading) > text.find("<h2>")
+        # each row: the years forecast from, and the coverage in bold exactly where it lies outside the range a
+        # calibrated interval would give (the shared national miss of few origins)
+        dev = bt[~held].reset_index(drop=True)
+        start = section.find("<table class='data-table backtest'>")
+        rows = re.findall(r"<tr>(.*?)</tr>", section[start:section.find("</table>", start)])[1:]
+        outside = ~dev["cov80"].between(dev["cov80_lo"], dev["cov80_hi"])
+        assert 0 < outside.sum() < len(dev)
+        for row, (_, r), out in zip(rows, dev.iterrows(), outside):
+            cells = re.findall(r"<td>(.*?)</td>", row)
+            assert cells[7] == str(int(r["origins"])), (lang, cells)
+            assert cells[8].startswith("<strong>") == out, (lang, cells)
+            assert re.fullmatch(r"\d+–\d+%", cells[9]), cells[9]

@@ -22,6 +22,7 @@ from scipy import stats
 from scipy.special import ndtr
 
 from analysis.assess import panel as pn
+from analysis.assess.coverage_range import Origin, calibrated_range
 from analysis.assess.series import bounds_of, single_year
 from analysis.assess.single_series import predictive
 
@@ -42,6 +43,7 @@ class Case:
     point: dict[str, float]  # rule -> value scale
     z_point: dict[str, float]
     errors: dict[str, np.ndarray]  # rule -> error sample on the transformed scale
+    parts: tuple[np.ndarray, float] | None = None  # the engine's own errors and common spread behind its sample
 
 
 def _naive_errors(z: np.ndarray, h: int, centre: bool) -> np.ndarray:
@@ -107,6 +109,7 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                 break
             pf = pn.point_forecasts(zt, zt.shape[1] - 1, h)
             eng_z, eng_err, _ = model.combined(h)
+            eng_parts = model.spread_parts(h)
             st_z, st_err, _ = earlier.combined(h) if earlier is not None else (None, None, None)
             last_err, drift_err = _naive_errors(zt, h, centre=False), _naive_errors(zt, h, centre=True)
             for i, prov in enumerate(model.provinces):
@@ -130,7 +133,7 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                 case = Case(name, int(origin), h, prov, float(out), float(Z[i, t + h]), thr,
                             {"engine": float(scale.inv([z_eng])[0]), "last": float(lastv), "drift": driftv},
                             {"engine": z_eng, "last": z_last, "drift": z_drift},
-                            {"engine": eng_err, "last": last_err, "drift": drift_err})
+                            {"engine": eng_err, "last": last_err, "drift": drift_err}, eng_parts)
                 if st_z is not None:
                     case.z_point["stacked"], case.errors["stacked"] = float(st_z[i]), st_err
                     case.point["stacked"] = float(scale.inv([st_z[i]])[0])
@@ -161,9 +164,13 @@ def score(cases: list[Case]) -> pd.DataFrame:
             by_sample: dict[int, list[Case]] = {}  # an error sample is shared by a panel's provinces at an origin
             for c in cs:
                 by_sample.setdefault(id(c.errors[rule]), []).append(c)
+            origins: list[Origin] | None = [] if rule == "engine" else None
             for group in by_sample.values():
                 e = group[0].errors[rule]
                 bw, qs = pn.bandwidth(e), np.quantile(e, [0.1, 0.9, 0.025, 0.975])
+                if origins is not None:
+                    own = group[0].parts
+                    origins = None if own is None else [*origins, Origin(own[0], own[1], qs[0], qs[1], len(group))]
                 m = np.array([c.z_point[rule] for c in group])
                 z = np.array([c.z_outcome for c in group])
                 ae.extend(abs(c.point[rule] - c.outcome) for c in group)
@@ -176,9 +183,11 @@ def score(cases: list[Case]) -> pd.DataFrame:
                         thr = np.array([group[i].thresholds[k] for i in has])
                         p = _prob_above(m[has], e, thr, bw)
                         briers[k].extend((p - (z[has] >= thr)) ** 2)
+            lo, hi = calibrated_range(origins or [], seed=h)
             row = {"panel": panel, "h": h, "rule": rule, "cases": len(cs), "last_year": max(c.origin + c.h for c in cs),
-                   "mae": float(np.mean(ae)),
-                   "cov80": float(np.mean(c80)), "cov95": float(np.mean(c95)), "log_score": float(np.mean(logs))}
+                   "origins": len(by_sample), "mae": float(np.mean(ae)),
+                   "cov80": float(np.mean(c80)), "cov80_lo": lo, "cov80_hi": hi,
+                   "cov95": float(np.mean(c95)), "log_score": float(np.mean(logs))}
             for k in ("A", "B"):
                 hits = outcome_hits[k]
                 base = float(hits.mean()) if len(hits) else np.nan
@@ -231,10 +240,11 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
     engine's coverage, Brier skill and log score."""
     mae = scores.pivot_table(index=["panel", "h"], columns="rule", values="mae")
     eng = scores[scores["rule"] == "engine"].set_index(["panel", "h"])
-    out = pd.DataFrame({"cases": eng["cases"], "mae_engine": mae["engine"], "mae_last": mae["last"],
-                        "mae_drift": mae["drift"],
+    out = pd.DataFrame({"cases": eng["cases"], "origins": eng["origins"], "mae_engine": mae["engine"],
+                        "mae_last": mae["last"], "mae_drift": mae["drift"],
                         "ratio": mae["engine"] / mae[["last", "drift"]].min(axis=1),
-                        "cov80": eng["cov80"], "cov95": eng["cov95"], "bss_A": eng["bss_A"], "bss_B": eng["bss_B"],
+                        "cov80": eng["cov80"], "cov80_lo": eng["cov80_lo"], "cov80_hi": eng["cov80_hi"],
+                        "cov95": eng["cov95"], "bss_A": eng["bss_A"], "bss_B": eng["bss_B"],
                         "log_score": eng["log_score"]})
     for other in ("stacked", "single"):
         if other in mae.columns:
@@ -252,6 +262,14 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def consistent(summary: pd.DataFrame) -> pd.Series:
+    """Cells whose 80% coverage lies inside the range a calibrated interval would show
+    (:mod:`analysis.assess.coverage_range`); False where that range is unknown."""
+    if "cov80_lo" not in summary:
+        return pd.Series(False, index=summary.index)
+    return summary["cov80"].between(summary["cov80_lo"], summary["cov80_hi"]) & summary["cov80_lo"].notna()
+
+
 def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
     """The issue's yardsticks over horizons 2–5: MAE within 5% of the better naive rule, below both rules,
     80% coverage in [0.75, 0.88], Brier skill above 0 (threshold B); then 95% coverage in [0.90, 0.98] and the
@@ -261,6 +279,8 @@ def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
              f"  engine MAE within 5% of the better naive rule: {int((s['ratio'] <= 1.05).sum())}",
              f"  engine MAE below both naive rules: {int((s['ratio'] < 1).sum())}",
              f"  80% coverage in [0.75, 0.88]: {int(s['cov80'].between(0.75, 0.88).sum())}",
+             f"  80% coverage inside the range a calibrated interval would show (provinces sharing each origin's "
+             f"miss; cov80_lo-cov80_hi): {int(consistent(s).sum())}",
              f"  Brier skill (B) above 0: {int((s['bss_B'] > 0).sum())}",
              f"  95% coverage in [0.90, 0.98]: {int(s['cov95'].between(0.90, 0.98).sum())}",
              f"  mean log score: {float(s['log_score'].mean()):.3f}"]

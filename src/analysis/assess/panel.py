@@ -36,7 +36,7 @@ from scipy import stats
 from analysis.assess.panel_candidates import CANDIDATES, PointForecasts, backtest_errors, point_forecasts
 from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change,
                                                  noise_and_drift, wide)
-from analysis.assess.panel_spread import replayed_errors
+from analysis.assess.panel_spread import parts, replayed_errors
 from analysis.assess.panel_weights import candidate_weights
 from analysis.assess.scale import EDGE, Scale
 
@@ -139,6 +139,11 @@ class PanelModel:
             e = None if self.stacked else replayed_errors(self.z, h)
             self._spread[h] = self.backtest_spread(h) if e is None else e
         return self._spread[h]
+
+    def spread_parts(self, h: int) -> tuple[np.ndarray, float] | None:
+        """The own errors and the common part's spread behind :meth:`spread` at h (None where the interval does not
+        come from the replay: ``stacked``, or too few years)."""
+        return None if self.stacked else parts(self.z, h)
 
     def backtest_spread(self, h: int) -> np.ndarray:
         """Errors that set the interval of the stacked combination at h.

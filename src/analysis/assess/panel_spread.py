@@ -65,9 +65,17 @@ def common_sd(z: np.ndarray, h: int) -> float:
     return float(np.sqrt(max(line, v.max() * h / k.max())))
 
 
+def parts(z: np.ndarray, h: int) -> tuple[np.ndarray, float] | None:
+    """The two parts of the panel model's miss at horizon h: its own errors and the common part's spread (None
+    without enough own errors)."""
+    own = own_errors(z, h)
+    return None if own is None else (own, common_sd(z, h))
+
+
 def replayed_errors(z: np.ndarray, h: int) -> np.ndarray | None:
     """The error sample (outcome minus forecast, transformed scale) of the panel model at horizon h."""
-    own = own_errors(z, h)
-    if own is None:
+    both = parts(z, h)
+    if both is None:
         return None
-    return (own[:, None] + common_sd(z, h) * COMMON_DRAWS[None, :]).ravel()
+    own, common = both
+    return (own[:, None] + common * COMMON_DRAWS[None, :]).ravel()

@@ -34,7 +34,9 @@ DESCRIPTIONS = {
     "backtest": "Real-data backtest of the forecasts (analysis.assess.backtest): on every all-province panel, one "
                 "row per horizon: cases, mean absolute error of the panel engine and of the two naive rules (last "
                 "value; last value plus the panel's average change), the engine's ratio to the better rule, its "
-                "80%/95% interval coverage, Brier skill against the base rate (A: keep the typical pace; B: catch "
+                "80%/95% interval coverage (origins: the years forecast from; cov80_lo-cov80_hi: the range, 90% of draws, "
+                "that a calibrated 80% interval would give when the provinces share each origin's miss, "
+                "analysis.assess.coverage_range), Brier skill against the base rate (A: keep the typical pace; B: catch "
                 "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only. "
                 "held_out: the GSO population and density panels (E02.01), on which no setting was chosen.",
 }

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess import forecast as A
+from analysis.assess.backtest import consistent
 from analysis.catalogue import msg
 from analysis.labels import STATUS_COLOUR, UNSD_CATEGORIES, unsd_label
 from analysis.numbers import format_number, format_percent
@@ -63,8 +64,18 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
                      "ratio": format_number(float(r["ratio"]), lang, 2),
                      "better": bool(r["ratio"] < 1),
                      "cov80": format_percent(100 * float(r["cov80"]), lang, 0),
+                     "origins": format_number(int(r["origins"]), lang) if _known(r, "origins") else "–",
+                     "calibrated": msg("method_bt_range", lang, lo=format_number(100 * float(r["cov80_lo"]), lang, 0),
+                                       hi=format_number(100 * float(r["cov80_hi"]), lang, 0))
+                     if _known(r, "cov80_lo") else "–",
+                     "outside": _known(r, "cov80_lo") and not float(r["cov80_lo"]) <= float(r["cov80"])
+                     <= float(r["cov80_hi"]),
                      "bss": "–" if pd.isna(r["bss_B"]) else format_number(float(r["bss_B"]), lang, 2)})
     return rows
+
+
+def _known(row: pd.Series, column: str) -> bool:
+    return column in row and pd.notna(row[column])
 
 
 def backtest_summary(backtest: pd.DataFrame | None, lang: str, held_out: bool = False) -> str:
@@ -78,6 +89,7 @@ def backtest_summary(backtest: pd.DataFrame | None, lang: str, held_out: bool = 
                below=format_number(int((s["ratio"] < 1).sum()), lang),
                within=format_number(int((s["ratio"] <= 1.05).sum()), lang),
                covered=format_number(int(s["cov80"].between(0.75, 0.88).sum()), lang),
+               consistent=format_number(int(consistent(s).sum()), lang),
                panels=format_number(int(backtest["panel"].nunique()), lang))
 
 

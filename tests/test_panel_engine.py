@@ -209,3 +209,18 @@ def test_a_panel_on_the_identity_scale_is_backtested_and_forecast():
     f = m.forecast(m.provinces[0], 2022)
     lo, hi = f.interval(0.8)
     assert lo < f.projection < hi and hi - lo > 1.0  # yearly noise of sd 1: an honest width at three years
+
+
+def test_long_panels_are_cut_and_thinned_into_panels_of_other_shapes():
+    rng = np.random.default_rng(3)
+    long = pd.DataFrame([{"province_code": f"{i:02d}", "year": y, "value": float(rng.normal())}
+                         for i in range(40) for y in range(2005, 2017)])
+    short = long[long["year"] >= 2010]
+    out = bt.variants({"long@2005": (long, None), "short@2010": (short, None)})
+    assert sorted(out) == [f"long@2005 ({t})" for t in
+                           ("a fifth left out", "every other province", "first half", "second half")]
+    first, second = out["long@2005 (first half)"][0], out["long@2005 (second half)"][0]
+    assert first["year"].min() == 2005 and second["year"].max() == 2016
+    assert first["year"].max() - second["year"].min() == 1  # the halves share two years
+    assert len(out["long@2005 (a fifth left out)"][0]) == round(0.8 * len(long))
+    assert out["long@2005 (every other province)"][0]["province_code"].nunique() == 20

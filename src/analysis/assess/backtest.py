@@ -295,6 +295,25 @@ def held_out_summary(population: pd.DataFrame, single: bool = False, stacked: bo
     return summary(score(cases)).assign(held_out=True) if cases else pd.DataFrame()
 
 
+def variants(panels: dict[str, tuple[pd.DataFrame, tuple | None]], min_years: int = 11
+              ) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
+    """Each long panel (``min_years`` years or more) cut and thinned four ways, as panels of other shapes: its
+    first and its second half of the years (overlapping by two), a fifth of its figures left out at random (fixed
+    seed), every other province. A check of the engine on shorter and gappier panels than those it was built on."""
+    out = {}
+    for name, (d, bounds) in panels.items():
+        years = sorted(d["year"].unique())
+        if len(years) < min_years:
+            continue
+        mid = years[len(years) // 2]
+        provinces = sorted(d["province_code"].unique())
+        cuts = {"first half": d[d["year"] <= mid], "second half": d[d["year"] >= mid - 1],
+                "a fifth left out": d.sample(frac=0.8, random_state=1),
+                "every other province": d[d["province_code"].isin(provinces[::2])]}
+        out |= {f"{name} ({tag})": (cut, bounds) for tag, cut in cuts.items()}
+    return out
+
+
 def population_panels(population: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
     """GSO table E02.01 (average population and density of the 63 provinces, 2011–2024) as panels: real yearly
     series that no setting of the engine was chosen on, for a check outside the indicators it was built for."""

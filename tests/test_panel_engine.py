@@ -224,3 +224,12 @@ def test_long_panels_are_cut_and_thinned_into_panels_of_other_shapes():
     assert first["year"].max() - second["year"].min() == 1  # the halves share two years
     assert len(out["long@2005 (a fifth left out)"][0]) == round(0.8 * len(long))
     assert out["long@2005 (every other province)"][0]["province_code"].nunique() == 20
+
+
+def test_a_rank_panel_is_never_scored_as_a_continuous_forecast():
+    rows = [{"kind": "observation", "boundary": "pre2025", "province_code": f"{i:02d}", "breakdown": "total",
+             "period": str(y), "year": y, "value": float((i * 7 + y) % 63 + 1), "flags": "", "indicator_id": ind}
+            for ind in ("pci_rank", "pci_score") for i in range(40) for y in range(2010, 2020)]
+    indicators = pd.DataFrame({"indicator_id": ["pci_rank", "pci_score"], "unit": ["rank", "points"],
+                               "lower_bound": [1.0, 0.0], "upper_bound": [63.0, 100.0]})
+    assert list(bt.panels_from_facts(pd.DataFrame(rows), indicators)) == ["pci_score@2010"]

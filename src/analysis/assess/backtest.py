@@ -23,7 +23,7 @@ from scipy.special import ndtr
 
 from analysis.assess import panel as pn
 from analysis.assess.coverage_range import Origin, calibrated_range
-from analysis.assess.series import bounds_of, single_year
+from analysis.assess.series import bounds_of, is_rank, single_year
 from analysis.assess.single_series import predictive
 
 HORIZONS = (1, 2, 3, 4, 5)
@@ -203,14 +203,16 @@ def score(cases: list[Case]) -> pd.DataFrame:
 def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinces: int = 30
                       ) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
     """Every all-province yearly panel in the facts, one per vintage: a year flagged ``definition_break`` for
-    any province starts a new panel (a series is never joined across a break). Name 'indicator@first year' ->
-    (rows, bounds)."""
+    any province starts a new panel (a series is never joined across a break); ranks are left out. Name
+    'indicator@first year' -> (rows, bounds)."""
     obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "pre2025")
                 & (facts["province_code"] != "VN") & (facts["breakdown"] == "total")]
     obs = obs[obs["period"].astype(str).map(single_year)]
     ind = indicators.set_index("indicator_id")
     out = {}
     for indicator, g in obs.groupby("indicator_id"):
+        if is_rank(ind, indicator):
+            continue  # a rank is never forecast as a continuous number, so there is nothing to score
         g = g.assign(year=g["year"].astype(int), _new=g["flags"].fillna("").str.contains("definition_break"))
         cuts = sorted(set(g.loc[g["_new"], "year"]))
         edges = [int(g["year"].min()), *cuts, int(g["year"].max()) + 1]

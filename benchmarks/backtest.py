@@ -28,7 +28,8 @@ def main() -> int:
     warnings.simplefilter("ignore")
     t0 = time.perf_counter()
     single, stacked = "--single" in sys.argv[1:], "--stacked" in sys.argv[1:]
-    scores = bt.run(load_processed("facts"), load_processed("indicators"), single=single, stacked=stacked)
+    facts, indicators = load_processed("facts"), load_processed("indicators")
+    scores = bt.run(facts, indicators, single=single, stacked=stacked)
     out = Path(__file__).parent / "_out"
     out.mkdir(exist_ok=True)
     scores.to_csv(out / "backtest.csv", index=False)
@@ -54,7 +55,7 @@ def main() -> int:
           .round(3).to_string(index=False))
     print(bt.verdict(other))
     # the long panels cut shorter, thinned and halved: panels of other shapes than those the engine was built on
-    cut = bt.variants(bt.panels_from_facts(load_processed("facts"), load_processed("indicators")))
+    cut = bt.variants(bt.panels_from_facts(facts, indicators))
     cut_summary = bt.summary(bt.score([c for name, (d, b) in cut.items() for c in bt.panel_cases(name, d, b)]))
     print("\nthe long panels cut in half, thinned by a fifth, or on every other province:")
     print(cut_summary[["panel", "h", "cases", "origins", "ratio", "cov80", "cov80_lo", "cov80_hi", "bss_B"]]

@@ -164,13 +164,12 @@ def score(cases: list[Case]) -> pd.DataFrame:
             by_sample: dict[int, list[Case]] = {}  # an error sample is shared by a panel's provinces at an origin
             for c in cs:
                 by_sample.setdefault(id(c.errors[rule]), []).append(c)
-            origins: list[Origin] | None = [] if rule == "engine" else None
+            origins: list[Origin | None] = []  # the engine's parts at each origin, for the calibrated range
             for group in by_sample.values():
                 e = group[0].errors[rule]
                 bw, qs = pn.bandwidth(e), np.quantile(e, [0.1, 0.9, 0.025, 0.975])
-                if origins is not None:
-                    own = group[0].parts
-                    origins = None if own is None else [*origins, Origin(own[0], own[1], qs[0], qs[1], len(group))]
+                parts = group[0].parts if rule == "engine" else None
+                origins.append(None if parts is None else Origin(*parts, qs[0], qs[1], len(group)))
                 m = np.array([c.z_point[rule] for c in group])
                 z = np.array([c.z_outcome for c in group])
                 ae.extend(abs(c.point[rule] - c.outcome) for c in group)
@@ -183,7 +182,7 @@ def score(cases: list[Case]) -> pd.DataFrame:
                         thr = np.array([group[i].thresholds[k] for i in has])
                         p = _prob_above(m[has], e, thr, bw)
                         briers[k].extend((p - (z[has] >= thr)) ** 2)
-            lo, hi = calibrated_range(origins or [], seed=h)
+            lo, hi = calibrated_range([] if None in origins else origins, seed=h)
             row = {"panel": panel, "h": h, "rule": rule, "cases": len(cs), "last_year": max(c.origin + c.h for c in cs),
                    "origins": len(by_sample), "mae": float(np.mean(ae)),
                    "cov80": float(np.mean(c80)), "cov80_lo": lo, "cov80_hi": hi,

@@ -52,8 +52,9 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
     if backtest.empty:
         return []
     names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+    inside = consistent(backtest)
     rows = []
-    for _, r in backtest.iterrows():
+    for i, r in backtest.iterrows():
         years = msg("method_bt_years", lang, y0=int(r["first_year"]), y1=int(r["last_year"]))
         name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
         rows.append({"panel": f"{name} ({years})",
@@ -68,8 +69,7 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
                      "calibrated": msg("method_bt_range", lang, lo=format_number(100 * float(r["cov80_lo"]), lang, 0),
                                        hi=format_number(100 * float(r["cov80_hi"]), lang, 0))
                      if _known(r, "cov80_lo") else "–",
-                     "outside": _known(r, "cov80_lo") and not float(r["cov80_lo"]) <= float(r["cov80"])
-                     <= float(r["cov80_hi"]),
+                     "outside": _known(r, "cov80_lo") and not inside[i],
                      "bss": "–" if pd.isna(r["bss_B"]) else format_number(float(r["bss_B"]), lang, 2)})
     return rows
 

@@ -33,10 +33,13 @@ def main() -> int:
     out = Path(__file__).parent / "_out"
     out.mkdir(exist_ok=True)
     scores.to_csv(out / "backtest.csv", index=False)
-    summary = bt.summary(scores)
+    summary = bt.with_reference_class(bt.summary(scores), bt.panels_from_facts(facts, indicators))
     pd.set_option("display.width", 200)
     pd.set_option("display.max_rows", 500)
-    print(summary.round(3).to_string(index=False))
+    print(summary[[c for c in summary.columns if not c.startswith("rc_")]].round(3).to_string(index=False))
+    print("\nthe reference-class chance (one figure, the share of the other provinces' changes as fast; threshold B):")
+    print(summary[["panel", "h", *[c for c in summary.columns if c.startswith("rc_")]]].round(3)
+          .to_string(index=False))
     print(bt.verdict(summary))
     for other, label in (("stacked", "backtest-weighted panel engine"), ("single", "single-series method")):
         if f"ratio_{other}" not in summary:

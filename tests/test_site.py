@@ -861,3 +861,8 @@ def test_methodology_shows_the_real_data_backtest(site):
             assert cells[7] == str(int(r["origins"])), (lang, cells)
             assert cells[8].startswith("<strong>") == out, (lang, cells)
             assert re.fullmatch(r"\d+–\d+%", cells[9]), cells[9]
+        # the reference-class chance: its backtest's count of passing cells (horizons 2-5), then what is shown instead
+        cells = dev[dev["h"].between(2, 5)]
+        passed = int(cells["rc_passes"].astype(str).str.lower().eq("true").sum())
+        para = re.search(r"<p class='reference-class'>(.*?)</p>", section).group(1)
+        assert f" {passed} " in para and f" {len(cells)} " in para, para

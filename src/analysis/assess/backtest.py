@@ -22,6 +22,7 @@ from scipy import stats
 from scipy.special import ndtr
 
 from analysis.assess import panel as pn
+from analysis.assess import reference_class
 from analysis.assess.coverage_range import Origin, calibrated_range
 from analysis.assess.series import bounds_of, is_rank, single_year
 from analysis.assess.single_series import predictive
@@ -285,15 +286,35 @@ def verdict(summary: pd.DataFrame, horizons=(2, 3, 4, 5)) -> str:
              f"  Brier skill (B) above 0: {int((s['bss_B'] > 0).sum())}",
              f"  95% coverage in [0.90, 0.98]: {int(s['cov95'].between(0.90, 0.98).sum())}",
              f"  mean log score: {float(s['log_score'].mean()):.3f}"]
+    if "rc_passes" in s:
+        lines.append(f"  reference-class chance from one figure passes (lower 90% Brier skill > 0, slope "
+                     f"{reference_class.SLOPE_RANGE[0]}-{reference_class.SLOPE_RANGE[1]}, >= "
+                     f"{reference_class.MIN_ORIGINS} origins): {int(s['rc_passes'].fillna(False).astype(bool).sum())}")
     return "\n".join(lines)
 
 
+def panel_summary(panels: dict[str, tuple[pd.DataFrame, tuple | None]], single: bool = False,
+                  stacked: bool = False) -> pd.DataFrame:
+    """:func:`summary` of these panels with, for each cell, the backtest of the reference-class chance (the
+    ``rc_`` columns of :func:`analysis.assess.reference_class.score`; ``single``, ``stacked``: as in
+    :func:`panel_cases`). Empty without a case."""
+    cases = [c for name, (d, b) in panels.items() for c in panel_cases(name, d, b, single=single, stacked=stacked)]
+    return with_reference_class(summary(score(cases)), panels) if cases else pd.DataFrame()
+
+
+def with_reference_class(summary: pd.DataFrame, panels: dict[str, tuple[pd.DataFrame, tuple | None]]) -> pd.DataFrame:
+    """The summary with each cell's backtest of the reference-class chance beside it (``rc_`` columns)."""
+    rc = [reference_class.score(reference_class.cases(pn.fit_panel(d, b).z, pn.MIN_YEARS)).assign(panel=name)
+          for name, (d, b) in panels.items()]
+    rc = [r for r in rc if len(r)]
+    return summary.merge(pd.concat(rc), on=["panel", "h"], how="left") if rc else summary
+
+
 def held_out_summary(population: pd.DataFrame, single: bool = False, stacked: bool = False) -> pd.DataFrame:
-    """:func:`summary` of the panels no setting was chosen on (:func:`population_panels`), marked ``held_out``
-    (``single``, ``stacked``: as in :func:`panel_cases`)."""
-    cases = [c for name, (d, b) in population_panels(population).items()
-             for c in panel_cases(name, d, b, single=single, stacked=stacked)]
-    return summary(score(cases)).assign(held_out=True) if cases else pd.DataFrame()
+    """:func:`panel_summary` of the panels no setting was chosen on (:func:`population_panels`), marked
+    ``held_out``."""
+    out = panel_summary(population_panels(population), single=single, stacked=stacked)
+    return out.assign(held_out=True) if len(out) else out
 
 
 def variants(panels: dict[str, tuple[pd.DataFrame, tuple | None]], min_years: int = 11

@@ -38,6 +38,9 @@ DESCRIPTIONS = {
                 "that a calibrated 80% interval would give when the provinces share each origin's miss, "
                 "analysis.assess.coverage_range), Brier skill against the base rate (A: keep the typical pace; B: catch "
                 "up with the leaders) and log score. Rolling origins, fitted on the years up to each origin only. "
+                "rc_*: the backtest of a chance read from one figure and the share of the other provinces' changes "
+                "as fast (analysis.assess.reference_class; threshold B): cases, origins, base rate, Brier skill, "
+                "its lower 90% limit (bootstrap of origins), recalibration slope, and whether it passes. "
                 "held_out: the GSO population and density panels (E02.01), on which no setting was chosen.",
 }
 
@@ -53,7 +56,7 @@ def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         warnings.simplefilter("ignore")
         assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
         national = assess_national(facts, tables["national_targets"], indicators)
-        real_backtest = backtest.summary(backtest.run(facts, indicators)).assign(held_out=False)
+        real_backtest = backtest.panel_summary(backtest.panels_from_facts(facts, indicators)).assign(held_out=False)
         if "population" in tables:
             real_backtest = pd.concat([real_backtest, backtest.held_out_summary(tables["population"])],
                                       ignore_index=True)

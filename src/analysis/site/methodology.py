@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess import forecast as A
+from analysis.assess import reference_class as RC
 from analysis.assess.backtest import consistent
 from analysis.catalogue import msg
 from analysis.labels import STATUS_COLOUR, UNSD_CATEGORIES, unsd_label
@@ -93,6 +94,19 @@ def backtest_summary(backtest: pd.DataFrame | None, lang: str, held_out: bool = 
                panels=format_number(int(backtest["panel"].nunique()), lang))
 
 
+def reference_class_summary(backtest: pd.DataFrame | None, lang: str) -> str:
+    """One sentence: in how many cells (horizons 2–5) a chance read from one figure and the pace of the other
+    provinces passed its backtest (``analysis.assess.reference_class``), and what the site shows instead."""
+    backtest = _part(backtest, False)
+    if backtest.empty or "rc_passes" not in backtest:
+        return ""
+    s = backtest[backtest["h"].between(2, 5)]
+    passed = int(s["rc_passes"].astype(str).str.lower().eq("true").sum())
+    return msg("method_rc_none" if passed == 0 else "method_rc_some", lang, passed=format_number(passed, lang),
+               n=format_number(len(s), lang), origins=format_number(RC.MIN_ORIGINS, lang),
+               lo=format_number(RC.SLOPE_RANGE[0], lang, 1), hi=format_number(RC.SLOPE_RANGE[1], lang, 1))
+
+
 def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.DataFrame | None = None,
                      indicators: pd.DataFrame | None = None) -> str:
     """How a target is assessed, with the settings of ``assess``, the real-data backtest and this build's
@@ -108,6 +122,7 @@ def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.Dat
     return render("methodology", lang, statuses=list(STATUS_COLOUR), settings=settings, calibration=cal,
                   unsd=[unsd_label(c, lang) for c in UNSD_CATEGORIES], heldout=heldout_note(lang, calibration),
                   backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang),
+                  rc_summary=reference_class_summary(backtest, lang),
                   held_out=backtest_rows(backtest, indicators, lang, held_out=True),
                   held_out_summary=backtest_summary(backtest, lang, held_out=True))
 

@@ -233,3 +233,14 @@ def test_a_rank_panel_is_never_scored_as_a_continuous_forecast():
     indicators = pd.DataFrame({"indicator_id": ["pci_rank", "pci_score"], "unit": ["rank", "points"],
                                "lower_bound": [1.0, 0.0], "upper_bound": [63.0, 100.0]})
     assert list(bt.panels_from_facts(pd.DataFrame(rows), indicators)) == ["pci_score@2010"]
+
+
+def test_the_simulated_coverage_is_read_with_its_sampling_margin():
+    from analysis.site.methodology import heldout_note, margin
+
+    assert margin(0.8, 200) == pytest.approx(0.0554, abs=1e-3)
+    row = {"process": "gompertz_rw", "n": 200, "ours80": 0.76, "naive80": 0.6}
+    # 76% on 200 series is within the margin of 80%: not called too narrow; on 5,000 series it is
+    assert "± 6" in heldout_note("en", [row]) and "too narrow" not in heldout_note("en", [row])
+    assert "too narrow" in heldout_note("en", [row | {"n": 5000}])
+    assert "± 6 điểm phần trăm trên 200 chuỗi" in heldout_note("vi", [row])

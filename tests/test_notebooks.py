@@ -366,6 +366,34 @@ def test_a_series_whose_national_status_rests_on_the_panel_draws_no_fan_of_its_o
     plt.close("all")
 
 
+def test_provinces_meeting_a_national_target_are_counted_together(project, tmp_path, monkeypatch):
+    """As of 2019 the trained share's 2030 statuses are panel forecasts: the number of provinces expected to meet
+    the target is the sum of their chances, and its range (joint draws, one national movement shared) is wider than
+    counting the provinces as independent would give (the statistical review's M9)."""
+    import numpy as np
+
+    from analysis.assess.stage import build
+    from analysis.report.findings import count_sentence
+
+    monkeypatch.setenv("ANALYSIS_TODAY", "2019-06-01")
+    processed = tmp_path / "processed"
+    shutil.copytree(project / "data" / "processed", processed)
+    na = build(processed)["national_assessments"]
+    rows = na[(na["indicator_id"] == "trained_employed_share") & (na["target_year"] == 2030)
+              & (na["boundary"] == "pre2025") & (na["province_code"] != "VN")]
+    forecast = rows[rows["status"].isin(["on_track", "at_risk", "off_track"])
+                    & rows["method"].str.startswith("all-province panel model")]
+    assert len(forecast) > 30 and (rows["meet_provinces"].dropna() == len(forecast)).all()
+    r = forecast.iloc[0]
+    assert abs(r["meet_expected"] - forecast["p_meet"].sum()) < 2
+    independent = 2 * 1.2816 * np.sqrt((forecast["p_meet"] * (1 - forecast["p_meet"])).sum())
+    assert r["meet_high"] - r["meet_low"] > 1.5 * independent
+    text = count_sentence(rows, "vi")
+    assert f"Trong {len(forecast)} tỉnh" in text and f"từ {int(r['meet_low'])} đến {int(r['meet_high'])} tỉnh" in text
+    # today (2026) the same figures are too old to forecast: nothing is counted, nothing said
+    assert count_sentence(pd.read_csv(project / "data" / "processed" / "national_assessments.csv"), "en") == ""
+
+
 def test_a_comparison_row_uses_one_year_where_the_provinces_share_one(project):
     import re
 

@@ -244,3 +244,22 @@ def test_the_simulated_coverage_is_read_with_its_sampling_margin():
     assert "± 6" in heldout_note("en", [row]) and "too narrow" not in heldout_note("en", [row])
     assert "too narrow" in heldout_note("en", [row | {"n": 5000}])
     assert "± 6 điểm phần trăm trên 200 chuỗi" in heldout_note("vi", [row])
+
+
+def test_provinces_are_counted_from_joint_draws_of_the_panel():
+    from analysis.assess.panel_counts import meet_count
+
+    rng = np.random.default_rng(4)
+    common = np.cumsum(rng.normal(0.3, 0.6, 10))  # a national movement that swings a lot from year to year
+    rows = [{"province_code": f"{i:02d}", "year": 2010 + t, "value": float(40 + 3 * (i % 7) + common[t]
+                                                                         + rng.normal(0, 0.5))}
+            for i in range(40) for t in range(10)]
+    m = pn.fit_panel(pd.DataFrame(rows), (0, 100))
+    c = meet_count(m, 2022, 46.0, ">=", m.provinces)
+    chances = [m.forecast(p, 2022).prob(46.0, ">=") for p in m.provinces]
+    assert c.provinces == 40 and 0 <= c.low <= c.expected <= c.high <= 40
+    assert abs(c.expected - sum(chances)) < 2
+    independent = 2 * 1.2816 * np.sqrt(sum(p * (1 - p) for p in chances))
+    assert c.high - c.low > independent  # one shared national movement: they meet or miss together
+    assert meet_count(m, 2022, 46.0, ">=", []) is None
+    assert meet_count(pn.fit_panel(pd.DataFrame(rows), (0, 100), stacked=True), 2022, 46.0, ">=", m.provinces) is None

@@ -13,7 +13,8 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess import panel as pn
-from analysis.assess.assessment import OFF_TRACK, ON_TRACK, STATUSES, Assessment, status_of
+from analysis.assess.assessment import FORECAST_STATUSES, OFF_TRACK, ON_TRACK, STATUSES, Assessment, status_of
+from analysis.assess.panel_counts import meet_count
 from analysis.assess.progress import UNSD_BASE_YEAR, meets, unsd_progress
 from analysis.assess.scale import EDGE, Scale
 from analysis.assess.series import (bounds_of, break_note, flags_of, is_rank, single_year, target_series,
@@ -106,6 +107,15 @@ def _panel_models(obs, indicator: str, breakdown: str, bounds):
 
 
 PACE_COLUMNS = ("own_annual_change", "pace_share", "pace_years")
+COUNT_COLUMNS = ("meet_provinces", "meet_expected", "meet_low", "meet_high")  # panel forecasts counted together
+
+
+def _count_columns(count) -> dict:
+    """The joint count of a target's panel forecasts (``panel_counts.meet_count``) as row values (NaN without)."""
+    if count is None:
+        return dict.fromkeys(COUNT_COLUMNS, float("nan"))
+    return {"meet_provinces": count.provinces, "meet_expected": count.expected, "meet_low": count.low,
+            "meet_high": count.high}
 
 
 def _pace(s, r: Assessment, code: str, model, comparator: str) -> dict:
@@ -143,6 +153,7 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
         mine = obs[(obs["indicator_id"] == indicator) & (obs["breakdown"] == brk)]
         bounds = bounds_of(ind, indicator)
         panel_of = _panel_models(obs, indicator, brk, bounds)
+        forecast = {}  # boundary -> the provinces whose status is a panel forecast, and their rows
         for (code, boundary), g in mine.groupby(["province_code", "boundary"], sort=True):
             s = yearly(g)
             if s.empty or int(tg["target_year"]) < int(s["year"].min()):
@@ -167,15 +178,22 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
                          "province_code": code, "boundary": boundary,
                          "province_key": s["province_key"].iloc[-1] if "province_key" in s else None,
                          "observation_ids": ";".join(s["fact_id"]), "years": ";".join(str(y) for y in s["year"]),
-                         "values": ";".join(f"{v:g}" for v in s["value"]), **d})
+                         "values": ";".join(f"{v:g}" for v in s["value"]), **d, **_count_columns(None)})
+            if pf is not None and r.status in FORECAST_STATUSES:
+                forecast.setdefault(boundary, []).append((code, rows[-1]))
+        for boundary, found in forecast.items():
+            count = meet_count(panel_of(boundary), int(tg["target_year"]), float(tg["value"]), tg["comparator"],
+                               [code for code, _ in found])
+            for _, row in found:
+                row.update(_count_columns(count))
     cols = ["national_target_id", "decision", "target_row", "indicator_id", "breakdown", "province_code", "boundary",
             "province_key", "observation_ids", "years", "values", *assess_target([], [], 1.0, 2030).to_dict(),
-            *PACE_COLUMNS, "rank"]
+            *PACE_COLUMNS, *COUNT_COLUMNS, "rank"]
     if not rows:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)
     for col in ("p_meet", "projection", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "unsd_cr",
-                "required_annual_change", "last_value", *PACE_COLUMNS):
+                "required_annual_change", "last_value", *PACE_COLUMNS, *COUNT_COLUMNS):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     order = {"achieved": 0}
     df["_p"] = df["p_meet"].fillna(-1.0)

@@ -30,7 +30,9 @@ DESCRIPTIONS = {
                    "(report_keys, from facts.csv).",
     "national_assessments": "Every province (and the whole country) with a series for a national target, "
                             "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
-                            "intervals, number of data points and years, rank among provinces.",
+                            "intervals, number of data points and years, rank among provinces; meet_*: where statuses are panel "
+                            "forecasts, how many of those provinces would meet the target, counted from joint draws "
+                            "(expected number and 80% range; analysis.assess.panel_counts).",
     "backtest": "Real-data backtest of the forecasts (analysis.assess.backtest): on every all-province panel, one "
                 "row per horizon: cases, mean absolute error of the panel engine and of the two naive rules (last "
                 "value; last value plus the panel's average change), the engine's ratio to the better rule, its "

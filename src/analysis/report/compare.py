@@ -17,7 +17,7 @@ from analysis.labels import STATUS_COLOUR, breakdown_label, comparator_sign, pag
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
-from analysis.report.findings import chance_words
+from analysis.report.findings import chance_words, count_sentence
 from analysis.report.province import source_names
 from analysis.territory import territory_changed, territory_name
 
@@ -309,6 +309,14 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
     out = pd.DataFrame(rows)
     optional = (*_PACE_HEADERS(L), t("p_meet", L), t("projection", L))
     return out.drop(columns=[c for c in out.columns if c in optional and (out[c] == "–").all()])
+
+
+def national_count_note(ctx: CompareContext, target_id: str, boundary: str = "post2025") -> str:
+    """How many of the provinces with a forecast status would meet one national target, counted together (the
+    panel's joint draws: ``analysis.assess.panel_counts``); "" where no status is a panel forecast."""
+    n = ctx.national[(ctx.national["national_target_id"] == target_id) & (ctx.national["boundary"] == boundary)
+                     & (ctx.national["province_code"] != "VN")]
+    return count_sentence(n, ctx.lang)
 
 
 def _PACE_HEADERS(L: str) -> tuple[str, ...]:

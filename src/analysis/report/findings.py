@@ -32,6 +32,19 @@ def _status_counts(statuses: pd.Series, lang: str, only=FORECAST) -> str:
                        for s in STATUS_ORDER if s in only and counts.get(s, 0)], lang)
 
 
+def count_sentence(rows: pd.DataFrame, lang: str) -> str:
+    """How many of one national target's provinces with a forecast status would meet it, counted together
+    (``meet_*`` columns of the national assessments: the panel's joint draws, in which the provinces share each
+    year's national movement); "" where none is a panel forecast."""
+    known = rows.dropna(subset=["meet_provinces"]) if "meet_provinces" in rows else rows.iloc[0:0]
+    if known.empty:
+        return ""
+    r = known.iloc[0]
+    return msg("count_meeting", lang, k=format_number(int(r["meet_provinces"]), lang),
+               expected=format_number(round(float(r["meet_expected"])), lang),
+               low=format_number(int(r["meet_low"]), lang), high=format_number(int(r["meet_high"]), lang))
+
+
 def source_name(sources: pd.DataFrame, sid: str, lang: str) -> str:
     """A source as summary sentences and indicator pages name it: who and year (``citations.source_label``), the
     same words as the chart source lines and the start of the table citations."""

@@ -17,7 +17,7 @@ from analysis.labels import comparator_sign, page_language_text, status_label
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.reader_csv import write_reader_csv
 from analysis.report.items import marker
-from analysis.report.findings import STATUS_ORDER
+from analysis.report.findings import STATUS_ORDER, count_sentence
 from analysis.site import chart_library as CL
 from analysis.site.indicator_chart import (_map, _name, _unit, all_observations, chart, grapher,
                                            grapher_controls, observations, values_table)
@@ -81,8 +81,9 @@ def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, na
                 counts = n["status"].value_counts()
                 st = join_words([f"{format_number(int(counts[s]), lang)} {status_label(s, lang).lower()}"
                                  for s in STATUS_ORDER if counts.get(s, 0)], lang)
-                items.append(msg("ind_national_row", lang, target=label, n=format_number(len(n), lang),
-                                 statuses=st))
+                items.append(" ".join(x for x in (msg("ind_national_row", lang, target=label,
+                                                          n=format_number(len(n), lang), statuses=st),
+                                                      count_sentence(n, lang)) if x))
             else:
                 items.append(label)
         out.append(f"<h3>{html.escape(msg('ind_national_heading', lang))}</h3><ul>"

@@ -16,8 +16,6 @@ shown, as descriptions.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
@@ -25,7 +23,7 @@ HORIZONS = (1, 2, 3, 4, 5)
 MIN_CHANGES = 30  # other provinces' changes needed before their share is read
 MIN_ORIGINS = 5  # origins a horizon needs before its bootstrap says anything
 SLOPE_RANGE = (0.7, 1.3)
-BOOTSTRAP = 200
+BOOTSTRAP = 2000
 
 
 def cases(z: np.ndarray, min_years: int) -> pd.DataFrame:
@@ -61,21 +59,39 @@ def _skill(p: np.ndarray, met: np.ndarray) -> float:
     return float(1 - np.mean((p - met) ** 2) / ref) if ref > 0 else float("nan")
 
 
-def _slope(p: np.ndarray, met: np.ndarray) -> float:
-    """Slope of the logistic recalibration of the outcomes on the chances' log odds (nan where it cannot be fitted)."""
-    import statsmodels.api as sm
-
+def _slope(p: np.ndarray, met: np.ndarray, steps: int = 50) -> float:
+    """Slope of the logistic recalibration of the outcomes on the chances' log odds, by Newton's method (nan where
+    it cannot be fitted: one outcome only, or chances that separate the outcomes perfectly)."""
     q = np.clip(p, 0.01, 0.99)
     if met.min() == met.max() or np.ptp(q) == 0:
         return float("nan")
     x = np.column_stack([np.ones(len(q)), np.log(q / (1 - q))])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            fit = sm.Logit(met, x).fit(disp=0)
-        except Exception:  # perfect separation and the like: no slope to read
+    beta = np.zeros(2)
+    for _ in range(steps):
+        mu = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
+        w = mu * (1 - mu)
+        hess = x.T @ (x * w[:, None])
+        if np.linalg.cond(hess) > 1e12:
             return float("nan")
-    return float(fit.params[1]) if fit.mle_retvals.get("converged", False) else float("nan")
+        step = np.linalg.solve(hess, x.T @ (met - mu))
+        beta = beta + step
+        if np.abs(step).max() < 1e-8:
+            return float(beta[1]) if np.abs(beta).max() < 50 else float("nan")
+    return float("nan")
+
+
+def _bootstrap_low(g: pd.DataFrame, rng: np.random.Generator) -> float:
+    """The 5th percentile of the Brier skill over resamples of whole origins (each origin's sums, drawn with
+    replacement)."""
+    by = g.assign(sq=(g["p"] - g["met"]) ** 2).groupby("origin").agg(n=("met", "size"), hits=("met", "sum"),
+                                                                        sq=("sq", "sum"))
+    counts = rng.multinomial(len(by), np.full(len(by), 1 / len(by)), size=BOOTSTRAP)
+    n, hits, sq = counts @ by["n"].to_numpy(), counts @ by["hits"].to_numpy(), counts @ by["sq"].to_numpy()
+    base = hits / n
+    ref = base * (1 - base)
+    skill = np.where(ref > 0, 1 - (sq / n) / np.where(ref > 0, ref, 1), np.nan)
+    skill = skill[np.isfinite(skill)]
+    return float(np.quantile(skill, 0.05)) if len(skill) else float("nan")
 
 
 def score(c: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -85,17 +101,11 @@ def score(c: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     rows = []
     for h, g in c.groupby("h"):
         p, met = g["p"].to_numpy(), g["met"].to_numpy()
-        by_origin = [(x["p"].to_numpy(), x["met"].to_numpy()) for _, x in g.groupby("origin")]
-        boots = []
-        for _ in range(BOOTSTRAP):
-            pick = rng.integers(0, len(by_origin), len(by_origin))
-            boots.append(_skill(np.concatenate([by_origin[j][0] for j in pick]),
-                                np.concatenate([by_origin[j][1] for j in pick])))
-        boots = np.array(boots)[np.isfinite(boots)]
-        low = float(np.quantile(boots, 0.05)) if len(boots) else float("nan")
+        n_origins = g["origin"].nunique()
+        low = _bootstrap_low(g, rng)
         slope = _slope(p, met)
-        rows.append({"h": int(h), "rc_cases": len(g), "rc_origins": len(by_origin), "rc_base": float(met.mean()),
+        rows.append({"h": int(h), "rc_cases": len(g), "rc_origins": n_origins, "rc_base": float(met.mean()),
                      "rc_bss": _skill(p, met), "rc_bss_lo90": low, "rc_slope": slope,
-                     "rc_passes": bool(len(by_origin) >= MIN_ORIGINS and low > 0
+                     "rc_passes": bool(n_origins >= MIN_ORIGINS and low > 0
                                        and SLOPE_RANGE[0] <= slope <= SLOPE_RANGE[1])})
     return pd.DataFrame(rows)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.assess.panel_spread import joint_errors
+
 SIMULATIONS = 1000
 RANGE = (0.05, 0.95)  # the range of simulated coverage reported: 90% of the draws
 
@@ -38,7 +40,7 @@ def calibrated_range(origins: list[Origin], seed: int = 0) -> tuple[float, float
     rng = np.random.default_rng(seed)
     covered = np.zeros(SIMULATIONS)
     for o in origins:
-        x = rng.normal(0.0, o.common_sd, (SIMULATIONS, 1)) + rng.choice(o.own, (SIMULATIONS, o.cases))
+        x = joint_errors(o.own, o.common_sd, o.cases, SIMULATIONS, rng)
         covered += ((x >= o.lo) & (x <= o.hi)).sum(axis=1)
     share = covered / sum(o.cases for o in origins)
     lo, hi = np.quantile(share, RANGE)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.assess.panel_spread import joint_errors
+
 DRAWS = 4000
 RANGE = (0.1, 0.9)  # the range reported: 80% of the draws
 
@@ -40,7 +42,7 @@ def meet_count(model, year: int, target: float, comparator: str, provinces: list
     own, common_sd = parts
     mean, _, _ = model.combined(h)
     rng = np.random.default_rng(seed)
-    z = mean[idx][None, :] + common_sd * rng.standard_normal((DRAWS, 1)) + rng.choice(own, (DRAWS, len(idx)))
+    z = mean[idx][None, :] + joint_errors(own, common_sd, len(idx), DRAWS, rng)
     zt = float(model.scale.fwd([target])[0])
     k = (z >= zt if comparator == ">=" else z <= zt).sum(axis=1)
     lo, hi = np.quantile(k, RANGE)

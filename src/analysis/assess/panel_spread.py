@@ -79,3 +79,9 @@ def replayed_errors(z: np.ndarray, h: int) -> np.ndarray | None:
         return None
     own, common = both
     return (own[:, None] + common * COMMON_DRAWS[None, :]).ravel()
+
+
+def joint_errors(own: np.ndarray, common_sd: float, cases: int, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Draws (rows) of the errors of ``cases`` provinces at once: one common part per draw, shared by every
+    province, plus each province's own error drawn from the replayed sample."""
+    return common_sd * rng.standard_normal((draws, 1)) + rng.choice(own, (draws, cases))

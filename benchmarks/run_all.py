@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["backtest.py", "calibration.py", "runner.py", "site_build.py", "extraction.py", "page_weight.py"]
+BENCHMARKS = ["backtest.py", "single_series.py", "calibration.py", "runner.py", "site_build.py", "extraction.py", "page_weight.py"]
 QUICK_ARGS = {"runner.py": ["--quick"], "site_build.py": ["--quick"]}
 
 if __name__ == "__main__":

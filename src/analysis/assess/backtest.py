@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import ndtr
 
 from analysis.assess import panel as pn
@@ -74,9 +73,7 @@ def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[f
     if len(years) < 2:
         return None
     pred = predictive(years, values, year, bounds)
-    f = pred.forecast
-    qs = stats.t.ppf(np.linspace(0.0025, 0.9975, 200), f.df)
-    draws = scale.fwd(pred.scale.inv(f.mean + qs * f.scale))
+    draws = scale.fwd(pred.scale.inv(pred.draws()))
     centre = float(scale.fwd([pred.projection])[0])
     return centre, draws - centre
 

@@ -74,7 +74,7 @@ def _cache_key(n: int, seed: int) -> str:
     h = hashlib.sha256(f"calibration\0{n}\0{seed}".encode())
     for lib in ("numpy", "scipy", "statsmodels"):
         h.update(f"\0{lib} {version(lib)}".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    for module in sorted([*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.csv")]):
         h.update(f"\0{module.name}\0".encode())
         h.update(module.read_bytes())
     return h.hexdigest()[:32]

@@ -19,13 +19,12 @@ from analysis.assess.progress import UNSD_BASE_YEAR, meets, unsd_progress
 from analysis.assess.scale import EDGE, Scale
 from analysis.assess.series import (bounds_of, break_note, flags_of, is_rank, single_year, target_series,
                                     yearly)
-from analysis.assess.single_series import (ASSUMED_STEP_SD, BEND_WEIGHT, NOISE_FLOOR_SHARE, RHO_FLOOR,
-                                           WEIGHT_DECAY, Predictive, predictive)
+from analysis.assess.single_series import FLOOR, MAX_POINTS, SHRINK, Predictive, predictive
 from analysis.assess.target import COMPARATORS, MAX_DATA_AGE, PROVISIONAL_FLAGS, RANK_UNITS, assess_target
 
-__all__ = ["ASSUMED_STEP_SD", "BEND_WEIGHT", "COMPARATORS", "EDGE", "MAX_DATA_AGE", "NOISE_FLOOR_SHARE",
-           "OFF_TRACK", "ON_TRACK", "PACE_COLUMNS", "PROVISIONAL_FLAGS", "RANK_UNITS", "RHO_FLOOR", "STATUSES",
-           "TRACKING_COLUMNS", "UNSD_BASE_YEAR", "WEIGHT_DECAY", "Assessment", "Predictive", "Scale",
+__all__ = ["COMPARATORS", "EDGE", "FLOOR", "MAX_DATA_AGE", "MAX_POINTS", "OFF_TRACK", "ON_TRACK", "PACE_COLUMNS",
+           "PROVISIONAL_FLAGS", "RANK_UNITS", "SHRINK", "STATUSES", "TRACKING_COLUMNS", "UNSD_BASE_YEAR",
+           "Assessment", "Predictive", "Scale",
            "assess_all", "assess_national", "assess_target", "bounds_of", "meets", "predictive", "single_year",
            "status_of", "unsd_progress"]
 

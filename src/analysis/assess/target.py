@@ -14,7 +14,6 @@ import math
 from typing import Sequence
 
 import numpy as np
-from scipy import stats
 
 from analysis import config
 from analysis.assess.assessment import Assessment, status_of
@@ -169,29 +168,22 @@ def _series_assessment(t, x, target, target_year, comparator, bounds, interval_l
     """A forecast status from the province's own series (2+ points), with the chance of meeting the target."""
     n = len(t)
     pred = predictive(t, x, target_year, bounds)
-    scale, fc, step_sd = pred.scale, pred.forecast, pred.step_sd
+    scale = pred.scale
     notes: list[str] = []
-    assumption = None
     if n == 2:
-        assumption = (f"two points leave no residual degrees of freedom: the yearly noise on the {scale.kind} scale "
-                      f"is assumed to be {step_sd:.3g} (pooled judgement for provincial administrative indicators)")
-        notes.append("Rests on an assumed noise scale.")
+        notes.append("Two points give one change, which cannot tell a trend from noise: the last figure is carried "
+                     "forward, with the errors that two-point forecasts made on the real panels.")
     if n <= 3:
         notes.append(f"Only {n} data points: the interval is wide and the status is tentative.")
     a80, a95 = interval_levels
-    zt = float(scale.fwd([target])[0])
-    if comparator == ">=":
-        p = 1 - stats.t.cdf((zt - fc.mean) / fc.scale, fc.df)
-    elif comparator == "<=":
-        p = stats.t.cdf((zt - fc.mean) / fc.scale, fc.df)
+    if comparator in (">=", "<="):
+        p = pred.prob(target, comparator)
     else:
         half = 0.5 if scale.kind != "logit" else EDGE * (scale.hi - scale.lo)
-        lo_z, hi_z = scale.fwd([target - half])[0], scale.fwd([target + half])[0]
-        p = stats.t.cdf((hi_z - fc.mean) / fc.scale, fc.df) - stats.t.cdf((lo_z - fc.mean) / fc.scale, fc.df)
+        p = pred.cdf(float(scale.fwd([target + half])[0])) - pred.cdf(float(scale.fwd([target - half])[0]))
     p = float(np.clip(p, 0.0, 1.0))
     return Assessment(status=status_of(p), p_meet=p, projection=pred.projection, pi80=pred.interval(a80),
-                      pi95=pred.interval(a95), method=pred.method, transform=scale.kind, rests_on_assumption=n == 2,
-                      assumption=assumption, backtest=pred.backtest or None, notes=notes, **base)
+                      pi95=pred.interval(a95), method=pred.method, transform=scale.kind, notes=notes, **base)
 
 
 def _panel_assessment(pf, target, comparator, interval_levels, base, n) -> Assessment:

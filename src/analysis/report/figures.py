@@ -149,7 +149,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         for _, r in gb.iterrows():
             if isinstance(r["flags"], str) and r["flags"]:
                 ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
-    # a fan answers a question (a target, a scenario), from three points or more (from two it shows the assumption),
+    # a fan answers a question (a target, a scenario), from three points or more (two give one change, no trend),
     # and from a figure recent enough to colour a status (an older one leaves the question open: said, not drawn)
     can_fan = len(same) >= 3 and unit not in ("rank",) and asked
     last, now = int(same["year"].max()), config.build_year()

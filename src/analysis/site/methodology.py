@@ -119,10 +119,8 @@ def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.Dat
                      indicators: pd.DataFrame | None = None) -> str:
     """How a target is assessed, with the settings of ``assess``, the real-data backtest and this build's
     calibration on simulated series."""
-    settings = {"decay": format_number(A.WEIGHT_DECAY, lang), "rho": format_number(A.RHO_FLOOR, lang),
-                "noise": format_number(A.NOISE_FLOOR_SHARE, lang),
-                "sd_logit": format_number(A.ASSUMED_STEP_SD["logit"], lang),
-                "sd_log": format_number(A.ASSUMED_STEP_SD["log"], lang)}
+    settings = {"points": format_number(A.MAX_POINTS, lang), "shrink": format_number(A.SHRINK, lang),
+                "floor": format_number(A.FLOOR, lang, 3)}
     cal = [{"process": c["process"], "n": format_number(int(c.get("n", 0)), lang),
             "ours": msg("method_cal_margin", lang, value=format_percent(100 * c["ours80"], lang, 0),
                         margin=format_number(100 * margin(c["ours80"], int(c.get("n", 0))), lang, 0)),

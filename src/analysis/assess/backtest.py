@@ -67,6 +67,15 @@ def _prob_above(mean: np.ndarray, errors: np.ndarray, zt: np.ndarray, bw: float)
     return ndtr((mean[:, None] + errors[None, :] - zt[:, None]) / bw).mean(axis=1)
 
 
+def within_bounds(value: float, scale: pn.Scale) -> float:
+    """A naive rule's value kept within the scale's bounds (a share in its range, a count at or above its floor)."""
+    if scale.kind == "logit":
+        return float(np.clip(value, scale.lo, scale.hi))
+    if scale.kind in ("log", "log1p"):
+        return max(value, scale.lo)
+    return value
+
+
 def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[float, np.ndarray] | None:
     """The single-series method (each province fitted alone, ``forecast.predictive``): its point forecast and a
     sample of its predictive errors, both on the panel's transformed scale. None below two points."""
@@ -119,11 +128,7 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                 lastv = xs[i, li]
                 z_eng = float(eng_z[i])
                 z_last = float(pf.by_candidate["last"][i])
-                driftv = lastv + avg_change * steps
-                if scale.kind == "logit":
-                    driftv = float(np.clip(driftv, scale.lo, scale.hi))
-                elif scale.kind in ("log", "log1p"):
-                    driftv = max(driftv, scale.lo)
+                driftv = within_bounds(lastv + avg_change * steps, scale)
                 z_drift = float(scale.fwd([driftv])[0])
                 thr = {"A": z_last + med_pace * steps + STRETCH}
                 if np.isfinite(leaders):

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.assess import single_series as ss
-from analysis.assess.backtest import panels_from_facts, population_panels
-from analysis.assess.panel_decomposition import wide
+from analysis.assess.backtest import panels_from_facts, population_panels, within_bounds
+from analysis.assess.panel_decomposition import mean_change, wide
 from analysis.assess.scale import Scale
 from analysis.data.process import load_processed
 
@@ -34,8 +34,9 @@ SHRINK_GRID = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 
 def cases(name: str, values: pd.DataFrame, bounds, shrink: float | None = None) -> pd.DataFrame:
     """Every single-series case of one panel (long rows province_code, year, value): panel, origin, h, points,
-    group, the forecast's absolute error on the value scale (``ae``), the naive rules' (``ae_last``; ``ae_drift``,
-    the panel's average yearly change added, which a single series cannot know) and the error in units (``u``)."""
+    group, the forecast's absolute error on the value scale (``ae``), the naive rules' (``ae_last``; ``ae_own``, its
+    own average yearly change added; ``ae_drift``, the panel's, which a single series cannot know) and the error in
+    units (``u``)."""
     w = wide(values)
     years = np.array(w.columns, dtype=float)
     X = w.to_numpy(float)
@@ -45,8 +46,7 @@ def cases(name: str, values: pd.DataFrame, bounds, shrink: float | None = None) 
     rows = []
     for t in range(1, len(years) - 1):
         seen = [np.flatnonzero(np.isfinite(Z[i, : t + 1])) for i in range(len(X))]
-        avg = float(np.mean([(X[i, s[-1]] - X[i, s[0]]) / (years[s[-1]] - years[s[0]])
-                             for i, s in enumerate(seen) if len(s) >= 2] or [0.0]))
+        avg = float(np.mean([mean_change(r) for r in X[:, : t + 1] if np.isfinite(r).sum() >= 2] or [0.0]))
         for i, idx in enumerate(seen):
             for n in sorted({min(k, len(idx)) for k in WINDOWS if len(idx) >= 2}):
                 rows += _cases_of(name, years, X[i], Z[i], idx[-n:], t, avg, scale,
@@ -61,8 +61,7 @@ def _cases_of(name, years, x, z, idx, t, avg, scale, shrink) -> list[dict]:
             continue
         p = ss.point(years[idx], z[idx], years[t + h], shrink)
         last = x[idx[-1]]
-        drift = last + avg * (years[t + h] - years[idx[-1]])
-        drift = float(scale.inv(scale.fwd([drift]))[0]) if scale.kind != "identity" else drift  # kept in bounds
+        drift = within_bounds(last + avg * (years[t + h] - years[idx[-1]]), scale)
         out.append(dict(panel=name, origin=int(years[t]), h=h, points=len(idx), group=ss.point_group(len(idx)),
                         ae=abs(float(scale.inv([p.mean])[0]) - x[t + h]), ae_last=abs(last - x[t + h]),
                         ae_drift=abs(drift - x[t + h]),

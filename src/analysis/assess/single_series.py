@@ -95,7 +95,6 @@ class Predictive:
     n: int
     method: str
     u: np.ndarray = field(repr=False)  # the errors' quantiles at PROBS, in units of ``point.unit``
-    backtest: dict[str, float] = field(default_factory=dict)
 
     def draws(self) -> np.ndarray:
         """The forecast's quantiles at ``PROBS`` on the transformed scale (sorted)."""

@@ -61,7 +61,8 @@ $(BUILD_YEAR):
 	@mkdir -p $(@D) && date +%Y > $@
 
 # what `analysis assess` adds to data/processed (and to its manifest)
-ASSESSED := $(addprefix $(PROCESSED_DIR)/,assessments.csv national_assessments.csv backtest.csv)
+ASSESSED := $(addprefix $(PROCESSED_DIR)/,assessments.csv national_assessments.csv backtest.csv \
+	single_series_backtest.csv)
 $(ASSESSED) &: $(PROCESSED) $(ASSESS_SRC) $(BUILD_YEAR)
 	$(PY) -m analysis assess
 

@@ -866,3 +866,28 @@ def test_methodology_shows_the_real_data_backtest(site):
         passed = int(cells["rc_passes"].astype(str).str.lower().eq("true").sum())
         para = re.search(r"<p class='reference-class'>(.*?)</p>", section).group(1)
         assert f" {passed} " in para and f" {len(cells)} " in para, para
+
+
+def test_methodology_shows_the_single_series_backtest_on_real_series(site):
+    """The single-series method, scored with each panel left out in turn, one row per panel (horizons 2-5), its
+    ratio in bold exactly where it is within 5% of the better of the series' own rules."""
+    import numpy as np
+
+    from analysis.data.store import load_processed
+
+    ss = load_processed("single_series_backtest", site.parent.parent / "data" / "processed")
+    s = ss[ss["h"].between(2, 5)]
+    assert s["panel"].nunique() >= 10 and (s["cases"] > 0).all()
+    ratio = np.exp(np.log(s["ratio"]).groupby(s["panel"], sort=False).mean())
+    assert 0 < (ratio <= 1.05).sum() < len(ratio)  # the bold marks something, and not everything
+    for lang, decimal in (("vi", ","), ("en", ".")):
+        text = (site / lang / "methodology.html").read_text(encoding="utf-8")
+        start = text.find("<table class='data-table backtest-single-series'>")
+        rows = re.findall(r"<tr>(.*?)</tr>", text[start:text.find("</table>", start)])[1:]
+        assert start > 0 and len(rows) == len(ratio), lang
+        for row, r in zip(rows, ratio):
+            cells = re.findall(r"<td>(.*?)</td>", row)
+            assert cells[2].startswith("<strong>") == (r <= 1.05), (lang, cells)
+            assert f"{r:.2f}".replace(".", decimal) in cells[2], (lang, cells, r)
+        head = text[text.rfind("<h3>", 0, start):start]  # its heading, what it does, and the count of cells
+        assert f" {int((s['ratio'] <= 1.05).sum())}" in head and f"({len(s)} " in head, head

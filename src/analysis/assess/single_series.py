@@ -44,18 +44,22 @@ def point_group(n: int) -> int:
 
 @dataclass(frozen=True)
 class Point:
-    """The point forecast of one series and the unit its errors are measured in (transformed scale)."""
+    """A series' point forecast, any number of years after its last point, and the unit its errors are measured in
+    (transformed scale)."""
 
-    mean: float
-    unit: float  # the series' typical yearly move (root mean square of its yearly changes, at least FLOOR)
-    sign: float  # the series' own direction (+1 rising or flat, -1 falling)
+    last: float  # its last point
+    unit: float  # its typical yearly move (root mean square of its yearly changes, at least FLOOR)
+    sign: float  # its own direction (+1 rising or flat, -1 falling)
     pace: float  # its average yearly change (first to last point)
     kept: float  # the share of that pace carried forward
-    steps: int  # years from its last point to the forecast year
+
+    def mean(self, steps):
+        """The forecast ``steps`` years after the last point (a number or an array)."""
+        return self.last + self.kept * self.pace * steps
 
 
-def point(t: np.ndarray, z: np.ndarray, year: float, shrink: float = SHRINK) -> Point:
-    """The point forecast at ``year`` from points ``z`` (transformed scale) at years ``t`` (sorted, 2+)."""
+def point(t: np.ndarray, z: np.ndarray, shrink: float = SHRINK) -> Point:
+    """The point forecast from points ``z`` (transformed scale) at years ``t`` (sorted, 2+)."""
     t, z = t[-MAX_POINTS:], z[-MAX_POINTS:]
     dt = np.diff(t)
     rate = np.diff(z) / dt
@@ -67,8 +71,7 @@ def point(t: np.ndarray, z: np.ndarray, year: float, shrink: float = SHRINK) -> 
         se2 = sd**2 / span
         kept = max(0.0, 1.0 - shrink * se2 / pace**2) if pace != 0 else 0.0
     unit = max(float(np.sqrt(np.sum(dt * rate**2) / np.sum(dt))), FLOOR)
-    steps = int(round(year - t[-1]))
-    return Point(float(z[-1] + kept * pace * steps), unit, 1.0 if pace >= 0 else -1.0, pace, kept, steps)
+    return Point(float(z[-1]), unit, 1.0 if pace >= 0 else -1.0, pace, kept)
 
 
 @functools.cache
@@ -92,13 +95,14 @@ class Predictive:
 
     scale: Scale
     point: Point
+    steps: int  # years from the last point to the target year
     n: int
     method: str
     u: np.ndarray = field(repr=False)  # the errors' quantiles at PROBS, in units of ``point.unit``
 
     def draws(self) -> np.ndarray:
         """The forecast's quantiles at ``PROBS`` on the transformed scale (sorted)."""
-        return np.sort(self.point.mean + self.point.sign * self.point.unit * self.u)
+        return np.sort(self.point.mean(self.steps) + self.point.sign * self.point.unit * self.u)
 
     def interval(self, level: float) -> tuple[float, float]:
         z = self.draws()
@@ -108,7 +112,7 @@ class Predictive:
 
     @property
     def projection(self) -> float:
-        return float(self.scale.inv([self.point.mean])[0])
+        return float(self.scale.inv([self.point.mean(self.steps)])[0])
 
     def cdf(self, z: float) -> float:
         """Chance of ending at or below ``z`` (transformed scale), linear between the quantiles; beyond the
@@ -131,10 +135,11 @@ def predictive(years: Sequence[int], values: Sequence[float], target_year: int,
     if len(t) < 2:
         raise ValueError("a forecast needs at least 2 points")
     scale = Scale.for_bounds(bounds, x)
-    p = point(t, scale.fwd(x), float(target_year))
+    p = point(t, scale.fwd(x))
+    steps = int(round(float(target_year) - t[-1]))
     n = min(len(t), MAX_POINTS)
     how = ("one change cannot tell a trend from noise: the last figure stays" if n == 2 else
            f"the last figure plus {p.kept:.0%} of the series' own average yearly change")
     method = (f"single series on the {scale.kind} scale: {how}; interval from the errors such forecasts made on "
               f"the real panels' provinces, each taken alone ({n} points)")
-    return Predictive(scale, p, n, method, quantiles(n, p.steps))
+    return Predictive(scale, p, steps, n, method, quantiles(n, steps))

@@ -55,18 +55,20 @@ def cases(name: str, values: pd.DataFrame, bounds, shrink: float | None = None) 
 
 
 def _cases_of(name, years, x, z, idx, t, avg, scale, shrink) -> list[dict]:
-    out = []
-    for h in range(1, ss.TABLE_HORIZONS + 1):
-        if t + h >= len(years) or not np.isfinite(z[t + h]):
-            continue
-        p = ss.point(years[idx], z[idx], years[t + h], shrink)
-        last = x[idx[-1]]
-        drift = within_bounds(last + avg * (years[t + h] - years[idx[-1]]), scale)
-        out.append(dict(panel=name, origin=int(years[t]), h=h, points=len(idx), group=ss.point_group(len(idx)),
-                        ae=abs(float(scale.inv([p.mean])[0]) - x[t + h]), ae_last=abs(last - x[t + h]),
-                        ae_drift=abs(drift - x[t + h]),
-                        ae_own=abs(float(scale.inv([z[idx[-1]] + p.pace * p.steps])[0]) - x[t + h]), u=(z[t + h] - p.mean) / p.unit * p.sign))
-    return out
+    hs = [h for h in range(1, ss.TABLE_HORIZONS + 1) if t + h < len(years) and np.isfinite(z[t + h])]
+    if not hs:
+        return []
+    p = ss.point(years[idx], z[idx], shrink)
+    at = np.array([t + h for h in hs])
+    steps = years[at] - years[idx[-1]]
+    mean = p.mean(steps)
+    fx = scale.inv(np.concatenate([mean, p.last + p.pace * steps]))  # the forecast and the full own trend
+    last, out = x[idx[-1]], x[at]
+    drift = np.array([within_bounds(last + avg * s, scale) for s in steps])
+    return [dict(panel=name, origin=int(years[t]), h=h, points=len(idx), group=ss.point_group(len(idx)),
+                 ae=abs(fx[j] - out[j]), ae_last=abs(last - out[j]), ae_own=abs(fx[len(hs) + j] - out[j]),
+                 ae_drift=abs(drift[j] - out[j]), u=(z[at[j]] - mean[j]) / p.unit * p.sign)
+            for j, h in enumerate(hs)]
 
 
 def weighted_quantiles(u: np.ndarray, weights: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -139,9 +141,9 @@ def choose_shrink(train: dict[str, pd.DataFrame]) -> float:
     return float((r / r.min()).max(axis=1).idxmin())
 
 
-def all_cases(panels: dict[str, tuple[pd.DataFrame, tuple | None]]) -> dict[str, pd.DataFrame]:
-    """Every panel's cases at every constant of ``SHRINK_GRID``."""
-    return {name: pd.concat([cases(name, d, b, k).assign(shrink=k) for k in SHRINK_GRID], ignore_index=True)
+def all_cases(panels: dict[str, tuple[pd.DataFrame, tuple | None]], grid=SHRINK_GRID) -> dict[str, pd.DataFrame]:
+    """Every panel's cases at every constant of ``grid``."""
+    return {name: pd.concat([cases(name, d, b, k).assign(shrink=k) for k in grid], ignore_index=True)
             for name, (d, b) in panels.items()}
 
 
@@ -152,10 +154,10 @@ def tune(panels: dict[str, tuple[pd.DataFrame, tuple | None]]) -> tuple[float, p
     return k, table(pd.concat([c[c["shrink"] == k] for c in by.values()], ignore_index=True))
 
 
-def leave_one_out(units: list[dict[str, tuple[pd.DataFrame, tuple | None]]]) -> pd.DataFrame:
+def leave_one_out(units: list[dict[str, tuple[pd.DataFrame, tuple | None]]], grid=SHRINK_GRID) -> pd.DataFrame:
     """Each unit of panels (panels of one table, such as population and density, go together) scored with the
-    constant and the error table chosen on the other units only."""
-    by = [all_cases(u) for u in units]
+    constant (of ``grid``) and the error table chosen on the other units only."""
+    by = [all_cases(u, grid) for u in units]
     out = []
     for i, unit in enumerate(by):
         train = {n: c for j, u in enumerate(by) if j != i for n, c in u.items()}
@@ -163,6 +165,19 @@ def leave_one_out(units: list[dict[str, tuple[pd.DataFrame, tuple | None]]]) -> 
         tab = table(pd.concat([c[c["shrink"] == k] for c in train.values()], ignore_index=True))
         out += [score(c[c["shrink"] == k], tab).assign(shrink=k) for c in unit.values()]
     return pd.concat(out, ignore_index=True)
+
+
+def site_backtest(panels: dict[str, tuple[pd.DataFrame, tuple | None]],
+                  steady: dict[str, tuple[pd.DataFrame, tuple | None]]) -> pd.DataFrame:
+    """The backtest the assess stage writes (``single_series_backtest.csv``): :func:`leave_one_out` with the shipped
+    constant (choosing it again inside the loop takes six times as long: ``benchmarks/single_series.py`` does),
+    each panel of ``panels`` left out alone and those of ``steady`` (population and density) together; with each
+    panel's indicator and years."""
+    out = leave_one_out([{n: p} for n, p in panels.items()] + ([steady] if steady else []), grid=(ss.SHRINK,))
+    span = {n: (int(d["year"].min()), int(d["year"].max())) for n, (d, _) in {**panels, **steady}.items()}
+    return out.assign(indicator_id=out["panel"].str.split("@").str[0],
+                      first_year=[span[n][0] for n in out["panel"]], last_year=[span[n][1] for n in out["panel"]],
+                      steady=out["panel"].isin(list(steady)))
 
 
 def write(tab: pd.DataFrame, path: Path = ss.TABLE) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess import backtest
+from analysis.assess import single_series_tuning
 from analysis.assess.forecast import assess_all, assess_national
 from analysis.assess import schemas
 from analysis.data.manifest import record, sha256
@@ -44,11 +45,18 @@ DESCRIPTIONS = {
                 "as fast (analysis.assess.reference_class; threshold B): cases, origins, base rate, Brier skill, "
                 "its lower 90% limit (bootstrap of origins), recalibration slope, and whether it passes. "
                 "held_out: the GSO population and density panels (E02.01), on which no setting was chosen.",
+    "single_series_backtest": "Real-data backtest of the single-series method (analysis.assess.single_series_tuning): "
+                              "every province of every panel taken alone, each panel left out in turn (population "
+                              "and density together, steady), with the error table learned on the others; one row "
+                              "per panel and horizon: cases, mean absolute error (ae) and the naive rules' (ae_last: "
+                              "the last value stays; ae_own: its own average yearly change; ae_drift: the panel's), "
+                              "ratio to the better of last and own (ratio) and of all three (ratio_panel), 80%/95% "
+                              "interval coverage, the James-Stein constant used (shrink).",
 }
 
 
 def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The three assessment tables from the processed ``facts``, ``indicators``, ``tracking`` and
+    """The four assessment tables from the processed ``facts``, ``indicators``, ``tracking`` and
     ``national_targets``, validated with their pandera schemas."""
     facts, indicators = tables["facts"], tables["indicators"]
     # whole years, as the data stage made them (a CSV reads a column with gaps back as floats: 2022.0)
@@ -58,16 +66,20 @@ def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         warnings.simplefilter("ignore")
         assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
         national = assess_national(facts, tables["national_targets"], indicators)
-        real_backtest = backtest.panel_summary(backtest.panels_from_facts(facts, indicators)).assign(held_out=False)
-        if "population" in tables:
+        panels = backtest.panels_from_facts(facts, indicators)
+        real_backtest = backtest.panel_summary(panels).assign(held_out=False)
+        steady = backtest.population_panels(tables["population"]) if "population" in tables else {}
+        if steady:
             real_backtest = pd.concat([real_backtest, backtest.held_out_summary(tables["population"])],
                                       ignore_index=True)
+        single = single_series_tuning.site_backtest(panels, steady)
     if "report_keys" in facts:  # the reports that show each target, as the data stage said (never worked out here)
         shown = facts.set_index("fact_id")["report_keys"].fillna("")
         assessments["report_keys"] = assessments["target_fact_id"].map(shown).fillna("")
     schemas.assessments_schema().validate(assessments)
     schemas.national_assessments_schema().validate(national)
-    return {"assessments": assessments, "national_assessments": national, "backtest": real_backtest}
+    return {"assessments": assessments, "national_assessments": national, "backtest": real_backtest,
+            "single_series_backtest": single}
 
 
 def write_tables(out: dict[str, pd.DataFrame], folder: Path) -> None:

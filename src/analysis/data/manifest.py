@@ -17,7 +17,8 @@ from analysis.atomic import write_atomic
 
 MANIFEST = "manifest.json"  # every processed table `make data` (and `make assess`) wrote: rows and sha256
 # the tables a later stage writes into data/processed, and the command that writes them
-STAGE_OF = {"assessments": "assess", "national_assessments": "assess", "backtest": "assess"}
+STAGE_OF = {"assessments": "assess", "national_assessments": "assess", "backtest": "assess",
+            "single_series_backtest": "assess"}
 
 
 class ProcessedDataError(FileNotFoundError):

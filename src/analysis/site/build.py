@@ -306,9 +306,10 @@ def _method_and_data_pages(inputs: SiteInputs, env, out: Path, meta: dict, listi
     """The methodology page (with the forecasts' calibration on simulated series) and the downloads page."""
     calibration = calibration() if calibration is not None else None
     backtest, indicators = _read(inputs, "backtest"), _read(inputs, "indicators")
+    single = _read(inputs, "single_series_backtest")
     for lang in meta["languages"]:
         _write_page(env, Page(lang, "methodology.html", nav_label("methodology", lang),
-                              SP.methodology_body(lang, calibration, backtest, indicators)), out, meta)
+                              SP.methodology_body(lang, calibration, backtest, indicators, single)), out, meta)
         reports = [{"key": p["key"], "page": f"provinces/{p['key']}.html", "name": p[f"title_{lang}"]}
                    for p in inputs.provinces] + [{"key": "compare", "name": nav_label("compare", lang),
                                                   "page": "compare.html"}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -102,6 +103,39 @@ def backtest_summary(backtest: pd.DataFrame | None, lang: str, held_out: bool = 
                panels=format_number(int(backtest["panel"].nunique()), lang))
 
 
+def single_series_rows(table: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str) -> list[dict]:
+    """The single-series backtest (``single_series_backtest.csv``), one row per panel over horizons 2–5: cases, the
+    geometric mean of the error ratio to the better of the series' own naive rules and to the better of those and
+    the panel's average change, and the mean 80% and 95% coverage."""
+    if table is None or table.empty:
+        return []
+    names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+    rows = []
+    for panel, g in table[table["h"].between(2, 5)].groupby("panel", sort=False):
+        r = g.iloc[0]
+        name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
+        ratio = float(np.exp(np.log(g["ratio"]).mean()))
+        rows.append({"panel": f"{name} ({msg('method_bt_years', lang, y0=int(r['first_year']), y1=int(r['last_year']))})",
+                     "cases": format_number(int(g["cases"].sum()), lang), "ratio": format_number(ratio, lang, 2),
+                     "within": ratio <= 1.05,
+                     "ratio_panel": format_number(float(np.exp(np.log(g["ratio_panel"]).mean())), lang, 2),
+                     "cov80": format_percent(100 * float(g["cov80"].mean()), lang, 0),
+                     "cov95": format_percent(100 * float(g["cov95"].mean()), lang, 0)})
+    return rows
+
+
+def single_series_summary(table: pd.DataFrame | None, lang: str) -> str:
+    """One sentence: over horizons 2–5, in how many panel-horizon cells the single-series method was within 5% of
+    the better of the series' own naive rules, and how often its 80% interval held 75–88%."""
+    if table is None or table.empty:
+        return ""
+    s = table[table["h"].between(2, 5)]
+    return msg("method_ss_summary", lang, n=format_number(len(s), lang),
+               within=format_number(int((s["ratio"] <= 1.05).sum()), lang),
+               covered=format_number(int(s["cov80"].between(0.75, 0.88).sum()), lang),
+               cov80=format_percent(100 * float(s["cov80"].mean()), lang, 0))
+
+
 def reference_class_summary(backtest: pd.DataFrame | None, lang: str) -> str:
     """One sentence: in how many cells (horizons 2–5) a chance read from one figure and the pace of the other
     provinces passed its backtest (``analysis.assess.reference_class``), and what the site shows instead."""
@@ -116,7 +150,7 @@ def reference_class_summary(backtest: pd.DataFrame | None, lang: str) -> str:
 
 
 def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.DataFrame | None = None,
-                     indicators: pd.DataFrame | None = None) -> str:
+                     indicators: pd.DataFrame | None = None, single_series: pd.DataFrame | None = None) -> str:
     """How a target is assessed, with the settings of ``assess``, the real-data backtest and this build's
     calibration on simulated series."""
     settings = {"points": format_number(A.MAX_POINTS, lang), "shrink": format_number(A.SHRINK, lang),
@@ -132,5 +166,7 @@ def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.Dat
                   backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang),
                   rc_summary=reference_class_summary(backtest, lang),
                   held_out=backtest_rows(backtest, indicators, lang, held_out=True),
-                  held_out_summary=backtest_summary(backtest, lang, held_out=True))
+                  held_out_summary=backtest_summary(backtest, lang, held_out=True),
+                  single_series=single_series_rows(single_series, indicators, lang),
+                  single_series_summary=single_series_summary(single_series, lang))
 

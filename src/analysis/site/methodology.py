@@ -54,6 +54,17 @@ def _part(backtest: pd.DataFrame | None, held_out: bool) -> pd.DataFrame:
     return backtest[flag == held_out]
 
 
+def panel_labels(indicators: pd.DataFrame | None, lang: str):
+    """The label of a backtest row's panel: its indicator's name in ``lang`` (or the page's own name for a panel
+    outside the indicator list) and its years."""
+    names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+
+    def label(r) -> str:
+        name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
+        return f"{name} ({msg('method_bt_years', lang, y0=int(r['first_year']), y1=int(r['last_year']))})"
+    return label
+
+
 def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None, lang: str,
                   held_out: bool = False) -> list[dict]:
     """The real-data backtest, one row per panel and horizon, formatted for the page's language: the panels the
@@ -61,13 +72,11 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
     backtest = _part(backtest, held_out)
     if backtest.empty:
         return []
-    names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+    label = panel_labels(indicators, lang)
     inside = consistent(backtest)
     rows = []
     for i, r in backtest.iterrows():
-        years = msg("method_bt_years", lang, y0=int(r["first_year"]), y1=int(r["last_year"]))
-        name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
-        rows.append({"panel": f"{name} ({years})",
+        rows.append({"panel": label(r),
                      "h": format_number(int(r["h"]), lang), "cases": format_number(int(r["cases"]), lang),
                      "engine": _three_figures(float(r["mae_engine"]), lang),
                      "last": _three_figures(float(r["mae_last"]), lang),
@@ -109,13 +118,11 @@ def single_series_rows(table: pd.DataFrame | None, indicators: pd.DataFrame | No
     the panel's average change, and the mean 80% and 95% coverage."""
     if table is None or table.empty:
         return []
-    names = {} if indicators is None else dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
+    label = panel_labels(indicators, lang)
     rows = []
     for panel, g in table[table["h"].between(2, 5)].groupby("panel", sort=False):
-        r = g.iloc[0]
-        name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
         ratio = float(np.exp(np.log(g["ratio"]).mean()))
-        rows.append({"panel": f"{name} ({msg('method_bt_years', lang, y0=int(r['first_year']), y1=int(r['last_year']))})",
+        rows.append({"panel": label(g.iloc[0]),
                      "cases": format_number(int(g["cases"].sum()), lang), "ratio": format_number(ratio, lang, 2),
                      "within": ratio <= 1.05,
                      "ratio_panel": format_number(float(np.exp(np.log(g["ratio_panel"]).mean())), lang, 2),

@@ -74,18 +74,23 @@ def point(t: np.ndarray, z: np.ndarray, shrink: float = SHRINK) -> Point:
     return Point(float(z[-1]), unit, 1.0 if pace >= 0 else -1.0, pace, kept)
 
 
+def lookup(table: pd.DataFrame) -> dict[int, tuple[float, np.ndarray]]:
+    """An error table (points, growth, prob, u) as point group -> (growth with the horizon, the errors' quantiles
+    at ``PROBS`` one year ahead, in units of the series' typical yearly move, along its direction)."""
+    return {int(g): (float(d["growth"].iloc[0]), np.sort(d.sort_values("prob")["u"].to_numpy(float)))
+            for g, d in table.groupby("points")}
+
+
 @functools.cache
 def error_table() -> dict[int, tuple[float, np.ndarray]]:
-    """The shipped error table: point group -> (growth with the horizon, the errors' quantiles at ``PROBS`` one
-    year ahead, in units of the series' typical yearly move, along its direction)."""
-    df = pd.read_csv(TABLE, comment="#")
-    return {int(g): (float(d["growth"].iloc[0]), np.sort(d.sort_values("prob")["u"].to_numpy(float)))
-            for g, d in df.groupby("points")}
+    """The shipped error table (:func:`lookup`)."""
+    return lookup(pd.read_csv(TABLE, comment="#"))
 
 
-def quantiles(n: int, steps: int) -> np.ndarray:
-    """The errors' quantiles (at ``PROBS``) of a forecast ``steps`` years ahead from ``n`` points."""
-    b, q = error_table()[point_group(n)]
+def quantiles(n: int, steps: int, table: dict[int, tuple[float, np.ndarray]] | None = None) -> np.ndarray:
+    """The errors' quantiles (at ``PROBS``) of a forecast ``steps`` years ahead from ``n`` points (with the shipped
+    error table, or ``table``, a :func:`lookup`)."""
+    b, q = (table or error_table())[point_group(n)]
     return q * max(steps, 1) ** b
 
 

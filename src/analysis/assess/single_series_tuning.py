@@ -3,8 +3,8 @@
 At every origin, each province's own points up to it (the last ``MAX_POINTS`` at most, and also only its last 2, 3,
 4 and 6, so that every size of series is learned) are forecast 1–5 years ahead with
 :func:`analysis.assess.single_series.point`, and the error is measured in units of the series' typical yearly move,
-along its direction. The table of their quantiles, by number of points and horizon, weighs every panel the same
-(a panel of 63 provinces and 16 years does not drown one of 6 years). The James–Stein constant is the one of least
+along its direction. The table of their quantiles, by number of points (with their growth with the horizon), weighs
+every panel and horizon the same (a panel of 63 provinces and 16 years does not drown one of 6 years). The James–Stein constant is the one of least
 worst regret over the panels (:func:`choose_shrink`). The panels: every all-province panel in the facts and GSO's
 population and density (the one kind of steady series here: without it, a rule tuned on survey and index series
 alone would keep no trend at all, and lose badly on a steady one).
@@ -115,11 +115,11 @@ def score(test: pd.DataFrame, tab: pd.DataFrame) -> pd.DataFrame:
     """Per (panel, h): cases, mean absolute errors of the forecast and of the naive rules, the ratio to the better
     of the single series' rules (``ratio``) and to the better of those and the panel's average change
     (``ratio_panel``), and the coverage of the table's 80% and 95% intervals."""
-    q = {g: (float(d["growth"].iloc[0]), d.sort_values("prob")["u"].to_numpy(float)) for g, d in tab.groupby("points")}
+    q = ss.lookup(tab)
     test = test.assign(c80=np.nan, c95=np.nan)
     for (g, h), d in test.groupby(["group", "h"]):
         if g in q:
-            u = q[g][1] * h ** q[g][0]
+            u = ss.quantiles(g, h, q)
             test.loc[d.index, "c80"] = d["u"].between(u[3], u[35]).astype(float)  # PROBS[3] = 0.1, [35] = 0.9
             test.loc[d.index, "c95"] = d["u"].between(u[0], u[38]).astype(float)
     out = test.groupby(["panel", "h"]).agg(cases=("u", "size"), ae=("ae", "mean"), ae_last=("ae_last", "mean"),
@@ -197,7 +197,6 @@ def tuning_panels(facts: pd.DataFrame, indicators: pd.DataFrame, population: pd.
 
 
 def main() -> int:
-
     panels = tuning_panels(load_processed("facts"), load_processed("indicators"), load_processed("population"))
     k, tab = tune(panels)
     write(tab)

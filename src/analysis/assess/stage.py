@@ -22,6 +22,7 @@ from analysis.assess import single_series_tuning
 from analysis.assess.forecast import assess_all, assess_national
 from analysis.assess import schemas
 from analysis.data.manifest import record, sha256
+from analysis.forked import Forked
 from analysis.data.store import load_processed
 
 INPUTS = ("facts", "indicators", "tracking", "national_targets", "population")
@@ -64,15 +65,19 @@ def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     tracking = tables["tracking"].fillna("")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        panels = backtest.panels_from_facts(facts, indicators)
+        steady = backtest.population_panels(tables["population"]) if "population" in tables else {}
+        # the single-series backtest on the core the rest leaves idle
+        single_job = Forked(lambda: single_series_tuning.site_backtest(panels, steady))
         assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
         national = assess_national(facts, tables["national_targets"], indicators)
-        panels = backtest.panels_from_facts(facts, indicators)
         real_backtest = backtest.panel_summary(panels).assign(held_out=False)
-        steady = backtest.population_panels(tables["population"]) if "population" in tables else {}
         if steady:
             real_backtest = pd.concat([real_backtest, backtest.held_out_summary(tables["population"])],
                                       ignore_index=True)
-        single = single_series_tuning.site_backtest(panels, steady)
+        ok, single = single_job.wait()
+    if not ok:
+        raise RuntimeError(f"the single-series backtest failed: {single}")
     if "report_keys" in facts:  # the reports that show each target, as the data stage said (never worked out here)
         shown = facts.set_index("fact_id")["report_keys"].fillna("")
         assessments["report_keys"] = assessments["target_fact_id"].map(shown).fillna("")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.assess import backtest as bt
-from analysis.assess.single_series_tuning import leave_one_out
+from analysis.assess.single_series_tuning import leave_one_out, units
 from analysis.data.process import load_processed
 
 
@@ -37,7 +37,7 @@ def main() -> int:
     t0 = time.perf_counter()
     panels = bt.panels_from_facts(load_processed("facts"), load_processed("indicators"))
     steady = bt.population_panels(load_processed("population"))
-    out = leave_one_out([{name: p} for name, p in panels.items()] + [steady])
+    out = leave_one_out(units(panels, steady))
     pd.set_option("display.width", 200)
     pd.set_option("display.max_rows", 500)
     print(out.round(3).to_string(index=False))

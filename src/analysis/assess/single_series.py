@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.assess.scale import Scale
 
-SHRINK = 8.0  # the James–Stein constant: chosen leaving one panel out (``single_series_tuning.choose_shrink``)
+SHRINK = 8.0  # the James–Stein constant: least worst regret over the real panels (``single_series_tuning.tune``)
 FLOOR = 0.005  # smallest typical yearly move believed on the transformed scale (published figures are rounded)
 MAX_POINTS = 9  # a series' latest points used (older ones describe another time)
 POINT_GROUPS = (2, 3, 4, 6)  # the error table's groups by number of points: 2, 3, 4-5, 6 or more

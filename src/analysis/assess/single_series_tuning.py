@@ -32,7 +32,7 @@ WINDOWS = (2, 3, 4, 6, ss.MAX_POINTS)  # the series lengths each case is also cu
 SHRINK_GRID = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 
 
-def cases(name: str, values: pd.DataFrame, bounds, shrink: float | None = None) -> pd.DataFrame:
+def cases(name: str, values: pd.DataFrame, bounds, shrink: float = ss.SHRINK) -> pd.DataFrame:
     """Every single-series case of one panel (long rows province_code, year, value): panel, origin, h, points,
     group, the forecast's absolute error on the value scale (``ae``), the naive rules' (``ae_last``; ``ae_own``, its
     own average yearly change added; ``ae_drift``, the panel's, which a single series cannot know) and the error in
@@ -49,8 +49,7 @@ def cases(name: str, values: pd.DataFrame, bounds, shrink: float | None = None) 
         avg = float(np.mean([mean_change(r) for r in X[:, : t + 1] if np.isfinite(r).sum() >= 2] or [0.0]))
         for i, idx in enumerate(seen):
             for n in sorted({min(k, len(idx)) for k in WINDOWS if len(idx) >= 2}):
-                rows += _cases_of(name, years, X[i], Z[i], idx[-n:], t, avg, scale,
-                                  ss.SHRINK if shrink is None else shrink)
+                rows += _cases_of(name, years, X[i], Z[i], idx[-n:], t, avg, scale, shrink)
     return pd.DataFrame(rows)
 
 
@@ -167,13 +166,20 @@ def leave_one_out(units: list[dict[str, tuple[pd.DataFrame, tuple | None]]], gri
     return pd.concat(out, ignore_index=True)
 
 
+def units(panels: dict[str, tuple[pd.DataFrame, tuple | None]], steady: dict[str, tuple[pd.DataFrame, tuple | None]]
+          ) -> list[dict[str, tuple[pd.DataFrame, tuple | None]]]:
+    """The units :func:`leave_one_out` leaves out in turn: each panel of ``panels`` alone, those of ``steady``
+    (population and density, two views of one table) together."""
+    return [{n: p} for n, p in panels.items()] + ([steady] if steady else [])
+
+
 def site_backtest(panels: dict[str, tuple[pd.DataFrame, tuple | None]],
                   steady: dict[str, tuple[pd.DataFrame, tuple | None]]) -> pd.DataFrame:
     """The backtest the assess stage writes (``single_series_backtest.csv``): :func:`leave_one_out` with the shipped
     constant (choosing it again inside the loop takes six times as long: ``benchmarks/single_series.py`` does),
     each panel of ``panels`` left out alone and those of ``steady`` (population and density) together; with each
     panel's indicator and years."""
-    out = leave_one_out([{n: p} for n, p in panels.items()] + ([steady] if steady else []), grid=(ss.SHRINK,))
+    out = leave_one_out(units(panels, steady), grid=(ss.SHRINK,))
     span = {n: (int(d["year"].min()), int(d["year"].max())) for n, (d, _) in {**panels, **steady}.items()}
     return out.assign(indicator_id=out["panel"].str.split("@").str[0],
                       first_year=[span[n][0] for n in out["panel"]], last_year=[span[n][1] for n in out["panel"]],

@@ -2,9 +2,9 @@
 
 Reads the tables ``make data`` wrote (facts, indicators, tracking, national_targets, population) and writes, beside them,
 the assessment of every target (assessments.csv), every province against each national target
-(national_assessments.csv) and the real-data backtest of the forecasts (backtest.csv), each validated and
-added to manifest.json and metadata.json, so ``load_processed`` checks them like the data stage's tables.
-Nothing is replaced until all three are made: the files are written beside their targets first, the manifest
+(national_assessments.csv), the real-data backtest of the forecasts (backtest.csv) and of the single-series method
+(single_series_backtest.csv), each validated and added to manifest.json and metadata.json, so ``load_processed``
+checks them like the data stage's tables. Nothing is replaced until all four are made: the files are written beside their targets first, the manifest
 is updated, then each file is moved into place (a kill in between leaves a table the manifest refuses).
 """
 

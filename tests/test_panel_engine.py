@@ -133,6 +133,24 @@ def test_one_years_jump_does_not_become_the_pace():
     assert pd_.robust_pace(np.arange(8) * 0.05) == pytest.approx(0.05)
 
 
+def test_a_trend_that_slows_or_pauses_is_carried_forward_at_its_latest_pace():
+    steady = np.arange(12) * 0.05
+    assert pd_.forecast_pace(steady) == pytest.approx(0.05)
+    # a fall of 0.06 a year that slowed to 0.01 over the latest four years (mortality nearing its floor)
+    slowed = np.concatenate([np.arange(8) * -0.06, -0.42 - np.arange(1, 5) * 0.01])
+    assert pd_.robust_pace(slowed) < -0.04
+    assert pd_.forecast_pace(slowed) == pytest.approx(-0.01)
+    # a long rise that paused over its latest four years goes on flat; one that sped up keeps the whole pace
+    paused = np.concatenate([np.arange(8) * 0.05, np.full(4, 0.35)])
+    assert pd_.forecast_pace(paused) == pytest.approx(0.0)
+    sped = np.concatenate([np.arange(8) * 0.02, 0.14 + np.arange(1, 5) * 0.08])
+    assert pd_.forecast_pace(sped) == pytest.approx(pd_.robust_pace(sped)) and pd_.robust_pace(sped) < 0.08
+    # the interval's common part is measured around the whole history's pace, not the slowed one
+    z = slowed[None, :] + np.random.default_rng(0).normal(0, 0.01, (40, 1))
+    parts = pd_.decompose(z)
+    assert parts.trend == pytest.approx(pd_.robust_pace(parts.common)) and abs(parts.pace) < abs(parts.trend)
+
+
 def _panel(trend_sd: float, n: int = 60, years: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     own = rng.normal(0, trend_sd, n)

@@ -132,6 +132,24 @@ def robust_pace(series: np.ndarray) -> float:
     return float(np.sign(by_median) * min(abs(by_median), abs(by_pairs)))
 
 
+RECENT_CHANGES = 4  # the latest yearly changes whose own pace can slow the forecast's (``forecast_pace``)
+
+
+def forecast_pace(series: np.ndarray) -> float:
+    """The pace the common movement is carried forward at: :func:`robust_pace` of the whole history or of its
+    latest ``RECENT_CHANGES`` yearly changes, whichever is nearer no change (none where they disagree).
+
+    Real panels' trends often slow down (mortality falling toward its floor, yields, a coverage share near its
+    ceiling) and sometimes pause; a pace that the latest years no longer show is not carried forward. Measured on
+    real all-province panels, shipped and not (``benchmarks/backtest.py``), this takes the engine nearer the better
+    naive rule without costing the shipped panels any cell.
+    """
+    whole, recent = robust_pace(series), robust_pace(np.asarray(series)[-RECENT_CHANGES - 1:])
+    if whole * recent <= 0:
+        return 0.0
+    return whole if abs(whole) < abs(recent) else recent
+
+
 def shrunk_slopes(dev: np.ndarray, noise: float, step: float) -> np.ndarray:
     """Each province's own yearly trend in its deviation from the common movement, shrunk toward none by
     empirical Bayes (three points or more; otherwise none).
@@ -186,11 +204,13 @@ def robust_sd(x: np.ndarray) -> float:
 @dataclass(frozen=True)
 class Parts:
     """A panel taken apart (transformed scale): the common movement (``year``: NaN where nobody published;
-    ``common``: gaps filled), its conservative pace, each province's deviation from it with the two variances of
-    the local-level model, the filtered level at the last column and the shrunk own trend."""
+    ``common``: gaps filled), the pace of its whole history (``trend``) and the one it is carried forward at
+    (``pace``), each province's deviation from it with the two variances of the local-level model, the filtered
+    level at the last column and the shrunk own trend."""
 
     year: np.ndarray
     common: np.ndarray
+    trend: float
     pace: float
     dev: np.ndarray
     noise: float
@@ -218,5 +238,5 @@ def decompose(z: np.ndarray) -> Parts:
         own = shrunk_slopes(dev, noise, step)
         for a in (year, common, dev, level, own):
             a.flags.writeable = False  # shared by every caller of the memo
-        _PARTS[key] = Parts(year, common, robust_pace(common), dev, noise, step, level, own)
+        _PARTS[key] = Parts(year, common, robust_pace(common), forecast_pace(common), dev, noise, step, level, own)
     return _PARTS[key]

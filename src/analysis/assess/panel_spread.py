@@ -10,7 +10,7 @@ A province's miss has two parts, and they behave differently:
    parameters are not refitted here. Where the panel has too few years for the horizon, the longest shorter
    horizon's errors are widened by the square root of the horizon ratio.
 2. **The common part** (the whole panel's miss that year, shared by every province): the common movement's own
-   h-year changes around its pace, by a robust spread (:func:`analysis.assess.panel_decomposition.robust_sd`),
+   h-year changes around the pace of its whole history, by a robust spread (:func:`analysis.assess.panel_decomposition.robust_sd`),
    read off the line through the shorter lags where the history is too short for h itself.
 
 The two are added: every own error with each of ``COMMON_DRAWS`` normal quantiles of the common part.
@@ -45,9 +45,10 @@ def own_errors(z: np.ndarray, h: int) -> np.ndarray | None:
 
 
 def common_sd(z: np.ndarray, h: int) -> float:
-    """Robust spread of the common movement's h-year changes around its pace (published years only)."""
+    """Robust spread of the common movement's h-year changes around the pace of its whole history (published
+    years only): how far it strays from its trend, whatever pace the forecast carries forward."""
     p = decompose(z)
-    r = p.year - p.pace * np.arange(len(p.year))  # a year nobody published stays out (NaN)
+    r = p.year - p.trend * np.arange(len(p.year))  # a year nobody published stays out (NaN)
     every = {k: d[np.isfinite(d)] for k in range(1, len(r)) for d in [r[k:] - r[:-k]]}
     lags = {k: d for k, d in every.items() if len(d) >= MIN_PAIRS}
     if not lags:  # too few published years for any lag: every pair's change per year, grown to h

@@ -51,11 +51,13 @@ ALLOWED = {
     "data/provinces.py": {"Thành phố ": "a prefix stripped from official names to match them",
                           "Tỉnh ": "a prefix stripped from official names to match them"},
     "data/pxweb.py": {
-        r"\b(prel\.?|preliminary|sơ\s*bộ|so\s*bo|ước\s*tính|uoc\s*tinh|est\.?|estimate)(?=\W|$)":
+        r"\b(prel\.?|pre\.|preliminary|sơ\s*bộ|so\s*bo|ước\s*tính|uoc\s*tinh|est\.?|estimate)(?=\W|$)":
             "a pattern reading the 'preliminary' mark of PX-Web headers",
         "no header row with years found (expected a first column of provinces and year columns such as 2015, "
         "'Prel. 2016', 'Sơ bộ 2024')": "an error for curators quoting what a header looks like",
     },
+    "assess/table_panel.py": {r"percent|\bshare\b|%|tỷ lệ|ty le":
+                              "a pattern telling a share's table title, English or Vietnamese, to set its bounds"},
     "data/validate.py": {"triệu|million": "a pattern reading 'million' in a quoted figure"},
 }
 # A letter of at most two characters ('đ', 'Đ') is folded to ASCII for search and slugs, not a word.

@@ -19,8 +19,9 @@ from pathlib import Path
 from analysis.errors import DataError, Problem
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-PRELIMINARY = re.compile(r"\b(prel\.?|preliminary|sơ\s*bộ|so\s*bo|ước\s*tính|uoc\s*tinh|est\.?|estimate)(?=\W|$)",
+PRELIMINARY = re.compile(r"\b(prel\.?|pre\.|preliminary|sơ\s*bộ|so\s*bo|ước\s*tính|uoc\s*tinh|est\.?|estimate)(?=\W|$)",
                          re.IGNORECASE)
+SCHOOL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)\d{2})(?!\d)")
 MISSING = {"", "..", "...", "…", "-", "–", "—", ":", "n/a", "na", "x"}
 
 
@@ -132,6 +133,9 @@ def read_grid(path: Path, sheet: str | None = None) -> list[list[str]]:
 
 
 def _label_year(label: str) -> tuple[int, str, bool] | None:
+    span = SCHOOL_YEAR.search(label)
+    if span and int(span.group(2)) == int(span.group(1)) + 1:  # a school year ("2014-2015") is read as its end
+        label = label[:span.start()] + span.group(2) + label[span.end():]
     years = YEAR.findall(label)
     if len(years) != 1:
         return None

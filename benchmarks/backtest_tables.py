@@ -1,0 +1,79 @@
+"""The real-data backtest on panels the project does not ship: any all-province table you have (a GSO PX-Web
+export as CSV or XLSX, provinces down the first column, years across).
+
+Run: python benchmarks/backtest_tables.py TABLE [TABLE ...] [--column ITEM] [--bounds LO,HI]
+(after `make data`, which builds the province registry the rows are matched with). For each table: rolling
+origins, horizons 1–5, the engine against "the last value stays" and "the panel's average change", with the same
+yardsticks as ``benchmarks/backtest.py``; then the yardsticks over every table together. ``--bounds`` sets the
+scale (``0,100`` for a share whose title does not say so; ``0,`` for figures that are never negative; ``none``);
+by default a title that says "percentage" (or "tỷ lệ") with every figure in 0–100 is a share, figures that are
+never negative are bounded below by 0. A table that cannot be read is reported at the end; the others still run.
+Writes benchmarks/_out/backtest_tables.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.assess import backtest as bt
+from analysis.assess.table_panel import bounds_for, read_panel
+from analysis.errors import DataError
+
+COLUMNS = ["panel", "h", "cases", "origins", "mae_engine", "mae_last", "mae_drift", "ratio", "cov80", "cov80_lo",
+           "cov80_hi", "cov95", "bss_B", "log_score"]
+
+
+def parse_bounds(text: str | None):
+    """``0,100`` -> (0.0, 100.0); ``0,`` -> (0.0, None); ``none`` -> None; no text -> the table decides."""
+    if text is None:
+        return "auto"
+    if text.strip().lower() == "none":
+        return None
+    lo, _, hi = text.partition(",")
+    return (float(lo) if lo.strip() else None, float(hi) if hi.strip() else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("tables", nargs="+", type=Path)
+    ap.add_argument("--column", help="the item to read from a table that holds several")
+    ap.add_argument("--bounds", help="the scale's bounds: '0,100', '0,' or 'none' (default: from the table)")
+    args = ap.parse_args(argv)
+    warnings.simplefilter("ignore")
+    chosen = parse_bounds(args.bounds)
+    summaries, failed = [], []
+    for path in args.tables:
+        try:
+            long, table = read_panel(path, column=args.column)
+        except (DataError, OSError) as e:
+            failed.append(f"{path}: {e}")
+            continue
+        bounds = bounds_for(long["value"], table.title) if chosen == "auto" else chosen
+        name = path.stem[:60]
+        s = bt.summary(bt.score(bt.panel_cases(name, long, bounds)))
+        if s.empty:
+            failed.append(f"{path}: too few years for a backtest (years {sorted(long['year'].unique())})")
+            continue
+        print(f"\n{name}: {long['province_code'].nunique()} provinces, {long['year'].min()}-{long['year'].max()}, "
+              f"bounds {bounds}")
+        print(s.reset_index()[COLUMNS].round(3).to_string(index=False))
+        summaries.append(s)
+    if summaries:
+        every = pd.concat(summaries)
+        print(f"\nevery table together ({len(summaries)}):")
+        print(bt.verdict(every))
+        out = Path(__file__).parent / "_out"
+        out.mkdir(exist_ok=True)
+        every.reset_index().to_csv(out / "backtest_tables.csv", index=False)
+    for f in failed:
+        print(f"not run: {f}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

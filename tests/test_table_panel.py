@@ -1,0 +1,63 @@
+"""The backtest on a table the project does not ship: a real GSO PX-Web export read as a panel
+(``analysis.assess.table_panel``) and ``benchmarks/backtest_tables.py`` run on it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.assess.table_panel import bounds_for, read_panel
+from analysis.data.pxweb import parse_table
+from analysis.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+PX = ROOT / "tests" / "fixtures" / "pxweb"
+TRAINED = PX / "Percentage of trained employed workers at 15 years of age and above by province.csv"
+LABOUR = PX / "Labour force at 15 years of age and above by province.csv"
+AREA = PX / "Area, population and population density by province.csv"
+
+
+def test_a_real_export_gives_the_provinces_figures_and_leaves_out_country_and_regions():
+    long, table = read_panel(TRAINED)
+    raw = pd.read_csv(ROOT / "data" / "raw" / "facts_panel_gso.csv", dtype=str, keep_default_na=False)
+    raw = raw[(raw["indicator_id"] == "trained_employed_share") & (raw["province_code"] != "VN")]
+    assert long["province_code"].nunique() == 63 and "VN" not in set(long["province_code"])
+    got = long.set_index(["province_code", "year"])["value"].sort_index()
+    want = raw.assign(year=raw["period"].astype(int), value=raw["value"].astype(float)) \
+        .set_index(["province_code", "year"])["value"].sort_index()
+    pd.testing.assert_series_equal(got, want, check_names=False)
+    assert bounds_for(long["value"], table.title) == (0.0, 100.0)
+    labour, t = read_panel(LABOUR)
+    assert bounds_for(labour["value"], t.title) == (0.0, None)  # thousand persons: never negative, no ceiling
+    assert bounds_for(pd.Series([-1.0, 2.0]), "Net migration rate") is None
+
+
+def test_a_cell_that_is_not_a_number_is_named_by_file_line_and_column(tmp_path):
+    text = TRAINED.read_text(encoding="utf-8-sig").replace('"Quang Ninh";', '"Quang Ninh";abc;', 1)
+    bad = tmp_path / "trained.csv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_panel(bad)
+    assert "trained.csv" in str(e.value) and "2008" in str(e.value) and "Quang Ninh" in str(e.value)
+
+
+def test_school_years_and_pre_marked_years_are_read(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text('"Graduates by province"\n\n"Cities, provincies";"2013-2014";"2014-2015";"Pre. 2016"\n'
+                 '"Ha Noi";90.1;91.2;92.0\n', encoding="utf-8")
+    cols = parse_table(f).columns
+    assert [c.year for c in cols] == [2014, 2015, 2016] and [c.preliminary for c in cols] == [False, False, True]
+    assert {c.item for c in cols} == {""}
+
+
+def test_the_benchmark_runs_every_readable_table_and_reports_the_others():
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "backtest_tables.py"), str(TRAINED), str(AREA)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 1, run.stderr
+    assert "every table together (1):" in run.stdout and "engine MAE within 5% of the better naive rule" in run.stdout
+    assert "bounds (0.0, 100.0)" in run.stdout and "63 provinces, 2008-2016" in run.stdout
+    assert "not run:" in run.stderr and "Area, population" in run.stderr and "several items" in run.stderr

@@ -211,3 +211,52 @@ def test_assess_every_target_in_the_evidence_base(tmp_path):
 def test_every_status_has_both_languages():
     for s in STATUSES:
         assert all(status_label(s, L) and status_explain(s, L) for L in ("vi", "en"))
+
+
+def test_a_figure_for_part_of_a_year_is_never_a_point_of_the_trend():
+    # five months of 2026 read far below the full years: the forecast rests on the full years alone
+    years, values = [2021, 2022, 2023, 2024], [60.0, 63.0, 67.0, 70.0]
+    full = assess_target(years, values, 90, 2030, bounds=(0, 100), build_year=2026)
+    part = assess_target(years + [2026], values + [41.0], 90, 2030, bounds=(0, 100), build_year=2026,
+                         flags=["", "", "", "", "partial_year"])
+    assert part.status == full.status and part.p_meet == pytest.approx(full.p_meet)
+    assert part.projection == pytest.approx(full.projection) and part.n_points == 4 and part.last_year == 2024
+    assert any("part of a year only: 2026" in n for n in part.notes)
+    # counted as a point, the low partial figure would have pulled the forecast down
+    assert assess_target(years + [2026], values + [41.0], 90, 2030, bounds=(0, 100), build_year=2026).projection \
+        < full.projection - 5
+    # one full year and a month's figure: no trend; a month's figure alone: none either
+    one = assess_target([2024, 2025], [70.0, 72.0], 90, 2030, bounds=(0, 100), build_year=2026, flags=["", "monthly"])
+    assert one.status == "insufficient_data" and one.p_meet is None and one.n_points == 1
+    only = assess_target([2025, 2026], [70.0, 72.0], 90, 2030, bounds=(0, 100), build_year=2026,
+                         flags=["monthly", "partial_year"])
+    assert only.status == "insufficient_data" and "part of a year only" in only.method
+    # a partial figure that already meets the target still settles it, as a provisional figure
+    met = assess_target([2024, 2026], [70.0, 91.0], 90, 2030, bounds=(0, 100), build_year=2026,
+                        flags=["", "partial_year"])
+    assert met.status == "achieved" and met.provisional
+
+
+def test_a_target_tracked_by_a_proxy_gets_no_verdict_of_its_own(tmp_path):
+    import pandas as pd
+    from analysis.data.process import build
+    from conftest import RAW
+
+    t = build(RAW, tmp_path / "p")
+    facts = t["facts"]
+    qt = facts.set_index("fact_id").loc["QT-S020"]  # followed on the online dossier share of the merged province
+    tracking = pd.DataFrame([{"target_fact_id": "QT-S020", "tracked_by": "online_dossier_share",
+                              "outcome": "proxy_series", "searched": "", "comparability": "another measure"}])
+    obs = facts[(facts["indicator_id"] == "online_dossier_share") & (facts["province_code"] == qt["province_code"])
+                & (facts["boundary"] == qt["boundary"])]
+    assert len(obs) >= 1
+    meets = obs.iloc[[-1]].assign(fact_id="QT-X999", period="2026", year=2026, value=95.0)  # the proxy meets 80%
+    a = assess_all(pd.concat([facts, meets], ignore_index=True), t["indicators"], tracking=tracking)
+    row = a.set_index("target_fact_id").loc["QT-S020"]
+    assert row["status"] == "not_assessable" and pd.isna(row["p_meet"])
+    assert "proxy indicator 'online_dossier_share' only, where it reads achieved" in row["method"]
+    # the same figure on the target's own indicator is a verdict
+    own = meets.assign(indicator_id="citizens_online_service_use_share")
+    untracked = facts.assign(tracked_by=facts["tracked_by"].where(facts["fact_id"] != "QT-S020", ""))
+    b = assess_all(pd.concat([untracked, own], ignore_index=True), t["indicators"])
+    assert b.set_index("target_fact_id").loc["QT-S020", "status"] == "achieved"

@@ -28,6 +28,9 @@ __all__ = ["COMPARATORS", "EDGE", "FLOOR", "MAX_DATA_AGE", "MAX_POINTS", "OFF_TR
            "assess_all", "assess_national", "assess_target", "bounds_of", "meets", "predictive", "single_year",
            "status_of", "unsd_progress"]
 
+# Statuses a proxy indicator's figures would give that are verdicts on the target: a target tracked by a proxy gets
+# none of them (statistical review, L1); its row keeps the proxy's projection and says what the proxy reads.
+PROXY_VERDICTS = ("achieved", "not_met", *FORECAST_STATUSES)
 TRACKING_COLUMNS = ("search_outcome", "searched", "searched_en", "comparability", "comparability_vi")
 
 
@@ -56,6 +59,10 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
         d = r.to_dict()
         if tracked:
             d["notes"] = (d["notes"] + f" Tracked by the proxy indicator '{tracked}'.").strip()
+            if d["status"] in PROXY_VERDICTS:  # a proxy says how a related figure moves, not whether the target is met
+                d.update(status="not_assessable", p_meet=None, method=(
+                    f"followed on the proxy indicator '{tracked}' only, where it reads {d['status'].replace('_', ' ')} "
+                    f"({d['method']}): no status for the target itself"))
         d["notes"] = (d["notes"] + break_note(s)).strip()
         flagged = [f for f in ("derived", "monthly", "partial_year", "lower_bound", "approx")
                    if s["flags"].fillna("").str.contains(f).any()]

@@ -25,6 +25,9 @@ from analysis.assess.single_series import predictive
 MAX_DATA_AGE = 4
 # Flags that make a figure provisional: a verdict that rests on it says so.
 PROVISIONAL_FLAGS = ("approx", "preliminary", "lower_bound", "partial_year")
+# Flags of a figure for part of a year (the months so far, one month): it can settle a status, as a provisional
+# figure, but is never a point of a trend (statistical review, L4).
+PART_OF_YEAR_FLAGS = ("partial_year", "monthly")
 # Units whose values are ranks: never forecast as a continuous number.
 RANK_UNITS = ("rank",)
 COMPARATORS = (">=", "<=", "=")
@@ -87,6 +90,11 @@ def _provisional(flag: str) -> bool:
     return any(f in (flag or "") for f in PROVISIONAL_FLAGS)
 
 
+def part_of_year(flag: str) -> bool:
+    """Whether a figure covers part of a year only (``PART_OF_YEAR_FLAGS``)."""
+    return any(f in (flag or "") for f in PART_OF_YEAR_FLAGS)
+
+
 def _assess_target(years, values, target, target_year, comparator, bounds, scenario_annual_change,
                    interval_levels, flags, build_year, rank, panel) -> Assessment:
     _check_inputs(years, values, target, target_year, comparator, bounds)
@@ -103,10 +111,20 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
         return settled
     if panel is not None:
         return _panel_assessment(panel, target, comparator, interval_levels, base, len(t))
-    if len(t) == 1:
-        return Assessment(status="insufficient_data", method="one observation: no trend can be claimed", **_NONE,
-                          **base)
-    return _series_assessment(t, x, target, target_year, comparator, bounds, interval_levels, base)
+    whole = [i for i in range(len(t)) if not part_of_year(fl[i])]
+    left_out = sorted({int(t[i]) for i in range(len(t)) if i not in whole})
+    notes = [f"Left out of the trend, as figures for part of a year only: {', '.join(map(str, left_out))}."] \
+        if left_out else []
+    if left_out and whole:
+        t, x = t[whole], x[whole]
+        base = _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year)
+    if len(whole) <= 1:
+        why = "one observation" if whole else "figures for part of a year only"
+        return Assessment(status="insufficient_data", method=f"{why}: no trend can be claimed", notes=notes,
+                          **_NONE, **base)
+    r = _series_assessment(t, x, target, target_year, comparator, bounds, interval_levels, base)
+    r.notes[:0] = notes
+    return r
 
 
 def _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year) -> dict:

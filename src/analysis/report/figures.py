@@ -12,7 +12,7 @@ from analysis import config
 from analysis.assess.assessment import FORECAST_STATUSES
 from analysis.assess.forecast import predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
-from analysis.assess.target import MAX_DATA_AGE
+from analysis.assess.target import MAX_DATA_AGE, part_of_year
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
 from analysis.numbers import format_number, format_percent, format_value, unit_label
@@ -142,6 +142,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     same = g[g["boundary"] == g["boundary"].iloc[-1]].groupby("year").tail(1)
+    trend = same[~same["flags"].map(lambda f: part_of_year(f if isinstance(f, str) else ""))]  # a trend's points
     for boundary, gb in g.groupby("boundary"):
         lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)
         ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
@@ -151,8 +152,8 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
                 ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
     # a fan answers a question (a target, a scenario), from three points or more (two give one change, no trend),
     # and from a figure recent enough to colour a status (an older one leaves the question open: said, not drawn)
-    can_fan = len(same) >= 3 and unit not in ("rank",) and asked
-    last, now = int(same["year"].max()), config.build_year()
+    can_fan = len(trend) >= 3 and unit not in ("rank",) and asked
+    last, now = int((trend if len(trend) else same)["year"].max()), config.build_year()
     with_fan = can_fan and last >= now - MAX_DATA_AGE
     panel = _panel_status(ctx, ind, bd, g["province_code"].iloc[-1], same["boundary"].iloc[-1]) if with_fan else None
     until, width = None, ""
@@ -164,7 +165,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     elif can_fan and not with_fan:
         width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
     if with_fan:
-        until, width = _draw_fan(ax, ctx, same, ind, unit, target_years)
+        until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
     if unit == "rank":
         ax.invert_yaxis()
     charts.year_ticks(ax, list(g["year"]) + ([until] if with_fan else []))
@@ -215,6 +216,16 @@ def _draw_fan(ax, ctx: ProvinceContext, same: pd.DataFrame, ind: str, unit: str,
     return until, width
 
 
+def _trend_points(ctx: ProvinceContext, a: pd.Series) -> tuple[list[int], list[float]]:
+    """The years and figures an assessment's forecast rests on: its series without the figures for part of a year
+    (``assess.target.part_of_year``), as the assessment itself left them out."""
+    flags = ctx.facts.set_index("fact_id")["flags"]
+    points = zip(str(a["observation_ids"]).split(";"), str(a["years"]).split(";"), str(a["values"]).split(";"))
+    kept = [(int(y), float(v)) for i, y, v in points
+            if not part_of_year(flags.get(i) if isinstance(flags.get(i), str) else "")]
+    return [y for y, _ in kept], [v for _, v in kept]
+
+
 def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
     """Observations, fitted path with interval fan, target marker and required path, per assessable target."""
     L = ctx.lang
@@ -222,8 +233,7 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
     out = []
     forecast = ctx.assessments["status"].isin(FORECAST_STATUSES)  # not achieved, passed, outdated or unassessable
     for _, a in ctx.assessments[(ctx.assessments["n_points"] >= 2) & forecast].iterrows():
-        years = [int(y) for y in str(a["years"]).split(";")]
-        values = [float(v) for v in str(a["values"]).split(";")]
+        years, values = _trend_points(ctx, a)
         ind = a["tracked_by"] or a["indicator_id"]
         unit = ctx.indicators.at[ind, "unit"]
         fig, ax = plt.subplots(figsize=(7, 4))

@@ -10,8 +10,9 @@ A province's miss has two parts, and they behave differently:
    parameters are not refitted here. Where the panel has too few years for the horizon, the longest shorter
    horizon's errors are widened by the square root of the horizon ratio.
 2. **The common part** (the whole panel's miss that year, shared by every province): the common movement's own
-   h-year changes around the pace of its whole history, by a robust spread (:func:`analysis.assess.panel_decomposition.robust_sd`),
-   read off the line through the shorter lags where the history is too short for h itself.
+   h-year changes around the pace of its whole history, by a robust spread
+   (:func:`analysis.assess.panel_decomposition.robust_sd`), read off the line through the shorter lags where the
+   history is too short for h itself.
 
 The two are added: every own error with each of ``COMMON_DRAWS`` normal quantiles of the common part.
 """

@@ -12,8 +12,8 @@ provinces share a common national movement; fitting each province alone extrapol
 3. The forecast (``pooled``): the common movement carried forward at a conservative robust pace (the median yearly
    change or the Theil–Sen slope, whichever is nearer no change, none where they disagree; and no faster than the
    same pace over the latest four changes), plus each province's filtered deviation and its own trend shrunk toward
-   none by empirical Bayes (``analysis.assess.panel_decomposition``). A province with one or two points gets the panel's movement and a
-   deviation drawn toward the panel's average.
+   none by empirical Bayes (``analysis.assess.panel_decomposition``). A province with one or two points gets the
+   panel's movement and a deviation drawn toward the panel's average.
 4. Intervals and chances come from the model's errors replayed over the panel's latest years, its own part and
    the common movement's part (``analysis.assess.panel_spread``).
 5. Weighting candidates by a rolling-origin backtest (``stacked=True``: ``last``, ``drift``, ``own_drift``,

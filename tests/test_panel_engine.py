@@ -36,9 +36,10 @@ def test_engine_beats_the_naive_rules_on_the_real_pci_composite_panel(panels):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s = bt.summary(bt.score(bt.panel_cases("pci_composite@2005", d, bounds, horizons=(1, 2, 3))))
-    # measured on 2005–2020: 0.98–1.02 of the better naive rule's error at h = 1–3, 80% coverage 0.79–0.89
+    # measured on 2005–2020: 0.97–1.01 of the better naive rule's error at h = 1–3, 80% coverage 0.85–0.92 (the
+    # common part widened by its own replayed forecasts: 0.79–0.89 before, with a lower log score at every h)
     assert (s["ratio"] <= 1.05).all() and s["ratio"].mean() < 1.0, s
-    assert s["cov80"].between(0.65, 0.9).all(), s
+    assert s["cov80"].between(0.7, 0.93).all() and s["log_score"].min() > -0.1, s
 
 
 def test_the_backtest_uses_only_data_up_to_each_origin(panels):
@@ -149,6 +150,24 @@ def test_a_trend_that_slows_or_pauses_is_carried_forward_at_its_latest_pace():
     z = slowed[None, :] + np.random.default_rng(0).normal(0, 0.01, (40, 1))
     parts = pd_.decompose(z)
     assert parts.trend == pytest.approx(pd_.robust_pace(parts.common)) and abs(parts.pace) < abs(parts.trend)
+
+
+def test_the_common_part_is_never_narrower_than_its_own_forecasts_replayed():
+    rng = np.random.default_rng(1)
+    noise = rng.normal(0, 0.02, (50, 1)) + rng.normal(0, 0.01, (50, 16))
+    # a long calm, then every province rises 0.1 a year: most h-year changes are calm, and their robust spread
+    # small; the pace forecast made from the calm years missed the rise
+    boom = np.concatenate([np.zeros(10), np.arange(1, 7) * 0.1])[None, :] + noise
+    e = ps.replayed_common_errors(pd_.decompose(boom).common, 3)
+    assert len(e) == 16 - 3 - ps.FIRST_ORIGIN and np.sqrt(np.mean(e**2)) > ps.change_spread(boom, 3)
+    assert ps.common_sd(boom, 3) == pytest.approx(np.sqrt(np.mean(e**2)))
+    # a steady rise: the pace forecast the movement well, and the changes' spread stands
+    steady = (np.arange(16) * 0.05)[None, :] + noise
+    assert ps.common_sd(steady, 3) == pytest.approx(ps.change_spread(steady, 3))
+    # too few years to replay: the changes' spread alone
+    short = steady[:, :6]
+    assert len(ps.replayed_common_errors(pd_.decompose(short).common, 3)) < ps.MIN_REPLAYS
+    assert ps.common_sd(short, 3) == pytest.approx(ps.change_spread(short, 3))
 
 
 def _panel(trend_sd: float, n: int = 60, years: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

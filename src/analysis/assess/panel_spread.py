@@ -12,7 +12,8 @@ A province's miss has two parts, and they behave differently:
 2. **The common part** (the whole panel's miss that year, shared by every province): the common movement's own
    h-year changes around the pace of its whole history, by a robust spread
    (:func:`analysis.assess.panel_decomposition.robust_sd`), read off the line through the shorter lags where the
-   history is too short for h itself.
+   history is too short for h itself; never narrower than the errors of the common movement's own forecast
+   replayed from each earlier year (its pace re-estimated there), where at least ``MIN_REPLAYS`` are known.
 
 The two are added: every own error with each of ``COMMON_DRAWS`` normal quantiles of the common part.
 """
@@ -22,11 +23,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from analysis.assess.panel_decomposition import decompose, filtered_path, robust_sd
+from analysis.assess.panel_decomposition import decompose, filtered_path, forecast_pace, robust_sd
 
 REPLAY_ORIGINS = 3  # the panel's latest years from which the deviation forecast is replayed
 MIN_ERRORS = 30  # own errors needed at a horizon
 MIN_PAIRS = 3  # h-year changes of the common movement needed before they set its spread at h
+FIRST_ORIGIN = 3  # the common movement's forecast is replayed from its fourth year on (a panel forecast needs four)
+MIN_REPLAYS = 3  # replayed forecasts of the common movement needed before they can widen its spread
 COMMON_DRAWS = stats.norm.ppf((np.arange(20) + 0.5) / 20)
 
 
@@ -46,6 +49,25 @@ def own_errors(z: np.ndarray, h: int) -> np.ndarray | None:
 
 
 def common_sd(z: np.ndarray, h: int) -> float:
+    """The spread of the common part of the miss at horizon h: the robust spread of the common movement's h-year
+    changes around the pace of its whole history (:func:`change_spread`), or the root mean square of the errors its
+    own forecast made when replayed from each earlier year (:func:`replayed_common_errors`), whichever is larger.
+    The first says how far the movement strays from its trend; the second adds what the pace itself got wrong
+    where trends shifted (a boom that ended, a decline that set in), which the first reads as one trend."""
+    p = decompose(z)
+    e = replayed_common_errors(p.common, h)
+    replayed = float(np.sqrt(np.mean(e**2))) if len(e) >= MIN_REPLAYS else 0.0
+    return max(change_spread(z, h), replayed)
+
+
+def replayed_common_errors(common: np.ndarray, h: int) -> np.ndarray:
+    """The errors, h years ahead, of the common movement's forecast (its last value plus ``forecast_pace`` of the
+    years up to then) made from every year from ``FIRST_ORIGIN`` on whose outcome is known."""
+    return np.array([common[s + h] - common[s] - forecast_pace(common[: s + 1]) * h
+                     for s in range(FIRST_ORIGIN, len(common) - h)])
+
+
+def change_spread(z: np.ndarray, h: int) -> float:
     """Robust spread of the common movement's h-year changes around the pace of its whole history (published
     years only): how far it strays from its trend, whatever pace the forecast carries forward."""
     p = decompose(z)

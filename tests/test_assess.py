@@ -260,3 +260,16 @@ def test_a_target_tracked_by_a_proxy_gets_no_verdict_of_its_own(tmp_path):
     untracked = facts.assign(tracked_by=facts["tracked_by"].where(facts["fact_id"] != "QT-S020", ""))
     b = assess_all(pd.concat([untracked, own], ignore_index=True), t["indicators"])
     assert b.set_index("target_fact_id").loc["QT-S020", "status"] == "achieved"
+
+
+def test_the_projection_chart_rests_on_the_same_full_years_as_the_assessment():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from analysis.report.figures import _trend_points
+
+    facts = pd.DataFrame({"fact_id": ["A", "B", "C", "D"], "flags": [None, "approx", float("nan"), "partial_year"]})
+    row = pd.Series({"observation_ids": "A;B;C;D", "years": "2021;2022;2023;2026", "values": "60;63;67;41"})
+    years, values = _trend_points(SimpleNamespace(facts=facts), row)
+    assert years == [2021, 2022, 2023] and values == [60.0, 63.0, 67.0]

@@ -14,9 +14,9 @@ import pandas as pd
 
 from analysis import config
 from analysis.data.import_match import Registry, _match
-from analysis.data.pxweb import Table, is_missing, number_format, parse_table
+from analysis.data.import_table import table_numbers
+from analysis.data.pxweb import Table, number_format, parse_table
 from analysis.errors import DataError, Problem
-from analysis.numbers import parse_number
 
 SHARE_TITLE = re.compile(r"percent|\bshare\b|%|tỷ lệ|ty le", re.IGNORECASE)  # a title that says it is a share
 
@@ -25,26 +25,14 @@ def read_panel(path: Path, column: str | None = None, sheet: str | None = None,
                raw: Path | None = None) -> tuple[pd.DataFrame, Table]:
     """Long rows (province_code, year, value) of the provinces in the table at ``path``, and the table as read.
 
-    Raises DataError naming the file, line and column of a cell that is not a number, or when fewer than two
-    provinces are matched."""
+    Raises DataError naming the file, line and column of every cell that is not a number (as ``analysis
+    import-table`` does), or when fewer than two provinces are matched."""
     path = Path(path)
     table = parse_table(path, column=column, sheet=sheet)
     registry = Registry.from_raw(Path(raw) if raw else config.raw_dir())
     matches = _match(table, registry, registry.boundary_of([r.name for r in table.rows]))
-    fmt = number_format([c for r in table.rows for c in r.cells])
-    rows, problems = [], []
-    for m, r in zip(matches, table.rows):
-        if m.kind != "province":
-            continue
-        for col, cell in zip(table.columns, r.cells):
-            if is_missing(cell):
-                continue
-            try:
-                rows.append((m.code, col.year, parse_number(cell, fmt)))
-            except ValueError:
-                problems.append(Problem(path.name, r.line, col.label, f"not a number (row “{r.name}”)", cell))
-    if problems:
-        raise DataError(problems)
+    numbers, _ = table_numbers(table, matches, number_format([c for r in table.rows for c in r.cells]), path)
+    rows = [(m.code, col.year, value) for m, _, col, _, value in numbers if m.kind == "province"]
     long = pd.DataFrame(rows, columns=["province_code", "year", "value"]).astype({"year": int, "value": float})
     if long["province_code"].nunique() < 2:
         raise DataError([Problem(path.name, None, table.stub_label, "fewer than two rows name a province")])

@@ -90,9 +90,9 @@ def _provisional(flag: str) -> bool:
     return any(f in (flag or "") for f in PROVISIONAL_FLAGS)
 
 
-def part_of_year(flag: str) -> bool:
-    """Whether a figure covers part of a year only (``PART_OF_YEAR_FLAGS``)."""
-    return any(f in (flag or "") for f in PART_OF_YEAR_FLAGS)
+def part_of_year(flag) -> bool:
+    """Whether a figure covers part of a year only (``PART_OF_YEAR_FLAGS``; a missing flag, NaN or None, is none)."""
+    return isinstance(flag, str) and any(f in flag for f in PART_OF_YEAR_FLAGS)
 
 
 def _assess_target(years, values, target, target_year, comparator, bounds, scenario_annual_change,

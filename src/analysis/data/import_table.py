@@ -216,12 +216,10 @@ def _number_format(table: Table, source: TableSource, raw: Path, path: Path) -> 
     return held_fmt, None
 
 
-def _new_facts(table: Table, matches: list, fmt: str, source: TableSource, fact: dict, id_prefix: str,
-               path: Path) -> tuple[list[dict], int]:
-    """One fact per cell of a matched row, and how many cells of matched rows are missing; DataError naming every
-    cell that is not a number."""
-    problems, new, missing = [], [], 0
-    base = source.table_code and f"table {source.table_code}" or f"file “{path.name}”"
+def table_numbers(table: Table, matches: list, fmt: str, path: Path) -> tuple[list[tuple], int]:
+    """(match, row, column, cell as written, value) for every figure of a row matched to a province or the country,
+    and how many cells of those rows are missing; DataError naming every cell, of any row, that is not a number."""
+    problems, out, missing = [], [], 0
     for m, r in zip(matches, table.rows):
         for col, cell in zip(table.columns, r.cells):
             if is_missing(cell):
@@ -233,18 +231,26 @@ def _new_facts(table: Table, matches: list, fmt: str, source: TableSource, fact:
                 problems.append(Problem(path.name, r.line, col.label, f"not a number in {fmt} format (row "
                                                                       f"“{r.name}”)", cell))
                 continue
-            if m.code is None:
-                continue
-            new.append({"fact_id": f"{id_prefix}-{m.code}-{col.year}", "province_code": m.code,
-                        "boundary": fact["boundary"], "indicator_id": fact["indicator_id"],
-                        "breakdown": fact["breakdown"], "kind": "observation", "period": str(col.year),
-                        "value": _plain(value), "unit": fact["unit"], "comparator": "", "baseline_year": "",
-                        "tracked_by": "", "source_id": source.source_id, "cited_source_id": "",
-                        "locator": f"{base}; row “{r.name}”, column “{col.label}”", "as_written": cell,
-                        "flags": "preliminary" if col.preliminary else "", "scope_note": "",
-                        "_name": r.name, "_line": r.line})
+            if m.code is not None:
+                out.append((m, r, col, cell, value))
     if problems:
         raise DataError(problems)
+    return out, missing
+
+
+def _new_facts(table: Table, matches: list, fmt: str, source: TableSource, fact: dict, id_prefix: str,
+               path: Path) -> tuple[list[dict], int]:
+    """One fact per cell of a matched row, and how many cells of matched rows are missing; DataError naming every
+    cell that is not a number."""
+    base = source.table_code and f"table {source.table_code}" or f"file “{path.name}”"
+    numbers, missing = table_numbers(table, matches, fmt, path)
+    new = [{"fact_id": f"{id_prefix}-{m.code}-{col.year}", "province_code": m.code, "boundary": fact["boundary"],
+            "indicator_id": fact["indicator_id"], "breakdown": fact["breakdown"], "kind": "observation",
+            "period": str(col.year), "value": _plain(value), "unit": fact["unit"], "comparator": "",
+            "baseline_year": "", "tracked_by": "", "source_id": source.source_id, "cited_source_id": "",
+            "locator": f"{base}; row “{r.name}”, column “{col.label}”", "as_written": cell,
+            "flags": "preliminary" if col.preliminary else "", "scope_note": "", "_name": r.name, "_line": r.line}
+           for m, r, col, cell, value in numbers]
     return new, missing
 
 

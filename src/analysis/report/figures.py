@@ -142,7 +142,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     same = g[g["boundary"] == g["boundary"].iloc[-1]].groupby("year").tail(1)
-    trend = same[~same["flags"].map(lambda f: part_of_year(f if isinstance(f, str) else ""))]  # a trend's points
+    trend = same[~same["flags"].map(part_of_year)]  # the points a trend rests on
     for boundary, gb in g.groupby("boundary"):
         lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)
         ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
@@ -221,8 +221,7 @@ def _trend_points(ctx: ProvinceContext, a: pd.Series) -> tuple[list[int], list[f
     (``assess.target.part_of_year``), as the assessment itself left them out."""
     flags = ctx.facts.set_index("fact_id")["flags"]
     points = zip(str(a["observation_ids"]).split(";"), str(a["years"]).split(";"), str(a["values"]).split(";"))
-    kept = [(int(y), float(v)) for i, y, v in points
-            if not part_of_year(flags.get(i) if isinstance(flags.get(i), str) else "")]
+    kept = [(int(y), float(v)) for i, y, v in points if not part_of_year(flags.get(i))]
     return [y for y, _ in kept], [v for _, v in kept]
 
 

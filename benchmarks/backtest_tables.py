@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.assess import backtest as bt
+from analysis.assess import panel as pn
 from analysis.assess.table_panel import bounds_for, read_panel
 from analysis.errors import DataError
 
@@ -55,10 +56,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         bounds = bounds_for(long["value"], table.title) if chosen == "auto" else chosen
         name = path.stem[:60]
-        s = bt.summary(bt.score(bt.panel_cases(name, long, bounds)))
-        if s.empty:
-            failed.append(f"{path}: too few years for a backtest (years {sorted(long['year'].unique())})")
+        cases = bt.panel_cases(name, long, bounds)
+        if not cases:
+            failed.append(f"{path}: too few years for a backtest (years {sorted(map(int, long['year'].unique()))}; "
+                          f"a forecast needs {pn.MIN_YEARS} up to its origin and one after)")
             continue
+        s = bt.summary(bt.score(cases))
         print(f"\n{name}: {long['province_code'].nunique()} provinces, {long['year'].min()}-{long['year'].max()}, "
               f"bounds {bounds}")
         print(s.reset_index()[COLUMNS].round(3).to_string(index=False))

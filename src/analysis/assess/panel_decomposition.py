@@ -135,7 +135,7 @@ def robust_pace(series: np.ndarray) -> float:
 RECENT_CHANGES = 4  # the latest yearly changes whose own pace can slow the forecast's (``forecast_pace``)
 
 
-def forecast_pace(series: np.ndarray) -> float:
+def forecast_pace(series: np.ndarray, whole: float | None = None) -> float:
     """The pace the common movement is carried forward at: :func:`robust_pace` of the whole history or of its
     latest ``RECENT_CHANGES`` yearly changes, whichever is nearer no change (none where they disagree).
 
@@ -144,7 +144,8 @@ def forecast_pace(series: np.ndarray) -> float:
     the shipped panels (``benchmarks/backtest.py``: no cell changes) and on 27 GSO tables not shipped
     (``benchmarks/backtest_tables.py``: 65 of 102 cells within 5% of the better naive rule instead of 54).
     """
-    whole, recent = robust_pace(series), robust_pace(np.asarray(series)[-RECENT_CHANGES - 1:])
+    whole = robust_pace(series) if whole is None else whole  # ``whole``: that pace, where already known
+    recent = robust_pace(np.asarray(series)[-RECENT_CHANGES - 1:])
     if whole * recent <= 0:
         return 0.0
     return whole if abs(whole) < abs(recent) else recent
@@ -238,5 +239,6 @@ def decompose(z: np.ndarray) -> Parts:
         own = shrunk_slopes(dev, noise, step)
         for a in (year, common, dev, level, own):
             a.flags.writeable = False  # shared by every caller of the memo
-        _PARTS[key] = Parts(year, common, robust_pace(common), forecast_pace(common), dev, noise, step, level, own)
+        trend = robust_pace(common)
+        _PARTS[key] = Parts(year, common, trend, forecast_pace(common, trend), dev, noise, step, level, own)
     return _PARTS[key]

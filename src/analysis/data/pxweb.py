@@ -210,8 +210,8 @@ def parse_table(path: Path, column: str | None = None, sheet: str | None = None)
     rows = []
     for i in range(h + 1, len(grid)):
         r = grid[i]
-        if not r or not any(r):
-            continue
+        if not r or not any(r) or [c.strip() for c in r] == [c.strip() for c in header]:
+            continue  # an empty row, or the header repeated (as files pasted together or re-saved carry it)
         rows.append(StubRow(lines[i], r[0], [r[c.index] if c.index < len(r) else "" for c in cols]))
     return Table(path, title, header[0], cols, rows, ignored, items, transposed)
 

@@ -158,7 +158,7 @@ def test_the_common_part_is_never_narrower_than_its_own_forecasts_replayed():
     # a long calm, then every province rises 0.1 a year: most h-year changes are calm, and their robust spread
     # small; the pace forecast made from the calm years missed the rise
     boom = np.concatenate([np.zeros(10), np.arange(1, 7) * 0.1])[None, :] + noise
-    e = ps.replayed_common_errors(pd_.decompose(boom).common, 3)
+    e = ps.replayed_common_errors(pd_.decompose(boom), 3)
     assert len(e) == 16 - 3 - ps.FIRST_ORIGIN and np.sqrt(np.mean(e**2)) > ps.change_spread(boom, 3)
     assert ps.common_sd(boom, 3) == pytest.approx(np.sqrt(np.mean(e**2)))
     # a steady rise: the pace forecast the movement well, and the changes' spread stands
@@ -166,7 +166,7 @@ def test_the_common_part_is_never_narrower_than_its_own_forecasts_replayed():
     assert ps.common_sd(steady, 3) == pytest.approx(ps.change_spread(steady, 3))
     # too few years to replay: the changes' spread alone
     short = steady[:, :6]
-    assert len(ps.replayed_common_errors(pd_.decompose(short).common, 3)) < ps.MIN_REPLAYS
+    assert len(ps.replayed_common_errors(pd_.decompose(short), 3)) < ps.MIN_REPLAYS
     assert ps.common_sd(short, 3) == pytest.approx(ps.change_spread(short, 3))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -218,6 +219,12 @@ class Parts:
     step: float
     level: np.ndarray
     own: np.ndarray
+
+    @cached_property
+    def origin_paces(self) -> np.ndarray:
+        """The pace the common movement would have been carried forward at from each of its years (``forecast_pace``
+        of the years up to it), worked out once for every horizon that replays them."""
+        return np.array([forecast_pace(self.common[: s + 1]) for s in range(len(self.common))])
 
 
 _PARTS: dict[tuple, Parts] = {}

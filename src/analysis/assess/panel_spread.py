@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from analysis.assess.panel_decomposition import decompose, filtered_path, forecast_pace, robust_sd
+from analysis.assess.panel_decomposition import Parts, decompose, filtered_path, robust_sd
 
 REPLAY_ORIGINS = 3  # the panel's latest years from which the deviation forecast is replayed
 MIN_ERRORS = 30  # own errors needed at a horizon
@@ -54,17 +54,16 @@ def common_sd(z: np.ndarray, h: int) -> float:
     own forecast made when replayed from each earlier year (:func:`replayed_common_errors`), whichever is larger.
     The first says how far the movement strays from its trend; the second adds what the pace itself got wrong
     where trends shifted (a boom that ended, a decline that set in), which the first reads as one trend."""
-    p = decompose(z)
-    e = replayed_common_errors(p.common, h)
+    e = replayed_common_errors(decompose(z), h)
     replayed = float(np.sqrt(np.mean(e**2))) if len(e) >= MIN_REPLAYS else 0.0
     return max(change_spread(z, h), replayed)
 
 
-def replayed_common_errors(common: np.ndarray, h: int) -> np.ndarray:
+def replayed_common_errors(parts: Parts, h: int) -> np.ndarray:
     """The errors, h years ahead, of the common movement's forecast (its last value plus ``forecast_pace`` of the
-    years up to then) made from every year from ``FIRST_ORIGIN`` on whose outcome is known."""
-    return np.array([common[s + h] - common[s] - forecast_pace(common[: s + 1]) * h
-                     for s in range(FIRST_ORIGIN, len(common) - h)])
+    years up to then, ``Parts.origin_paces``) made from every year from ``FIRST_ORIGIN`` on whose outcome is known."""
+    c, s = parts.common, np.arange(FIRST_ORIGIN, len(parts.common) - h)
+    return c[s + h] - c[s] - parts.origin_paces[s] * h
 
 
 def change_spread(z: np.ndarray, h: int) -> float:

@@ -86,13 +86,18 @@ def assess_target(years: Sequence[int], values: Sequence[float], target: float, 
     return copy.deepcopy(hit)
 
 
+def _flagged(flag, names: Sequence[str]) -> bool:
+    """Whether a figure's flags (``;``-joined text; a missing flag, NaN or None, is none) hold any of ``names``."""
+    return isinstance(flag, str) and any(f in flag for f in names)
+
+
 def _provisional(flag: str) -> bool:
-    return any(f in (flag or "") for f in PROVISIONAL_FLAGS)
+    return _flagged(flag, PROVISIONAL_FLAGS)
 
 
 def part_of_year(flag) -> bool:
-    """Whether a figure covers part of a year only (``PART_OF_YEAR_FLAGS``; a missing flag, NaN or None, is none)."""
-    return isinstance(flag, str) and any(f in flag for f in PART_OF_YEAR_FLAGS)
+    """Whether a figure covers part of a year only (``PART_OF_YEAR_FLAGS``)."""
+    return _flagged(flag, PART_OF_YEAR_FLAGS)
 
 
 def _assess_target(years, values, target, target_year, comparator, bounds, scenario_annual_change,

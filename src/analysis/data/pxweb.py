@@ -207,10 +207,10 @@ def parse_table(path: Path, column: str | None = None, sheet: str | None = None)
             raise DataError([Problem(path.name, lines[h], c.label, f"year {c.year} appears twice (also in "
                                      f"{seen[c.year]!r}): pick one item with --column")])
         seen[c.year] = c.label
-    rows = []
+    rows, again = [], [c.strip() for c in header]
     for i in range(h + 1, len(grid)):
         r = grid[i]
-        if not r or not any(r) or [c.strip() for c in r] == [c.strip() for c in header]:
+        if not r or not any(r) or [c.strip() for c in r] == again:
             continue  # an empty row, or the header repeated (as files pasted together or re-saved carry it)
         rows.append(StubRow(lines[i], r[0], [r[c.index] if c.index < len(r) else "" for c in cols]))
     return Table(path, title, header[0], cols, rows, ignored, items, transposed)

@@ -198,6 +198,12 @@ class _Pool(ProcessPoolExecutor):
                 p.terminate()
             for p in procs:
                 p.join(5)
+            # let the pool's manager thread finish (it closes its wake-up pipe): otherwise Python's exit hook for
+            # process pools may write to that pipe as it closes, and prints "Exception ignored ... Bad file
+            # descriptor" under the one-line message (a race in CPython 3.11's concurrent.futures)
+            manager = getattr(self, "_executor_manager_thread", None)
+            if manager is not None:
+                manager.join(5)
             return False
         return super().__exit__(exc_type, exc, tb)
 

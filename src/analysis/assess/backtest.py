@@ -23,6 +23,7 @@ from scipy.special import ndtr
 from analysis.assess import panel as pn
 from analysis.assess import reference_class
 from analysis.assess.coverage_range import Origin, calibrated_range
+from analysis.assess.panel_recalibration import log_density
 from analysis.assess.series import bounds_of, is_rank, single_year
 from analysis.assess.single_series import predictive
 
@@ -54,12 +55,6 @@ def _naive_errors(z: np.ndarray, h: int, centre: bool) -> np.ndarray:
         d1 = d1[np.isfinite(d1)]
         d = d1 * np.sqrt(h) if len(d1) else np.array([0.0])
     return d - d.mean() if centre else d
-
-
-def _log_density(errors: np.ndarray, x: np.ndarray, bw: float) -> np.ndarray:
-    """Log of the kernel density of an error sample at each x, the density floored to keep the log finite."""
-    d = np.exp(-0.5 * ((x[:, None] - errors[None, :]) / bw) ** 2).mean(axis=1) / (bw * np.sqrt(2 * np.pi))
-    return np.log(np.maximum(d, 1e-6))
 
 
 def _prob_above(mean: np.ndarray, errors: np.ndarray, zt: np.ndarray, bw: float) -> np.ndarray:
@@ -178,7 +173,7 @@ def score(cases: list[Case]) -> pd.DataFrame:
                 ae.extend(abs(c.point[rule] - c.outcome) for c in group)
                 c80.extend((m + qs[0] <= z) & (z <= m + qs[1]))
                 c95.extend((m + qs[2] <= z) & (z <= m + qs[3]))
-                logs.extend(_log_density(e, z - m, bw))
+                logs.extend(log_density(e, z - m, bw))
                 for k in ("A", "B"):
                     has = [i for i, c in enumerate(group) if k in c.thresholds]
                     if has:

@@ -15,7 +15,8 @@ provinces share a common national movement; fitting each province alone extrapol
    none by empirical Bayes (``analysis.assess.panel_decomposition``). A province with one or two points gets the
    panel's movement and a deviation drawn toward the panel's average.
 4. Intervals and chances come from the model's errors replayed over the panel's latest years, its own part and
-   the common movement's part (``analysis.assess.panel_spread``).
+   the common movement's part (``analysis.assess.panel_spread``), stretched or narrowed by the width the model's
+   forecasts from the panel's earlier years called for (``analysis.assess.panel_recalibration``).
 5. Weighting candidates by a rolling-origin backtest (``stacked=True``: ``last``, ``drift``, ``own_drift``,
    ``pooled`` and ``pooled_flat``, stacking weights from ``analysis.assess.panel_weights``, intervals from the
    combination's backtest errors) was the engine before; on the real panels it lost to the model alone
@@ -36,6 +37,7 @@ from scipy import stats
 from analysis.assess.panel_candidates import CANDIDATES, PointForecasts, backtest_errors, point_forecasts
 from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change,
                                                  noise_and_drift, wide)
+from analysis.assess.panel_recalibration import bandwidth, widened, width_factor
 from analysis.assess.panel_spread import parts, replayed_errors
 from analysis.assess.panel_weights import candidate_weights
 from analysis.assess.scale import EDGE, Scale
@@ -55,17 +57,6 @@ MIN_YEARS = 4  # a panel forecast needs this many years of data (three yearly ch
 METHOD = "all-province panel model"  # how the assessments' method column starts for a forecast from the panel
 
 
-def bandwidth(errors: np.ndarray) -> float:
-    """Silverman's rule-of-thumb bandwidth of an error sample (floored, so a tight sample stays usable)."""
-    e = np.asarray(errors, dtype=float)
-    if len(e) < 2:
-        return 0.05
-    sd = float(np.std(e))
-    q75, q25 = np.percentile(e, [75, 25])
-    iqr = (q75 - q25) / 1.34
-    return max(0.9 * (min(sd, iqr) if iqr > 0 else sd) * len(e) ** -0.2, 1e-3)
-
-
 @dataclass
 class PanelModel:
     """A panel fitted up to ``origin`` (on its transformed scale)."""
@@ -79,6 +70,7 @@ class PanelModel:
     _errors: dict[int, dict[str, list[np.ndarray]]] | None = field(default=None, repr=False)
     _weights: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
     _spread: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _width: dict[int, tuple[float, int]] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> dict[int, dict[str, list[np.ndarray]]]:
@@ -133,17 +125,30 @@ class PanelModel:
 
     def spread(self, h: int) -> np.ndarray:
         """Errors (outcome minus forecast, transformed scale) that set the interval at h: the model's errors
-        replayed over the panel's latest years (``analysis.assess.panel_spread``); without enough years, or with
+        replayed over the panel's latest years (``analysis.assess.panel_spread``), stretched by the width its
+        forecasts from the panel's earlier years called for (:meth:`width`); without enough years, or with
         ``stacked``, :meth:`backtest_spread`."""
         if h not in self._spread:
             e = None if self.stacked else replayed_errors(self.z, h)
-            self._spread[h] = self.backtest_spread(h) if e is None else e
+            self._spread[h] = self.backtest_spread(h) if e is None else widened(e, self.width(h)[0])
         return self._spread[h]
 
+    def width(self, h: int) -> tuple[float, int]:
+        """The factor the replayed errors at h are stretched by and the earlier origins it rests on
+        (``analysis.assess.panel_recalibration``)."""
+        if h not in self._width:
+            self._width[h] = width_factor(self.z, h, MIN_YEARS)
+        return self._width[h]
+
     def spread_parts(self, h: int) -> tuple[np.ndarray, float] | None:
-        """The own errors and the common part's spread behind :meth:`spread` at h (None where the interval does not
-        come from the replay: ``stacked``, or too few years)."""
-        return None if self.stacked else parts(self.z, h)
+        """The own errors and the common part's spread behind :meth:`spread` at h, stretched as it is (None where
+        the interval does not come from the replay: ``stacked``, or too few years)."""
+        both = None if self.stacked else parts(self.z, h)
+        if both is None:
+            return None
+        own, common = both
+        k = self.width(h)[0]
+        return widened(own, k), common * k
 
     def backtest_spread(self, h: int) -> np.ndarray:
         """Errors that set the interval of the stacked combination at h.

@@ -55,13 +55,13 @@ def widened(errors: np.ndarray, factor: float) -> np.ndarray:
     return c + factor * (errors - c)
 
 
-_ORIGINS: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
+_ORIGINS: dict[tuple, np.ndarray | None] = {}
 
 
-def origin_case(z: np.ndarray, s: int, h: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The model fitted on columns up to ``s``: its error sample at h (as quantiles) and the errors it made on
-    column ``s + h``; None where it has no sample or too few outcomes. Memoised: a backtest asks for the same
-    earlier origins from every later one."""
+def origin_case(z: np.ndarray, s: int, h: int) -> np.ndarray | None:
+    """The model fitted on columns up to ``s``, scored on column ``s + h``: the mean log score of its error sample at
+    h stretched by each factor of ``GRID`` (:func:`log_scores`); None where it has no sample or too few outcomes.
+    Memoised: a backtest asks for the same earlier origins from every later one."""
     key = (np.ascontiguousarray(z[:, : s + h + 1]).tobytes(), s, h)  # rows = bytes / (8 (s + h + 1))
     if key not in _ORIGINS:
         if len(_ORIGINS) > 20000:
@@ -71,18 +71,16 @@ def origin_case(z: np.ndarray, s: int, h: int) -> tuple[np.ndarray, np.ndarray] 
         f = point_forecasts(zs, s, h).by_candidate["pooled"]
         out = z[:, s + h]
         ok = np.isfinite(out) & np.isfinite(f)
-        _ORIGINS[key] = None if e is None or ok.sum() < MIN_CASES else (np.quantile(e, SAMPLE), out[ok] - f[ok])
+        _ORIGINS[key] = None if e is None or ok.sum() < MIN_CASES else log_scores(np.quantile(e, SAMPLE),
+                                                                                   out[ok] - f[ok])
     return _ORIGINS[key]
 
 
-def mean_log_scores(cases: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """The mean log score, origin by origin then over origins, of every width factor in ``GRID`` (the kernel's
-    bandwidth stretched with the sample, as Silverman's rule does)."""
-    out = np.zeros(len(GRID))
-    for e, x in cases:
-        c, bw = float(np.median(e)), bandwidth(e)
-        out += [np.mean(log_density(c + g * (e - c), x, max(g * bw, 1e-3))) for g in GRID]
-    return out / len(cases)
+def log_scores(e: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The mean log score of the errors ``x`` under the sample ``e`` stretched by every factor in ``GRID`` (the
+    kernel's bandwidth stretched with the sample, as Silverman's rule does)."""
+    c, bw = float(np.median(e)), bandwidth(e)
+    return np.array([np.mean(log_density(c + g * (e - c), x, max(g * bw, 1e-3))) for g in GRID])
 
 
 def width_factor(z: np.ndarray, h: int, min_years: int) -> tuple[float, int]:
@@ -92,5 +90,6 @@ def width_factor(z: np.ndarray, h: int, min_years: int) -> tuple[float, int]:
         cases = [c for s in range(min_years - 1, z.shape[1] - hb) if (c := origin_case(z, s, hb)) is not None]
         if len(cases) >= MIN_ORIGINS:
             n = len(cases)
-            return float(np.exp(np.log(GRID[int(np.argmax(mean_log_scores(cases)))]) * n / (n + PRIOR_ORIGINS))), n
+            best = GRID[int(np.argmax(np.mean(cases, axis=0)))]  # the mean over origins of each factor's score
+            return float(np.exp(np.log(best) * n / (n + PRIOR_ORIGINS))), n
     return 1.0, 0

@@ -248,6 +248,17 @@ def test_a_multi_item_table_needs_its_item_named():
     assert t.rows[3].name == "Vinh Phuc" and t.rows[3].cells[0] == "1011.4"
 
 
+def test_an_item_named_exactly_is_picked_before_items_that_contain_its_name(tmp_path):
+    beds = tmp_path / "beds.csv"
+    beds.write_text('"Patient beds by province"\n\n"Province";"2015 Hospital";"2016 Hospital";'
+                    '"2015 Sanatorium and rehabilitation hospital";"2016 Sanatorium and rehabilitation hospital"\n'
+                    '"Ha Noi";100;110;7;8\n', encoding="utf-8")
+    t = parse_table(beds, column="hospital")
+    assert [c.year for c in t.columns] == [2015, 2016] and t.rows[0].cells == ["100", "110"]
+    t = parse_table(beds, column="sanatorium")  # no item of that exact name: the one containing it
+    assert t.rows[0].cells == ["7", "8"]
+
+
 def test_bad_input_names_file_row_and_field(raw_copy, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text('"T"\n"Tỉnh";"2020";"2021"\n"Ha Noi";12.5;abc\n', encoding="utf-8")

@@ -158,7 +158,8 @@ def _header_index(grid: list[list[str]]) -> int | None:
 
 
 def parse_table(path: Path, column: str | None = None, sheet: str | None = None) -> Table:
-    """The table in ``path`` with its year columns; ``column`` picks one item of a multi-item table.
+    """The table in ``path`` with its year columns; ``column`` picks one item of a multi-item table (the item
+    of exactly that name, else every item whose name contains it).
 
     Raises DataError (naming the file) when no header row with years is found, or when the table holds several
     items (e.g. area, population and density) and ``column`` does not pick exactly one.
@@ -194,7 +195,8 @@ def parse_table(path: Path, column: str | None = None, sheet: str | None = None)
         cols.append(Column(j, label, parsed[0], parsed[1], parsed[2]))
     items = sorted({c.item for c in cols})
     if column is not None:
-        cols = [c for c in cols if fold(column) in fold(c.item)]
+        exact = [c for c in cols if fold(c.item) == fold(column)]  # 'Hospital' is not 'Sanatorium ... hospital'
+        cols = exact or [c for c in cols if fold(column) in fold(c.item)]
         if not cols:
             raise DataError([Problem(path.name, lines[h], None, f"no year column for the item {column!r}; items in "
                                                                 f"the table: {items}")])

@@ -2,7 +2,11 @@
 export as CSV or XLSX, provinces down the first column, years across).
 
 Run: python benchmarks/backtest_tables.py TABLE [TABLE ...] [--column ITEM] [--bounds LO,HI]
-(after `make data`, which builds the province registry the rows are matched with). For each table: rolling
+(after `make data`, which builds the province registry the rows are matched with), or
+python benchmarks/backtest_tables.py --list benchmarks/gso_2016_tables.csv --root DIR for a list of tables, each
+row with its own item, bounds and set (``gso_2016_tables.csv``: the 27 GSO 2016-yearbook tables the engine's
+settings were checked on, 15 for development and 12 kept for confirmation; DIR is the folder ``gso_06082019`` of
+``data-raw/gso_06082019.zip`` in the public repository choisy/gso, commit 7e3e7f5). For each table: rolling
 origins, horizons 1–5, the engine against "the last value stays" and "the panel's average change", with the same
 yardsticks as ``benchmarks/backtest.py``; then the yardsticks over every table together. ``--bounds`` sets the
 scale (``0,100`` for a share whose title does not say so; ``0,`` for figures that are never negative; ``none``);
@@ -39,34 +43,60 @@ def parse_bounds(text: str | None):
     return (float(lo) if lo.strip() else None, float(hi) if hi.strip() else None)
 
 
+def requests(args) -> list[tuple[str, Path, str | None, object]]:
+    """(set, path, item, bounds) of every table asked for: the command line's, or each row of ``--list``."""
+    if args.list is None:
+        return [("", path, args.column, parse_bounds(args.bounds)) for path in args.tables]
+    rows = pd.read_csv(args.list, dtype=str, keep_default_na=False)
+    root = args.root or args.list.parent
+    return [(r["set"], root / r["file"], r["column"] or None, parse_bounds(r["bounds"] or None))
+            for _, r in rows.iterrows()]
+
+
+def run_one(path: Path, column: str | None, chosen, failed: list[str]) -> pd.DataFrame | None:
+    """The summary of one table's backtest (printed), or None with the reason added to ``failed``."""
+    try:
+        long, table = read_panel(path, column=column)
+    except (DataError, OSError) as e:
+        failed.append(f"{path}: {e}")
+        return None
+    bounds = bounds_for(long["value"], table.title) if chosen == "auto" else chosen
+    name = f"{path.stem[:40]} / {column}" if column else path.stem[:60]
+    cases = bt.panel_cases(name, long, bounds)
+    if not cases:
+        failed.append(f"{path}: too few years for a backtest (years {sorted(map(int, long['year'].unique()))}; "
+                      f"a forecast needs {pn.MIN_YEARS} up to its origin and one after)")
+        return None
+    s = bt.summary(bt.score(cases))
+    print(f"\n{name}: {long['province_code'].nunique()} provinces, {long['year'].min()}-{long['year'].max()}, "
+          f"bounds {bounds}")
+    print(s.reset_index()[COLUMNS].round(3).to_string(index=False))
+    return s
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("tables", nargs="+", type=Path)
+    ap.add_argument("tables", nargs="*", type=Path)
     ap.add_argument("--column", help="the item to read from a table that holds several")
     ap.add_argument("--bounds", help="the scale's bounds: '0,100', '0,' or 'none' (default: from the table)")
+    ap.add_argument("--list", type=Path, help="a CSV of tables (columns set, file, column, bounds)")
+    ap.add_argument("--root", type=Path, help="the folder the --list files are in (default: the list's own)")
     args = ap.parse_args(argv)
+    if not args.tables and args.list is None:
+        ap.error("give one or more tables, or --list")
     warnings.simplefilter("ignore")
-    chosen = parse_bounds(args.bounds)
-    summaries, failed = [], []
-    for path in args.tables:
-        try:
-            long, table = read_panel(path, column=args.column)
-        except (DataError, OSError) as e:
-            failed.append(f"{path}: {e}")
-            continue
-        bounds = bounds_for(long["value"], table.title) if chosen == "auto" else chosen
-        name = path.stem[:60]
-        cases = bt.panel_cases(name, long, bounds)
-        if not cases:
-            failed.append(f"{path}: too few years for a backtest (years {sorted(map(int, long['year'].unique()))}; "
-                          f"a forecast needs {pn.MIN_YEARS} up to its origin and one after)")
-            continue
-        s = bt.summary(bt.score(cases))
-        print(f"\n{name}: {long['province_code'].nunique()} provinces, {long['year'].min()}-{long['year'].max()}, "
-              f"bounds {bounds}")
-        print(s.reset_index()[COLUMNS].round(3).to_string(index=False))
-        summaries.append(s)
+    by_set: dict[str, list[pd.DataFrame]] = {}
+    failed: list[str] = []
+    for group, path, column, chosen in requests(args):
+        s = run_one(path, column, chosen, failed)
+        if s is not None:
+            by_set.setdefault(group, []).append(s.assign(set=group))
+    summaries = [s for group in by_set.values() for s in group]
     if summaries:
+        for group, ss in by_set.items():
+            if group and len(by_set) > 1:
+                print(f"\n{group} ({len(ss)} tables):")
+                print(bt.verdict(pd.concat(ss)))
         every = pd.concat(summaries)
         print(f"\nevery table together ({len(summaries)}):")
         print(bt.verdict(every))

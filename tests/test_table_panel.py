@@ -69,3 +69,17 @@ def test_the_benchmark_runs_every_readable_table_and_reports_the_others(tmp_path
     assert "bounds (0.0, 100.0)" in run.stdout and "63 provinces, 2008-2016" in run.stdout
     assert "not run:" in run.stderr and "Area, population" in run.stderr and "several items" in run.stderr
     assert "two years.csv: too few years for a backtest (years [2008, 2009]" in run.stderr
+
+
+def test_the_benchmark_reads_a_list_of_tables_each_with_its_item_bounds_and_set(tmp_path):
+    listing = tmp_path / "tables.csv"
+    listing.write_text("set,file,column,bounds\n"
+                       f'development,"{TRAINED.name}",,"0,100"\n'
+                       f'confirmation,"{AREA.name}",Average population,\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "backtest_tables.py"), "--list", str(listing),
+                          "--root", str(TRAINED.parent)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert AREA.parent == TRAINED.parent
+    assert run.returncode == 0, run.stderr
+    assert "development (1 tables):" in run.stdout and "confirmation (1 tables):" in run.stdout
+    assert "every table together (2):" in run.stdout and "bounds (0.0, 100.0)" in run.stdout
+    assert f"{AREA.stem[:40]} / Average population:" in run.stdout

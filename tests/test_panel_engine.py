@@ -162,9 +162,16 @@ def test_the_common_part_is_never_narrower_than_its_own_forecasts_replayed():
     e = ps.replayed_common_errors(pd_.decompose(boom), 3)
     assert len(e) == 16 - 3 - ps.FIRST_ORIGIN and np.sqrt(np.mean(e**2)) > ps.change_spread(boom, 3)
     assert ps.common_sd(boom, 3) == pytest.approx(np.sqrt(np.mean(e**2)))
-    # a steady rise: the pace forecast the movement well, and the changes' spread stands
+    # a steady rise: the forecast carries four fifths of the pace, so its replay falls short by the fifth left
+    # over three years, more than the changes stray from their trend; without that share, the changes' spread stands
     steady = (np.arange(16) * 0.05)[None, :] + noise
-    assert ps.common_sd(steady, 3) == pytest.approx(ps.change_spread(steady, 3))
+    assert ps.change_spread(steady, 3) < ps.common_sd(steady, 3) == pytest.approx((1 - pd_.PACE_KEPT) * 0.05 * 3,
+                                                                                  rel=0.1)
+    pd_._PARTS.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pd_, "PACE_KEPT", 1.0)
+        assert ps.common_sd(steady, 3) == pytest.approx(ps.change_spread(steady, 3))
+    pd_._PARTS.clear()
     # too few years to replay: the changes' spread alone
     short = steady[:, :6]
     assert len(ps.replayed_common_errors(pd_.decompose(short), 3)) < ps.MIN_REPLAYS
@@ -293,11 +300,12 @@ def test_provinces_are_counted_from_joint_draws_of_the_panel():
                                                                          + rng.normal(0, 0.5))}
             for i in range(40) for t in range(10)]
     m = pn.fit_panel(pd.DataFrame(rows), (0, 100))
-    c = meet_count(m, 2022, 46.0, ">=", m.provinces)
-    chances = [m.forecast(p, 2022).prob(46.0, ">=") for p in m.provinces]
-    assert c.provinces == 40 and 0 <= c.low <= c.expected <= c.high <= 40
-    assert abs(c.expected - sum(chances)) < 2
-    independent = 2 * 1.2816 * np.sqrt(sum(p * (1 - p) for p in chances))
-    assert c.high - c.low > independent  # one shared national movement: they meet or miss together
+    for target in (45.0, 47.0):  # thresholds between the groups of provinces, where their chances are not 0 or 1
+        c = meet_count(m, 2022, target, ">=", m.provinces)
+        chances = [m.forecast(p, 2022).prob(target, ">=") for p in m.provinces]
+        assert c.provinces == 40 and 0 <= c.low <= c.expected <= c.high <= 40
+        assert abs(c.expected - sum(chances)) < 2
+        independent = 2 * 1.2816 * np.sqrt(sum(p * (1 - p) for p in chances))
+        assert c.high - c.low > independent  # one shared national movement: they meet or miss together
     assert meet_count(m, 2022, 46.0, ">=", []) is None
     assert meet_count(pn.fit_panel(pd.DataFrame(rows), (0, 100), stacked=True), 2022, 46.0, ">=", m.provinces) is None

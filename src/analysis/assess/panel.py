@@ -9,11 +9,15 @@ provinces share a common national movement; fitting each province alone extrapol
    deviation is a local level observed with noise; the two variances come from all provinces at once (the
    variogram of deviations), and each level is Kalman-filtered from the panel's average toward the province's own
    figures (partial pooling: a noisy or short series stays nearer the panel).
-3. The forecast (``pooled``): the common movement carried forward at a conservative robust pace (the median yearly
-   change or the Theil–Sen slope, whichever is nearer no change, none where they disagree; and no faster than the
-   same pace over the latest four changes), plus each province's filtered deviation and its own trend shrunk toward
-   none by empirical Bayes (``analysis.assess.panel_decomposition``). A province with one or two points gets the
-   panel's movement and a deviation drawn toward the panel's average.
+3. The forecast (``pooled``): the common movement carried forward at four fifths of a conservative robust pace
+   (the median yearly change or the Theil–Sen slope, whichever is nearer no change, none where they disagree; and
+   no faster than the same pace over the latest four changes), plus each province's deviation halfway between its
+   filtered level and its last published one, plus its own trend shrunk toward none by empirical Bayes
+   (``analysis.assess.panel_decomposition``). A province with one or two points gets the panel's movement and a
+   deviation drawn toward the panel's average. The four fifths and the halfway were measured, not assumed: on 27
+   GSO tables the project does not ship, they put the MAE within 5% of the better naive rule in 71 of 103 cells
+   (horizons 2–5) instead of 55, and the shipped panels' mean log score rose; the cost is the steadiest trends
+   (the trained share at h 4–5, poverty, hospital beds), which a full pace and the filtered level forecast better.
 4. Intervals and chances come from the model's errors replayed over the panel's latest years, its own part and
    the common movement's part (``analysis.assess.panel_spread``), stretched or narrowed by the width the model's
    forecasts from the panel's earlier years called for (``analysis.assess.panel_recalibration``).

@@ -134,6 +134,9 @@ def robust_pace(series: np.ndarray) -> float:
 
 
 RECENT_CHANGES = 4  # the latest yearly changes whose own pace can slow the forecast's (``forecast_pace``)
+PACE_KEPT = 0.8  # the share of the common movement's pace the forecast carries forward (``Parts.pace``): a pace
+# read off a few years is partly noise, and on real panels a full one overshot more often than it fell short
+LEVEL_FILTERED = 0.5  # the weight of the filtered level against the last published deviation (``blended_level``)
 
 
 def forecast_pace(series: np.ndarray, whole: float | None = None) -> float:
@@ -143,13 +146,27 @@ def forecast_pace(series: np.ndarray, whole: float | None = None) -> float:
     Real panels' trends often slow down (mortality falling toward its floor, yields, a coverage share near its
     ceiling) and sometimes pause; a pace that the latest years no longer show is not carried forward. Measured on
     the shipped panels (``benchmarks/backtest.py``: no cell changes) and on 27 GSO tables not shipped
-    (``benchmarks/backtest_tables.py``: 65 of 102 cells within 5% of the better naive rule instead of 54).
+    (``benchmarks/backtest_tables.py``, on an earlier selection of them: 65 of 102 cells within 5% of the better
+    naive rule instead of 54).
     """
     whole = robust_pace(series) if whole is None else whole  # ``whole``: that pace, where already known
     recent = robust_pace(np.asarray(series)[-RECENT_CHANGES - 1:])
     if whole * recent <= 0:
         return 0.0
     return whole if abs(whole) < abs(recent) else recent
+
+
+def blended_level(level: np.ndarray, dev: np.ndarray) -> np.ndarray:
+    """Each province's deviation as the forecast starts from it: ``LEVEL_FILTERED`` of its filtered ``level`` and
+    the rest of its last published deviation in ``dev`` (the filtered level alone where it has none).
+
+    The filter's variances are the whole panel's, so one province's misprint, a merger or a split province inflates
+    the noise every province is smoothed with, and a province whose figure really moved is held back toward its
+    past; the last figure alone carries all of its noise. Halfway between the two lost least on the real panels
+    (``benchmarks/backtest.py`` and ``benchmarks/backtest_tables.py``; see ``analysis.assess.panel``)."""
+    idx = np.array([np.flatnonzero(np.isfinite(r))[-1] if np.isfinite(r).any() else -1 for r in dev])
+    last = np.array([r[i] if i >= 0 else np.nan for r, i in zip(dev, idx)])
+    return np.where(np.isfinite(last), LEVEL_FILTERED * level + (1 - LEVEL_FILTERED) * last, level)
 
 
 def shrunk_slopes(dev: np.ndarray, noise: float, step: float) -> np.ndarray:
@@ -207,8 +224,9 @@ def robust_sd(x: np.ndarray) -> float:
 class Parts:
     """A panel taken apart (transformed scale): the common movement (``year``: NaN where nobody published;
     ``common``: gaps filled), the pace of its whole history (``trend``) and the one it is carried forward at
-    (``pace``), each province's deviation from it with the two variances of the local-level model, the filtered
-    level at the last column and the shrunk own trend."""
+    (``pace``: ``PACE_KEPT`` of ``forecast_pace``), each province's deviation from it with the two variances of the
+    local-level model, the level the forecast starts from (``level``: ``blended_level`` of the filtered level at the
+    last column) and the shrunk own trend."""
 
     year: np.ndarray
     common: np.ndarray
@@ -222,9 +240,9 @@ class Parts:
 
     @cached_property
     def origin_paces(self) -> np.ndarray:
-        """The pace the common movement would have been carried forward at from each of its years (``forecast_pace``
-        of the years up to it), worked out once for every horizon that replays them."""
-        return np.array([forecast_pace(self.common[: s + 1]) for s in range(len(self.common))])
+        """The pace the common movement would have been carried forward at from each of its years (``PACE_KEPT`` of
+        ``forecast_pace`` of the years up to it), worked out once for every horizon that replays them."""
+        return np.array([PACE_KEPT * forecast_pace(self.common[: s + 1]) for s in range(len(self.common))])
 
 
 _PARTS: dict[tuple, Parts] = {}
@@ -247,5 +265,6 @@ def decompose(z: np.ndarray) -> Parts:
         for a in (year, common, dev, level, own):
             a.flags.writeable = False  # shared by every caller of the memo
         trend = robust_pace(common)
-        _PARTS[key] = Parts(year, common, trend, forecast_pace(common, trend), dev, noise, step, level, own)
+        _PARTS[key] = Parts(year, common, trend, PACE_KEPT * forecast_pace(common, trend), dev, noise, step,
+                            blended_level(level, dev), own)
     return _PARTS[key]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from analysis.assess.panel_decomposition import Parts, decompose, filtered_path, robust_sd
+from analysis.assess.panel_decomposition import Parts, blended_level, decompose, filtered_path, robust_sd
 
 REPLAY_ORIGINS = 3  # the panel's latest years from which the deviation forecast is replayed
 MIN_ERRORS = 30  # own errors needed at a horizon
@@ -40,7 +40,8 @@ def own_errors(z: np.ndarray, h: int) -> np.ndarray | None:
     path = filtered_path(dev, p.noise, p.step)
     T = z.shape[1]
     for hb in range(h, 0, -1):
-        parts = [dev[:, t + hb] - path[:, t] - own * hb for t in range(max(1, T - hb - REPLAY_ORIGINS), T - hb)]
+        parts = [dev[:, t + hb] - blended_level(path[:, t], dev[:, : t + 1]) - own * hb
+                 for t in range(max(1, T - hb - REPLAY_ORIGINS), T - hb)]
         e = np.concatenate(parts) if parts else np.array([])
         e = e[np.isfinite(e)]
         if len(e) >= MIN_ERRORS:

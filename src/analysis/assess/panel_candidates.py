@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.assess.panel_decomposition import decompose, mean_change
+from analysis.assess.panel_decomposition import decompose, last_observed, mean_change
 
 CANDIDATES = ("last", "drift", "own_drift", "pooled", "pooled_flat")
 
@@ -46,8 +46,7 @@ def point_forecasts(z: np.ndarray, t: int, h: int) -> PointForecasts:
 
 def _point_forecasts(zz: np.ndarray, t: int, h: int) -> PointForecasts:
     # each province's last observed value and its year
-    last_idx = np.array([np.flatnonzero(np.isfinite(r))[-1] if np.isfinite(r).any() else -1 for r in zz])
-    last = np.array([r[i] if i >= 0 else np.nan for r, i in zip(zz, last_idx)])
+    last_idx, last = last_observed(zz)
     steps = h + (t - last_idx)  # years from each province's last value to the forecast year
     parts = decompose(zz)
     yf = parts.common

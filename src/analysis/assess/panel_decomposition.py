@@ -156,6 +156,12 @@ def forecast_pace(series: np.ndarray, whole: float | None = None) -> float:
     return whole if abs(whole) < abs(recent) else recent
 
 
+def last_observed(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's last observed column (-1 where none) and its value (NaN where none)."""
+    idx = np.array([np.flatnonzero(np.isfinite(r))[-1] if np.isfinite(r).any() else -1 for r in rows])
+    return idx, np.array([r[i] if i >= 0 else np.nan for r, i in zip(rows, idx)])
+
+
 def blended_level(level: np.ndarray, dev: np.ndarray) -> np.ndarray:
     """Each province's deviation as the forecast starts from it: ``LEVEL_FILTERED`` of its filtered ``level`` and
     the rest of its last published deviation in ``dev`` (the filtered level alone where it has none).
@@ -164,8 +170,7 @@ def blended_level(level: np.ndarray, dev: np.ndarray) -> np.ndarray:
     the noise every province is smoothed with, and a province whose figure really moved is held back toward its
     past; the last figure alone carries all of its noise. Halfway between the two lost least on the real panels
     (``benchmarks/backtest.py`` and ``benchmarks/backtest_tables.py``; see ``analysis.assess.panel``)."""
-    idx = np.array([np.flatnonzero(np.isfinite(r))[-1] if np.isfinite(r).any() else -1 for r in dev])
-    last = np.array([r[i] if i >= 0 else np.nan for r, i in zip(dev, idx)])
+    _, last = last_observed(dev)
     return np.where(np.isfinite(last), LEVEL_FILTERED * level + (1 - LEVEL_FILTERED) * last, level)
 
 

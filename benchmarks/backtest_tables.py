@@ -48,6 +48,10 @@ def requests(args) -> list[tuple[str, Path, str | None, object]]:
     if args.list is None:
         return [("", path, args.column, parse_bounds(args.bounds)) for path in args.tables]
     rows = pd.read_csv(args.list, dtype=str, keep_default_na=False)
+    if "file" not in rows.columns:
+        raise SystemExit(f"{args.list}: no column 'file' (columns: {', '.join(rows.columns)}); a list has the columns "
+                         f"file and, optionally, set, column and bounds")
+    rows = rows.reindex(columns=["set", "file", "column", "bounds"], fill_value="")
     root = args.root or args.list.parent
     return [(r["set"], root / r["file"], r["column"] or None, parse_bounds(r["bounds"] or None))
             for _, r in rows.iterrows()]

@@ -83,3 +83,8 @@ def test_the_benchmark_reads_a_list_of_tables_each_with_its_item_bounds_and_set(
     assert "development (1 tables):" in run.stdout and "confirmation (1 tables):" in run.stdout
     assert "every table together (2):" in run.stdout and "bounds (0.0, 100.0)" in run.stdout
     assert f"{AREA.stem[:40]} / Average population:" in run.stdout
+    bad = tmp_path / "no file column.csv"
+    bad.write_text("name\nx.csv\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "backtest_tables.py"), "--list", str(bad)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.returncode == 1 and "no file column.csv: no column 'file' (columns: name)" in run.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.assess import backtest as bt
@@ -89,3 +90,43 @@ def test_on_the_shipped_panels_the_start_and_pace_are_more_accurate_than_the_fil
     before = _ratios(shipped_panels)
     assert len(now) == len(before) >= 20
     assert np.exp(np.log(now).mean()) < np.exp(np.log(before).mean()) - 0.01
+
+
+def _survey(seed: int = 7, provinces: int = 50, years: int = 12) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 0.4, (provinces, 1)) + np.linspace(0, 0.3, years)[None, :] + rng.normal(0, 0.05,
+                                                                                                (provinces, years))
+
+
+def test_a_one_year_blip_is_found_and_a_lasting_jump_is_not():
+    z = _survey()
+    assert not pd_.one_year_blips(z).any()  # ordinary survey noise: nothing left out
+    z[3, 5] += 4.0  # a figure in the wrong unit for one year
+    z[4, 7:] += 1.0  # a merger: the province's figures jump and stay
+    z[5, -1] += 4.0  # the latest figure: nothing after it says whether it comes back
+    z[6, 0] -= 4.0  # the first figure: nothing before it
+    z[7, 6] += 4.0
+    z[7, 7] = np.nan  # no figure the year after: it cannot be seen to come back
+    found = pd_.one_year_blips(z)
+    assert [tuple(map(int, c)) for c in np.argwhere(found)] == [(3, 5)]
+
+
+def test_the_forecast_leaves_the_blip_out_and_the_assessment_says_which_year(monkeypatch):
+    clean = _survey()
+    z = clean.copy()
+    z[3, 5] -= 6.0
+    _forget()
+    with_blip = pc.point_forecasts(z, 11, 2).by_candidate["pooled"]
+    without = pc.point_forecasts(clean, 11, 2).by_candidate["pooled"]
+    monkeypatch.setattr(pd_, "BLIP", np.inf)
+    _forget()
+    kept = pc.point_forecasts(z, 11, 2).by_candidate["pooled"]
+    _forget()
+    monkeypatch.undo()
+    assert np.max(np.abs(with_blip - without)) < 0.01 < np.max(np.abs(kept - without))
+    rows = [{"province_code": f"{i:02d}", "year": 2010 + t, "value": float(v)}
+            for i, row in enumerate(z) for t, v in enumerate(row)]
+    from analysis.assess import panel as pn
+
+    m = pn.fit_panel(pd.DataFrame(rows), None)
+    assert m.forecast("03", 2023).left_out == (2015,) and m.forecast("04", 2023).left_out == ()

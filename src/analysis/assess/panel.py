@@ -5,7 +5,9 @@ provinces share a common national movement; fitting each province alone extrapol
 
 1. Values go on the indicator's transformed scale (logit for a range, log or log1p for counts), so projections
    and intervals never leave the bounds (an interval can reach a bound: the clipped edges map back to it).
-2. The panel is split into a common yearly movement (median polish) and each province's deviation from it. A
+2. A figure that jumps away for one year and comes back, far beyond the panel's yearly moves, is read as a
+   misprint and left out of the model (``one_year_blips``; the province's assessment notes the year). The panel
+   is split into a common yearly movement (median polish) and each province's deviation from it. A
    deviation is a local level observed with noise; the two variances come from all provinces at once (the
    variogram of deviations), and each level is Kalman-filtered from the panel's average toward the province's own
    figures (partial pooling: a noisy or short series stays nearer the panel).
@@ -39,7 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.assess.panel_candidates import CANDIDATES, PointForecasts, backtest_errors, point_forecasts
-from analysis.assess.panel_decomposition import (common_movement, filled, filtered_levels, mean_change,
+from analysis.assess.panel_decomposition import (common_movement, decompose, filled, filtered_levels, mean_change,
                                                  noise_and_drift, wide)
 from analysis.assess.panel_recalibration import bandwidth, widened, width_factor
 from analysis.assess.panel_spread import parts, replayed_errors
@@ -188,8 +190,9 @@ class PanelModel:
         if h < 1:
             raise ValueError(f"year {year} is not after the panel's last year {self.origin}")
         mean, errors, w = self.combined(h)
+        left_out = tuple(int(self.years[j]) for j in np.flatnonzero(decompose(self.z).blips[i]))
         return PanelForecast(self.scale, float(mean[i]), errors, w, h, int(np.isfinite(self.z).any(axis=1).sum()),
-                             self.origin)
+                             self.origin, left_out)
 
 
 @dataclass
@@ -203,6 +206,7 @@ class PanelForecast:
     h: int
     n_provinces: int
     origin: int
+    left_out: tuple[int, ...] = ()  # years of the province's figures the model left out as one-year blips
 
     def describe(self) -> str:
         head = (f"{METHOD} on the {self.scale.kind} scale ({self.n_provinces} provinces to "

@@ -37,6 +37,32 @@ def common_movement(z: np.ndarray, iters: int = 10) -> tuple[np.ndarray, np.ndar
     return level - shift, year + shift
 
 
+BLIP = 8.0  # a one-year blip this many robust standard deviations of the yearly moves away, both ways, is a misprint
+
+
+def one_year_blips(z: np.ndarray) -> np.ndarray:
+    """Cells (provinces by years) that jump away from the province's figures either side and come back: the move in
+    and the move out are each more than ``BLIP`` robust standard deviations of the panel's yearly moves (around the
+    common movement), in opposite directions, and cancel to within half. Such a figure is nearly always a misprint
+    (a figure in the wrong unit, a slipped digit), and one of them inflates the noise the whole panel is filtered
+    with. A lasting jump (a merger, a split) does not come back and is kept; the first and last years never count.
+    """
+    _, year = common_movement(z)
+    d = np.diff(z - filled(year)[None, :], axis=1)
+    moves = d[np.isfinite(d)]
+    out = np.zeros(z.shape, dtype=bool)
+    if len(moves) < 20:
+        return out
+    sd = 1.4826 * float(np.median(np.abs(moves - np.median(moves))))
+    if sd <= 0:
+        return out
+    a, b = d[:, :-1], d[:, 1:]
+    with np.errstate(invalid="ignore"):
+        out[:, 1:-1] = ((np.abs(a) > BLIP * sd) & (np.abs(b) > BLIP * sd) & (np.sign(a) != np.sign(b))
+                        & (np.abs(a + b) < 0.5 * np.minimum(np.abs(a), np.abs(b))))
+    return out
+
+
 def mean_change(series: np.ndarray) -> float:
     """Average yearly change of a series with gaps (first to last observed value)."""
     idx = np.flatnonzero(np.isfinite(series))
@@ -231,7 +257,8 @@ class Parts:
     ``common``: gaps filled), the pace of its whole history (``trend``) and the one it is carried forward at
     (``pace``: ``PACE_KEPT`` of ``forecast_pace``), each province's deviation from it with the two variances of the
     local-level model, the level the forecast starts from (``level``: ``blended_level`` of the filtered level at the
-    last column) and the shrunk own trend."""
+    last column), the shrunk own trend, and the one-year blips left out of all of it (``blips``:
+    :func:`one_year_blips` of the published figures)."""
 
     year: np.ndarray
     common: np.ndarray
@@ -242,6 +269,7 @@ class Parts:
     step: float
     level: np.ndarray
     own: np.ndarray
+    blips: np.ndarray
 
     @cached_property
     def origin_paces(self) -> np.ndarray:
@@ -255,21 +283,24 @@ _PARTS: dict[tuple, Parts] = {}
 
 def decompose(z: np.ndarray) -> Parts:
     """:class:`Parts` of a panel (provinces by years), memoised on its values: the forecast at every horizon and
-    its interval take the same panel apart."""
+    its interval take the same panel apart. One-year blips (:func:`one_year_blips`) are left out first."""
     zz = np.ascontiguousarray(z, dtype=float)
     key = (zz.shape, zz.tobytes())
     if key not in _PARTS:
         if len(_PARTS) > 5000:
             _PARTS.clear()
+        blips = one_year_blips(zz)
+        zz = np.where(blips, np.nan, zz)
         _, year = common_movement(zz)
         common = filled(year)
         dev = zz - common[None, :]
         noise, step = noise_and_drift(dev)
         level, _ = filtered_levels(dev, noise, step)
         own = shrunk_slopes(dev, noise, step)
-        for a in (year, common, dev, level, own):
+        start = blended_level(level, dev)
+        for a in (year, common, dev, start, own, blips):
             a.flags.writeable = False  # shared by every caller of the memo
         trend = robust_pace(common)
-        _PARTS[key] = Parts(year, common, trend, PACE_KEPT * forecast_pace(common, trend), dev, noise, step,
-                            blended_level(level, dev), own)
+        _PARTS[key] = Parts(year, common, trend, PACE_KEPT * forecast_pace(common, trend), dev, noise, step, start,
+                            own, blips)
     return _PARTS[key]

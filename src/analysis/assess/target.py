@@ -223,5 +223,8 @@ def _panel_assessment(pf, target, comparator, interval_levels, base, n) -> Asses
     if n <= 2:
         notes.append(f"Only {n} data point{'s' if n > 1 else ''} of its own: the province borrows the panel's "
                      "dynamics.")
+    if pf.left_out:
+        notes.append(f"Its figure for {', '.join(map(str, pf.left_out))} was left out of the forecast: it jumps away "
+                     "from the figures either side and comes back, as a misprint does (it stays in the data).")
     return Assessment(status=status_of(p), p_meet=p, projection=pf.projection, pi80=pf.interval(a80),
                       pi95=pf.interval(a95), method=pf.describe(), transform=pf.scale.kind, notes=notes, **base)

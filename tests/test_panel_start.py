@@ -49,7 +49,8 @@ def test_the_forecast_and_its_replay_carry_the_same_share_of_the_pace():
 def test_a_misprint_elsewhere_no_longer_holds_back_a_province_whose_figure_moved(monkeypatch):
     rng = np.random.default_rng(5)
     z = rng.normal(0, 0.4, (50, 1)) + rng.normal(0, 0.01, (50, 12))
-    z[0, 6] -= 7.0  # one province's misprint (a figure in the wrong unit) inflates the panel's noise
+    z[0, 6:8] -= 3.0  # one province's figures in the wrong unit two years running (not a one-year blip)
+    assert not pd_.one_year_blips(z).any() and pd_.decompose(z).noise > 0.01  # it inflates the panel's noise
     z[1, 9:] += 0.5  # another province really moved three years ago and stayed there
     truth = z[1, -1]
     _forget()

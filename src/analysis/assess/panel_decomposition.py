@@ -40,14 +40,16 @@ def common_movement(z: np.ndarray, iters: int = 10) -> tuple[np.ndarray, np.ndar
 BLIP = 8.0  # a one-year blip this many robust standard deviations of the yearly moves away, both ways, is a misprint
 
 
-def one_year_blips(z: np.ndarray) -> np.ndarray:
+def one_year_blips(z: np.ndarray, year: np.ndarray | None = None) -> np.ndarray:
     """Cells (provinces by years) that jump away from the province's figures either side and come back: the move in
     and the move out are each more than ``BLIP`` robust standard deviations of the panel's yearly moves (around the
     common movement), in opposite directions, and cancel to within half. Such a figure is nearly always a misprint
     (a figure in the wrong unit, a slipped digit), and one of them inflates the noise the whole panel is filtered
     with. A lasting jump (a merger, a split) does not come back and is kept; the first and last years never count.
+    ``year``: the panel's common movement, where already known.
     """
-    _, year = common_movement(z)
+    if year is None:
+        _, year = common_movement(z)
     d = np.diff(z - filled(year)[None, :], axis=1)
     moves = d[np.isfinite(d)]
     out = np.zeros(z.shape, dtype=bool)
@@ -289,9 +291,11 @@ def decompose(z: np.ndarray) -> Parts:
     if key not in _PARTS:
         if len(_PARTS) > 5000:
             _PARTS.clear()
-        blips = one_year_blips(zz)
-        zz = np.where(blips, np.nan, zz)
         _, year = common_movement(zz)
+        blips = one_year_blips(zz, year)
+        if blips.any():  # the common movement again, without them
+            zz = np.where(blips, np.nan, zz)
+            _, year = common_movement(zz)
         common = filled(year)
         dev = zz - common[None, :]
         noise, step = noise_and_drift(dev)

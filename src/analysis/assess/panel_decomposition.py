@@ -168,8 +168,9 @@ LEVEL_FILTERED = 0.5  # the weight of the filtered level against the last publis
 
 
 def forecast_pace(series: np.ndarray, whole: float | None = None) -> float:
-    """The pace the common movement is carried forward at: :func:`robust_pace` of the whole history or of its
-    latest ``RECENT_CHANGES`` yearly changes, whichever is nearer no change (none where they disagree).
+    """The common movement's cautious pace (of which :func:`carried_pace` carries ``PACE_KEPT`` forward):
+    :func:`robust_pace` of the whole history or of its latest ``RECENT_CHANGES`` yearly changes, whichever is nearer
+    no change (none where they disagree).
 
     Real panels' trends often slow down (mortality falling toward its floor, yields, a coverage share near its
     ceiling) and sometimes pause; a pace that the latest years no longer show is not carried forward. Measured on
@@ -182,6 +183,11 @@ def forecast_pace(series: np.ndarray, whole: float | None = None) -> float:
     if whole * recent <= 0:
         return 0.0
     return whole if abs(whole) < abs(recent) else recent
+
+
+def carried_pace(series: np.ndarray, whole: float | None = None) -> float:
+    """The pace the forecast carries the common movement forward at: ``PACE_KEPT`` of :func:`forecast_pace`."""
+    return PACE_KEPT * forecast_pace(series, whole)
 
 
 def last_observed(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -257,7 +263,7 @@ def robust_sd(x: np.ndarray) -> float:
 class Parts:
     """A panel taken apart (transformed scale): the common movement (``year``: NaN where nobody published;
     ``common``: gaps filled), the pace of its whole history (``trend``) and the one it is carried forward at
-    (``pace``: ``PACE_KEPT`` of ``forecast_pace``), each province's deviation from it with the two variances of the
+    (``pace``: :func:`carried_pace`), each province's deviation from it with the two variances of the
     local-level model, the level the forecast starts from (``level``: ``blended_level`` of the filtered level at the
     last column), the shrunk own trend, and the one-year blips left out of all of it (``blips``:
     :func:`one_year_blips` of the published figures)."""
@@ -275,9 +281,9 @@ class Parts:
 
     @cached_property
     def origin_paces(self) -> np.ndarray:
-        """The pace the common movement would have been carried forward at from each of its years (``PACE_KEPT`` of
-        ``forecast_pace`` of the years up to it), worked out once for every horizon that replays them."""
-        return np.array([PACE_KEPT * forecast_pace(self.common[: s + 1]) for s in range(len(self.common))])
+        """The pace the common movement would have been carried forward at from each of its years
+        (:func:`carried_pace` of the years up to it), worked out once for every horizon that replays them."""
+        return np.array([carried_pace(self.common[: s + 1]) for s in range(len(self.common))])
 
 
 _PARTS: dict[tuple, Parts] = {}
@@ -305,6 +311,5 @@ def decompose(z: np.ndarray) -> Parts:
         for a in (year, common, dev, start, own, blips):
             a.flags.writeable = False  # shared by every caller of the memo
         trend = robust_pace(common)
-        _PARTS[key] = Parts(year, common, trend, PACE_KEPT * forecast_pace(common, trend), dev, noise, step, start,
-                            own, blips)
+        _PARTS[key] = Parts(year, common, trend, carried_pace(common, trend), dev, noise, step, start, own, blips)
     return _PARTS[key]

@@ -13,8 +13,8 @@ a few origins share a few national shocks. Where the panel has no two earlier or
 shorter horizon's factor is used; with none at all, the width stays as replayed. The width moves no forecast.
 
 Measured at horizons 2–5 when it was added (``benchmarks/backtest.py``; ``benchmarks/backtest_tables.py`` on 27 GSO
-tables the project does not ship, an earlier selection than ``benchmarks/gso_2016_tables.csv``): 80% coverage in [0.75, 0.88] in 16 of the 27 shipped cells instead of 15 and in 69 of 102
-unseen ones instead of 58; its mean distance from 0.80 falls from 0.107 to 0.091 (shipped), 0.136 to 0.124 and 0.053
+tables the project does not ship, an earlier selection than ``benchmarks/gso_2016_tables.csv``): 80% coverage in
+[0.75, 0.88] in 16 of the 27 shipped cells instead of 15 and in 69 of 102 unseen ones instead of 58; its mean distance from 0.80 falls from 0.107 to 0.091 (shipped), 0.136 to 0.124 and 0.053
 to 0.044 (unseen); the mean log score moves by −0.004 (shipped), +0.013 and −0.015 (unseen).
 """
 

@@ -89,7 +89,8 @@ def crps_scores(e: np.ndarray, x: np.ndarray) -> np.ndarray:
     d = np.sort(e) - c
     n = len(d)
     pair = 2.0 / n**2 * float(np.sum((2 * np.arange(1, n + 1) - n - 1) * d))  # E|X − X'| of the unstretched sample
-    return np.array([-(np.mean(np.abs(g * d[None, :] - (x[:, None] - c))) - 0.5 * g * pair) for g in GRID])
+    y = np.asarray(x, dtype=float)[:, None] - c
+    return np.array([-(np.mean(np.abs(g * d[None, :] - y)) - 0.5 * g * pair) for g in GRID])
 
 
 def width_factor(z: np.ndarray, h: int, min_years: int) -> tuple[float, int]:

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.numbers import find_numbers, format_number, format_percent, format_value, parse_number, unit_label
+from analysis.numbers import find_numbers, format_number, numbers_written, format_percent, format_value, parse_number, unit_label
 
 
 @pytest.mark.parametrize("text,lang,expected", [
@@ -24,6 +24,13 @@ def test_find_numbers_in_source_figures():
     assert find_numbers("807/37.077 người (chiếm tỷ lệ 2,17%)") == [807, 37077, 2.17]
     assert find_numbers("năm 2021: 6.695 lượt học viên, kinh phí 13,8 tỷ đồng") == [2021, 6695, 13.8]
     assert find_numbers("2,213 administrative procedures (reaching 98.2%)", "en") == [2213, 98.2]
+
+
+def test_numbers_written_read_a_space_between_digit_groups_as_thousands():
+    assert 55388 in numbers_written("55 388,00") and 54842.94 in numbers_written("54 842,94")
+    assert 1105280 in numbers_written("1 105 280 người")
+    assert numbers_written("năm 2021 có 12 tổ") == find_numbers("năm 2021 có 12 tổ") * 2  # no group of three after
+    assert 202112 not in numbers_written("2021 12")
 
 
 def test_format_vietnamese_and_english():

@@ -13,7 +13,7 @@ from analysis.assess.series import yearly
 from analysis.assess.stage import assess_tables
 from analysis.data.process import build_tables
 from analysis.data.validate import load_raw
-from analysis.numbers import find_numbers
+from analysis.numbers import numbers_written
 
 from conftest import RAW, edit_csv
 
@@ -36,7 +36,7 @@ def test_every_panel_and_series_figure_is_written_in_its_as_written():
             if "derived" in r["flags"].split(";"):
                 continue
             fmt = src.at[r["source_id"], "number_format"] if r["source_id"] in src.index else "vi"
-            nums = find_numbers(r["as_written"], fmt)
+            nums = numbers_written(r["as_written"], fmt)
             assert any(math.isclose(n, float(r["value"]), rel_tol=1e-12) for n in nums), (path.name, r["fact_id"])
             checked += 1
     assert checked > 4000

@@ -62,6 +62,15 @@ def find_numbers(text: str, lang: Lang = "vi") -> list[float]:
     return out
 
 
+SPACED_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def numbers_written(text: str, lang: Lang = "vi") -> list[float]:
+    """The numbers ``text`` may hold: those of ``find_numbers``, and also each read with a space between digit
+    groups taken as a thousands separator, as printed tables write it (``55 388,00`` -> 55, 388, 55388)."""
+    return find_numbers(text, lang) + find_numbers(SPACED_THOUSANDS.sub("", str(text)), lang)
+
+
 BABEL_LOCALE = {c: language(c)["locale"] for c in LANGS}
 
 

@@ -18,7 +18,7 @@ from analysis.data.curated import load_families, load_regions
 from analysis.data.locators import check_against_documents
 from analysis.data.raw import LINE, read_csv_text, read_yaml
 from analysis.errors import DataError, Problem
-from analysis.numbers import find_numbers
+from analysis.numbers import numbers_written
 
 FILE = "_file"
 MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -193,7 +193,7 @@ def _check_facts(facts: pd.DataFrame, ind: pd.DataFrame, src: pd.DataFrame, prov
         if ex or pd.isna(val):
             bad.append(False)
             continue
-        nums = find_numbers(text, lang)
+        nums = numbers_written(text, lang)
         scaled = nums + [n * 1e6 for n in nums if re.search(r"triệu|million", text)]
         bad.append(not any(abs(n - val) <= 1e-9 * max(1.0, abs(val)) for n in scaled))
     _rule(facts, pd.Series(bad, index=facts.index), "value",

@@ -1,0 +1,211 @@
+"""One-off curation: the reference tables of ../shared/reference not yet in data/raw (run by hand).
+
+Not part of the pipeline. Writes four files and refuses to overwrite them (``--overwrite`` to replace):
+- facts_panel_pci_components_2017_2019.csv: the 11 indicators inside PCI sub-index 9 "Labour training", 63
+  provinces, 2017-2019, from VCCI's dataset files. Columns VCCI names "x (%)" are stored there as 0-1 fractions:
+  the value is the stored fraction x 100, in percent, flagged ``derived`` (``as_written`` keeps the stored
+  figure). The two shares of business costs are stored in percent already and are kept as stored.
+- facts_ranking_mic_2017.csv: the Ministry of Information and Communications' 2017 index (0-1) and rank of IT
+  application and e-government development, the DTI's predecessor, ranks 1-53 (the stored page is cut there: the
+  10 provinces below rank 53 stay missing).
+- facts_series_national_extra.csv: whole-country points of national_series_2017_2025.csv that were not in
+  data/raw: labour force 2018-2022 (the revised vintage: 2018 flagged ``definition_break`` after the 2005-2016
+  series), community digital-technology teams and members at four dated snapshots (2022, 2023), and the share of
+  level-3/4 online services that received a dossier (August 2022). The regional rows stay out (regions are not
+  provinces) and so do the rows already in data/raw.
+- sources_reference_components.csv: the sources these rows cite that data/raw did not hold yet.
+
+Usage: python scripts/curation/import_reference_components.py ../shared/reference [--overwrite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from import_panels import write_facts  # the same facts-file layout (same folder)
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+PCI_FILE = "pci_labour_training_indicators_2017_2019.csv"
+# the copy's indicator name after "PCI labour-training indicator: " -> (indicator_id, id prefix)
+PCI_PARTS = {
+    "Firm has used labor exchange services (%)": ("pci_lt_exchange_used", "K1"),
+    "Used private provider for the labor exchange services (%)": ("pci_lt_exchange_private", "K2"),
+    "Intends to use the service provider again for labor exchange services (%)": ("pci_lt_exchange_again", "K3"),
+    "Good general education at the province (%)": ("pci_lt_general_education_good", "K4"),
+    "Good vocational training at the province (%)": ("pci_lt_vocational_training_good", "K5"),
+    "Overall satisfaction with labor (%)": ("pci_lt_labour_satisfaction", "K6"),
+    "Percentage of total business costs spent on labor recruitment": ("pci_lt_recruitment_cost_share", "K7"),
+    "Percentage of total business costs spent on labor training (%)": ("pci_lt_training_cost_share", "K8"),
+    "Percentage of workers having completed training at vocational schools (%)": (
+        "pci_lt_vocational_completed_share", "K9"),
+    "Ratio of vocational training school graduates to untrained laborers (%)": ("pci_lt_vocational_grads_ratio", "KA"),
+    "Secondary school graduates as % of workforce (%)": ("pci_lt_secondary_grads_share", "KB"),
+}
+MIC = {"index": ("mic_egov_index", "index_0_1", "M1"), "rank": ("mic_egov_rank", "rank", "M2")}
+SOURCES_HEADER = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",
+                  "language", "number_format", "cited_via", "unknown", "notes"]
+# national_series_2017_2025.csv: the start of the copy's indicator name -> (indicator_id, unit)
+NATIONAL = {"Labour force aged 15+": ("labour_force", "thousand_persons"),
+            "Community digital-technology teams": ("community_teams", "teams"),
+            "Community digital-technology team members": ("community_team_members", "persons"),
+            "Share of level-3/4 online public services": ("online_services_with_dossier_share", "percent")}
+# the page a national row comes from (a part of its URL) -> source_id, as in sources_reference_components.csv
+NATIONAL_SOURCES = {"sdmd2045.ctu.edu.vn": "book-ctu-toancanh", "grade_12_ket_noi": "textbook-kntt-dl12",
+                    "infographics.vn": "web-infographics-ldld-2022", "thoibao.online": "web-thoibao-tcns-2022",
+                    "vneconomy.vn": "web-vneconomy-tcns-2022", "cafef.vn/nhung-ket-qua": "web-cafef-tttt-2023-08",
+                    "cafef.vn/thue-bao": "web-cafef-tttt-2023-09", "thoisutoancanh.com": "web-thoisu-tcns-2022"}
+
+
+def _read(ref: Path, name: str) -> list[dict]:
+    with (ref / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _path(r: dict) -> str:
+    return r["source_url_or_repo_path"].split(" (")[0].split(";")[0]
+
+
+def pci_rows(ref: Path) -> list[list[str]]:
+    """The 11 components of PCI sub-index 9, in percent (stored fractions x 100, flagged derived)."""
+    out = []
+    for r in _read(ref, PCI_FILE):
+        name = r["indicator"].removeprefix("PCI labour-training indicator: ")
+        ind, prefix = PCI_PARTS[name]  # a new indicator in the copy stops the script here: add it above
+        fraction = r["unit"].startswith("share (0-1 fraction")
+        value = f"{float(r['as_written']) * 100:.6f}".rstrip("0").rstrip(".") if fraction else r["as_written"]
+        how = ("VCCI's file stores it as a 0-1 fraction (as written); value = stored fraction x 100, in percent"
+               if fraction else "stored in percent (as written)")
+        sheet = f"{_path(r)} sheet “Labor Training”, column “{name}”"
+        out.append([f"{prefix}-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", ind, "total",
+                    "observation", r["year"], value, "percent", "", "", "",
+                    "pci-vcci-2017", "", f"{sheet}; province “{r['province']}”, year {r['year']}", r["as_written"],
+                    "derived" if fraction else "", f"VCCI PCI {r['year']}, component of sub-index 9; {how}"])
+    return out
+
+
+def mic_rows(ref: Path) -> list[list[str]]:
+    """MIC's 2017 IT-application / e-government index and rank, ranks 1-53 as the stored page gives them."""
+    out = []
+    for r in _read(ref, "mic_it_application_egov_index_2017.csv"):
+        ind, unit, prefix = MIC["rank" if r["unit"].startswith("rank") else "index"]
+        out.append([f"{prefix}-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", ind, "total",
+                    "observation", r["year"], r["value"], unit, "", "", "", "mic-egov-2017", "",
+                    f"{_path(r)}; row “{r['as_written']}”", r["as_written"], "",
+                    "MIC 2017 ranking of IT application and e-government development (the DTI's predecessor; not "
+                    "comparable with the DTI); the stored page stops at rank 53"])
+    return out
+
+
+def _national_source(path: str) -> str:
+    return next(v for k, v in NATIONAL_SOURCES.items() if k in path)
+
+
+def national_rows(ref: Path) -> list[list[str]]:
+    """Whole-country points not yet in data/raw (labour force 2018-2022, team snapshots, level-3/4 services)."""
+    out = []
+    for r in _read(ref, "national_series_2017_2025.csv"):
+        spec = next((v for k, v in NATIONAL.items() if r["indicator"].startswith(k)), None)
+        if spec is None or not r["province"].startswith("Việt Nam"):
+            continue
+        ind, unit = spec
+        note, flags, period = r["note"], [], r["year"]
+        value = float(r["value"])
+        if r["unit"].startswith("million"):
+            value, flags = value * 1000, ["derived"]  # "50,6 triệu người" -> 50 600 thousand persons
+        if "lower bound" in r["unit"]:
+            flags += ["lower_bound", "derived"]  # "hơn 208 nghìn người": more than 208 000
+        if "as of " in note:  # a count on a date, not a year-end figure
+            d, m, y = note.split("as of ")[1].split(";")[0].split(" ")[0].split("/")
+            period = f"{y}-{int(m):02d}-{int(d):02d}"
+        if ind == "labour_force" and r["year"] == "2018":
+            flags.append("definition_break")  # GSO's revised vintage after the 2005-2016 yearbook series
+        n = len(out) + 1
+        out.append([f"NX-{n:03d}", "VN", "pre2025", ind, "total", "observation", period,
+                    f"{value:.2f}".rstrip("0").rstrip("."), unit, "", "", "", _national_source(r["source_url_or_repo_path"]),
+                    "", r["source_url_or_repo_path"].split(" (")[0], r["as_written"], ";".join(flags),
+                    f"Whole country; {note}"])
+    return out
+
+
+def _source(sid: str, kind: str, issuer: str, title: str, date: str, publisher: str, url: str, how: str,
+            unknown: str) -> list[str]:
+    """A row of sources_reference_components.csv (Vietnamese sources, Vietnamese number format)."""
+    notes = "From the project's whole-country series (national_series_2017_2025.csv); stored page copy"
+    return [sid, kind, issuer, title, date, publisher, url, "", "", "vi", "vi", "", unknown,
+            f"{how}. {notes}." if how and sid != "mic-egov-2017" else (how or notes + ".")]
+
+
+def sources() -> list[list[str]]:
+    """The sources the rows above cite that no sources_*.csv of data/raw held."""
+    return [
+        _source("mic-egov-2017", "ranking_report", "Bộ Thông tin và Truyền thông",
+                "Kết quả đánh giá, xếp hạng mức độ ứng dụng CNTT, phát triển Chính phủ điện tử năm 2017 (khối tỉnh, "
+                "thành phố)", "2018-07-05", "Bộ Thông tin và Truyền thông",
+                "http://www.vinhphuc.gov.vn/ct/cms/thongbao/Lists/ThongBao/View_detail.aspx?ItemID=1504",
+                "The Ministry of Information and Communications' 2017 index (0-1) and rank, read from their repost on "
+                "the Vĩnh Phúc provincial portal (stored page copy); the date is the repost's. The copy stops at rank "
+                "53, so 10 provinces are missing. The DTI's predecessor, not comparable with it", "licence"),
+        _source("book-ctu-toancanh", "report", "Trường Đại học Cần Thơ",
+                "Toàn cảnh nguồn nhân lực Đồng bằng sông Cửu Long và vai trò của Trường Đại học Cần Thơ", "",
+                "Trường Đại học Cần Thơ",
+                "https://sdmd2045.ctu.edu.vn/upload/toancanhnguonnhanluc/files/basic-html/page91.html",
+                "GSO figures (table 3.1, source GSO 2021)", "date;licence"),
+        _source("textbook-kntt-dl12", "report", "Nhà xuất bản Giáo dục Việt Nam",
+                "Địa lí 12 (bộ Kết nối tri thức), trang 39", "", "Nhà xuất bản Giáo dục Việt Nam",
+                "https://github.com/SonPhatTranDeveloper/rag-high-school-book",
+                "Textbook citing GSO's statistical yearbook 2022; page copy in SonPhatTranDeveloper/rag-high-school-book "
+                "(commit 1133e7ce)", "date;licence"),
+        _source("web-infographics-ldld-2022", "news_article", "TTXVN",
+                "Lực lượng lao động từ 15 tuổi trở lên tăng 1,1 triệu người", "2023-01-02", "Infographics TTXVN",
+                "https://infographics.vn/interactive-luc-luong-lao-dong-tu-15-tuoi-tro-len-tang-11-trieu-nguoi/116113.vna",
+                "GSO's estimate for 2022", "licence"),
+        _source("web-thoibao-tcns-2022", "news_article", "",
+                "34 địa phương lập hơn 27.000 tổ công nghệ cộng đồng hỗ trợ người dân chuyển đổi số", "2022-06-15",
+                "Thời báo",
+                "https://thoibao.online/paper/34-dia-phuong-lap-hon-27000-to-cong-nghe-cong-dong-ho-tro-nguoi-dan-chuyen-doi-so-32794",
+                "", "issuer_author;licence"),
+        _source("web-vneconomy-tcns-2022", "news_article", "",
+                "Việt Nam đã có hơn 42.000 tổ công nghệ số cộng đồng hỗ trợ người dân chuyển đổi số", "2022-08",
+                "VnEconomy",
+                "https://vneconomy.vn/viet-nam-da-co-hon-42-000-to-cong-nghe-so-cong-dong-ho-tro-nguoi-dan-chuyen-doi-so.htm",
+                "", "issuer_author;licence"),
+        _source("web-cafef-tttt-2023-08", "news_article", "",
+                "Những kết quả tích cực của lĩnh vực TT&TT trong 8 tháng đầu năm 2023", "2023-09", "CafeF",
+                "https://cafef.vn/nhung-ket-qua-tich-cuc-cua-linh-vuc-tttt-trong-8-thang-dau-nam-2023-188230902135920248.chn",
+                "The Ministry of Information and Communications' monthly briefing", "issuer_author;licence"),
+        _source("web-cafef-tttt-2023-09", "news_article", "",
+                "Thuê bao băng rộng di động của Việt Nam đã đạt tỷ lệ 87,07 thuê bao/100 dân", "2023-09", "CafeF",
+                "https://cafef.vn/thue-bao-bang-rong-di-dong-cua-viet-nam-da-dat-ty-le-8707-thue-bao-100-dan-1882309121338376.chn",
+                "The Ministry of Information and Communications' briefing", "issuer_author;licence"),
+        _source("web-thoisu-tcns-2022", "news_article", "TTXVN",
+                "49/63 tỉnh, thành phố triển khai xây dựng mô hình Tổ công nghệ số cộng đồng", "2022-08",
+                "Thời sự toàn cảnh (TTXVN)",
+                "https://thoisutoancanh.com/4963-tinh-thanh-pho-trien-khai-xay-dung-mo-hinh-to-cong-nghe-so-cong-dong-a22955.html",
+                "", "licence"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("reference", type=Path)
+    p.add_argument("--overwrite", action="store_true")
+    a = p.parse_args(argv)
+    jobs = {"facts_panel_pci_components_2017_2019.csv": lambda: pci_rows(a.reference),
+            "facts_ranking_mic_2017.csv": lambda: mic_rows(a.reference),
+            "facts_series_national_extra.csv": lambda: national_rows(a.reference)}
+    for name in [*jobs, "sources_reference_components.csv"]:
+        if (RAW / name).exists() and not a.overwrite:
+            sys.exit(f"{RAW / name} exists; pass --overwrite to replace it")
+    for name, make in jobs.items():
+        write_facts(RAW / name, make())
+    with (RAW / "sources_reference_components.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(SOURCES_HEADER)
+        w.writerows(sources())
+
+
+if __name__ == "__main__":
+    main()

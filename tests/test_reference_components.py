@@ -48,11 +48,19 @@ def test_mic_2017_ranks_follow_the_index_and_stop_at_53():
     assert (wide["mic_egov_rank"] == above + 1).all()
 
 
+def test_pci_ranks_are_whole_for_2017_2019_and_break_in_2021():
+    f = _facts(RAW / "facts_ranking_pci_2017_2022.csv")
+    per_year = f.groupby("period")["value"].apply(lambda v: sorted(v.astype(int)))
+    for year in ("2017", "2018", "2019"):
+        assert per_year[year][0] == 1 and per_year[year][-1] == 63 and len(per_year[year]) == 63
+    assert set(f.loc[f["flags"] == "definition_break", "period"]) == {"2021"}
+
+
 def test_the_new_files_validate_and_reach_the_facts():
     raw = load_raw(RAW)
     ids = set(raw.facts["indicator_id"])
     assert {"pci_lt_vocational_completed_share", "mic_egov_index", "mic_egov_rank",
-            "online_services_with_dossier_share"} <= ids
+            "online_services_with_dossier_share", "pci_rank"} <= ids
     vn = raw.facts[(raw.facts["province_code"] == "VN") & (raw.facts["indicator_id"] == "labour_force")]
     assert {2018, 2019, 2020, 2021, 2022} <= set(vn["year"])
     assert "definition_break" in vn.loc[vn["year"] == 2018, "flags"].iat[0]  # a revised vintage, not joined
@@ -85,6 +93,7 @@ def test_curation_script_reproduces_the_shipped_files_from_the_reference_tables(
     cur = _curation()
     assert cur.pci_rows(REFERENCE) == _rows(PCI)
     assert cur.mic_rows(REFERENCE) == _rows(MIC)
+    assert cur.pci_rank_rows(REFERENCE) == _rows(RAW / "facts_ranking_pci_2017_2022.csv")
     assert cur.national_rows(REFERENCE) == _rows(RAW / "facts_series_national_extra.csv")
     assert cur.sources() == _rows(RAW / "sources_reference_components.csv")
 

@@ -1,6 +1,6 @@
 """One-off curation: the reference tables of ../shared/reference not yet in data/raw (run by hand).
 
-Not part of the pipeline. Writes four files and refuses to overwrite them (``--overwrite`` to replace):
+Not part of the pipeline. Writes five files and refuses to overwrite them (``--overwrite`` to replace):
 - facts_panel_pci_components_2017_2019.csv: the 11 indicators inside PCI sub-index 9 "Labour training", 63
   provinces, 2017-2019, from VCCI's dataset files. Columns VCCI names "x (%)" are stored there as 0-1 fractions:
   the value is the stored fraction x 100, in percent, flagged ``derived`` (``as_written`` keeps the stored
@@ -8,6 +8,8 @@ Not part of the pipeline. Writes four files and refuses to overwrite them (``--o
 - facts_ranking_mic_2017.csv: the Ministry of Information and Communications' 2017 index (0-1) and rank of IT
   application and e-government development, the DTI's predecessor, ranks 1-53 (the stored page is cut there: the
   10 provinces below rank 53 stay missing).
+- facts_ranking_pci_2017_2022.csv: PCI's rank, all 63 provinces 2017-2019 and seven 2020-2022 (2021 flagged
+  ``definition_break``, as the PCI scores of facts_panel_pci_2017_2022.csv are).
 - facts_series_national_extra.csv: whole-country points of national_series_2017_2025.csv that were not in
   data/raw: labour force 2018-2022 (the revised vintage: 2018 flagged ``definition_break`` after the 2005-2016
   series), community digital-technology teams and members at four dated snapshots (2022, 2023), and the share of
@@ -96,6 +98,22 @@ def mic_rows(ref: Path) -> list[list[str]]:
                     f"{_path(r)}; row “{r['as_written']}”", r["as_written"], "",
                     "MIC 2017 ranking of IT application and e-government development (the DTI's predecessor; not "
                     "comparable with the DTI); the stored page stops at rank 53"])
+    return out
+
+
+def pci_rank_rows(ref: Path) -> list[list[str]]:
+    """PCI's rank among the 63 provinces: all of them 2017-2019, seven provinces 2020-2022 (2021 starts PCI's new
+    method, flagged ``definition_break`` as the scores are). A rank is shown, never forecast."""
+    out = []
+    for r in _read(ref, "pci_labour_training_composite_2017_2022.csv"):
+        if not r["indicator"].startswith("PCI rank") or not r["province_code"]:
+            continue
+        flags = "definition_break" if r["year"] == "2021" else ""
+        out.append([f"PK-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", "pci_rank", "total",
+                    "observation", r["year"], r["value"], "rank", "", "", "", "pci-vcci-2017", "",
+                    f"{_path(r)}; province “{r['province']}”, year {r['year']}", r["as_written"], flags,
+                    "VCCI PCI rank among 63 provinces" + ("; PCI revised its method in 2021: a new series starts"
+                                                          if flags else "")])
     return out
 
 
@@ -195,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     a = p.parse_args(argv)
     jobs = {"facts_panel_pci_components_2017_2019.csv": lambda: pci_rows(a.reference),
             "facts_ranking_mic_2017.csv": lambda: mic_rows(a.reference),
+            "facts_ranking_pci_2017_2022.csv": lambda: pci_rank_rows(a.reference),
             "facts_series_national_extra.csv": lambda: national_rows(a.reference)}
     for name in [*jobs, "sources_reference_components.csv"]:
         if (RAW / name).exists() and not a.overwrite:

@@ -2,7 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.numbers import find_numbers, format_number, numbers_written, format_percent, format_value, parse_number, unit_label
+from analysis.data.schemas import UNITS
+from analysis.numbers import (find_numbers, format_number, format_percent, format_value, numbers_written, parse_number,
+                              unit_label)
 
 
 @pytest.mark.parametrize("text,lang,expected", [
@@ -53,7 +55,8 @@ def test_one_of_a_counted_unit_reads_in_the_singular_in_english():
     assert format_value(1, "percent", "en") == "1%"
     assert unit_label("persons", "en") == "persons"  # an axis label stays plural whatever the first value
     assert unit_label("billion_vnd", "en") == "VND billion" and unit_label("billion_vnd") == "tỷ đồng"
-    assert unit_label("count", "en") == ""
+    # a count has no word after its number, but an axis still names it ('số lượng', not the code 'count')
+    assert format_value(3, "count", "en") == "3" and unit_label("count") == "số lượng"
 
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2)),
@@ -70,3 +73,11 @@ def test_data_points_name_their_years_and_a_long_series_reads_as_a_span():
     assert points_cell(1250, "", "vi") == "1.250" and points_cell(1250, None, "en") == "1,250"
     assert points_years("2020.0;2022.0") == "2020, 2022"
     assert points_cell(0, float("nan"), "vi") == "0"  # a table's missing value: the count alone
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_unit_of_the_schema_has_a_label_in_the_catalogue(lang):
+    # an axis title or a unit field never falls back to the code ('rank', 'index_0_1') on a reader's page
+    missing = [u for u in UNITS if not unit_label(u, lang)]
+    assert not missing, missing
+    assert unit_label("rank", "vi") != unit_label("rank", "en")

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.catalogue import LANGS, join_words, msg
 from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
-from analysis.numbers import format_number, format_value, unit_words
+from analysis.numbers import format_number, format_value, unit_label, unit_words
 from analysis.report.findings import source_name
 from analysis.report.interactive import SEPARATORS, plotly_title
 from analysis.site.tilemap import value_map
@@ -26,8 +26,14 @@ LINE_MAX = 8
 
 
 def _unit(unit: str, lang: str) -> str:
+    """The unit as a label (an axis title, the unit field): 'thứ hạng' / 'rank', 'nghìn người' / 'thousand persons'."""
+    return unit_label(unit, lang) or unit.replace("_", " ")
+
+
+def _after(unit: str, lang: str) -> str:
+    """The word after a number in a tooltip: none for a rank or an index (12, 0,7024)."""
     w = unit_words(unit, lang)
-    return w or unit.replace("_", " ")
+    return unit.replace("_", " ") if w is None else w
 
 
 def _names(registry: pd.DataFrame) -> dict[tuple[str, str, str], str]:
@@ -142,7 +148,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
                   top_value=format_value(values[0], unit, lang), bottom=names[-1],
                   bottom_value=format_value(values[-1], unit, lang))
         traces = [{"type": "bar", "x": names, "y": values, "marker": {"color": "#2b6cb0"}, "name": name,
-                   "hovertemplate": f"%{{x}}: %{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"}]
+                   "hovertemplate": f"%{{x}}: %{{y:{fmt}}} {_after(unit, lang)}<extra></extra>"}]
         layout_x = {"tickangle": -60, "automargin": True}
     else:
         suffix = f" ({msg('boundary_post2025', lang)})"
@@ -154,7 +160,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
             series[nm][0].append(int(y))
             series[nm][1].append(v)
         traces = [{"type": "scatter", "mode": "lines+markers", "name": nm, "x": xs, "y": ys,
-                   "hovertemplate": f"{html.escape(nm)}, %{{x}}: %{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"}
+                   "hovertemplate": f"{html.escape(nm)}, %{{x}}: %{{y:{fmt}}} {_after(unit, lang)}<extra></extra>"}
                   for nm, (xs, ys) in sorted(series.items(), key=lambda kv: vi_key(kv[0]))]
         t = targets[targets["province_code"].isin(set(codes))]
         if len(t):
@@ -163,7 +169,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
                            "x": [int(y) for y in t["year"]], "y": [float(v) for v in t["value"]],
                            "marker": {"symbol": "x", "size": 11, "color": "#b2182b"}, "text": tn,
                            "hovertemplate": f"%{{text}} – {msg('ind_target_marker', lang)} %{{x}}: "
-                                            f"%{{y:{fmt}}} {_unit(unit, lang)}<extra></extra>"})
+                                            f"%{{y:{fmt}}} {_after(unit, lang)}<extra></extra>"})
         title = msg("ind_chart_line_title", lang, indicator=name)
         y0, y1 = int(min(years)), int(max(years))
         alt = msg("ind_chart_line_alt" if y1 > y0 else "ind_chart_line_alt_year", lang, indicator=name,

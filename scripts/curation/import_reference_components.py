@@ -148,12 +148,15 @@ def national_rows(ref: Path) -> list[list[str]]:
     return out
 
 
+SERIES_NOTE = "From the project's whole-country series (national_series_2017_2025.csv); stored page copy."
+
+
 def _source(sid: str, kind: str, issuer: str, title: str, date: str, publisher: str, url: str, how: str,
-            unknown: str) -> list[str]:
-    """A row of sources_reference_components.csv (Vietnamese sources, Vietnamese number format)."""
-    notes = "From the project's whole-country series (national_series_2017_2025.csv); stored page copy"
-    return [sid, kind, issuer, title, date, publisher, url, "", "", "vi", "vi", "", unknown,
-            f"{how}. {notes}." if how and sid != "mic-egov-2017" else (how or notes + ".")]
+            unknown: str, series: bool = True) -> list[str]:
+    """A row of sources_reference_components.csv (Vietnamese sources, Vietnamese number format); ``series``: a
+    page of the whole-country series, said in the notes after ``how``."""
+    notes = " ".join(part for part in (f"{how}." if how else "", SERIES_NOTE if series else "") if part)
+    return [sid, kind, issuer, title, date, publisher, url, "", "", "vi", "vi", "", unknown, notes]
 
 
 def sources() -> list[list[str]]:
@@ -165,7 +168,8 @@ def sources() -> list[list[str]]:
                 "http://www.vinhphuc.gov.vn/ct/cms/thongbao/Lists/ThongBao/View_detail.aspx?ItemID=1504",
                 "The Ministry of Information and Communications' 2017 index (0-1) and rank, read from their repost on "
                 "the Vĩnh Phúc provincial portal (stored page copy); the date is the repost's. The copy stops at rank "
-                "53, so 10 provinces are missing. The DTI's predecessor, not comparable with it", "licence"),
+                "53, so 10 provinces are missing. The DTI's predecessor, not comparable with it", "licence",
+                series=False),
         _source("book-ctu-toancanh", "report", "Trường Đại học Cần Thơ",
                 "Toàn cảnh nguồn nhân lực Đồng bằng sông Cửu Long và vai trò của Trường Đại học Cần Thơ", "",
                 "Trường Đại học Cần Thơ",

@@ -1,6 +1,6 @@
 """One-off curation: the reference tables of ../shared/reference not yet in data/raw (run by hand).
 
-Not part of the pipeline. Writes five files and refuses to overwrite them (``--overwrite`` to replace):
+Not part of the pipeline. Writes four files and refuses to overwrite them (``--overwrite`` to replace):
 - facts_panel_pci_components_2017_2019.csv: the 11 indicators inside PCI sub-index 9 "Labour training", 63
   provinces, 2017-2019, from VCCI's dataset files. Columns VCCI names "x (%)" are stored there as 0-1 fractions:
   the value is the stored fraction x 100, in percent, flagged ``derived`` (``as_written`` keeps the stored
@@ -15,7 +15,7 @@ Not part of the pipeline. Writes five files and refuses to overwrite them (``--o
   series), community digital-technology teams and members at four dated snapshots (2022, 2023), and the share of
   level-3/4 online services that received a dossier (August 2022). The regional rows stay out (regions are not
   provinces) and so do the rows already in data/raw.
-- sources_reference_components.csv: the sources these rows cite that data/raw did not hold yet.
+The sources these rows cite that data/raw did not hold yet are in sources_reference_components.csv, written by hand.
 
 Usage: python scripts/curation/import_reference_components.py ../shared/reference [--overwrite]
 """
@@ -47,14 +47,13 @@ PCI_PARTS = {
     "Secondary school graduates as % of workforce (%)": ("pci_lt_secondary_grads_share", "KB"),
 }
 MIC = {"index": ("mic_egov_index", "index_0_1", "M1"), "rank": ("mic_egov_rank", "rank", "M2")}
-SOURCES_HEADER = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",
-                  "language", "number_format", "cited_via", "unknown", "notes"]
 # national_series_2017_2025.csv: the start of the copy's indicator name -> (indicator_id, unit)
 NATIONAL = {"Labour force aged 15+": ("labour_force", "thousand_persons"),
             "Community digital-technology teams": ("community_teams", "teams"),
             "Community digital-technology team members": ("community_team_members", "persons"),
             "Share of level-3/4 online public services": ("online_services_with_dossier_share", "percent")}
-# the page a national row comes from (a part of its URL) -> source_id, as in sources_reference_components.csv
+# the page a national row comes from (a part of its URL) -> its source_id in data/raw/sources_reference_components.csv
+# (written by hand, as the other sources files are)
 NATIONAL_SOURCES = {"sdmd2045.ctu.edu.vn": "book-ctu-toancanh", "grade_12_ket_noi": "textbook-kntt-dl12",
                     "infographics.vn": "web-infographics-ldld-2022", "thoibao.online": "web-thoibao-tcns-2022",
                     "vneconomy.vn": "web-vneconomy-tcns-2022", "cafef.vn/nhung-ket-qua": "web-cafef-tttt-2023-08",
@@ -148,68 +147,6 @@ def national_rows(ref: Path) -> list[list[str]]:
     return out
 
 
-SERIES_NOTE = "From the project's whole-country series (national_series_2017_2025.csv); stored page copy."
-
-
-def _source(sid: str, kind: str, issuer: str, title: str, date: str, publisher: str, url: str, how: str,
-            unknown: str, series: bool = True) -> list[str]:
-    """A row of sources_reference_components.csv (Vietnamese sources, Vietnamese number format); ``series``: a
-    page of the whole-country series, said in the notes after ``how``."""
-    notes = " ".join(part for part in (f"{how}." if how else "", SERIES_NOTE if series else "") if part)
-    return [sid, kind, issuer, title, date, publisher, url, "", "", "vi", "vi", "", unknown, notes]
-
-
-def sources() -> list[list[str]]:
-    """The sources the rows above cite that no sources_*.csv of data/raw held."""
-    return [
-        _source("mic-egov-2017", "ranking_report", "Bộ Thông tin và Truyền thông",
-                "Kết quả đánh giá, xếp hạng mức độ ứng dụng CNTT, phát triển Chính phủ điện tử năm 2017 (khối tỉnh, "
-                "thành phố)", "2018-07-05", "Bộ Thông tin và Truyền thông",
-                "http://www.vinhphuc.gov.vn/ct/cms/thongbao/Lists/ThongBao/View_detail.aspx?ItemID=1504",
-                "The Ministry of Information and Communications' 2017 index (0-1) and rank, read from their repost on "
-                "the Vĩnh Phúc provincial portal (stored page copy); the date is the repost's. The copy stops at rank "
-                "53, so 10 provinces are missing. The DTI's predecessor, not comparable with it", "licence",
-                series=False),
-        _source("book-ctu-toancanh", "report", "Trường Đại học Cần Thơ",
-                "Toàn cảnh nguồn nhân lực Đồng bằng sông Cửu Long và vai trò của Trường Đại học Cần Thơ", "",
-                "Trường Đại học Cần Thơ",
-                "https://sdmd2045.ctu.edu.vn/upload/toancanhnguonnhanluc/files/basic-html/page91.html",
-                "GSO figures (table 3.1, source GSO 2021)", "date;licence"),
-        _source("textbook-kntt-dl12", "report", "Nhà xuất bản Giáo dục Việt Nam",
-                "Địa lí 12 (bộ Kết nối tri thức), trang 39", "", "Nhà xuất bản Giáo dục Việt Nam",
-                "https://github.com/SonPhatTranDeveloper/rag-high-school-book",
-                "Textbook citing GSO's statistical yearbook 2022; page copy in SonPhatTranDeveloper/rag-high-school-book "
-                "(commit 1133e7ce)", "date;licence"),
-        _source("web-infographics-ldld-2022", "news_article", "TTXVN",
-                "Lực lượng lao động từ 15 tuổi trở lên tăng 1,1 triệu người", "2023-01-02", "Infographics TTXVN",
-                "https://infographics.vn/interactive-luc-luong-lao-dong-tu-15-tuoi-tro-len-tang-11-trieu-nguoi/116113.vna",
-                "GSO's estimate for 2022", "licence"),
-        _source("web-thoibao-tcns-2022", "news_article", "",
-                "34 địa phương lập hơn 27.000 tổ công nghệ cộng đồng hỗ trợ người dân chuyển đổi số", "2022-06-15",
-                "Thời báo",
-                "https://thoibao.online/paper/34-dia-phuong-lap-hon-27000-to-cong-nghe-cong-dong-ho-tro-nguoi-dan-chuyen-doi-so-32794",
-                "", "issuer_author;licence"),
-        _source("web-vneconomy-tcns-2022", "news_article", "",
-                "Việt Nam đã có hơn 42.000 tổ công nghệ số cộng đồng hỗ trợ người dân chuyển đổi số", "2022-08",
-                "VnEconomy",
-                "https://vneconomy.vn/viet-nam-da-co-hon-42-000-to-cong-nghe-so-cong-dong-ho-tro-nguoi-dan-chuyen-doi-so.htm",
-                "", "issuer_author;licence"),
-        _source("web-cafef-tttt-2023-08", "news_article", "",
-                "Những kết quả tích cực của lĩnh vực TT&TT trong 8 tháng đầu năm 2023", "2023-09", "CafeF",
-                "https://cafef.vn/nhung-ket-qua-tich-cuc-cua-linh-vuc-tttt-trong-8-thang-dau-nam-2023-188230902135920248.chn",
-                "The Ministry of Information and Communications' monthly briefing", "issuer_author;licence"),
-        _source("web-cafef-tttt-2023-09", "news_article", "",
-                "Thuê bao băng rộng di động của Việt Nam đã đạt tỷ lệ 87,07 thuê bao/100 dân", "2023-09", "CafeF",
-                "https://cafef.vn/thue-bao-bang-rong-di-dong-cua-viet-nam-da-dat-ty-le-8707-thue-bao-100-dan-1882309121338376.chn",
-                "The Ministry of Information and Communications' briefing", "issuer_author;licence"),
-        _source("web-thoisu-tcns-2022", "news_article", "TTXVN",
-                "49/63 tỉnh, thành phố triển khai xây dựng mô hình Tổ công nghệ số cộng đồng", "2022-08",
-                "Thời sự toàn cảnh (TTXVN)",
-                "https://thoisutoancanh.com/4963-tinh-thanh-pho-trien-khai-xay-dung-mo-hinh-to-cong-nghe-so-cong-dong-a22955.html",
-                "", "licence"),
-    ]
-
-
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("reference", type=Path)
@@ -219,15 +156,11 @@ def main(argv: list[str] | None = None) -> None:
             "facts_ranking_mic_2017.csv": lambda: mic_rows(a.reference),
             "facts_ranking_pci_2017_2022.csv": lambda: pci_rank_rows(a.reference),
             "facts_series_national_extra.csv": lambda: national_rows(a.reference)}
-    for name in [*jobs, "sources_reference_components.csv"]:
+    for name in jobs:
         if (RAW / name).exists() and not a.overwrite:
             sys.exit(f"{RAW / name} exists; pass --overwrite to replace it")
     for name, make in jobs.items():
         write_facts(RAW / name, make())
-    with (RAW / "sources_reference_components.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(SOURCES_HEADER)
-        w.writerows(sources())
 
 
 if __name__ == "__main__":

@@ -98,6 +98,21 @@ def write_facts(path: Path, rows: list[list]) -> None:
     print(f"wrote {path.relative_to(RAW.parents[1])}: {len(rows)} rows")
 
 
+def curation_main(doc: str, jobs: dict, argv: list[str] | None = None) -> None:
+    """The command line of a curation script: ``REFERENCE [--overwrite]``, then each facts file of ``jobs`` (name in
+    data/raw -> a function of the reference folder giving its rows) written; none is written if one exists and
+    ``--overwrite`` is not given."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("reference", type=Path)
+    p.add_argument("--overwrite", action="store_true")
+    a = p.parse_args(argv)
+    for name in jobs:
+        if (RAW / name).exists() and not a.overwrite:
+            sys.exit(f"{RAW / name} exists; pass --overwrite to replace it")
+    for name, make in jobs.items():
+        write_facts(RAW / name, make(a.reference))
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("reference", type=Path)

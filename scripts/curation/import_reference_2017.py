@@ -15,12 +15,10 @@ Usage: python scripts/curation/import_reference_2017.py ../shared/reference [--o
 
 from __future__ import annotations
 
-import argparse
 import csv
-import sys
 from pathlib import Path
 
-from import_panels import write_facts  # the same facts-file layout (same folder)
+from import_panels import curation_main  # the same facts-file layout and command line (same folder)
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 PCI = {"PCI sub-index 9": ("pci_labour_training", "points_0_10", "PL"),
@@ -85,17 +83,8 @@ def national_rows(ref: Path) -> list[list[str]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("reference", type=Path)
-    p.add_argument("--overwrite", action="store_true")
-    a = p.parse_args(argv)
-    jobs = {"facts_panel_pci_2017_2022.csv": pci_rows, "facts_panel_gso_2016_2021.csv": labour_rows,
-            "facts_series_national_2017_2025.csv": national_rows}
-    for name, make in jobs.items():
-        path = RAW / name
-        if path.exists() and not a.overwrite:
-            sys.exit(f"{path} exists; pass --overwrite to replace it")
-        write_facts(path, make(a.reference))
+    curation_main(__doc__, {"facts_panel_pci_2017_2022.csv": pci_rows, "facts_panel_gso_2016_2021.csv": labour_rows,
+                            "facts_series_national_2017_2025.csv": national_rows}, argv)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,10 @@ Usage: python scripts/curation/import_reference_components.py ../shared/referenc
 
 from __future__ import annotations
 
-import argparse
 import csv
-import sys
 from pathlib import Path
 
-from import_panels import write_facts  # the same facts-file layout (same folder)
+from import_panels import curation_main  # the same facts-file layout and command line (same folder)
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 PCI_FILE = "pci_labour_training_indicators_2017_2019.csv"
@@ -148,19 +146,9 @@ def national_rows(ref: Path) -> list[list[str]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("reference", type=Path)
-    p.add_argument("--overwrite", action="store_true")
-    a = p.parse_args(argv)
-    jobs = {"facts_panel_pci_components_2017_2019.csv": lambda: pci_rows(a.reference),
-            "facts_ranking_mic_2017.csv": lambda: mic_rows(a.reference),
-            "facts_ranking_pci_2017_2022.csv": lambda: pci_rank_rows(a.reference),
-            "facts_series_national_extra.csv": lambda: national_rows(a.reference)}
-    for name in jobs:
-        if (RAW / name).exists() and not a.overwrite:
-            sys.exit(f"{RAW / name} exists; pass --overwrite to replace it")
-    for name, make in jobs.items():
-        write_facts(RAW / name, make())
+    curation_main(__doc__, {"facts_panel_pci_components_2017_2019.csv": pci_rows, "facts_ranking_mic_2017.csv": mic_rows,
+                            "facts_ranking_pci_2017_2022.csv": pci_rank_rows,
+                            "facts_series_national_extra.csv": national_rows}, argv)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.data.validate import load_raw
+from analysis.errors import DataError
 from conftest import RAW, edit_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def test_a_space_between_digit_groups_reads_as_a_thousands_separator(raw_copy):
     line = edit_csv(raw_copy / "facts_series_national_extra.csv", "NX-001", "value", "55388")
     load_raw(raw_copy)  # "55 388,00" holds 55388
     edit_csv(raw_copy / "facts_series_national_extra.csv", "NX-001", "value", "55389")
-    with pytest.raises(Exception) as e:
+    with pytest.raises(DataError) as e:
         load_raw(raw_copy)
     assert f"facts_series_national_extra.csv:{line}: column 'value'" in str(e.value)
 

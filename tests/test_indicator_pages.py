@@ -46,6 +46,19 @@ def test_a_bar_chart_compares_one_year_and_one_boundary_without_the_whole_countr
     assert "Quảng Ninh (31%)" in alt and "Quảng Bình (20%)" in alt
 
 
+def test_a_bar_chart_of_a_rank_puts_the_best_first_and_says_so(monkeypatch):
+    monkeypatch.setattr(IC, "LINE_MAX", 1)
+    f = _obs([("a", "22", "pre2025", 2016, 3.0, ""), ("c", "44", "pre2025", 2016, 40.0, ""),
+              ("d", "45", "pre2025", 2016, 12.0, "")]).assign(unit="rank")
+    rank = pd.Series({"name_vi": "Xếp hạng", "name_en": "Rank", "unit": "rank", "better": "lower"})
+    for lang, best_first in (("vi", "tốt nhất trước: từ Quảng Ninh (3) đến Quảng Bình (40)"),
+                             ("en", "best first: from Quang Ninh (3) to Quang Binh (40)")):
+        fig, data, title, alt = IP.chart(IP.observations(f, "x", REGISTRY), f.iloc[0:0], REGISTRY, SOURCES, rank,
+                                         lang)
+        assert fig["data"][0]["y"] == [3.0, 12.0, 40.0] and list(data["value"]) == [3.0, 12.0, 40.0]
+        assert best_first in alt, alt
+
+
 def test_a_line_chart_marks_targets_and_uses_the_page_number_format():
     f = _obs([("a", "22", "pre2025", 2021, 30.5, ""), ("b", "22", "pre2025", 2023, 40.25, "")])
     targets = pd.DataFrame({"province_code": ["22"], "boundary": ["pre2025"], "year": [2025], "value": [60.0]})

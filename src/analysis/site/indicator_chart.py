@@ -140,11 +140,16 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
     d = shape["rows"]
     codes, years, values = d["province_code"].tolist(), d["year"].tolist(), [float(v) for v in d["value"]]
     if shape["bar"]:
+        lower_better = ind_row.get("better") == "lower"  # a rank: the best (1) first, as readers look for it
+        if lower_better:
+            d = d.iloc[::-1]
+            codes, years, values = codes[::-1], years[::-1], values[::-1]
         year, boundary = shape["year"], shape["boundary"]
         names = [_name(registry, c, boundary, lang) for c in codes]
         title = msg("ind_chart_bar_title", lang, indicator=name, n=len(d), year=year,
                     boundary=msg(f"boundary_{boundary}", lang))
-        alt = msg("ind_chart_bar_alt", lang, indicator=name, year=year, n=len(d), top=names[0],
+        alt = msg("ind_chart_bar_alt_lower" if lower_better else "ind_chart_bar_alt", lang, indicator=name,
+                  year=year, n=len(d), top=names[0],
                   top_value=format_value(values[0], unit, lang), bottom=names[-1],
                   bottom_value=format_value(values[-1], unit, lang))
         traces = [{"type": "bar", "x": names, "y": values, "marker": {"color": "#2b6cb0"}, "name": name,

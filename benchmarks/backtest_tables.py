@@ -5,7 +5,8 @@ Run: python benchmarks/backtest_tables.py TABLE [TABLE ...] [--column ITEM] [--b
 (after `make data`, which builds the province registry the rows are matched with), or
 python benchmarks/backtest_tables.py --list benchmarks/gso_2016_tables.csv --root DIR for a list of tables, each
 row with its own item, bounds and set (``gso_2016_tables.csv``: the 27 GSO 2016-yearbook tables the engine's
-settings were checked on, 15 for development and 12 kept for confirmation; DIR is the folder ``gso_06082019`` of
+settings were checked on, 15 for development and 12 kept for confirmation; ``gso_2016_tables_more.csv``: nine more
+tables of the same copy, picked after every setting was fixed; DIR is the folder ``gso_06082019`` of
 ``data-raw/gso_06082019.zip`` in the public repository choisy/gso, commit 7e3e7f5). For each table: rolling
 origins, horizons 1–5, the engine against "the last value stays" and "the panel's average change", with the same
 yardsticks as ``benchmarks/backtest.py``; then the yardsticks over every table together. ``--bounds`` sets the

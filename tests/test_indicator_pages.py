@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.assess.series import yearly
 from analysis.catalogue import msg
 from analysis.site import indicator_chart as IC
 from analysis.site import indicator_pages as IP
@@ -24,6 +25,7 @@ def _obs(rows):
     df = pd.DataFrame(rows, columns=["fact_id", "province_code", "boundary", "year", "value", "flags"])
     df["kind"], df["breakdown"], df["indicator_id"], df["unit"], df["source_id"] = (
         "observation", "total", "x", "percent", "s")
+    df["period"] = df["year"].astype(str)
     return df
 
 
@@ -32,6 +34,19 @@ def test_an_unchanged_province_is_not_repeated_under_the_new_boundary_but_a_merg
               ("c", "44", "post2025", 2016, 20.0, "aggregated")])
     o = IP.observations(f, "x", REGISTRY)
     assert set(zip(o["province_code"], o["boundary"])) == {("22", "pre2025"), ("44", "post2025")}
+
+
+def test_a_year_shows_the_figure_the_assessment_reads_of_it():
+    # two dated counts in one year: the later; a three-year total against that year's own figure: the year's;
+    # the preliminary figure against a new vintage's of the same year: the new vintage's
+    f = _obs([("a", "VN", "pre2025", 2023, 74818.0, ""), ("b", "VN", "pre2025", 2023, 76905.0, ""),
+              ("c", "22", "pre2025", 2023, 16104.0, ""), ("d", "22", "pre2025", 2023, 4076.0, ""),
+              ("e", "45", "pre2025", 2016, 348.9, ""), ("f", "45", "pre2025", 2016, 344.9, "definition_break")])
+    f["period"] = ["2023-09-04", "2023-08-22", "2021/2023", "2023", "2016", "2016"]
+    o = IP.observations(f, "x", REGISTRY).set_index("province_code")["value"]
+    assert o.to_dict() == {"VN": 74818.0, "22": 4076.0, "45": 344.9}
+    rows = f.assign(year=f["year"].astype(int))
+    assert yearly(rows[rows["province_code"] == "VN"])["value"].tolist() == [74818.0]  # the assessment agrees
 
 
 def test_a_bar_chart_compares_one_year_and_one_boundary_without_the_whole_country(monkeypatch):

@@ -20,13 +20,22 @@ def target_series(obs, province_code: str, boundary: str, indicator: str, breakd
     return yearly(d)
 
 
+def one_per_year(d: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """One figure per year (and per ``by``): a single-year figure over a span of years ('2021/2023'), then the
+    figure of a new vintage (flagged definition_break), then the latest-dated one ('2023-09-04' over
+    '2023-08-22'); on a tie, the one that comes last in the table. The assessment, the indicator pages and the
+    report's summary all read a year's figure by this rule."""
+    keys = [*(by or []), "year"]
+    o = d.assign(_single=d["period"].astype(str).map(single_year).astype(bool),
+                 _new=d["flags"].fillna("").astype(str).str.contains("definition_break"))
+    o = o.sort_values([*keys, "_single", "_new", "period"], kind="stable")
+    return o.groupby(keys, as_index=False, sort=False).tail(1).drop(columns=["_single", "_new"])
+
+
 def yearly(d):
-    """One single-year observation per year, from the latest definition break on."""
+    """One single-year observation per year (:func:`one_per_year`), from the latest definition break on."""
     single = d["period"].astype(str).map(single_year).astype(bool)
-    # within a year the figure of a new vintage (flagged definition_break) wins, then the latest-dated one
-    d = d.loc[single].assign(_new=d["flags"].fillna("").str.contains("definition_break"))
-    d = d.sort_values(["year", "_new", "period"], kind="stable").groupby("year", as_index=False).tail(1)
-    d = d.drop(columns="_new")
+    d = one_per_year(d.loc[single])
     breaks = d.loc[d["flags"].fillna("").str.contains("definition_break"), "year"]
     cut = int(breaks.max()) if len(breaks) else None
     if cut is not None:

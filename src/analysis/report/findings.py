@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.assess.forecast import OFF_TRACK, ON_TRACK, STATUSES
+from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.labels import status_label
 from analysis.markup import md_text
@@ -90,7 +91,7 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
         if s.empty or ind not in indicators.index:
             continue
         latest_boundary = s.sort_values("year").iloc[-1]["boundary"]
-        s = s[s["boundary"] == latest_boundary].sort_values(["year", "fact_id"]).drop_duplicates("year")
+        s = one_per_year(s[s["boundary"] == latest_boundary]).sort_values("year", kind="stable")
         name = md_text(indicators.at[ind, f"name_{lang}"])
         last = s.iloc[-1]
         srcs = join_words(list(dict.fromkeys(md_text(source_name(sources, sid, lang)) for sid in s["source_id"])),

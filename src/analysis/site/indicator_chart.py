@@ -13,6 +13,7 @@ import html
 
 import pandas as pd
 
+from analysis.assess.series import one_per_year
 from analysis.catalogue import LANGS, join_words, msg
 from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
@@ -64,20 +65,19 @@ def observations(facts: pd.DataFrame, ind: str, registry: pd.DataFrame | None = 
 
 def _observations(facts: pd.DataFrame, ind: str | None, single: frozenset[str] | None) -> pd.DataFrame:
     """``facts`` reduced to total-breakdown observations (of ``ind``, or of every indicator with None), one per
-    indicator, province, boundary and year."""
+    indicator, province, boundary and year (:func:`analysis.assess.series.one_per_year`: the assessment's rule)."""
     keep = (facts["kind"] == "observation") & (facts["breakdown"] == "total")
     o = facts[keep & (facts["indicator_id"] == ind)] if ind is not None else facts[keep]
     if single is not None:
         repeat = ((o["boundary"] == "post2025") & o["province_code"].isin(single)
                   & o["flags"].fillna("").str.contains("aggregated"))
         o = o[~repeat]
-    o = o.dropna(subset=["year", "value"]).sort_values(["indicator_id", "province_code", "boundary", "year",
-                                                        "fact_id"])
-    return o.drop_duplicates(["indicator_id", "province_code", "boundary", "year"])
+    o = one_per_year(o.dropna(subset=["year", "value"]), ["indicator_id", "province_code", "boundary"])
+    return o.sort_values(["indicator_id", "province_code", "boundary", "year"], kind="stable")
 
 
-OBS_COLUMNS = ["fact_id", "province_code", "boundary", "indicator_id", "kind", "breakdown", "year", "value", "unit",
-               "source_id", "flags"]  # what the pages read of an observation
+OBS_COLUMNS = ["fact_id", "province_code", "boundary", "indicator_id", "kind", "breakdown", "period", "year", "value",
+               "unit", "source_id", "flags"]  # what the pages read of an observation
 
 
 def all_observations(facts: pd.DataFrame, registry: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:

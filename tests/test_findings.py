@@ -108,6 +108,7 @@ def _facts(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=cols)
     df["kind"] = "observation"
     df["breakdown"] = "total"
+    df["period"], df["flags"] = df["year"].astype(str), ""  # as every fact of the evidence base has
     return df
 
 

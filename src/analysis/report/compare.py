@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.data.store import load_processed
@@ -88,13 +89,13 @@ def _latest(ctx: CompareContext, code: str, ind: str, year: int | None = None):
                     & (ctx.facts["kind"] == "observation") & (ctx.facts["breakdown"] == "total")]
     der = ctx.derived[(ctx.derived["province_code"] == code) & (ctx.derived["indicator_id"] == ind)
                       & (ctx.derived["breakdown"] == "total")]
-    both = pd.concat([obs[["year", "value", "unit"]], der[["year", "value", "unit"]]])
+    cols = ["year", "period", "value", "unit", "flags"]
+    both = pd.concat([der[cols], obs[cols]])  # a published figure after a derived one: it wins a tie
     if year is not None:
         both = both[both["year"] == year]
     if both.empty:
         return None
-    r = both.sort_values("year").iloc[-1]
-    return r
+    return one_per_year(both).sort_values("year", kind="stable").iloc[-1]  # a year's figure as the assessment reads it
 
 
 def _years(ctx: CompareContext, code: str, ind: str) -> set[int]:

@@ -12,6 +12,7 @@ from analysis import config
 from analysis.assess.assessment import FORECAST_STATUSES
 from analysis.assess.forecast import predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
+from analysis.assess.series import one_per_year
 from analysis.assess.target import MAX_DATA_AGE, part_of_year
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
@@ -141,7 +142,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     L = ctx.lang
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    same = g[g["boundary"] == g["boundary"].iloc[-1]].groupby("year").tail(1)
+    same = one_per_year(g[g["boundary"] == g["boundary"].iloc[-1]]).sort_values("year", kind="stable")
     trend = same[~same["flags"].map(part_of_year)]  # the points a trend rests on
     for boundary, gb in g.groupby("boundary"):
         lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
 from analysis.labels import breakdown_label, comparator_sign, locator_label, result_label, status_label, t, unsd_label
@@ -109,7 +110,8 @@ def former_provinces(ctx: ProvinceContext) -> pd.DataFrame:
     if not ctx.merged or f is None or f.empty:
         return pd.DataFrame()
     obs = f[(f["kind"] == "observation") & (f["breakdown"] == "total")].dropna(subset=["year"])
-    latest = obs.sort_values("year").groupby(["indicator_id", "province_code"]).tail(1)
+    latest = one_per_year(obs, ["indicator_id", "province_code"]).sort_values("year", kind="stable").groupby(
+        ["indicator_id", "province_code"]).tail(1)
     names = ctx.registry[ctx.registry["boundary"] == "pre2025"].set_index("province_code")[f"name_{L}"]
     cols = vi_sorted({names[c] for c in latest["province_code"]})
     order = list(ctx.indicators.index)

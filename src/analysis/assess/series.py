@@ -23,8 +23,8 @@ def target_series(obs, province_code: str, boundary: str, indicator: str, breakd
 def one_per_year(d: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
     """One figure per year (and per ``by``): a single-year figure over a span of years ('2021/2023'), then the
     figure of a new vintage (flagged definition_break), then the latest-dated one ('2023-09-04' over
-    '2023-08-22'); on a tie, the one that comes last in the table. The assessment, the indicator pages and the
-    report's summary all read a year's figure by this rule."""
+    '2023-08-22'); on a tie, the one that comes last in the table. Rows come back sorted by ``by`` and year. The
+    assessment, the indicator pages and the report all read a year's figure by this rule."""
     keys = [*(by or []), "year"]
     o = d.assign(_single=d["period"].astype(str).map(single_year).astype(bool),
                  _new=d["flags"].fillna("").astype(str).str.contains("definition_break"))

@@ -95,7 +95,7 @@ def _latest(ctx: CompareContext, code: str, ind: str, year: int | None = None):
         both = both[both["year"] == year]
     if both.empty:
         return None
-    return one_per_year(both).sort_values("year", kind="stable").iloc[-1]  # a year's figure as the assessment reads it
+    return one_per_year(both).iloc[-1]  # the latest year's figure, as the assessment reads it
 
 
 def _years(ctx: CompareContext, code: str, ind: str) -> set[int]:

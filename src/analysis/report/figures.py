@@ -142,7 +142,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     L = ctx.lang
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    same = one_per_year(g[g["boundary"] == g["boundary"].iloc[-1]]).sort_values("year", kind="stable")
+    same = one_per_year(g[g["boundary"] == g["boundary"].iloc[-1]])
     trend = same[~same["flags"].map(part_of_year)]  # the points a trend rests on
     for boundary, gb in g.groupby("boundary"):
         lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)

@@ -91,7 +91,7 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
         if s.empty or ind not in indicators.index:
             continue
         latest_boundary = s.sort_values("year").iloc[-1]["boundary"]
-        s = one_per_year(s[s["boundary"] == latest_boundary]).sort_values("year", kind="stable")
+        s = one_per_year(s[s["boundary"] == latest_boundary])
         name = md_text(indicators.at[ind, f"name_{lang}"])
         last = s.iloc[-1]
         srcs = join_words(list(dict.fromkeys(md_text(source_name(sources, sid, lang)) for sid in s["source_id"])),

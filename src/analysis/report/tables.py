@@ -110,8 +110,7 @@ def former_provinces(ctx: ProvinceContext) -> pd.DataFrame:
     if not ctx.merged or f is None or f.empty:
         return pd.DataFrame()
     obs = f[(f["kind"] == "observation") & (f["breakdown"] == "total")].dropna(subset=["year"])
-    latest = one_per_year(obs, ["indicator_id", "province_code"]).sort_values("year", kind="stable").groupby(
-        ["indicator_id", "province_code"]).tail(1)
+    latest = one_per_year(obs, ["indicator_id", "province_code"]).groupby(["indicator_id", "province_code"]).tail(1)
     names = ctx.registry[ctx.registry["boundary"] == "pre2025"].set_index("province_code")[f"name_{L}"]
     cols = vi_sorted({names[c] for c in latest["province_code"]})
     order = list(ctx.indicators.index)

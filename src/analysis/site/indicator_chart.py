@@ -72,8 +72,7 @@ def _observations(facts: pd.DataFrame, ind: str | None, single: frozenset[str] |
         repeat = ((o["boundary"] == "post2025") & o["province_code"].isin(single)
                   & o["flags"].fillna("").str.contains("aggregated"))
         o = o[~repeat]
-    o = one_per_year(o.dropna(subset=["year", "value"]), ["indicator_id", "province_code", "boundary"])
-    return o.sort_values(["indicator_id", "province_code", "boundary", "year"], kind="stable")
+    return one_per_year(o.dropna(subset=["year", "value"]), ["indicator_id", "province_code", "boundary"])
 
 
 OBS_COLUMNS = ["fact_id", "province_code", "boundary", "indicator_id", "kind", "breakdown", "period", "year", "value",

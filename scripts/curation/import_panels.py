@@ -67,25 +67,39 @@ def _flags(note: str) -> str:
     return ";".join(flags)
 
 
+def read_reference(ref: Path, name: str) -> list[dict]:
+    """The rows of one reference table (a CSV of the shared reference folder)."""
+    with (ref / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def copy_path(r: dict) -> str:
+    """Where a reference row was read, without the copy's parenthesised detail: its URL or repository path."""
+    return r["source_url_or_repo_path"].split(" (")[0].split(";")[0]
+
+
+def province_locator(r: dict) -> str:
+    """A reference row's locator: where it was read, the province and the year as the copy writes them."""
+    return f"{copy_path(r)}; province “{r['province']}”, year {r['year']}"
+
+
 def rows_for(ref: Path, name: str, spec: dict) -> list[list[str]]:
     out = []
-    with (ref / name).open(encoding="utf-8", newline="") as f:
-        for r in csv.DictReader(f):
-            key = r["indicator"] if None not in spec else None
-            if key not in spec:
-                continue
-            code = r["province_code"] or ("VN" if r["province"] == "WHOLE COUNTRY" else "")
-            if not code:
-                continue  # regions and Hà Tây: no province of either registry
-            ind, unit, source, prefix = spec[key]
-            fact_id = f"{prefix}-{code}-{r['year']}"
-            note = r["note"].replace("REGION/NATIONAL aggregate row", "national row").replace(
-                "(có bằng/chứng chỉ)", "(“có bằng/chứng chỉ”)")  # a Vietnamese term in an English note: quoted
-            # curated locators are written in English; Vietnamese pages show them in Vietnamese (labels.locator_label)
-            locator = f"{r['source_url_or_repo_path'].split(' (')[0].split(';')[0]}; row “{r['as_written']}”, " \
-                      f"year {r['year']}"
-            out.append([fact_id, code, "pre2025", ind, "total", "observation", r["year"], r["value"], unit, "", "",
-                        "", source, "", locator, r["value"], _flags(r["note"]), note])
+    for r in read_reference(ref, name):
+        key = r["indicator"] if None not in spec else None
+        if key not in spec:
+            continue
+        code = r["province_code"] or ("VN" if r["province"] == "WHOLE COUNTRY" else "")
+        if not code:
+            continue  # regions and Hà Tây: no province of either registry
+        ind, unit, source, prefix = spec[key]
+        fact_id = f"{prefix}-{code}-{r['year']}"
+        note = r["note"].replace("REGION/NATIONAL aggregate row", "national row").replace(
+            "(có bằng/chứng chỉ)", "(“có bằng/chứng chỉ”)")  # a Vietnamese term in an English note: quoted
+        # curated locators are written in English; Vietnamese pages show them in Vietnamese (labels.locator_label)
+        locator = f"{copy_path(r)}; row “{r['as_written']}”, year {r['year']}"
+        out.append([fact_id, code, "pre2025", ind, "total", "observation", r["year"], r["value"], unit, "", "",
+                    "", source, "", locator, r["value"], _flags(r["note"]), note])
     return out
 
 
@@ -113,16 +127,13 @@ def curation_main(doc: str, jobs: dict, argv: list[str] | None = None) -> None:
         write_facts(RAW / name, make(a.reference))
 
 
+def panel_rows(files: dict):
+    """The rows of one panel file: those of each of its reference tables, in order."""
+    return lambda ref: [row for name, spec in files.items() for row in rows_for(ref, name, spec)]
+
+
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("reference", type=Path)
-    p.add_argument("--overwrite", action="store_true")
-    a = p.parse_args(argv)
-    for panel, files in PANELS.items():
-        path = RAW / f"facts_panel_{panel}.csv"
-        if path.exists() and not a.overwrite:
-            sys.exit(f"{path} exists; pass --overwrite to replace it")
-        write_facts(path, [row for name, spec in files.items() for row in rows_for(a.reference, name, spec)])
+    curation_main(__doc__, {f"facts_panel_{panel}.csv": panel_rows(files) for panel, files in PANELS.items()}, argv)
 
 
 if __name__ == "__main__":

@@ -15,28 +15,17 @@ Usage: python scripts/curation/import_reference_2017.py ../shared/reference [--o
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from import_panels import curation_main  # the same facts-file layout and command line (same folder)
+from import_panels import curation_main, province_locator, read_reference  # the same layout (same folder)
 
-RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 PCI = {"PCI sub-index 9": ("pci_labour_training", "points_0_10", "PL"),
        "PCI weighted composite score": ("pci_composite", "points_0_100", "PC")}
 
 
-def _read(ref: Path, name: str) -> list[dict]:
-    with (ref / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _locator(r: dict) -> str:
-    return f"{r['source_url_or_repo_path'].split(' (')[0].split(';')[0]}; province “{r['province']}”, year {r['year']}"
-
-
 def pci_rows(ref: Path) -> list[list[str]]:
     out = []
-    for r in _read(ref, "pci_labour_training_composite_2017_2022.csv"):
+    for r in read_reference(ref, "pci_labour_training_composite_2017_2022.csv"):
         spec = next((v for k, v in PCI.items() if r["indicator"].startswith(k)), None)
         if spec is None or not r["province_code"]:
             continue
@@ -44,27 +33,27 @@ def pci_rows(ref: Path) -> list[list[str]]:
         flags = "definition_break" if r["year"] == "2021" else ""
         note = "VCCI PCI" + ("; PCI revised its method in 2021: a new series starts" if flags else "")
         out.append([f"{prefix}-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", ind, "total",
-                    "observation", r["year"], r["value"], unit, "", "", "", "pci-vcci-2017", "", _locator(r), r["value"],
+                    "observation", r["year"], r["value"], unit, "", "", "", "pci-vcci-2017", "", province_locator(r), r["value"],
                     flags, note])
     return out
 
 
 def labour_rows(ref: Path) -> list[list[str]]:
     out = []
-    for r in _read(ref, "gso_labour_force_2016_2021.csv"):
+    for r in read_reference(ref, "gso_labour_force_2016_2021.csv"):
         if not r["province_code"]:
             continue
         flags = "definition_break" if r["year"] == "2016" else ""
         out.append([f"GR-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", "labour_force", "total",
                     "observation", r["year"], r["as_written"], "thousand_persons", "", "", "", "gso-yb-labour-revised", "",
-                    _locator(r), r["as_written"], flags,
+                    province_locator(r), r["as_written"], flags,
                     "GSO yearbook figures, revised vintage (differs from the preliminary 2016 of the 2005–2016 table)"])
     return out
 
 
 def national_rows(ref: Path) -> list[list[str]]:
     out = []
-    for r in _read(ref, "national_series_2017_2025.csv"):
+    for r in read_reference(ref, "national_series_2017_2025.csv"):
         if not r["indicator"].startswith("Share of employed workers aged 15+ trained") or r["year"] > "2021" \
                 or "vietnamplus" in r["source_url_or_repo_path"]:  # the 2020 and 2025 press figures are in the base
             continue
@@ -77,7 +66,7 @@ def national_rows(ref: Path) -> list[list[str]]:
         how = ("printed without the decimal comma; value = figure as written / 100" if "derived" in flags else
                "secondary source citing GSO (2022)")
         out.append([f"NV-VN-{r['year']}", "VN", "pre2025", "trained_employed_share", "total", "observation",
-                    r["year"], r["value"], "percent", "", "", "", source, "", _locator(r), r["as_written"],
+                    r["year"], r["value"], "percent", "", "", "", source, "", province_locator(r), r["as_written"],
                     ";".join(flags), f"Whole country; degree-or-certificate share; {how}"])
     return out
 

@@ -22,12 +22,10 @@ Usage: python scripts/curation/import_reference_components.py ../shared/referenc
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from import_panels import curation_main  # the same facts-file layout and command line (same folder)
+from import_panels import copy_path, curation_main, province_locator, read_reference  # the same layout (same folder)
 
-RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 PCI_FILE = "pci_labour_training_indicators_2017_2019.csv"
 # the copy's indicator name after "PCI labour-training indicator: " -> (indicator_id, id prefix)
 PCI_PARTS = {
@@ -58,26 +56,17 @@ NATIONAL_SOURCES = {"sdmd2045.ctu.edu.vn": "book-ctu-toancanh", "grade_12_ket_no
                     "cafef.vn/thue-bao": "web-cafef-tttt-2023-09", "thoisutoancanh.com": "web-thoisu-tcns-2022"}
 
 
-def _read(ref: Path, name: str) -> list[dict]:
-    with (ref / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _path(r: dict) -> str:
-    return r["source_url_or_repo_path"].split(" (")[0].split(";")[0]
-
-
 def pci_rows(ref: Path) -> list[list[str]]:
     """The 11 components of PCI sub-index 9, in percent (stored fractions x 100, flagged derived)."""
     out = []
-    for r in _read(ref, PCI_FILE):
+    for r in read_reference(ref, PCI_FILE):
         name = r["indicator"].removeprefix("PCI labour-training indicator: ")
         ind, prefix = PCI_PARTS[name]  # a new indicator in the copy stops the script here: add it above
         fraction = r["unit"].startswith("share (0-1 fraction")
         value = f"{float(r['as_written']) * 100:.6f}".rstrip("0").rstrip(".") if fraction else r["as_written"]
         how = ("VCCI's file stores it as a 0-1 fraction (as written); value = stored fraction x 100, in percent"
                if fraction else "stored in percent (as written)")
-        sheet = f"{_path(r)} sheet “Labor Training”, column “{name}”"
+        sheet = f"{copy_path(r)} sheet “Labor Training”, column “{name}”"
         out.append([f"{prefix}-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", ind, "total",
                     "observation", r["year"], value, "percent", "", "", "",
                     "pci-vcci-2017", "", f"{sheet}; province “{r['province']}”, year {r['year']}", r["as_written"],
@@ -88,11 +77,11 @@ def pci_rows(ref: Path) -> list[list[str]]:
 def mic_rows(ref: Path) -> list[list[str]]:
     """MIC's 2017 IT-application / e-government index and rank, ranks 1-53 as the stored page gives them."""
     out = []
-    for r in _read(ref, "mic_it_application_egov_index_2017.csv"):
+    for r in read_reference(ref, "mic_it_application_egov_index_2017.csv"):
         ind, unit, prefix = MIC["rank" if r["unit"].startswith("rank") else "index"]
         out.append([f"{prefix}-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", ind, "total",
                     "observation", r["year"], r["value"], unit, "", "", "", "mic-egov-2017", "",
-                    f"{_path(r)}; row “{r['as_written']}”", r["as_written"], "",
+                    f"{copy_path(r)}; row “{r['as_written']}”", r["as_written"], "",
                     "MIC 2017 ranking of IT application and e-government development (the DTI's predecessor; not "
                     "comparable with the DTI); the stored page stops at rank 53"])
     return out
@@ -102,13 +91,13 @@ def pci_rank_rows(ref: Path) -> list[list[str]]:
     """PCI's rank among the 63 provinces: all of them 2017-2019, seven provinces 2020-2022 (2021 starts PCI's new
     method, flagged ``definition_break`` as the scores are). A rank is shown, never forecast."""
     out = []
-    for r in _read(ref, "pci_labour_training_composite_2017_2022.csv"):
+    for r in read_reference(ref, "pci_labour_training_composite_2017_2022.csv"):
         if not r["indicator"].startswith("PCI rank") or not r["province_code"]:
             continue
         flags = "definition_break" if r["year"] == "2021" else ""
         out.append([f"PK-{r['province_code']}-{r['year']}", r["province_code"], "pre2025", "pci_rank", "total",
                     "observation", r["year"], r["value"], "rank", "", "", "", "pci-vcci-2017", "",
-                    f"{_path(r)}; province “{r['province']}”, year {r['year']}", r["as_written"], flags,
+                    province_locator(r), r["as_written"], flags,
                     "VCCI PCI rank among 63 provinces" + ("; PCI revised its method in 2021: a new series starts"
                                                           if flags else "")])
     return out
@@ -121,7 +110,7 @@ def _national_source(path: str) -> str:
 def national_rows(ref: Path) -> list[list[str]]:
     """Whole-country points not yet in data/raw (labour force 2018-2022, team snapshots, level-3/4 services)."""
     out = []
-    for r in _read(ref, "national_series_2017_2025.csv"):
+    for r in read_reference(ref, "national_series_2017_2025.csv"):
         spec = next((v for k, v in NATIONAL.items() if r["indicator"].startswith(k)), None)
         if spec is None or not r["province"].startswith("Việt Nam"):
             continue
@@ -140,7 +129,7 @@ def national_rows(ref: Path) -> list[list[str]]:
         n = len(out) + 1
         out.append([f"NX-{n:03d}", "VN", "pre2025", ind, "total", "observation", period,
                     f"{value:.2f}".rstrip("0").rstrip("."), unit, "", "", "", _national_source(r["source_url_or_repo_path"]),
-                    "", r["source_url_or_repo_path"].split(" (")[0], r["as_written"], ";".join(flags),
+                    "", copy_path(r), r["as_written"], ";".join(flags),
                     f"Whole country; {note}"])
     return out
 

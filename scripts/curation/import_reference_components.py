@@ -4,7 +4,8 @@ Not part of the pipeline. Writes four files and refuses to overwrite them (``--o
 - facts_panel_pci_components_2017_2019.csv: the 11 indicators inside PCI sub-index 9 "Labour training", 63
   provinces, 2017-2019, from VCCI's dataset files. Columns VCCI names "x (%)" are stored there as 0-1 fractions:
   the value is the stored fraction x 100, in percent, flagged ``derived`` (``as_written`` keeps the stored
-  figure). The two shares of business costs are stored in percent already and are kept as stored.
+  figure). Three are stored in percent already and are kept as stored: the two shares of business costs and the
+  share of workers trained at vocational schools.
 - facts_ranking_mic_2017.csv: the Ministry of Information and Communications' 2017 index (0-1) and rank of IT
   application and e-government development, the DTI's predecessor, ranks 1-53 (the stored page is cut there: the
   10 provinces below rank 53 stay missing).

@@ -309,3 +309,20 @@ def test_provinces_are_counted_from_joint_draws_of_the_panel():
         assert c.high - c.low > independent  # one shared national movement: they meet or miss together
     assert meet_count(m, 2022, 46.0, ">=", []) is None
     assert meet_count(pn.fit_panel(pd.DataFrame(rows), (0, 100), stacked=True), 2022, 46.0, ">=", m.provinces) is None
+
+
+def test_no_backtest_origin_is_a_year_nobody_published():
+    # a biennial survey (2006, 2008, 2010, then yearly): the engine only ever forecasts from a year with figures,
+    # so a forecast "from 2009" would be the 2008 forecast one year further on, scored under the wrong horizon
+    rng = np.random.default_rng(4)
+    years = [2006, 2008, 2010, 2011, 2012, 2013, 2014, 2015]
+    d = pd.DataFrame([{"province_code": f"{i:02d}", "year": y, "value": float(20 + i % 7 - 0.8 * (y - 2006)
+                                                                            + rng.normal(0, 0.5))}
+                      for i in range(40) for y in years])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cases = bt.panel_cases("biennial", d, (0.0, 100.0))
+    origins = {c.origin for c in cases}
+    assert origins and origins <= set(years) and 2009 not in origins, sorted(origins)
+    assert {2010, 2014}.issubset(origins)
+    assert max(c.h for c in cases if c.origin == 2010) == 5

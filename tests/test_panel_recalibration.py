@@ -120,3 +120,11 @@ def test_pci_labour_trainings_intervals_narrow_and_cover_nearer_80_percent(pci_l
     assert (learnt["cov80"] - 0.8).abs().mean() < (replayed["cov80"] - 0.8).abs().mean() - 0.03
     assert learnt["log_score"].mean() > replayed["log_score"].mean()
     assert np.allclose(learnt["mae_engine"], replayed["mae_engine"])  # the width moves no forecast
+
+
+def test_a_year_nobody_published_is_no_earlier_origin_of_the_width():
+    z = _panel(0.2, 0.2)
+    z[:, 6] = np.nan  # nobody published that year: no origin there, and no outcome for the year before it
+    _, n_full = pr.width_factor(_panel(0.2, 0.2), 1, pn.MIN_YEARS)
+    _, n_gap = pr.width_factor(z, 1, pn.MIN_YEARS)
+    assert (n_full, n_gap) == (8, 6)

@@ -84,7 +84,9 @@ def _single_series(years, values, year: int, bounds, scale: pn.Scale) -> tuple[f
 
 def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_train: int = pn.MIN_YEARS,
                 single: bool = False, stacked: bool = False) -> list[Case]:
-    """Every out-of-sample case of one panel (long rows province_code, year, value). ``single`` also scores the
+    """Every out-of-sample case of one panel (long rows province_code, year, value), from every origin that is a year
+    with figures (as the engine's own origins are: a forecast "from" a year nobody published is the year before's,
+    one year further on). ``single`` also scores the
     single-series method (every province fitted alone), the engine the national comparison used before;
     ``stacked`` the panel engine that weighed its candidates by the backtest (the engine before the model alone)."""
     w = pn.wide(values)
@@ -95,6 +97,8 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
     X = w.to_numpy()
     cases: list[Case] = []
     for t in range(min_train - 1, len(years) - 1):
+        if not np.isfinite(X[:, t]).any():
+            continue
         origin = years[t]
         model = pn.fit_panel(values, bounds, origin=origin)
         earlier = pn.fit_panel(values, bounds, origin=origin, stacked=True) if stacked else None

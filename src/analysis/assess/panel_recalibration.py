@@ -94,10 +94,11 @@ def crps_scores(e: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def width_factor(z: np.ndarray, h: int, min_years: int) -> tuple[float, int]:
-    """The factor the interval at h is stretched by, and the number of earlier origins (each with ``min_years``
-    years or more up to it) it rests on (0: none, factor 1)."""
+    """The factor the interval at h is stretched by, and the number of earlier origins (each a year with figures,
+    with ``min_years`` years or more up to it) it rests on (0: none, factor 1)."""
     for hb in range(h, 0, -1):
-        cases = [c for s in range(min_years - 1, z.shape[1] - hb) if (c := origin_case(z, s, hb)) is not None]
+        cases = [c for s in range(min_years - 1, z.shape[1] - hb)
+                 if np.isfinite(z[:, s]).any() and (c := origin_case(z, s, hb)) is not None]
         if len(cases) >= MIN_ORIGINS:
             n = len(cases)
             best = GRID[int(np.argmax(np.mean(cases, axis=0)))]  # the mean over origins of each factor's score

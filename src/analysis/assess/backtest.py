@@ -86,9 +86,9 @@ def panel_cases(name: str, values: pd.DataFrame, bounds, horizons=HORIZONS, min_
                 single: bool = False, stacked: bool = False) -> list[Case]:
     """Every out-of-sample case of one panel (long rows province_code, year, value), from every origin that is a year
     with figures (as the engine's own origins are: a forecast "from" a year nobody published is the year before's,
-    one year further on). ``single`` also scores the
-    single-series method (every province fitted alone), the engine the national comparison used before;
-    ``stacked`` the panel engine that weighed its candidates by the backtest (the engine before the model alone)."""
+    one year further on). ``single`` also scores the single-series method (every province fitted alone), the engine
+    the national comparison used before; ``stacked`` the panel engine that weighed its candidates by the backtest
+    (the engine before the model alone)."""
     w = pn.wide(values)
     years = list(w.columns)
     scale = pn.Scale.for_bounds(bounds, w.to_numpy()[np.isfinite(w.to_numpy())])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.numbers import format_number, format_value
 from analysis.site.build import build_site, collect_inputs
 from conftest import session_provinces
 from test_site import browser  # noqa: F401  (the same Debian Chromium, checked the same way)
@@ -463,3 +464,23 @@ def test_a_new_status_flows_through_the_grid_and_the_targets_filters(project, mo
     assert f'data-status="{new}"' in row and "Test status" in out.split("grid-legend")[1].split("</ul>")[0]
     body = SP.targets_body("en", a, ind, names, None, national, load_processed("national_targets"), registry)
     assert f'<option value="{new}">Test status</option>' in body and f'data-status="{new}"' in body
+
+
+def test_a_target_with_one_figure_shows_it_the_pace_it_needs_and_how_common_that_pace_was(site):
+    """Checked against the assessments the site downloads: the figure, the yearly change the target needs and the
+    counts of comparable yearly changes (as fast / all), on the targets page in both languages."""
+    a = _table(site, "assessments")
+    units = _table(site, "indicators").set_index("indicator_id")["unit"]
+    one = a[a["ref_changes"].notna()]
+    assert len(one) >= 1  # QT-S020: Quảng Trị's one online-dossier figure of 2025
+    for lang, faster in (("vi", "{f}/{n} mức thay đổi"), ("en", "{f} of {n} yearly changes")):
+        text = (site / lang / "targets.html").read_text(encoding="utf-8")
+        rows = dict(re.findall(r'<tr [^>]*id="target-([^"]+)">(.*?)</tr>', text, flags=re.S))
+        for _, r in one.iterrows():
+            cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[r["target_fact_id"]], flags=re.S)
+            assert cell, (lang, r["target_fact_id"])
+            unit = units[r["tracked_by"] if isinstance(r["tracked_by"], str) and r["tracked_by"] else r["indicator_id"]]
+            value = format_value(float(r["last_value"]), unit, lang)
+            pace = format_number(float(r["required_annual_change"]), lang, 2)
+            assert value in cell[0] and f"({int(r['last_year'])})" in cell[0] and pace in cell[0], cell[0]
+            assert faster.format(f=int(r["ref_faster"]), n=int(r["ref_changes"])) in cell[0], cell[0]

@@ -14,6 +14,8 @@ import pandas as pd
 from analysis import config
 from analysis.assess import panel as pn
 from analysis.assess.assessment import FORECAST_STATUSES, OFF_TRACK, ON_TRACK, STATUSES, Assessment, status_of
+from analysis.assess.pace_reference import COLUMNS as REF_COLUMNS
+from analysis.assess.pace_reference import pace_reference
 from analysis.assess.panel_counts import meet_count
 from analysis.assess.progress import UNSD_BASE_YEAR, meets, unsd_progress
 from analysis.assess.scale import EDGE, Scale
@@ -34,13 +36,17 @@ PROXY_VERDICTS = ("achieved", "not_met", *FORECAST_STATUSES)
 TRACKING_COLUMNS = ("search_outcome", "searched", "searched_en", "comparability", "comparability_vi")
 
 
-def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tracking=None):
+def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tracking=None,
+               families: dict[str, dict] | None = None):
     """Assess every target in the facts table; one row per target, in the order of the facts.
 
     ``tracking`` (data/raw/tracking_*.csv) may name a proxy indicator for a target (``tracked_by``, which
     overrides the fact's own) and records what was searched for its series; both are carried into the row.
+    A target with one figure still ahead gets the reference class of the pace it needs (``ref_*`` columns,
+    ``analysis.assess.pace_reference``; ``families``: the curated indicator families).
     """
     ind = indicators.set_index("indicator_id")
+    units = dict(zip(indicators["indicator_id"], indicators["unit"]))
     track = {} if tracking is None else {r["target_fact_id"]: r for _, r in tracking.iterrows()}
     obs = facts[facts["kind"] == "observation"]
     rows = []
@@ -64,6 +70,12 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
                     f"followed on the proxy indicator '{tracked}' only, where it reads {d['status'].replace('_', ' ')} "
                     f"({d['method']}): no status for the target itself"))
         d["notes"] = (d["notes"] + break_note(s)).strip()
+        d.update(dict.fromkeys(REF_COLUMNS, float("nan")))
+        if r.n_points == 1 and r.status not in ("achieved", "not_met", "awaiting_data") and pd.notna(
+                r.required_annual_change) and not meets(float(r.last_value), r.target, r.comparator):
+            d.update(pace_reference(obs, indicator, tg["breakdown"], (tg["province_code"], tg["boundary"]),
+                                    float(r.last_value), r.target, r.target_year - int(r.last_year), r.comparator,
+                                    bounds, families or {}, units))
         flagged = [f for f in ("derived", "monthly", "partial_year", "lower_bound", "approx")
                    if s["flags"].fillna("").str.contains(f).any()]
         if flagged:
@@ -82,11 +94,12 @@ def assess_all(facts, indicators, scenarios: dict[str, float] | None = None, tra
     if not rows:  # keep the columns, so callers can sort and filter an empty table
         cols = ["target_fact_id", "province_code", "boundary", "province_key", "indicator_id", "tracked_by",
                 "breakdown", "source_id", "baseline_year", "observation_ids", "years", "values", *TRACKING_COLUMNS,
-                *assess_target([], [], 1.0, 2030).to_dict()]
+                *assess_target([], [], 1.0, 2030).to_dict(), *REF_COLUMNS]
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)
     for col in ("p_meet", "projection", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "unsd_cr",
-                "required_annual_change", "scenario_projection", "last_value", "scenario_annual_change"):
+                "required_annual_change", "scenario_projection", "last_value", "scenario_annual_change",
+                *REF_COLUMNS):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     return df
 

@@ -21,6 +21,7 @@ from analysis.assess import backtest
 from analysis.assess import single_series_tuning
 from analysis.assess.forecast import assess_all, assess_national
 from analysis.assess import schemas
+from analysis.data.curated import load_families
 from analysis.data.manifest import record, sha256
 from analysis.forked import Forked
 from analysis.data.store import load_processed
@@ -28,8 +29,11 @@ from analysis.data.store import load_processed
 INPUTS = ("facts", "indicators", "tracking", "national_targets", "population")
 DESCRIPTIONS = {
     "assessments": "Every target assessed (analysis.assess.forecast): status, p_meet, projection and intervals, number of "
-                   "data points and years, UN SDG Progress Chart category, method; the reports that show it "
-                   "(report_keys, from facts.csv).",
+                   "data points and years, UN SDG Progress Chart category, method; for a target with one figure "
+                   "still ahead, ref_*: how many yearly changes of comparable series (its indicator's families, same "
+                   "unit, other provinces and the whole country) there are, from how many series and years, and how "
+                   "many were at least as fast as the pace it needs (analysis.assess.pace_reference; a description, "
+                   "not a chance); the reports that show it (report_keys, from facts.csv).",
     "national_assessments": "Every province (and the whole country) with a series for a national target, "
                             "assessed against it (analysis.assess.forecast.assess_national): status, p_meet, projection, "
                             "intervals, number of data points and years, rank among provinces; meet_*: where statuses are panel "
@@ -69,7 +73,8 @@ def assess_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         steady = backtest.population_panels(tables["population"]) if "population" in tables else {}
         # the single-series backtest on the core the rest leaves idle
         single_job = Forked(lambda: single_series_tuning.site_backtest(panels, steady))
-        assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None)
+        assessments = assess_all(facts, indicators, tracking=tracking if len(tracking) else None,
+                                 families=tables.get("families"))
         national = assess_national(facts, tables["national_targets"], indicators)
         real_backtest = backtest.panel_summary(panels).assign(held_out=False)
         if steady:
@@ -110,6 +115,7 @@ def build(processed_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """Assess from data/processed and write the assessment tables there; ProcessedDataError if an input is
     missing or not the one ``make data`` wrote (nothing written)."""
     folder = Path(processed_dir or config.processed_dir())
-    out = assess_tables({name: load_processed(name, folder) for name in INPUTS})
+    out = assess_tables({name: load_processed(name, folder) for name in INPUTS}
+                        | {"families": load_families(folder)})
     write_tables(out, folder)
     return out

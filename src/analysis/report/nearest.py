@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.assess.pace_reference import MIN_CHANGES
 from analysis.catalogue import msg
 from analysis.data.curated import FAMILIES_FILE, load_families  # noqa: F401  (read here by the report and site)
 from analysis.labels import breakdown_label
@@ -168,3 +169,17 @@ def describe(target, evidence: list[Evidence], lang: str, indicators: pd.DataFra
                       "indicator": ind.at[e.indicator_id, f"name_{lang}"], "note": note, "pace": pace,
                       "source_id": e.source_id, "source": source_label(e.source_id) if e.source_id else ""})
     return items
+
+
+def reference_words(target, lang: str) -> str:
+    """How common the pace a one-figure target needs was among comparable series (its ``ref_*`` columns,
+    ``analysis.assess.pace_reference``), in words; "" where the target has no such reference."""
+    n = target.get("ref_changes")
+    if n is None or pd.isna(n):
+        return ""
+    if int(n) == 0:
+        return msg("pace_ref_none", lang)
+    text = msg("pace_ref", lang, faster=format_number(int(target["ref_faster"]), lang),
+               changes=format_number(int(n), lang), series=format_number(int(target["ref_series"]), lang),
+               first=int(target["ref_first_year"]), last=int(target["ref_last_year"]))
+    return text + (msg("pace_ref_few", lang) if int(n) < MIN_CHANGES else "")

@@ -12,6 +12,7 @@ from analysis.labels import breakdown_label, comparator_sign, locator_label, res
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.context import ProvinceContext, former_rows
 from analysis.report.findings import chance_words
+from analysis.report.nearest import reference_words
 from analysis.report.text import boundary_note, former_names
 from analysis.report.wording import (as_written, boundary_cell, drop_empty_columns, flag_words,
                                      ind_name, period_words, search_outcome, target_name, value_words)
@@ -193,6 +194,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
                 format_number(a["required_annual_change"], L, 2) + msg("nb_pp", L)
                 if unit == "percent" else format_value(a["required_annual_change"], unit, L, 2)),
+            t("pace_reference", L): reference_words(a, L) or "–",
             t("projection", L): proj, t("scenario", L): scen,
             t("searched", L): search_outcome(a, L),
             t("source", L): f"{ctx.cite(a['source_id'])} [{a['target_fact_id']}]",

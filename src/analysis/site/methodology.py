@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess import forecast as A
+from analysis.assess import pace_reference as PR
 from analysis.assess import reference_class as RC
 from analysis.assess.backtest import consistent
 from analysis.catalogue import msg
@@ -167,7 +168,8 @@ def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.Dat
                         margin=format_number(100 * margin(c["ours80"], int(c.get("n", 0))), lang, 0)),
             "naive": format_percent(100 * c["naive80"], lang, 0), "brier": format_number(c["brier"], lang, 3),
             "brier_un": format_number(c["brier_un"], lang, 3)} for c in calibration or []]
-    settings |= {"max_age": format_number(A.MAX_DATA_AGE, lang), "build_year": str(config.build_year())}
+    settings |= {"max_age": format_number(A.MAX_DATA_AGE, lang), "build_year": str(config.build_year()),
+                 "ref_gap": format_number(PR.MAX_GAP, lang), "ref_min": format_number(PR.MIN_CHANGES, lang)}
     return render("methodology", lang, statuses=list(STATUS_COLOUR), settings=settings, calibration=cal,
                   unsd=[unsd_label(c, lang) for c in UNSD_CATEGORIES], heldout=heldout_note(lang, calibration),
                   backtest=backtest_rows(backtest, indicators, lang), backtest_summary=backtest_summary(backtest, lang),

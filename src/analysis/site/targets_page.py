@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import escape
 
 from analysis.catalogue import msg
 from analysis.collation import vi_sorted
 from analysis.labels import breakdown_label, comparator_sign, search_outcome_label, unsd_label
-from analysis.numbers import format_value, points_cell
+from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
-from analysis.report.nearest import describe, nearest_evidence
+from analysis.report.nearest import describe, nearest_evidence, reference_words
 from analysis.site.render import render, statuses
 from analysis.territory import territory_changed
 
@@ -63,6 +64,8 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
     units = dict(zip(indicators["indicator_id"], indicators["unit"]))
 
     def nearest(r) -> str | None:
+        if pd.notna(r.get("ref_changes", float("nan"))):
+            return latest_cell(r, lang, ind)
         if facts is None or registry is None or (pd.notna(r["n_points"]) and r["n_points"] > 0):
             return None
         return nearest_cell(r, nearest_evidence(r, facts, registry, families or {}, units), lang, indicators,
@@ -123,6 +126,22 @@ def nearest_cell(target, evidence: list, lang: str, indicators: pd.DataFrame, pr
     label = (lambda sid: source_label(sources, sid, lang)) if sources is not None and len(sources) else str
     items = [x | {"root": root} for x in describe(target, evidence, lang, indicators, provinces, families, label)]
     return render("nearest", lang, items=items)
+
+
+def latest_cell(target, lang: str, ind: pd.DataFrame) -> str:
+    """Beside a target with one figure still ahead: that figure (or its proxy's), the yearly change the target
+    needs from it and how common such a pace was among comparable series (``report.nearest.reference_words``)."""
+    tracked = target.get("tracked_by") if isinstance(target.get("tracked_by"), str) else ""
+    indicator = tracked or target["indicator_id"]
+    unit = ind.at[indicator, "unit"]
+    need = float(target["required_annual_change"])
+    step = ("+" if need > 0 else "") + format_number(need, lang, 2)
+    pace = msg("near_pace_points", lang, value=step) if unit == "percent" else format_value(need, unit, lang, 2)
+    words = dict(value=format_value(target["last_value"], unit, lang), year=int(target["last_year"]), pace=pace,
+                 target_year=int(target["target_year"]))
+    first = (msg("near_latest_proxy", lang, indicator=ind.at[indicator, f"name_{lang}"], **words) if tracked
+             else msg("near_latest_own", lang, **words))
+    return f"<p class='nearest-latest'>{escape(first)}<br><span class='muted'>{escape(reference_words(target, lang))}</span></p>"
 
 
 def national_row_id(r) -> str:

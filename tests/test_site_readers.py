@@ -484,3 +484,35 @@ def test_a_target_with_one_figure_shows_it_the_pace_it_needs_and_how_common_that
             pace = format_number(float(r["required_annual_change"]), lang, 2)
             assert value in cell[0] and f"({int(r['last_year'])})" in cell[0] and pace in cell[0], cell[0]
             assert faster.format(f=int(r["ref_faster"]), n=int(r["ref_changes"])) in cell[0], cell[0]
+
+
+def test_every_target_with_figures_shows_its_latest_one_and_a_passed_one_says_it_is_awaited(site):
+    """Checked against the assessments the site downloads: beside every target with figures of its own (or of
+    its proxy), provincial and national, the latest figure and its year; a target whose year has passed without
+    that year's figure says that it is awaited, and no other row says so."""
+    a = _table(site, "assessments")
+    units = _table(site, "indicators").set_index("indicator_id")["unit"]
+    with_figures = a[a["n_points"].fillna(0).gt(0) & a["last_value"].notna()]
+    assert len(with_figures) and (with_figures["status"] == "awaiting_data").any()
+    for lang, awaited in (("vi", "Chưa có số liệu của năm {y}."), ("en", "No figure for {y} yet.")):
+        text = (site / lang / "targets.html").read_text(encoding="utf-8")
+        rows = dict(re.findall(r'<tr [^>]*id="target-([^"]+)">(.*?)</tr>', text, flags=re.S))
+        for _, r in with_figures.iterrows():
+            cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[r["target_fact_id"]], flags=re.S)
+            assert cell, (lang, r["target_fact_id"])
+            unit = units[r["tracked_by"] if isinstance(r["tracked_by"], str) and r["tracked_by"] else r["indicator_id"]]
+            assert f"{format_value(float(r['last_value']), unit, lang)} ({int(r['last_year'])})" in cell[0], cell[0]
+            waiting = awaited.format(y=int(r["target_year"]))
+            assert (waiting in cell[0]) == (r["status"] == "awaiting_data"), (lang, r["target_fact_id"], cell[0])
+        nat = _table(site, "national_assessments")
+        nat = nat[nat["n_points"].fillna(0).gt(0) & nat["last_value"].notna()]
+        ids = [f"{t}-{c}-{b}" for t, c, b in zip(nat["national_target_id"], nat["province_code"], nat["boundary"])]
+        seen = 0
+        for rid, (_, r) in zip(ids, nat.iterrows()):
+            if rid not in rows:  # a pre-2025 row the page leaves out for the province holding it today
+                continue
+            cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[rid], flags=re.S)
+            assert cell and f"{format_value(float(r['last_value']), units[r['indicator_id']], lang)} " \
+                f"({int(r['last_year'])})" in cell[0], (lang, rid, cell)
+            seen += 1
+        assert seen >= 10, (lang, seen)

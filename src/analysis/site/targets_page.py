@@ -64,9 +64,9 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
     units = dict(zip(indicators["indicator_id"], indicators["unit"]))
 
     def nearest(r) -> str | None:
-        if pd.notna(r.get("ref_changes", float("nan"))):
+        if pd.notna(r["n_points"]) and r["n_points"] > 0:
             return latest_cell(r, lang, ind)
-        if facts is None or registry is None or (pd.notna(r["n_points"]) and r["n_points"] > 0):
+        if facts is None or registry is None:
             return None
         return nearest_cell(r, nearest_evidence(r, facts, registry, families or {}, units), lang, indicators,
                             provinces, sources, families or {})
@@ -128,20 +128,29 @@ def nearest_cell(target, evidence: list, lang: str, indicators: pd.DataFrame, pr
     return render("nearest", lang, items=items)
 
 
-def latest_cell(target, lang: str, ind: pd.DataFrame) -> str:
-    """Beside a target with one figure still ahead: that figure (or its proxy's), the yearly change the target
-    needs from it and how common such a pace was among comparable series (``report.nearest.reference_words``)."""
+def latest_cell(target, lang: str, ind: pd.DataFrame) -> str | None:
+    """Beside a target with figures: the latest one (or its proxy's); for a target whose year has passed without
+    its figure, that it is awaited; for one still ahead with one figure, the yearly change it needs and how common
+    such a pace was among comparable series (``report.nearest.reference_words``). None without a figure."""
+    if pd.isna(target.get("last_value")) or pd.isna(target.get("last_year")):
+        return None
     tracked = target.get("tracked_by") if isinstance(target.get("tracked_by"), str) else ""
     indicator = tracked or target["indicator_id"]
     unit = ind.at[indicator, "unit"]
-    need = float(target["required_annual_change"])
-    step = ("+" if need > 0 else "") + format_number(need, lang, 2)
-    pace = msg("near_pace_points", lang, value=step) if unit == "percent" else format_value(need, unit, lang, 2)
-    words = dict(value=format_value(target["last_value"], unit, lang), year=int(target["last_year"]), pace=pace,
-                 target_year=int(target["target_year"]))
-    first = (msg("near_latest_proxy", lang, indicator=ind.at[indicator, f"name_{lang}"], **words) if tracked
-             else msg("near_latest_own", lang, **words))
-    return f"<p class='nearest-latest'>{escape(first)}<br><span class='muted'>{escape(reference_words(target, lang))}</span></p>"
+    words = dict(value=format_value(target["last_value"], unit, lang), year=int(target["last_year"]))
+    lines = [msg("near_latest_proxy", lang, indicator=ind.at[indicator, f"name_{lang}"], **words) if tracked
+             else msg("near_latest", lang, **words)]
+    notes = []
+    if target["status"] == "awaiting_data":
+        lines.append(msg("near_awaiting", lang, target_year=int(target["target_year"])))
+    elif pd.notna(target.get("ref_changes", float("nan"))):
+        need = float(target["required_annual_change"])
+        step = ("+" if need > 0 else "") + format_number(need, lang, 2)
+        pace = msg("near_pace_points", lang, value=step) if unit == "percent" else format_value(need, unit, lang, 2)
+        lines.append(msg("near_needs", lang, pace=pace, target_year=int(target["target_year"])))
+        notes.append(reference_words(target, lang))
+    muted = f"<br><span class='muted'>{escape(' '.join(notes))}</span>" if notes else ""
+    return f"<p class='nearest-latest'>{escape(' '.join(lines))}{muted}</p>"
 
 
 def national_row_id(r) -> str:

@@ -466,6 +466,24 @@ def test_a_new_status_flows_through_the_grid_and_the_targets_filters(project, mo
     assert f'<option value="{new}">Test status</option>' in body and f'data-status="{new}"' in body
 
 
+def _target_rows(site, lang: str) -> dict[str, str]:
+    """The targets page's rows by id (``target-<id>``), their HTML."""
+    text = (site / lang / "targets.html").read_text(encoding="utf-8")
+    return dict(re.findall(r'<tr [^>]*id="target-([^"]+)">(.*?)</tr>', text, flags=re.S))
+
+
+def _latest_cell(rows: dict[str, str], rid: str, lang: str) -> str:
+    """The 'latest figure' paragraph of one row of the targets page."""
+    cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[rid], flags=re.S)
+    assert cell, (lang, rid)
+    return cell[0]
+
+
+def _shown_unit(r, units) -> str:
+    """The unit a target's figures are shown in: its proxy's where it has one."""
+    return units[r["tracked_by"] if isinstance(r["tracked_by"], str) and r["tracked_by"] else r["indicator_id"]]
+
+
 def test_a_target_with_one_figure_shows_it_the_pace_it_needs_and_how_common_that_pace_was(site):
     """Checked against the assessments the site downloads: the figure, the yearly change the target needs and the
     counts of comparable yearly changes (as fast / all), on the targets page in both languages."""
@@ -474,16 +492,13 @@ def test_a_target_with_one_figure_shows_it_the_pace_it_needs_and_how_common_that
     one = a[a["ref_changes"].notna()]
     assert len(one) >= 1  # QT-S020: Quảng Trị's one online-dossier figure of 2025
     for lang, faster in (("vi", "{f}/{n} mức thay đổi"), ("en", "{f} of {n} yearly changes")):
-        text = (site / lang / "targets.html").read_text(encoding="utf-8")
-        rows = dict(re.findall(r'<tr [^>]*id="target-([^"]+)">(.*?)</tr>', text, flags=re.S))
+        rows = _target_rows(site, lang)
         for _, r in one.iterrows():
-            cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[r["target_fact_id"]], flags=re.S)
-            assert cell, (lang, r["target_fact_id"])
-            unit = units[r["tracked_by"] if isinstance(r["tracked_by"], str) and r["tracked_by"] else r["indicator_id"]]
-            value = format_value(float(r["last_value"]), unit, lang)
+            cell = _latest_cell(rows, r["target_fact_id"], lang)
+            value = format_value(float(r["last_value"]), _shown_unit(r, units), lang)
             pace = format_number(float(r["required_annual_change"]), lang, 2)
-            assert value in cell[0] and f"({int(r['last_year'])})" in cell[0] and pace in cell[0], cell[0]
-            assert faster.format(f=int(r["ref_faster"]), n=int(r["ref_changes"])) in cell[0], cell[0]
+            assert value in cell and f"({int(r['last_year'])})" in cell and pace in cell, cell
+            assert faster.format(f=int(r["ref_faster"]), n=int(r["ref_changes"])) in cell, cell
 
 
 def test_every_target_with_figures_shows_its_latest_one_and_a_passed_one_says_it_is_awaited(site):
@@ -495,15 +510,13 @@ def test_every_target_with_figures_shows_its_latest_one_and_a_passed_one_says_it
     with_figures = a[a["n_points"].fillna(0).gt(0) & a["last_value"].notna()]
     assert len(with_figures) and (with_figures["status"] == "awaiting_data").any()
     for lang, awaited in (("vi", "Chưa có số liệu của năm {y}."), ("en", "No figure for {y} yet.")):
-        text = (site / lang / "targets.html").read_text(encoding="utf-8")
-        rows = dict(re.findall(r'<tr [^>]*id="target-([^"]+)">(.*?)</tr>', text, flags=re.S))
+        rows = _target_rows(site, lang)
         for _, r in with_figures.iterrows():
-            cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[r["target_fact_id"]], flags=re.S)
-            assert cell, (lang, r["target_fact_id"])
-            unit = units[r["tracked_by"] if isinstance(r["tracked_by"], str) and r["tracked_by"] else r["indicator_id"]]
-            assert f"{format_value(float(r['last_value']), unit, lang)} ({int(r['last_year'])})" in cell[0], cell[0]
+            cell = _latest_cell(rows, r["target_fact_id"], lang)
+            assert f"{format_value(float(r['last_value']), _shown_unit(r, units), lang)} ({int(r['last_year'])})" \
+                in cell, cell
             waiting = awaited.format(y=int(r["target_year"]))
-            assert (waiting in cell[0]) == (r["status"] == "awaiting_data"), (lang, r["target_fact_id"], cell[0])
+            assert (waiting in cell) == (r["status"] == "awaiting_data"), (lang, r["target_fact_id"], cell)
         nat = _table(site, "national_assessments")
         nat = nat[nat["n_points"].fillna(0).gt(0) & nat["last_value"].notna()]
         ids = [f"{t}-{c}-{b}" for t, c, b in zip(nat["national_target_id"], nat["province_code"], nat["boundary"])]
@@ -511,8 +524,8 @@ def test_every_target_with_figures_shows_its_latest_one_and_a_passed_one_says_it
         for rid, (_, r) in zip(ids, nat.iterrows()):
             if rid not in rows:  # a pre-2025 row the page leaves out for the province holding it today
                 continue
-            cell = re.findall(r"<p class='nearest-latest'>(.*?)</p>", rows[rid], flags=re.S)
-            assert cell and f"{format_value(float(r['last_value']), units[r['indicator_id']], lang)} " \
-                f"({int(r['last_year'])})" in cell[0], (lang, rid, cell)
+            cell = _latest_cell(rows, rid, lang)
+            assert f"{format_value(float(r['last_value']), units[r['indicator_id']], lang)} " \
+                f"({int(r['last_year'])})" in cell, (lang, rid, cell)
             seen += 1
         assert seen >= 10, (lang, seen)

@@ -15,7 +15,8 @@ from analysis.report.findings import chance_words
 from analysis.report.nearest import reference_words
 from analysis.report.text import boundary_note, former_names
 from analysis.report.wording import (as_written, boundary_cell, drop_empty_columns, flag_words,
-                                     ind_name, period_words, search_outcome, target_name, value_words)
+                                     ind_name, period_words, search_outcome, shown_indicator, target_name,
+                                     value_words)
 
 WORKFORCE = ["staff_total", "it_qualified_staff", "it_qualified_staff_share", "officials_total", "it_officials",
              "it_officials_share", "it_officials_qual_share", "officials_with_it_certificate", "it_centre_staff"]
@@ -191,7 +192,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("p_meet", L): "–" if pd.isna(a["p_meet"]) else chance_words(a["p_meet"], L),
             t("points", L): pts,
             msg("nb_latest_figure", L): "–" if pd.isna(a.get("last_value")) or pd.isna(a.get("last_year")) else
-            f"{format_value(a['last_value'], latest_unit(ctx, a), L)} ({int(a['last_year'])})",
+            f"{format_value(a['last_value'], ctx.indicators.at[shown_indicator(a), 'unit'], L)} ({int(a['last_year'])})",
             t("unsd", L): "–" if not isinstance(a["unsd_category"], str) else unsd_label(a["unsd_category"], L),
             t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
                 format_number(a["required_annual_change"], L, 2) + msg("nb_pp", L)
@@ -202,12 +203,6 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("source", L): f"{ctx.cite(a['source_id'])} [{a['target_fact_id']}]",
         })
     return drop_empty_columns(pd.DataFrame(rows))
-
-
-def latest_unit(ctx: ProvinceContext, a) -> str:
-    """The unit of the figures a target's status rests on: its proxy's where it is tracked by one."""
-    tracked = a.get("tracked_by")
-    return ctx.indicators.at[tracked if isinstance(tracked, str) and tracked else a["indicator_id"], "unit"]
 
 
 def audit_table(ctx: ProvinceContext) -> pd.DataFrame:

@@ -59,6 +59,12 @@ def as_written(text: str) -> str:
     return f"“{text}”"
 
 
+def shown_indicator(a) -> str:
+    """The indicator whose figures a target's status rests on: its proxy (``tracked_by``) where it has one."""
+    tracked = a.get("tracked_by")
+    return tracked if isinstance(tracked, str) and tracked else a["indicator_id"]
+
+
 def target_name(ctx: ProvinceContext, a, with_year: bool = False) -> str:
     """The target's indicator, with its breakdown when it is not the total and its year if asked:
     '… (district)', '… (district, 2025)', '… (2025)'."""

@@ -12,6 +12,7 @@ from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
 from analysis.report.nearest import describe, nearest_evidence, reference_words
+from analysis.report.wording import shown_indicator
 from analysis.site.render import render, statuses
 from analysis.territory import territory_changed
 
@@ -134,13 +135,13 @@ def latest_cell(target, lang: str, ind: pd.DataFrame) -> str | None:
     such a pace was among comparable series (``report.nearest.reference_words``). None without a figure."""
     if pd.isna(target.get("last_value")) or pd.isna(target.get("last_year")):
         return None
-    tracked = target.get("tracked_by") if isinstance(target.get("tracked_by"), str) else ""
-    indicator = tracked or target["indicator_id"]
+    indicator = shown_indicator(target)
     unit = ind.at[indicator, "unit"]
     words = dict(value=format_value(target["last_value"], unit, lang), year=int(target["last_year"]))
+    tracked = isinstance(target.get("tracked_by"), str) and target["tracked_by"] != ""
     lines = [msg("near_latest_proxy", lang, indicator=ind.at[indicator, f"name_{lang}"], **words) if tracked
              else msg("near_latest", lang, **words)]
-    notes = []
+    note = ""
     if target["status"] == "awaiting_data":
         lines.append(msg("near_awaiting", lang, target_year=int(target["target_year"])))
     elif pd.notna(target.get("ref_changes", float("nan"))):
@@ -148,8 +149,8 @@ def latest_cell(target, lang: str, ind: pd.DataFrame) -> str | None:
         step = ("+" if need > 0 else "") + format_number(need, lang, 2)
         pace = msg("near_pace_points", lang, value=step) if unit == "percent" else format_value(need, unit, lang, 2)
         lines.append(msg("near_needs", lang, pace=pace, target_year=int(target["target_year"])))
-        notes.append(reference_words(target, lang))
-    muted = f"<br><span class='muted'>{escape(' '.join(notes))}</span>" if notes else ""
+        note = reference_words(target, lang)
+    muted = f"<br><span class='muted'>{escape(note)}</span>" if note else ""
     return f"<p class='nearest-latest'>{escape(' '.join(lines))}{muted}</p>"
 
 

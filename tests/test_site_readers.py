@@ -210,13 +210,17 @@ def test_every_target_without_a_series_shows_its_nearest_evidence_or_says_there_
             mine = mine[~((mine["indicator_id"] == r["indicator_id"]) & (mine["breakdown"] == r["breakdown"])
                           & (mine["province_code"] == r["province_code"]) & (mine["boundary"] == r["boundary"]))]
             row = rows[r["target_fact_id"]]
-            lines = re.findall(r"<ul class='nearest'>(.*?)</ul>", row, flags=re.S)
+            lines = re.findall(r"<li class='nearest-figure'>(.*?)</li>", row, flags=re.S)
             assert f'data-status="{r["status"]}"' in row  # the status is the assessment's
             if len(mine):
-                assert lines and 1 <= lines[0].count("<li>") <= 3, (lang, r["target_fact_id"])
-                # each line: a year among the base's figures, a source, a comparability note
+                assert 1 <= len(lines) <= 3, (lang, r["target_fact_id"])
+                # each line: a year among the base's figures and a source; a comparability note for each run of
+                # figures, said once above a run that shares it
                 years = {str(int(y)) for y in mine["year"]}
-                assert all(re.search(r"\((\d{4});", li).group(1) in years for li in lines[0].split("<li>")[1:])
+                assert all(re.search(r"\((\d{4});", li).group(1) in years for li in lines)
+                assert all("cite-link" in li for li in lines)
+                notes = re.findall(r"<span class='muted'>([^<\s][^<]*)", row)
+                assert len(notes) == len(set(notes)) >= 1, (lang, r["target_fact_id"], notes)
                 counts["with"] += 1
             else:
                 assert not lines and none in row, (lang, r["target_fact_id"])
@@ -245,6 +249,17 @@ def test_a_related_indicator_gets_no_pace_and_the_own_indicator_gets_its_pace():
     assert [e.fact_id for e in ev] == ["f1", "f2"]  # own indicator first, its latest figure only
     assert ev[0].pace == pytest.approx((60 - 40) / 3) and ev[0].meets is False
     assert ev[1].pace is None and ev[1].meets is None and ev[1].family == "f"
+
+
+def test_figures_that_share_a_note_are_listed_under_it_once_and_keep_their_order():
+    from analysis.report.nearest import grouped
+
+    fig = [{"value": v, "note": n, "pace": p} for v, n, p in
+           (("1", "own", "needs 2"), ("2", "related", "other"), ("3", "related", "other"), ("4", "own", "needs 2"))]
+    groups = grouped(fig)
+    assert [(g["note"], [x["value"] for x in g["figures"]]) for g in groups] == \
+        [("own", ["1"]), ("related", ["2", "3"]), ("own", ["4"])]  # runs only: the order of closeness stays
+    assert grouped([]) == []
 
 
 def test_indicator_families_are_checked(tmp_path):

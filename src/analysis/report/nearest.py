@@ -171,6 +171,18 @@ def describe(target, evidence: list[Evidence], lang: str, indicators: pd.DataFra
     return items
 
 
+def grouped(items: list[dict[str, str]]) -> list[dict]:
+    """Runs of consecutive figures that share their comparability note and pace line, so that a page says it
+    once above them: ``[{"note", "pace", "figures"}]``, in the figures' order."""
+    groups: list[dict] = []
+    for x in items:
+        if groups and (groups[-1]["note"], groups[-1]["pace"]) == (x["note"], x["pace"]):
+            groups[-1]["figures"].append(x)
+        else:
+            groups.append({"note": x["note"], "pace": x["pace"], "figures": [x]})
+    return groups
+
+
 def reference_words(target, lang: str) -> str:
     """How common the pace a one-figure target needs was among comparable series (its ``ref_*`` columns,
     ``analysis.assess.pace_reference``), in words; "" where the target has no such reference."""

@@ -16,7 +16,7 @@ from analysis.markup import md_text
 from analysis.numbers import format_number, format_value
 from analysis.report import findings as F
 from analysis.report.context import ProvinceContext, former_rows
-from analysis.report.nearest import describe, load_families, nearest_evidence
+from analysis.report.nearest import describe, grouped, load_families, nearest_evidence
 from analysis.report.wording import ind_name, search_outcome, target_name
 from analysis.territory import territory_changed, territory_names
 
@@ -102,6 +102,20 @@ def search_records(ctx: ProvinceContext) -> str:
     return msg("nb_where_a_tracking_series_was", L) + "\n\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
+def nearest_group(group: dict, esc) -> str:
+    """One run of figures that share a comparability note (``report.nearest.grouped``) as list items: a lone
+    figure with its note, or the note once with the figures under it."""
+    def figure(x: dict) -> str:
+        place = f"; {esc(x['place'])}" if x["place"] else ""
+        return f"{esc(x['value'])} ({esc(x['year'])}; {esc(x['scope'])}{place}) – {esc(x['indicator'])}."
+    shared = " ".join(esc(t) for t in (group["note"], group["pace"]) if t)
+    if len(group["figures"]) == 1:
+        x = group["figures"][0]
+        return f"<li>{figure(x)} {shared} {esc(x['source'])}</li>"
+    return f"<li>{shared}<ul>" + "".join(f"<li>{figure(x)} {esc(x['source'])}</li>" for x in group["figures"]) \
+        + "</ul></li>"
+
+
 def nearest_section(ctx: ProvinceContext) -> str:
     """Beside the targets without a series, the nearest figures the evidence base holds for the territory
     (``report.nearest``); for a merged province, also the targets its former provinces' documents set (commitments
@@ -129,10 +143,7 @@ def nearest_section(ctx: ProvinceContext) -> str:
                 continue
             lines = describe(r, nearest_evidence(r, facts, ctx.registry, families, units), L, indicators, names,
                              families, ctx.cite)
-            sub = "".join(f"<li>{esc(x['value'])} ({esc(x['year'])}; {esc(x['scope'])}"
-                          f"{'; ' + esc(x['place']) if x['place'] else ''}) – {esc(x['indicator'])}. "
-                          f"{esc(x['note'])} {esc(x['pace'])} {esc(x['source'])}</li>" for x in lines) \
-                or f"<li>{esc(msg('near_none', L))}</li>"
+            sub = "".join(nearest_group(g, esc) for g in grouped(lines)) or f"<li>{esc(msg('near_none', L))}</li>"
             items.append(f"<li><b>{esc(head)}</b> — {esc(status)}<ul>{sub}</ul></li>")
         return items
 

@@ -11,7 +11,7 @@ from analysis.labels import breakdown_label, comparator_sign, search_outcome_lab
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
-from analysis.report.nearest import describe, nearest_evidence, reference_words
+from analysis.report.nearest import describe, grouped, nearest_evidence, reference_words
 from analysis.report.wording import shown_indicator
 from analysis.site.render import render, statuses
 from analysis.territory import territory_changed
@@ -126,7 +126,7 @@ def nearest_cell(target, evidence: list, lang: str, indicators: pd.DataFrame, pr
     base holds none."""
     label = (lambda sid: source_label(sources, sid, lang)) if sources is not None and len(sources) else str
     items = [x | {"root": root} for x in describe(target, evidence, lang, indicators, provinces, families, label)]
-    return render("nearest", lang, items=items)
+    return render("nearest", lang, groups=grouped(items))
 
 
 def latest_cell(target, lang: str, ind: pd.DataFrame) -> str | None:

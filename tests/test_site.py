@@ -511,6 +511,7 @@ def test_sources_are_citable_without_internal_file_names_and_the_data_have_a_lic
 
 
 def test_tables_and_figures_are_numbered_on_every_report(site):
+    folded = 0
     for lang, t_word, f_word in (("vi", "Bảng", "Hình"), ("en", "Table", "Figure")):
         for page in _report_pages(site, lang):
             text = page.read_text(encoding="utf-8")
@@ -521,6 +522,11 @@ def test_tables_and_figures_are_numbered_on_every_report(site):
             assert [int(x) for x in figures] == list(range(1, len(figures) + 1)), page
             assert len(tables) == main.count('class="dataframe data-table"'), page
             assert len(figures) == main.count("<img"), page
+            folded += main.count("<details class=\"long-table\">")
+            # a long table folds, but its numbered caption stays in view above the fold
+            assert main.count("<details class=\"long-table\">") == len(re.findall(
+                rf'class="table-caption"[^>]*>{t_word} \d+\.[^<]*</p><details class="long-table">', main)), page
+    assert folded > 0  # the session's reports have long tables
 
 
 def test_phone_status_first_cards_and_contents(server, browser):

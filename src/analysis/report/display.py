@@ -43,11 +43,11 @@ def show_table(df: pd.DataFrame, name: str, ctx: ProvinceContext | None = None, 
         title = re.sub(r"^\S+ \d+\.\s*", "", caption or "").strip() or name
         df.to_latex(target / f"{name}.tex", index=False, escape=True, na_rep="–", longtable=len(df) > 40,
                     caption=title, label=f"tab:{name}")
+    if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold (their caption stays in view): the page
+        label = msg("table_long", ctx.lang, n=format_number(len(df), ctx.lang))  # opens with findings, not rows
+        table = f"<details class='long-table'><summary>{html.escape(label)}</summary>{table}</details>"
     if caption:
         table = f'<p class="table-caption" id="table-{name}">{html.escape(caption)}</p>{table}'
-    if ctx is not None and len(df) > COLLAPSE_ROWS:  # long tables fold: the page opens with findings, not rows
-        label = msg("table_long", ctx.lang, n=format_number(len(df), ctx.lang))
-        table = f"<details class='long-table'><summary>{html.escape(label)}</summary>{table}</details>"
     if caption:  # the site links the table's files, copied to downloads/tables/<report>-<lang>-<name>.*
         stem = f"{getattr(ctx, 'key', 'compare')}-{ctx.lang}-{name}" if target is not None else ""
         table += _cite_item(ctx, target.parent if target is not None else None, "table", f"table-{name}", caption,

@@ -809,6 +809,32 @@ def test_no_chart_projects_from_an_old_figure_or_to_a_passed_year(site):
     assert charts_read > 20  # the charts' data files were there to read
 
 
+def test_national_ranking_says_how_recent_its_figures_are_and_its_legend_names_only_what_is_drawn(site):
+    """Against each national target: where no province has a projection, the chart's legend and alt text do not
+    speak of projections or intervals, and the section says the figures are too old; the figure's title names the
+    indicator and the target."""
+    from analysis import config
+    from analysis.assess.target import MAX_DATA_AGE
+
+    nat = pd.read_csv(site / "downloads" / "national_assessments.csv", dtype={"province_code": str},
+                      encoding="utf-8-sig")
+    prov = nat[(nat["boundary"] == "post2025") & (nat["province_code"] != "VN")]
+    checked = 0
+    for target_id, rows in prov.groupby("national_target_id"):
+        none = rows["projection"].isna().all()
+        for lang, dot, old in (("en", "dot: projection", "so no province gets a projection"),
+                               ("vi", "chấm: dự báo", "nên không tỉnh nào có dự báo")):
+            stem = site / "downloads" / "figures" / f"compare-national-{target_id}-post2025-{lang}"
+            meta = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+            svg = stem.with_suffix(".svg").read_text(encoding="utf-8")
+            page = (site / lang / "compare.html").read_text(encoding="utf-8")
+            assert (dot in svg) != none and (old in page) == (none and rows["last_year"].max() < config.build_year() - MAX_DATA_AGE), target_id
+            assert ("80%" in meta["alt"]) != none, meta["alt"]
+            assert f"{int(rows['target_year'].iloc[0])}" in meta["title"] and "%" in meta["title"], meta["title"]
+            checked += 1
+    assert checked >= 2
+
+
 def test_no_page_forecasts_a_passed_target_or_colours_an_old_figure(site):
     """Statuses know the build date: a passed target year is 'was it met?', never a forecast; a status resting on
     a figure more than MAX_DATA_AGE years old is 'figures too old', never a coloured trend (issue 27)."""

@@ -60,7 +60,7 @@ def test_status_and_chance_agree_with_the_legend():
 def test_the_comparison_gives_a_pace_only_to_a_target_still_to_reach():
     import pandas as pd
 
-    from analysis.report.compare import _pace_cells
+    from analysis.report.compare_national import _pace_cells
 
     base = {"status": "outdated", "comparator": ">=", "own_annual_change": 0.37, "pace_share": 0.85,
             "pace_years": 8}

@@ -59,16 +59,18 @@ def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> 
 
 
 def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str, lang: str,
-           xlabel: str | None = None) -> Chart:
-    """Title, axis labels with units, a source line under the plot; returns the Chart."""
-    # placed, not looked for (nothing sits above the plot: its ticks are below); wrapped to the figure's width
-    ax.set_title(textwrap.fill(title, _title_chars(fig), break_long_words=False), loc="left", y=1.0)
+           xlabel: str | None = None, ticks_above: bool = False) -> Chart:
+    """Title, axis labels with units, a source line under the plot; returns the Chart. ``ticks_above``: the x
+    axis's labels sit above the plot, and the title goes above them."""
+    # placed, not looked for, where nothing sits above the plot (its ticks are below); wrapped to the figure's width
+    ax.set_title(textwrap.fill(title, _title_chars(fig), break_long_words=False), loc="left",
+                 y=None if ticks_above else 1.0)
     ax.set_ylabel(ylabel)
     if xlabel is not None:
         ax.set_xlabel(xlabel)
     fig.text(0.01, 0.005, f"{t('source', lang)}: {source}", fontsize=7.5, color="#444", ha="left", va="bottom",
              wrap=True)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, min(0.06, 0.3 / fig.get_figheight()), 1, 1))  # the source line's room: 0.3 in at most
     return Chart(fig=fig, title=title, alt=alt, stem=stem, ylabel=ylabel, source=source, lang=lang)
 
 

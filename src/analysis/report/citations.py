@@ -62,6 +62,17 @@ def _labels(sources: pd.DataFrame, lang: str) -> dict[str, str]:
     return out
 
 
+def full_citation(r: dict, lang: str) -> str:
+    """'Who (year). Title. Publisher.' of one source record, its year words and placeholders in ``lang`` (the
+    processed table's ``citation`` column holds the same in English, for machines and the BibTeX file)."""
+    who = _text(r.get("issuer_author")) or _text(r.get("publisher")) or msg("citation_unknown_author", lang)
+    year = source_year(r)
+    year = {"various": msg("citation_various_years", lang), "": msg("citation_no_year", lang)}.get(year, year)
+    publisher = _text(r.get("publisher"))
+    return (f"{who} ({year}). {_text(r.get('title')) or msg('citation_untitled', lang)}."
+            + (f" {publisher}." if publisher and publisher != who else ""))
+
+
 def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:
     """'Tạp chí Cộng sản (TCCS) (không rõ năm), “Phát triển nguồn nhân lực…”' for one source id.
 

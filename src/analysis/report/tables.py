@@ -8,8 +8,10 @@ import pandas as pd
 from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
-from analysis.labels import breakdown_label, comparator_sign, locator_label, result_label, status_label, t, unsd_label
+from analysis.labels import (breakdown_label, comparator_sign, locator_label, result_label, status_label, t, unknown_field,
+                             unsd_label)
 from analysis.numbers import format_number, format_value, points_cell
+from analysis.report.citations import full_citation
 from analysis.report.context import ProvinceContext, former_rows
 from analysis.report.findings import chance_words
 from analysis.report.nearest import reference_words
@@ -227,7 +229,8 @@ def sources_table(ctx: ProvinceContext) -> pd.DataFrame:
     s = ctx.sources[ctx.sources["source_id"].isin(used)]
     unknown = msg("nb_unknown", L)
     return pd.DataFrame({
-        "ID": s["source_id"], t("source", L): s["citation"],
+        "ID": s["source_id"], t("source", L): [full_citation(r, L) for r in s.to_dict("records")],
         "URL": s["url"].fillna("").replace("", unknown),
-        msg("nb_unknown_fields", L): s["unknown"].fillna("").str.replace(";", ", "),
+        msg("nb_unknown_fields", L): [", ".join(unknown_field(k, L) for k in v.split(";")) if v else ""
+                                      for v in s["unknown"].fillna("")],
     })

@@ -10,6 +10,7 @@ from analysis.catalogue import LANGS, msg
 from analysis.labels import unknown_field
 from analysis.markup import safe_url
 from analysis.numbers import format_number
+from analysis.report.citations import full_citation
 from analysis.site.render import render
 
 
@@ -24,7 +25,7 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
             extra.append(msg("not_stated_in_document" if held else "not_known", lang) + ": " + ", ".join(
                 unknown_field(k, lang) for k in s["unknown"].split(";")))
         text = lambda c: s[c] if isinstance(s.get(c), str) and s[c] else ""  # noqa: E731
-        items.append({"id": s["source_id"], "citation": s["citation"], "url": safe_url(text("url")), "extra": extra,
+        items.append({"id": s["source_id"], "citation": full_citation(s.to_dict(), lang), "url": safe_url(text("url")), "extra": extra,
                       "licence": text("licence"), "note": text("notes"), "cite_lang": text("language") or lang})
     # licence terms are quoted as their owners write them (in English); curators' notes are in English
     return render("sources", lang, items=items, quote_lang="en")

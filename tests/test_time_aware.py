@@ -70,3 +70,14 @@ def test_the_comparison_gives_a_pace_only_to_a_target_still_to_reach():
     assert list(ahead.values()) == ["+0,38 điểm % mỗi năm", "+0,37 điểm % mỗi năm", "85% số thay đổi qua 8 năm"]
     passed = _pace_cells(pd.Series({**base, "status": "awaiting_data", "required_annual_change": 0.38}), "en")
     assert set(passed.values()) == {"–"}
+
+
+def test_a_un_category_that_disagrees_with_the_status_says_why_and_one_that_agrees_says_nothing_more():
+    from analysis.labels import unsd_cell, unsd_label
+
+    for lang in ("vi", "en"):
+        assert unsd_cell("on_track", "off_track", lang).startswith(unsd_label("on_track", lang) + ". ")
+        assert unsd_cell("deterioration", "on_track", lang) != unsd_label("deterioration", lang)
+        assert unsd_cell("on_track", "on_track", lang) == unsd_label("on_track", lang)
+        assert unsd_cell("fair", "off_track", lang) == unsd_label("fair", lang)  # fair progress: no contradiction
+        assert unsd_cell(float("nan"), "off_track", lang) == "–"

@@ -36,6 +36,19 @@ def unsd_label(category: str, lang: str) -> str:
     return msg(f"unsd_{category}", lang)
 
 
+_UNSD_AHEAD, _UNSD_BEHIND = {"achieved", "on_track"}, {"limited", "deterioration"}
+
+
+def unsd_cell(category, status: str, lang: str) -> str:
+    """The UN category beside a status, with a word on why they differ where one says on course and the other
+    behind (the UN's compares average rates since 2015 and carries no uncertainty); "–" without a category."""
+    if not isinstance(category, str) or not category:
+        return "–"
+    differs = ((category in _UNSD_AHEAD and status in ("at_risk", "off_track"))
+               or (category in _UNSD_BEHIND and status in ("on_track", "achieved")))
+    return unsd_label(category, lang) + (msg("unsd_differs", lang) if differs else "")
+
+
 def comparator_sign(comparator: str, lang: str) -> str:
     """How a target's comparator is written for readers: '>=' -> '≥'."""
     return msg(f"comparator_{_COMPARATOR_KEY[comparator]}", lang)

@@ -9,7 +9,7 @@ from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
 from analysis.labels import (breakdown_label, comparator_sign, locator_label, result_label, status_label, t, unknown_field,
-                             unsd_label)
+                             unsd_cell)
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import full_citation
 from analysis.report.context import ProvinceContext, former_rows
@@ -195,7 +195,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("points", L): pts,
             msg("nb_latest_figure", L): "–" if pd.isna(a.get("last_value")) or pd.isna(a.get("last_year")) else
             f"{format_value(a['last_value'], ctx.indicators.at[shown_indicator(a), 'unit'], L)} ({int(a['last_year'])})",
-            t("unsd", L): "–" if not isinstance(a["unsd_category"], str) else unsd_label(a["unsd_category"], L),
+            t("unsd", L): unsd_cell(a["unsd_category"], a["status"], L),
             t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
                 format_number(a["required_annual_change"], L, 2) + msg("nb_pp", L)
                 if unit == "percent" else format_value(a["required_annual_change"], unit, L, 2)),

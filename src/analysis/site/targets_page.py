@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from analysis.catalogue import msg
 from analysis.collation import vi_sorted
-from analysis.labels import breakdown_label, comparator_sign, search_outcome_label, unsd_label
+from analysis.labels import breakdown_label, comparator_sign, search_outcome_label, unsd_cell
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
@@ -86,7 +86,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
                 "year": int(r["target_year"]),
                 "p_meet": "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], lang),
                 "points": points_cell(r["n_points"], r["years"], lang),
-                "unsd": unsd_label(r["unsd_category"], lang) if isinstance(r["unsd_category"], str) else "–",
+                "unsd": unsd_cell(r["unsd_category"], r["status"], lang),
                 "nearest": nearest(r)}
 
     rows = []

@@ -394,6 +394,10 @@ def test_reports_set_the_nearest_evidence_beside_their_targets_and_a_merged_one_
     old_city = a[(a["province_code"] == "92") & (a["boundary"] == "pre2025")]
     assert text.count("<b>Can Tho (before 1 July 2025): ") == len(old_city) == 12  # commitments for part of it
     assert "63.4% (2024; city service centre)" in text  # online submissions beside the online-dossier target
+    from analysis.report import findings as F
+
+    summary = F.province_findings(ctx)  # the summary says so too, not only that the city itself has none
+    assert "set no numeric target" in summary and "set 12 targets for part of this territory" in summary
 
 
 def test_a_merged_province_states_the_latest_year_of_each_source_and_lists_every_source(site, tmp_path):

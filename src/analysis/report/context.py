@@ -115,6 +115,16 @@ def former_rows(registry: pd.DataFrame, code: str) -> pd.DataFrame:
     return registry[(registry["boundary"] == "pre2025") & (registry["successor_code"] == code)]
 
 
+def former_assessments(ctx) -> pd.DataFrame:
+    """The stored assessments of the targets that the former provinces of a merged province set for themselves
+    (commitments for part of its territory); empty for a province that is not a merger's page."""
+    if not getattr(ctx, "merged", False):
+        return pd.DataFrame()
+    parts = former_rows(ctx.registry, ctx.province["province_code"])
+    stored = load_processed("assessments", ctx.processed_dir)
+    return stored[stored["province_code"].isin(parts["province_code"]) & (stored["boundary"] == "pre2025")]
+
+
 def own_assessments(stored: pd.DataFrame, facts: pd.DataFrame, indicators: pd.DataFrame,
                     scenarios: dict[str, float] | None = None, path: str = "assessments.csv") -> pd.DataFrame:
     """The stored assessments of the targets among ``facts``, in the facts' order, with ``scenarios`` applied.

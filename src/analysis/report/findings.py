@@ -16,6 +16,8 @@ from analysis.labels import status_label
 from analysis.markup import md_text
 from analysis.numbers import chance_odds, format_number, format_percent, format_value
 from analysis.report.citations import source_label
+from analysis.report.context import former_assessments
+from analysis.territory import territory_names
 
 FORECAST = ("achieved", "not_met", "on_track", "at_risk", "off_track")  # statuses that answer the target
 STATUS_ORDER = tuple(STATUSES)
@@ -179,6 +181,11 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
     keys = list(ctx.params.get("key_indicators") or [])
     lines = [f"## {msg('findings_heading', L)}", "", msg("findings_intro", L), ""]
     lines += [f"- {x}" for x in target_lines(ctx.assessments, md_text(ctx.name), L)]
+    former = former_assessments(ctx)
+    if len(former):  # a merged province: what its former provinces set for their part of it
+        names = sorted({md_text(territory_names(ctx.registry, L).get((c, "pre2025"), c))
+                        for c in former["province_code"]})
+        lines[-1] += " " + msg("targets_former", L, names=join_words(names, L), n=format_number(len(former), L))
     merged = ctx.successor.get("merged_from")
     merged = (md_text(ctx.successor[f"name_{L}"]) if isinstance(merged, str) and merged.strip() and ";" in merged
               else None)

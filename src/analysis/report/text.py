@@ -15,7 +15,7 @@ from analysis.labels import STATUS_COLOUR, comparator_sign, flag_label, page_lan
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_value
 from analysis.report import findings as F
-from analysis.report.context import ProvinceContext, former_rows
+from analysis.report.context import ProvinceContext, former_assessments, former_rows
 from analysis.report.nearest import describe, grouped, load_families, nearest_evidence
 from analysis.report.wording import ind_name, search_outcome, target_name
 from analysis.territory import territory_changed, territory_names
@@ -153,9 +153,7 @@ def nearest_section(ctx: ProvinceContext) -> str:
         out.append(msg("nb_nearest_intro", L) + "\n\n<ul class=\"nearest-report\">\n"
                    + "\n".join(block(own[own["n_points"].fillna(0) == 0], False)) + "\n</ul>")
     if ctx.merged:
-        parts = former_rows(ctx.registry, ctx.province["province_code"])
-        former = load_processed("assessments", ctx.processed_dir)
-        former = former[former["province_code"].isin(parts["province_code"]) & (former["boundary"] == "pre2025")]
+        former = former_assessments(ctx)
         if len(former):
             ind = ctx.indicators
             former = former.assign(indicator_name=former["indicator_id"].map(ind[f"name_{L}"]))

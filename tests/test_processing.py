@@ -125,3 +125,15 @@ def test_processed_files_and_metadata(tables):
     qn = facts[facts["fact_id"] == "QN-S012"].iloc[0]
     assert qn["province_key"] == "quang-ninh" and qn["as_written"].startswith("807/37.077")
     assert qn["origin_file"] == "data/raw/facts_seeds.csv"
+
+
+def test_a_computed_value_is_a_bound_only_where_its_inputs_bound_it_one_way():
+    from analysis.data.derive import _flags
+
+    lower, upper, about, exact = ({"flags": f} for f in ("lower_bound", "upper_bound", "approx", ""))
+    assert _flags(lower, exact, below=(1,)) == "lower_bound"  # more than 13,600 members / 1,830 teams
+    assert _flags(exact, lower, below=(1,)) == "upper_bound"  # a denominator of at least d: the ratio at most
+    assert _flags(lower, lower, below=(1,)) == "approx"  # a ratio of two lower bounds bounds nothing
+    assert _flags(lower, lower) == "lower_bound"  # a sum of lower bounds is one
+    assert _flags(lower, upper) == "approx" and _flags(about, lower) == "approx"
+    assert _flags(exact, exact, below=(1,)) == "" and _flags(upper) == "upper_bound"

@@ -46,9 +46,22 @@ def _make(base: pd.Series, indicator: str, breakdown: str, value: float, unit: s
             "inputs": ";".join(inputs), "flags": flags}
 
 
-def _flags(*rows: pd.Series) -> str:
-    fl = sorted({f for r in rows for f in str(r.get("flags", "")).split(";") if f in ("approx", "lower_bound")})
-    return ";".join(fl)
+def _flags(*rows: pd.Series, below: tuple[int, ...] = ()) -> str:
+    """What a value computed from ``rows`` is known to be: a lower or upper bound, about, or exact ("").
+
+    The rows are added or multiplied, except those at the positions in ``below`` (a ratio's denominator): a
+    denominator that is at least its figure makes the ratio at most its value. Bounds that pull both ways
+    (a ratio of two lower bounds, a lower plus an upper bound) bound nothing: the value is only about right."""
+    ways, approx = set(), False
+    for i, r in enumerate(rows):
+        fl = str(r.get("flags", "")).split(";")
+        approx |= "approx" in fl
+        way = 1 if "lower_bound" in fl else -1 if "upper_bound" in fl else 0
+        if way:
+            ways.add(-way if i in below else way)
+    if len(ways) == 1 and not approx:
+        return "lower_bound" if ways == {1} else "upper_bound"
+    return "approx" if approx or ways else ""
 
 
 def shares(obs: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
@@ -73,7 +86,7 @@ def shares(obs: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
                 val = n["value"] / d["value"] * 100
                 out.append(_make(n, ind["indicator_id"], n["breakdown"], val, "percent",
                                  f"{num_id} / {den_id} x 100 = {_n(n['value'])} / {_n(d['value'])} x 100",
-                                 [n["fact_id"], d["fact_id"]], _flags(n, d),
+                                 [n["fact_id"], d["fact_id"]], _flags(n, d, below=(1,)),
                                  _words("share", val, "percent", n=float(n["value"]), d=float(d["value"]),
                                         num=names.get(num_id, num_id), den=names.get(den_id, den_id))))
     return out
@@ -116,7 +129,7 @@ def members_per_team(obs: pd.DataFrame) -> list[dict]:
             v = r["value"] / t["value"]
             out.append(_make(t, "members_per_team", t["breakdown"], v, "persons_per_team",
                              f"community_team_members / community_teams = {_n(r['value'])} / {_n(t['value'])}",
-                             [r["fact_id"], t["fact_id"]], _flags(t, r),
+                             [r["fact_id"], t["fact_id"]], _flags(t, r, below=(0,)),
                              _words("members_per_team", v, "persons_per_team", m=float(r["value"]),
                                     k=float(t["value"]))))
     return out
@@ -151,7 +164,7 @@ def spending_per_turn(obs: pd.DataFrame) -> list[dict]:
             out.append(_make(t, "training_spending_per_turn", "total", v, "million_vnd",
                              f"training_spending x 1000 / training_learner_turns = {_n(s['value'])} billion VND "
                              f"x 1000 / {_n(t['value'])} turns (million VND per turn)",
-                             [s["fact_id"], t["fact_id"]], _flags(t, s),
+                             [s["fact_id"], t["fact_id"]], _flags(t, s, below=(0,)),
                              _words("spending_per_turn", v, "million_vnd", s=float(s["value"]), k=float(t["value"]))))
     return out
 
@@ -169,7 +182,7 @@ def turns_per_100_staff(obs: pd.DataFrame) -> list[dict]:
                 out.append(_make(t, "learner_turns_per_100_staff", "total", v, "per_100_staff",
                                  f"training_learner_turns {t['period']} / staff_total {s['period']} x 100 = "
                                  f"{_n(t['value'])} / {_n(s['value'])} x 100; learner-TURNS, not persons",
-                                 [t["fact_id"], s["fact_id"]], _flags(t, s),
+                                 [t["fact_id"], s["fact_id"]], _flags(t, s, below=(1,)),
                                  _words("turns_per_100_staff", v, "per_100_staff", k=float(t["value"]),
                                         s=float(s["value"]), tp=str(t["period"]).replace("/", "–"),
                                         sp=str(s["period"]))))

@@ -20,6 +20,7 @@ from analysis.markup import md_text
 from analysis.numbers import format_number, format_value
 from analysis.report import charts
 from analysis.report.province import source_names
+from analysis.report.wording import value_words
 from analysis.territory import territory_changed, territory_name
 
 # normalised or rank indicators that can be put side by side
@@ -122,7 +123,8 @@ def side_by_side(ctx: CompareContext) -> pd.DataFrame:
             cell = "–"
             if r is not None:
                 have = True
-                cell = f"{format_value(round(float(r['value']), 4 if r['unit'] == 'index_0_1' else 2), r['unit'], L)} ({int(r['year'])})"
+                value = round(float(r["value"]), 4 if r["unit"] == "index_0_1" else 2)
+                cell = f"{value_words(value, r['unit'], r['flags'], L)} ({int(r['year'])})"  # "trên", "khoảng" kept
             row[ctx.name(code)] = cell
         if have:
             rows.append(row)

@@ -41,6 +41,8 @@ def value_words(v: float, unit: str, flags, lang: str) -> str:
     fl = flags.split(";") if isinstance(flags, str) else []
     if "lower_bound" in fl:
         s = msg("nb_more_than", lang) + s
+    elif "upper_bound" in fl:
+        s = msg("nb_less_than", lang) + s
     elif "approx" in fl:
         s = msg("nb_about", lang) + s
     return s

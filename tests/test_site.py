@@ -836,6 +836,25 @@ def test_national_ranking_says_how_recent_its_figures_are_and_its_legend_names_o
     assert checked >= 2
 
 
+def test_a_series_chart_marks_each_national_target_set_on_its_series(site):
+    """A province's chart of a series that a national target is set on shows the target where it is due (a star
+    at the target's year and value, in the figure's data file too), whether or not a projection is drawn."""
+    nat = pd.read_csv(site / "downloads" / "national_assessments.csv", dtype={"province_code": str},
+                      encoding="utf-8-sig")
+    checked = 0
+    for _, r in nat[nat["province_code"] != "VN"].iterrows():
+        for lang, word in (("vi", "mục tiêu quốc gia"), ("en", "national target")):
+            f = site / "downloads" / "figures" / (f"{r['province_key']}-series-{r['indicator_id']}-"
+                                                  f"{r['breakdown'].replace('=', '-')}-{lang}.csv")
+            if not f.exists():
+                continue
+            data = pd.read_csv(f, encoding="utf-8-sig")
+            star = data[data["series"].astype(str).str.contains(word) & (data["x"] == r["target_year"])]
+            assert len(star) == 1 and star["value"].iloc[0] == pytest.approx(r["target"]), (f.name, r["target_year"])
+            checked += 1
+    assert checked >= 4  # the session's provinces chart the trained share, set against two national targets
+
+
 def test_no_page_forecasts_a_passed_target_or_colours_an_old_figure(site):
     """Statuses know the build date: a passed target year is 'was it met?', never a forecast; a status resting on
     a figure more than MAX_DATA_AGE years old is 'figures too old', never a coloured trend (issue 27)."""

@@ -20,7 +20,7 @@ from analysis.numbers import format_number, format_percent, format_value, unit_l
 from analysis.report import charts
 from analysis.report.context import ProvinceContext
 from analysis.report.findings import chance_words
-from analysis.labels import breakdown_label
+from analysis.labels import breakdown_label, comparator_sign
 from analysis.report.wording import ind_name, period_words, source_line
 
 
@@ -151,6 +151,9 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         for _, r in gb.iterrows():
             if isinstance(r["flags"], str) and r["flags"]:
                 ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
+    marks = _target_marks(ctx, ind, bd, g["province_code"].iloc[-1], same["boundary"].iloc[-1], unit)
+    for year, value, label, _ in marks:  # each target where it is due: how far the figures have to go, at a glance
+        ax.plot([year], [value], "*", markersize=13, color=charts.PALETTE[3], label=label, zorder=4)
     # a fan answers a question (a target, a scenario), from three points or more (two give one change, no trend),
     # and from a figure recent enough to colour a status (an older one leaves the question open: said, not drawn)
     can_fan = len(trend) >= 3 and unit not in ("rank",) and asked
@@ -169,7 +172,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
     if unit == "rank":
         ax.invert_yaxis()
-    charts.year_ticks(ax, list(g["year"]) + ([until] if with_fan else []))
+    charts.year_ticks(ax, list(g["year"]) + ([until] if with_fan else []) + [m[0] for m in marks])
     charts.number_axis(ax, L)
     ax.legend(fontsize=8, loc="best")
     name = ind_name(ctx, ind) + (f" ({breakdown_label(bd, L)})" if bd != "total" else "")
@@ -178,11 +181,36 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     ylabel = {"rank": msg("nb_rank_1_best", L),
               "index_0_1": msg("nb_score_0_1", L)}.get(unit, uw)
     seq = ", ".join(f"{y}: {format_value(v, unit, L)}" for y, v in zip(g["year"], g["value"]))
-    alt = msg("nb_series_alt", L, indicator=name, province=ctx.name, seq=seq) + width
+    alt = msg("nb_series_alt", L, indicator=name, province=ctx.name, seq=seq) + width + "".join(
+        " " + msg("nb_series_alt_target", L, target=m[2]) for m in marks)
     chart = charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=source_line(
-        ctx, g["source_id"]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
+        ctx, [*g["source_id"], *(m[3] for m in marks)]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
     chart.caption = width.strip()
     return chart
+
+
+def _target_marks(ctx: ProvinceContext, ind: str, bd: str, code: str, boundary: str,
+                  unit: str) -> list[tuple[int, float, str, str]]:
+    """(year, value, label, source id) of every target set on this very series: the province's own (not those tracked by a
+    proxy, whose figures are of another measure) and the national ones it is assessed against."""
+    own = ctx.assessments
+    if len(own):
+        own = own[(own["indicator_id"] == ind) & (own["breakdown"] == bd) & (own["tracked_by"].fillna("") == "")]
+    na = load_processed("national_assessments", ctx.processed_dir)
+    na = na[(na["indicator_id"] == ind) & (na["breakdown"] == bd) & (na["province_code"].astype(str) == str(code))
+            & (na["boundary"] == boundary)]
+    nt = load_processed("national_targets", ctx.processed_dir)
+    decisions = {tid: nt["source_id"].iloc[int(row) - 2] for tid, row in zip(na["national_target_id"], na["target_row"])}
+    out = {}
+    for rows, key in ((own, "nb_series_target"), (na, "nb_series_target_national")):
+        for _, r in rows.iterrows():
+            if pd.isna(r["target"]) or pd.isna(r["target_year"]) or r["comparator"] not in (">=", "<="):
+                continue
+            words = f"{comparator_sign(r['comparator'], ctx.lang)} {format_value(float(r['target']), unit, ctx.lang)}"
+            source = r["source_id"] if key == "nb_series_target" else decisions.get(r["national_target_id"], "")
+            out.setdefault((int(r["target_year"]), float(r["target"])),
+                           (msg(key, ctx.lang, target=words, year=int(r["target_year"])), source))
+    return [(y, v, label, source) for (y, v), (label, source) in sorted(out.items())]
 
 
 def _panel_status(ctx: ProvinceContext, ind: str, bd: str, code: str, boundary: str) -> pd.Series | None:

@@ -190,6 +190,15 @@ def _result_links(browser, server, query: str) -> set[str]:
     return {u.split("#")[0] for u in urls}  # pages found (sections within a page vary with the query)
 
 
+def test_every_page_but_the_search_page_is_indexed_for_search(site):
+    for lang in ("vi", "en"):
+        pages = list((site / lang).rglob("*.html"))
+        assert len(pages) > 10
+        for page in pages:
+            indexed = '<main id="main" data-pagefind-body>' in page.read_text(encoding="utf-8")
+            assert indexed == (page.name != "search.html"), page
+
+
 def test_search_without_diacritics_finds_what_the_accented_query_finds(server, browser):
     accented = _result_links(browser, server, "đào tạo")
     folded = _result_links(browser, server, "dao tao")
@@ -199,12 +208,20 @@ def test_search_without_diacritics_finds_what_the_accented_query_finds(server, b
 def test_every_page_has_a_description_sharing_tags_and_print_styles(site):
     css = (site / "assets" / "style.css").read_text(encoding="utf-8")
     assert "@media print" in css
+    descriptions: dict[str, list[str]] = {}
     for page in list((site / "vi").rglob("*.html")) + list((site / "en").rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         for tag in ('<meta name="description" content="', '<meta property="og:title"',
                     '<meta property="og:description"', '<meta property="og:locale"'):
             assert tag in text, (page, tag)
         assert '<meta name="description" content="">' not in text, page
+        description = re.search(r'<meta name="description" content="([^"]*)"', text).group(1)
+        # its words of substance: not the download links, the contents list or how the summary is made
+        assert not re.match(r"(Tải về|Download)\b", description) and "Mục lục" not in description, (page, description)
+        assert "Contents (" not in description and "generated from the evidence base" not in description, page
+        if page.parent.name == "provinces":
+            descriptions.setdefault(description, []).append(page.name)
+    assert descriptions and all(len(pages) <= 2 for pages in descriptions.values()), descriptions  # vi and en
 
 
 def test_home_lists_all_34_provinces_with_what_is_known(site, server, browser):
@@ -334,8 +351,9 @@ def test_pages_made_side_by_side_are_those_made_one_after_another(site, tmp_path
 
 
 def test_text_from_data_is_escaped():
-    src = pd.DataFrame([{"source_id": "x", "citation": "<script>alert(1)</script>", "url": "", "unknown": "",
-                         "seed_file": "", "licence": "", "notes": "a & b"}])
+    src = pd.DataFrame([{"source_id": "x", "title": "<script>alert(1)</script>", "issuer_author": "", "type": "",
+                         "publisher": "", "date": "", "url": "", "unknown": "", "seed_file": "", "licence": "",
+                         "notes": "a & b"}])
     out = sources_body("vi", src)
     assert "<script>alert" not in out and "&lt;script&gt;" in out and "a &amp; b" in out
 

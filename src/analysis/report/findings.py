@@ -179,7 +179,8 @@ def province_findings(ctx, national: pd.DataFrame | None = None, national_target
     """The summary that opens a province report, as Markdown."""
     L = ctx.lang
     keys = list(ctx.params.get("key_indicators") or [])
-    lines = [f"## {msg('findings_heading', L)}", "", msg("findings_intro", L), ""]
+    # the intro says how the points are made; a page's description (site.write) starts after it
+    lines = [f"## {msg('findings_heading', L)}", "", f'<p class="findings-intro">{msg("findings_intro", L)}</p>', ""]
     lines += [f"- {x}" for x in target_lines(ctx.assessments, md_text(ctx.name), L)]
     former = former_assessments(ctx)
     if len(former):  # a merged province: what its former provinces set for their part of it

@@ -29,6 +29,16 @@ def _plain_text(body: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
+NOT_DESCRIPTION = re.compile(r"<nav\b.*?</nav>|<h[1-6]\b.*?</h[1-6]>|<p class=\"(?:downloads|findings-intro)\".*?</p>",
+                             flags=re.S | re.I)  # links, contents, headings and the summary's how-it-is-made line
+
+
+def page_description(body: str) -> str:
+    """The page's description for search engines and link previews: its first words of substance, not its
+    download links, contents list or headings."""
+    return shorten(_plain_text(NOT_DESCRIPTION.sub(" ", body)), 160)
+
+
 def fold_accents(text: str) -> str:
     """'Đào tạo' -> 'Dao tao': a copy of the page text that search finds when a reader types without accents."""
     text = text.replace("Đ", "D").replace("đ", "d")
@@ -62,11 +72,12 @@ def _write_page(env, page: Page, out_root: Path, meta: dict, switch_ok: bool = T
     other = next(iter(other_languages(page.lang, meta.get("languages", LANGS))), "")
     nav = [(nav_label(k, page.lang), f"{root}{page.lang}/{k}.html", page.path == f"{k}.html") for k in PAGES]
     plain = _plain_text(page.body)
-    description = shorten(plain, 160)
+    description = page_description(page.body)
     text = tpl.render(lang=page.lang, title=page.title,
                       body=item_cite_boxes(page.body, page, meta, out_root / "downloads")
                       + (cite_box(page, meta) if page.path != "search.html" else ""),
                       description=description, folded=fold_accents(plain) if page.lang == "vi" else "",
+                      indexed=page.path != "search.html",  # the search page finds pages, not itself
                       root=root, nav=nav, other_lang=other, other_href=f"{root}{other}/{page.path}", meta=meta,
                       repository=repository_url(project_citation(config.project_root() / "CITATION.cff")))
     path = out_root / page.lang / page.path

@@ -109,26 +109,33 @@ def _years(ctx: CompareContext, code: str, ind: str) -> set[int]:
 
 def side_by_side(ctx: CompareContext) -> pd.DataFrame:
     """Each comparable indicator, one column per province: the latest year every reporting province shares,
-    else each province's latest value; the year is written in every cell either way."""
+    else each province's latest value; the year is written in every cell either way. Where the cells' years differ
+    and the indicator's definition warns about comparing years, the warning sits in the row."""
     L = ctx.lang
     rows = []
+    warn = msg("nb_col_compare_with_care", L)
     for ind in COMPARABLE:
         row = {t("indicator", L): ctx.indicators.at[ind, f"name_{L}"]}
         have = False
         years = [ys for ys in (_years(ctx, c, ind) for c in ctx.provinces["province_code"]) if ys]
         common = set.intersection(*years) if len(years) > 1 else set()
         year = max(common) if common else None
+        shown = set()
         for code in ctx.provinces["province_code"]:
             r = _latest(ctx, code, ind, year)
             cell = "–"
             if r is not None:
                 have = True
+                shown.add(int(r["year"]))
                 value = round(float(r["value"]), 4 if r["unit"] == "index_0_1" else 2)
                 cell = f"{value_words(value, r['unit'], r['flags'], L)} ({int(r['year'])})"  # "trên", "khoảng" kept
             row[ctx.name(code)] = cell
+        note = ctx.indicators.at[ind, f"comparability{'_vi' if L == 'vi' else ''}"]
+        row[warn] = note if len(shown) > 1 and isinstance(note, str) and note.strip() else ""
         if have:
             rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return out.drop(columns=[warn]) if out.empty or not out[warn].astype(bool).any() else out
 
 
 def coverage(ctx: CompareContext) -> pd.DataFrame:

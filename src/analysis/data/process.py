@@ -26,7 +26,7 @@ from analysis.data.derive import derive_all
 from analysis.data.manifest import MANIFEST
 from analysis.data.manifest import sha256 as _sha256
 from analysis.data.provinces import build_provinces, fact_reports, report_rows, with_reports
-from analysis.data.store import MULTI_EDITION_TYPES, data_version, load_processed, source_year  # noqa: F401
+from analysis.data.store import MULTI_EDITION_TYPES, data_version, full_citation, load_processed, source_year  # noqa: F401
 from analysis.data.raw import LINE
 from analysis.data.validate import FILE, RawData, load_raw
 
@@ -36,13 +36,7 @@ CURATED_FILES = ("indicator_families.yaml", "regions_gso.yaml")
 
 
 def _citation(src: pd.DataFrame) -> pd.Series:
-    def one(r):
-        who = r["issuer_author"] or r["publisher"] or "Unknown author"
-        year = {"various": "various years", "": "n.d."}.get(source_year(r), source_year(r))
-        title = r["title"] or "[untitled]"
-        return f"{who} ({year}). {title}." + (f" {r['publisher']}." if r["publisher"] and r["publisher"] != who
-                                               else "")
-    return src.apply(one, axis=1)
+    return src.apply(lambda r: full_citation(r, "en"), axis=1)
 
 
 def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:

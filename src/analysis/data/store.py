@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.catalogue import msg
 from analysis.data.manifest import ProcessedDataError, make_command, verify_table
 
 
@@ -36,6 +37,22 @@ def source_year(record) -> str:
     if len(date) >= 4 and date[:4].isdigit():
         return date[:4]
     return "various" if record.get("type") in MULTI_EDITION_TYPES else ""
+
+
+def year_words(record, lang: str) -> str:
+    """:func:`source_year` in a reader's words: 'nhiều năm' / 'various years', 'không rõ năm' / 'n.d.'."""
+    year = source_year(record)
+    return {"various": msg("citation_various_years", lang), "": msg("citation_no_year", lang)}.get(year, year)
+
+
+def full_citation(record, lang: str) -> str:
+    """'Who (year). Title. Publisher.' of one source record, in ``lang`` (the processed table's ``citation`` column
+    is the English one)."""
+    text = {k: record.get(k).strip() if isinstance(record.get(k), str) else "" for k in
+            ("issuer_author", "publisher", "title")}
+    who = text["issuer_author"] or text["publisher"] or msg("citation_unknown_author", lang)
+    return (f"{who} ({year_words(record, lang)}). {text['title'] or msg('citation_untitled', lang)}."
+            + (f" {text['publisher']}." if text["publisher"] and text["publisher"] != who else ""))
 
 
 # tables read and checked, by file and version (with the manifest's and metadata's): a warm kernel runs many

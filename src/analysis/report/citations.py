@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from analysis.catalogue import msg
-from analysis.data.store import source_year
+from analysis.data.store import year_words
 from analysis.frame_cache import per_frame
 from analysis.labels import shorten
 
@@ -56,21 +56,8 @@ def _labels(sources: pd.DataFrame, lang: str) -> dict[str, str]:
     """Every source's label in one language (a site build asks for thousands of them)."""
     out = {}
     for r in sources.to_dict("records"):
-        year = source_year(r)
-        year = {"various": msg("citation_various_years", lang), "": msg("citation_no_year", lang)}.get(year, year)
-        out[r["source_id"]] = msg("citation_short", lang, who=_who(r) or r["source_id"], year=year)
+        out[r["source_id"]] = msg("citation_short", lang, who=_who(r) or r["source_id"], year=year_words(r, lang))
     return out
-
-
-def full_citation(r: dict, lang: str) -> str:
-    """'Who (year). Title. Publisher.' of one source record, its year words and placeholders in ``lang`` (the
-    processed table's ``citation`` column holds the same in English, for machines and the BibTeX file)."""
-    who = _text(r.get("issuer_author")) or _text(r.get("publisher")) or msg("citation_unknown_author", lang)
-    year = source_year(r)
-    year = {"various": msg("citation_various_years", lang), "": msg("citation_no_year", lang)}.get(year, year)
-    publisher = _text(r.get("publisher"))
-    return (f"{who} ({year}). {_text(r.get('title')) or msg('citation_untitled', lang)}."
-            + (f" {publisher}." if publisher and publisher != who else ""))
 
 
 def short_citation(sources: pd.DataFrame, source_id: str, lang: str) -> str:

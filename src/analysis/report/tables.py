@@ -11,7 +11,7 @@ from analysis.collation import vi_sorted
 from analysis.labels import (breakdown_label, comparator_sign, locator_label, result_label, status_label, t, unknown_field,
                              unsd_cell)
 from analysis.numbers import format_number, format_value, points_cell
-from analysis.report.citations import full_citation
+from analysis.data.store import full_citation
 from analysis.report.context import ProvinceContext, former_rows
 from analysis.report.findings import chance_words
 from analysis.report.nearest import reference_words

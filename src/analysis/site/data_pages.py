@@ -10,7 +10,7 @@ from analysis.catalogue import LANGS, msg
 from analysis.labels import unknown_field
 from analysis.markup import safe_url
 from analysis.numbers import format_number
-from analysis.report.citations import full_citation
+from analysis.data.store import full_citation
 from analysis.site.render import render
 
 

@@ -152,6 +152,12 @@ def _pace(s, r: Assessment, code: str, model, comparator: str) -> dict:
     return out
 
 
+def national_target_row(national_targets: pd.DataFrame, target_row) -> pd.Series:
+    """The row of ``national_targets.csv`` that a national assessment's ``target_row`` names (its line in the
+    file, as :func:`assess_national` records it: 2 is the first row under the header)."""
+    return national_targets.iloc[int(target_row) - 2]
+
+
 def assess_national(facts, national_targets, indicators, build_year: int | None = None):
     """Assess every province (and the whole country) that has a series for a national target against it.
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.assess.forecast import national_target_row
 from analysis.assess.target import MAX_DATA_AGE
 from analysis.catalogue import msg
 from analysis.labels import STATUS_COLOUR, comparator_sign, status_label, t
@@ -30,7 +31,7 @@ def national_targets_assessed(ctx: CompareContext, boundary: str = "post2025") -
 
 def _target_row(ctx: CompareContext, target_id: str) -> pd.Series:
     n = ctx.national[ctx.national["national_target_id"] == target_id].iloc[0]
-    nt = ctx.national_targets.iloc[int(n["target_row"]) - 2]
+    nt = national_target_row(ctx.national_targets, n["target_row"])
     return nt
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.assess.assessment import FORECAST_STATUSES
-from analysis.assess.forecast import predictive, single_year
+from analysis.assess.forecast import national_target_row, predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
 from analysis.assess.series import one_per_year
 from analysis.assess.target import MAX_DATA_AGE, part_of_year
@@ -200,7 +200,8 @@ def _target_marks(ctx: ProvinceContext, ind: str, bd: str, code: str, boundary: 
     na = na[(na["indicator_id"] == ind) & (na["breakdown"] == bd) & (na["province_code"].astype(str) == str(code))
             & (na["boundary"] == boundary)]
     nt = load_processed("national_targets", ctx.processed_dir)
-    decisions = {tid: nt["source_id"].iloc[int(row) - 2] for tid, row in zip(na["national_target_id"], na["target_row"])}
+    decisions = {tid: national_target_row(nt, row)["source_id"] for tid, row in zip(na["national_target_id"],
+                                                                                    na["target_row"])}
     out = {}
     for rows, key in ((own, "nb_series_target"), (na, "nb_series_target_national")):
         for _, r in rows.iterrows():

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from analysis.catalogue import CURATED_IN, LANGS, catalogue, msg
+from analysis.numbers import format_value
 
 # The colour of each status on the pages and charts, in the order the legends list them.
 STATUS_COLOUR = {
@@ -52,6 +53,11 @@ def unsd_cell(category, status: str, lang: str) -> str:
 def comparator_sign(comparator: str, lang: str) -> str:
     """How a target's comparator is written for readers: '>=' -> '≥'."""
     return msg(f"comparator_{_COMPARATOR_KEY[comparator]}", lang)
+
+
+def target_words(comparator: str, value, unit: str, lang: str) -> str:
+    """A target's threshold as readers see it: '≥ 35%', '≥ 1.000 người'."""
+    return f"{comparator_sign(comparator, lang)} {format_value(value, unit, lang)}"
 
 
 def t(key: str, lang: str) -> str:

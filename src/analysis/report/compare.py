@@ -15,9 +15,9 @@ from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.data.store import load_processed
-from analysis.labels import breakdown_label, comparator_sign, page_language_text, shorten, t
+from analysis.labels import breakdown_label, page_language_text, shorten, t, target_words
 from analysis.markup import md_text
-from analysis.numbers import format_number, format_value
+from analysis.numbers import format_number
 from analysis.report import charts
 from analysis.report.province import source_names
 from analysis.report.wording import value_words
@@ -192,14 +192,14 @@ def targets_side_by_side(ctx: CompareContext) -> pd.DataFrame:
         for code in list(ctx.provinces["province_code"]) + ["VN"]:
             gg = g[g["province_code"] == code].sort_values("year")
             col = ctx.name(code) if code != "VN" else nat_col
-            row[col] = "; ".join(f"{comparator_sign(r['comparator'], L)} {format_value(r['value'], r['unit'], L)} ({r['year']})"
+            row[col] = "; ".join(f"{target_words(r['comparator'], r['value'], r['unit'], L)} ({r['year']})"
                                  for _, r in gg.iterrows())
         rows.append(row)
     # national targets from the reference table not quoted in any seed
     extra = []
     for _, r in ctx.national_targets.iterrows():
         extra.append({t("indicator", L): r["indicator_vi_summary"] if L == "vi" else r["indicator_en"],
-                      nat_col: f"{comparator_sign(r['comparator'], L)} {format_value(r['value'], 'percent', L)} "
+                      nat_col: f"{target_words(r['comparator'], r['value'], 'percent', L)} "
                                f"({r['target_year']}, {r['decision']})"})
     df = pd.DataFrame(rows + extra).fillna("")
     return df

@@ -13,7 +13,7 @@ from analysis import config
 from analysis.assess.forecast import national_target_row
 from analysis.assess.target import MAX_DATA_AGE
 from analysis.catalogue import msg
-from analysis.labels import STATUS_COLOUR, comparator_sign, status_label, t
+from analysis.labels import STATUS_COLOUR, status_label, t, target_words
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
@@ -41,7 +41,7 @@ def national_target_title(ctx: CompareContext, target_id: str) -> str:
     what = nt["indicator_vi_summary"] if L == "vi" else nt["indicator_en"]
     by = msg("nb_by", L)
     dec = msg("nb_decision", L)
-    return (f"{md_text(what)}: {comparator_sign(nt['comparator'], L)} {format_value(float(nt['value']), 'percent', L)} "
+    return (f"{md_text(what)}: {target_words(nt['comparator'], float(nt['value']), 'percent', L)} "
             f"{by} {int(nt['target_year'])} ({dec} {md_text(nt['decision'])})")
 
 
@@ -123,7 +123,7 @@ def national_ranking_chart(ctx: CompareContext, target_id: str, boundary: str = 
     ax.set_yticks(y)
     ax.set_yticklabels(names, fontsize=7)
     year = int(nt["target_year"])
-    target = f"{comparator_sign(nt['comparator'], L)} {format_value(float(nt['value']), 'percent', L)}"
+    target = target_words(nt["comparator"], float(nt["value"]), "percent", L)
     indicator = nt["indicator_vi_summary"] if L == "vi" else nt["indicator_en"]
     title = msg("nb_national_title", L, indicator=indicator, target=target, year=year)
     years = sorted({int(v) for v in n["last_year"].dropna()})

@@ -20,7 +20,7 @@ from analysis.numbers import format_number, format_percent, format_value, unit_l
 from analysis.report import charts
 from analysis.report.context import ProvinceContext
 from analysis.report.findings import chance_words
-from analysis.labels import breakdown_label, comparator_sign
+from analysis.labels import breakdown_label, target_words
 from analysis.report.wording import ind_name, period_words, source_line
 
 
@@ -207,7 +207,7 @@ def _target_marks(ctx: ProvinceContext, ind: str, bd: str, code: str, boundary: 
         for _, r in rows.iterrows():
             if pd.isna(r["target"]) or pd.isna(r["target_year"]) or r["comparator"] not in (">=", "<="):
                 continue
-            words = f"{comparator_sign(r['comparator'], ctx.lang)} {format_value(float(r['target']), unit, ctx.lang)}"
+            words = target_words(r["comparator"], float(r["target"]), unit, ctx.lang)
             source = r["source_id"] if key == "nb_series_target" else decisions.get(r["national_target_id"], "")
             out.setdefault((int(r["target_year"]), float(r["target"])),
                            (msg(key, ctx.lang, target=words, year=int(r["target_year"])), source))

@@ -13,8 +13,8 @@ import pandas as pd
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
-from analysis.labels import comparator_sign, page_language_text, status_label
-from analysis.numbers import format_number, format_value, points_cell
+from analysis.labels import page_language_text, status_label, target_words
+from analysis.numbers import format_number, points_cell
 from analysis.reader_csv import write_reader_csv
 from analysis.report.items import marker
 from analysis.report.findings import STATUS_ORDER, count_sentence
@@ -60,7 +60,7 @@ def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, na
                 msg("targets_col_points", lang)]
         rows = []
         for r in a.sort_values(["province_code", "target_year"]).to_dict("records"):
-            tv = f"{comparator_sign(r['comparator'], lang)} {format_value(float(r['target']), units.get(r['indicator_id'], ''), lang)} " \
+            tv = f"{target_words(r['comparator'], float(r['target']), units.get(r['indicator_id'], ''), lang)} " \
                  f"({int(r['target_year'])})"
             pts = points_cell(r["n_points"], r["years"], lang)
             rows.append(f"<tr><td>{badge(r['status'], lang, r['target_fact_id'])}</td>"
@@ -74,7 +74,7 @@ def targets_html(ind: str, assessments: pd.DataFrame, registry: pd.DataFrame, na
         items = []
         for t in nt:
             what = t["indicator_vi_summary"] if lang == "vi" else t["indicator_en"]
-            label = f"{what} {comparator_sign(t['comparator'], lang)} {format_value(float(t['value']), t['unit'], lang)} " \
+            label = f"{what} {target_words(t['comparator'], float(t['value']), t['unit'], lang)} " \
                     f"({int(t['target_year'])}, {t['decision']})"
             n = per_frame(national, _national_rows).get((ind, t["target_year"], t["decision"]), national.iloc[0:0])
             if len(n):

@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from analysis.catalogue import msg
 from analysis.collation import vi_sorted
-from analysis.labels import breakdown_label, comparator_sign, search_outcome_label, unsd_cell
+from analysis.labels import breakdown_label, search_outcome_label, target_words, unsd_cell
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
@@ -82,7 +82,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
                 "status": r["status"], "target_id": target_id, "source_id": source_id, "indicator": name,
                 "source": source_label(sources, source_id, lang) if sources is not None and len(sources)
                 else source_id,
-                "target": f"{comparator_sign(r['comparator'], lang)} {format_value(r['target'], unit, lang)}",
+                "target": target_words(r["comparator"], r["target"], unit, lang),
                 "year": int(r["target_year"]),
                 "p_meet": "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], lang),
                 "points": points_cell(r["n_points"], r["years"], lang),

@@ -122,6 +122,39 @@ def test_a_raw_csv_cut_inside_its_last_field_is_refused_naming_the_line(raw_copy
     assert any(p.startswith("facts_press.csv:51:") and "cut short" in p for p in problems), problems
 
 
+def test_facts_files_cut_to_their_header_are_each_refused(raw_copy):
+    """A facts file holding only its header reads as valid CSV, and its figures would vanish without a word."""
+    names = ["facts_ranking_mic_2017.csv", "facts_series_provinces.csv"]
+    for name in names:
+        path = raw_copy / name
+        path.write_bytes(path.read_bytes().splitlines(keepends=True)[0])
+    problems = _problems(raw_copy)
+    for name in names:
+        assert any(p.startswith(f"{name}:2:") and "header but no rows" in p for p in problems), problems
+
+
+def test_make_data_warns_when_a_file_gives_far_fewer_facts_than_at_the_last_build(tmp_path, monkeypatch, capsys):
+    """Cut at a row boundary, a file is valid: the build says how many facts it lost against the last build."""
+    import shutil
+
+    from analysis.cli import main
+
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(RAW, raw)
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(tmp_path))
+    monkeypatch.delenv("ANALYSIS_DOCUMENTS_DIR", raising=False)
+    assert main(["data"]) == 0
+    assert "warning" not in capsys.readouterr().err  # the first build has nothing to compare with
+    path = raw / "facts_ranking_mic_2017.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:51]))  # rows 52… gone, the file still ends with a line break
+    assert main(["data"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: data/raw/facts_ranking_mic_2017.csv: 50 facts" in err and f"{len(lines) - 1} at the last" in err
+    assert err.count("warning") == 1, err  # the untouched files say nothing
+    assert main(["data"]) == 0 and "warning" not in capsys.readouterr().err  # said once, against the last build
+
+
 def test_a_quote_left_open_at_the_end_is_refused_naming_its_line(raw_copy):
     path = raw_copy / "facts_press.csv"
     n = len(path.read_bytes().splitlines())

@@ -28,16 +28,24 @@ def _stage_tables(label: str, build, expected: tuple[type[Exception], ...]) -> d
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from analysis.data.process import build
-
-    tables = _stage_tables("make data", build, (DataError,))
-    if tables is None:
-        return 1
     import json
 
     from analysis import config
+    from analysis.data.process import build, shrunk_files
 
-    meta = json.loads((config.processed_dir() / "metadata.json").read_text(encoding="utf-8"))
+    def metadata() -> dict:
+        try:
+            return json.loads((config.processed_dir() / "metadata.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    before = metadata().get("facts_by_file", {})
+    tables = _stage_tables("make data", build, (DataError,))
+    if tables is None:
+        return 1
+    meta = metadata()
+    for line in shrunk_files(before, meta.get("facts_by_file", {})):
+        print(f"warning: {line}", file=sys.stderr)
     audit = tables["audit"]
     print(f"data/processed written: {len(tables['facts'])} facts, {len(tables['derived'])} derived values, "
           f"{len(audit)} audit checks ({(audit['result'] == 'mismatch').sum()} mismatches, "

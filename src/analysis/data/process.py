@@ -131,6 +131,8 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
                                       "not checked: the document texts were not available (set "
                                       "ANALYSIS_DOCUMENTS_DIR)"),
                 "tables": {}}
+        if "origin_file" in tables.get("facts", pd.DataFrame()):
+            meta["facts_by_file"] = facts_by_file(tables["facts"])
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")
             meta["tables"][name] = {"path": f"{name}.csv", "rows": int(len(df)), "columns": list(df.columns),
@@ -150,6 +152,24 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
+
+
+def facts_by_file(facts: pd.DataFrame) -> dict[str, int]:
+    """How many facts each raw file gave (the 2025 aggregates left out): the next build compares against it."""
+    own = facts.loc[facts["origin_file"].str.endswith(".csv"), "origin_file"]
+    return {str(k): int(v) for k, v in own.value_counts().sort_index().items()}
+
+
+def shrunk_files(before: dict[str, int], after: dict[str, int], share: float = 0.1, least: int = 5) -> list[str]:
+    """One line per raw file that gives far fewer facts than at the last build (gone, or ``share`` of its rows
+    and at least ``least`` rows fewer): a file cut short at a row boundary reads as valid, so say it."""
+    lines = []
+    for name, was in sorted(before.items()):
+        now = after.get(name, 0)
+        if was - now >= max(least, share * was):
+            lines.append(f"{name}: {now} facts, {was} at the last build ({was - now} fewer); if that was not "
+                         f"meant, restore the file (git checkout -- {name})")
+    return lines
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str, pd.DataFrame]:

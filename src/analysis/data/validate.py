@@ -122,11 +122,20 @@ def _rule(df: pd.DataFrame, mask: pd.Series, column: str, message: str, problems
 
 
 def _read_many(raw: Path, names: list[str]) -> pd.DataFrame:
-    frames = []
+    frames, problems = [], []
     for name in names:
-        d = read_csv_text(raw / name)
+        try:
+            d = read_csv_text(raw / name)
+        except DataError as e:
+            problems.extend(e.problems)
+            continue
+        if d.empty:  # a header and nothing else: most likely cut short, and its figures would vanish unseen
+            problems.append(Problem(name, 2, None, "the file has a header but no rows: was it cut short? If it is "
+                                    "meant to hold nothing, delete it"))
         d[FILE] = name
         frames.append(d)
+    if problems:
+        raise DataError(problems)
     return pd.concat(frames, ignore_index=True)
 
 

@@ -48,6 +48,19 @@ def test_codes_dates_years_footnotes_and_durations_are_not_figures():
     assert rows.iloc[0]["unit"] == "persons" and rows.iloc[0]["period"] == "2023-08"  # the last time named
 
 
+def test_a_document_without_line_breaks_keeps_its_figures_outside_the_citing_sentences():
+    """A page saved as one line: a URL or a publisher drops its own sentence, not the whole document."""
+    report = ("Năm 2022, toàn tỉnh có 807 người có trình độ CNTT. Nguồn: https://example.gov.vn/bai-viet-2021 "
+              "cập nhật 45% số liệu. Đến năm 2025, phấn đấu trên 60% dân số có tài khoản thanh toán điện tử. ")
+    line = report + "Tỉnh đã đào tạo 16.104 lượt học viên trong năm 2023. " * 20  # longer than a reference entry
+    rows = extract_lines([line])
+    assert {807.0, 60.0, 16104.0} <= set(rows["value"]) and 45.0 not in set(rows["value"]), rows
+    r = rows.set_index("value")
+    assert r.loc[807.0, "period"] == "2022" and r.loc[60.0, "kind"] == "target"
+    reference = "Nguyễn Văn A (2021), Chuyển đổi số, Nxb Chính trị quốc gia, Hà Nội, tr. 45, 120 trang."
+    assert extract_lines([reference, "Năm 2022, tỉnh có 807 người."])["value"].tolist() == [807.0]  # skipped whole
+
+
 def test_periods_kinds_and_comparators_are_read_from_the_sentence():
     lines = ["Năm 2022, toàn tỉnh có 807/37.077 người có trình độ CNTT (chiếm tỷ lệ 2,17%).",
              "Tính đến ngày 31-12-2023, có 103 công chức. Trong 3 năm (2021 - 2023), đã đào tạo 16.104 lượt học "

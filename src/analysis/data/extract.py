@@ -13,6 +13,7 @@ reviewed rows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from analysis.data.extract_classify import (
     _flags,
     _heading,
     _kind,
+    in_span,
     _period,
     _unit,
 )
@@ -77,15 +79,35 @@ def _duplicates(rows: list[dict], spans: list[tuple[int, _Span, str, tuple[int, 
     return drop
 
 
+BIBLIO_LINE = 500  # a line this short with a URL or a publisher is a reference entry; a longer one is a paragraph
+
+
+def _cited(line: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of ``line`` that cite rather than report: the whole of a short reference line, or in a long line
+    (a document without line breaks) only the sentences with a URL, publisher or ISBN."""
+    if not _BIBLIO.search(line):
+        return []
+    if len(line) <= BIBLIO_LINE:
+        return [(0, len(line))]
+    return [(a, b) for a, b in sents if _BIBLIO.search(line, a, b)]
+
+
+def _within(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The span of the sorted, disjoint ``spans`` holding ``pos`` (a bisection: long lines have many)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
+
+
 def _document_years(lines: list[str]) -> _Doc:
     doc = _Doc(lines)
     past, future = [], []
     for line in lines:
-        if _BIBLIO.search(line):
+        cited = _cited(line, _sentences(line))
+        if cited == [(0, len(line))]:
             continue
         _, anchors = _masked(line)
         for a in anchors:
-            if a.period == "now":
+            if a.period == "now" or _within(a.pos, cited):
                 continue
             y = int(a.period[:4])
             (future if a.future else past).append(y)
@@ -137,28 +159,34 @@ def extract_lines(lines: list[str], *, province_code: str = "", source_id: str =
         if what == "other" or (heading_year is not None and not re.match(r"^[-+•–*]", stripped)
                                and len(stripped) > 40):
             heading_year = None  # the list under the heading has ended
-        if _BIBLIO.search(line) or re.match(r"^\s*\(\d{1,3}\)", line):
+        sents = _sentences(line)
+        cited = _cited(line, sents)
+        if cited == [(0, len(line))] or re.match(r"^\s*\(\d{1,3}\)", line):
             continue
         masked, anchors = _masked(line)
+        anchors = [a for a in anchors if not _within(a.pos, cited)]
         line_target = ""
         for a in anchors:
             if a.future:
                 prev_target_year = _end_year(a.period)
         for span in _figures(masked, line):
-            sent = next(((a, b) for a, b in _sentences(line) if a <= span.start < b), (0, len(line)))
+            if _within(span.start, cited):
+                continue
+            sent = _within(span.start, sents) or (0, len(line))
             sentence = line[sent[0]:sent[1]]
             unit, unit_word = _unit(line, span)
             q = qualifier_before(line[sent[0]:span.start])
+            inside = in_span(anchors, sent)
             kind = _kind(sentence, span.start - sent[0], unit, heading_year,
-                         [replace(a, pos=a.pos - sent[0]) for a in anchors if sent[0] <= a.pos < sent[1]], doc)
-            own_time = any(sent[0] <= a.pos < sent[1] and not a.future and not a.baseline for a in anchors)
+                         [replace(a, pos=a.pos - sent[0]) for a in inside], doc)
+            own_time = any(not a.future and not a.baseline for a in inside)
             if (kind == "observation" and line_target and not own_time and not _OBS_CUES.search(sentence)
                     and not _VERSUS_TARGET.search(sentence) and unit == "percent"):
                 kind = "target"  # the list of targets goes on in the next sentence of the paragraph
             period, inferred = _period(kind, span, anchors, sent, heading_year, doc, prev_target_year, as_of, carried,
                                        sentence)
             if kind == "target" and line_target and not inferred is False and line_target != period:
-                if not any(sent[0] <= a.pos < sent[1] and a.future for a in anchors):
+                if not any(a.future for a in inside):
                     period = line_target
             if kind == "target":
                 line_target = period

@@ -4,6 +4,7 @@ and the heading it falls under."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from analysis.data.extract_figures import (
     _Anchor,
@@ -118,11 +119,20 @@ def _kind(sentence: str, pos: int, unit: str, heading_year: int | None, anchors:
     return "observation"
 
 
+def _pos(a: _Anchor) -> int:
+    return a.pos
+
+
+def in_span(anchors: list[_Anchor], span: tuple[int, int]) -> list[_Anchor]:
+    """The anchors (sorted by position) that lie in ``span`` (start, end): found by bisection."""
+    return anchors[bisect_left(anchors, span[0], key=_pos):bisect_left(anchors, span[1], key=_pos)]
+
+
 def _period(kind: str, span: _Span, anchors: list[_Anchor], sent: tuple[int, int], heading_year: int | None,
             doc: _Doc, prev_target_year: int | None, as_of: int | None, carried: str = "",
             sentence_text: str = "") -> tuple[str, bool]:
     """(period, inferred?) for a figure."""
-    inside = [a for a in anchors if sent[0] <= a.pos < sent[1]]
+    inside = in_span(anchors, sent)
     if kind == "target":
         fut = [a for a in inside if a.future] or [a for a in inside if doc.year and a.period[:4].isdigit()
                                                   and _end_year(a.period) > doc.year]
@@ -138,10 +148,11 @@ def _period(kind: str, span: _Span, anchors: list[_Anchor], sent: tuple[int, int
         year = prev_target_year or (max(set(doc.target_years), key=doc.target_years.count)
                                     if doc.target_years else doc.year)
         return str(year), True
-    usable = [a for a in anchors if not a.future and not a.baseline and a.pos <= span.start]
-    before = [a for a in usable if a.pos >= sent[0]]
-    if before:
-        p = before[-1].period
+    # the last time named before the figure (a backward walk, not a scan of the whole line: lines can be long)
+    last = next((anchors[j] for j in range(bisect_right(anchors, span.start, key=_pos) - 1, -1, -1)
+                 if not anchors[j].future and not anchors[j].baseline), None)
+    if last is not None and last.pos >= sent[0]:
+        p = last.period
         if p == "now":  # 'đến nay': the present of the narrative (the year it last spoke of), or the document's
             now = as_of or (int(carried) if carried else None) or doc.year
             return (str(now) if now else ""), as_of is None
@@ -150,8 +161,8 @@ def _period(kind: str, span: _Span, anchors: list[_Anchor], sent: tuple[int, int
             start = p[:-2]
             return (f"{start}/{end}" if end and int(start[:4]) < end else start[:4]), as_of is None
         return p, False
-    if usable:  # earlier in the paragraph: the year it speaks of, inferred
-        p = usable[-1].period
+    if last is not None:  # earlier in the paragraph: the year it speaks of, inferred
+        p = last.period
         if p == "now":
             now = as_of or (int(carried) if carried else None) or doc.year
             return (str(now) if now else ""), True

@@ -150,8 +150,8 @@ def _scaled(value: float, after: str) -> tuple[float, int]:
 def _figures(masked: str, original: str) -> list[_Span]:
     out: list[_Span] = []
     for m in NUMBER.finditer(masked):
-        before = original[:m.start()]
-        after = original[m.end():]
+        before = original[max(0, m.start() - 40):m.start()]  # windows, not the rest of the line: one long line
+        after = original[m.end():m.end() + 300]  # (a document without breaks) would cost its length per figure
         if _NAMED_NUMBER.search(before[-20:]) and not _RANK_BEFORE.search(before[-20:]):
             continue
         if re.search(r"(?:mức độ|cấp độ)\s+\d+\s*(?:,|và|hoặc|-)\s*$", before[-25:]):
@@ -168,17 +168,17 @@ def _figures(masked: str, original: str) -> list[_Span]:
             continue
         v, scale_len = _scaled(v, after)
         out.append(_Span(m.start(), m.end(), v, unit_at=m.end() + scale_len))
-        den = re.match(r"\s?/\s?(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/])", original[m.end():])
-        per_population = den and re.match(r"\s*(?:người\s+)?dân(?![\wà-ỹ])", original[m.end() + den.end():])
+        den = re.match(r"\s?/\s?(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/])", after)
+        per_population = den and re.match(r"\s*(?:người\s+)?dân(?![\wà-ỹ])", after[den.end():])
         if (den and not per_population and not _RANK_BEFORE.search(before[-20:])
                 and read_digits(den.group(1)) != v):  # 807/37.077 người: both are figures
             a = m.end() + den.start(1)
             out.append(_Span(a, a + len(den.group(1)), read_digits(den.group(1)), unit_at=a + len(den.group(1)),
                              denominator=True))
     for m in WORD_NUMBER.finditer(masked):
-        if re.search(r"\d\s?$", original[:m.start()]):
+        if re.search(r"\d\s?$", original[max(0, m.start() - 2):m.start()]):
             continue  # 'triệu' in '1,488 triệu hồ sơ' is the multiplier of the figure before it
-        after = original[m.end():]
+        after = original[m.end():m.end() + 300]
         unit = _UNIT_CAPTURE.match(after)
         v = read_words(m.group(1))
         word = m.group(1).lower()

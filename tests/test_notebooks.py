@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import cli
 from analysis.run.params import ParamsError, list_provinces, load_params
@@ -340,6 +341,25 @@ def test_series_charts_keep_multi_year_totals_out_and_fan_only_where_asked(proje
             assert "khoảng dự báo 80%" in trained[0].caption and "2030" in trained[0].caption
         else:
             assert "Không vẽ dự báo" in trained[0].caption and "2016" in trained[0].caption
+        plt.close("all")
+
+
+def test_a_series_chart_draws_no_trend_from_bounds(project):
+    """Quảng Ninh's community teams (asked about in its params): 1.473 (2022), ~1.500 (2024) and 'more than 1.400'
+    (2025). A bound says where a value is not: without it two figures remain, too few for a trend; said, not drawn."""
+    from analysis.report import province as R
+
+    facts = R.load_context("quang-ninh", "vi").facts
+    teams = facts[(facts["indicator_id"] == "community_teams") & (facts["kind"] == "observation")]
+    assert teams["flags"].fillna("").str.contains("lower_bound").sum() == 1 and teams["year"].nunique() == 3
+    for lang, words in (("vi", "ngưỡng"), ("en", "bound")):
+        params = yaml.safe_load((project / "params" / "quang-ninh.yaml").read_text(encoding="utf-8"))
+        assert "community_teams" in params["scenarios"]  # the question a fan would answer
+        ctx = R.load_context("quang-ninh", lang, params=params, output_dir=str(project / "build" / "charts-test"))
+        chart = next(c for c in R.series_charts(ctx, max_charts=12) if "community_teams" in c.stem)
+        assert not [t for t in chart.fig.axes[0].collections if "80%" in str(t.get_label())]
+        assert words in chart.caption and "2" in chart.caption and "3" in chart.caption, chart.caption
+        assert chart.caption in chart.alt
         plt.close("all")
 
 

@@ -28,6 +28,9 @@ PROVISIONAL_FLAGS = ("approx", "preliminary", "lower_bound", "partial_year")
 # Flags of a figure for part of a year (the months so far, one month): it can settle a status, as a provisional
 # figure, but is never a point of a trend (statistical review, L4).
 PART_OF_YEAR_FLAGS = ("partial_year", "monthly")
+# Flags of a figure that is a bound ('more than 1,400'): it says where the value is not, so a chart's own trend
+# line never starts from it.
+BOUND_FLAGS = ("lower_bound", "upper_bound")
 # Units whose values are ranks: never forecast as a continuous number.
 RANK_UNITS = ("rank",)
 COMPARATORS = (">=", "<=", "=")
@@ -93,6 +96,11 @@ def _flagged(flag, names: Sequence[str]) -> bool:
 
 def _provisional(flag: str) -> bool:
     return _flagged(flag, PROVISIONAL_FLAGS)
+
+
+def is_bound(flag) -> bool:
+    """Whether a figure is only a bound ('trên', 'dưới'), not a value (``BOUND_FLAGS``)."""
+    return _flagged(flag, BOUND_FLAGS)
 
 
 def part_of_year(flag) -> bool:

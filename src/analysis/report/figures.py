@@ -13,7 +13,7 @@ from analysis.assess.assessment import FORECAST_STATUSES
 from analysis.assess.forecast import national_target_row, predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
 from analysis.assess.series import one_per_year
-from analysis.assess.target import MAX_DATA_AGE, part_of_year
+from analysis.assess.target import MAX_DATA_AGE, is_bound, part_of_year
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
 from analysis.numbers import format_number, format_percent, format_value, unit_label
@@ -143,7 +143,8 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     same = one_per_year(g[g["boundary"] == g["boundary"].iloc[-1]])
-    trend = same[~same["flags"].map(part_of_year)]  # the points a trend rests on
+    whole = same[~same["flags"].map(part_of_year)]
+    trend = whole[~whole["flags"].map(is_bound)]  # the points a trend rests on: whole years, values not bounds
     for boundary, gb in g.groupby("boundary"):
         lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)
         ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
@@ -168,6 +169,8 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
                           high=format_value(panel["pi80_high"], unit, L, 1))
     elif can_fan and not with_fan:
         width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
+    elif len(whole) >= 3 and len(trend) < 3 and unit not in ("rank",) and asked:
+        width = " " + msg("nb_fan_bounds", L, n=len(whole) - len(trend), total=len(whole), left=len(trend))
     if with_fan:
         until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
     if unit == "rank":

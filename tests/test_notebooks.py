@@ -363,6 +363,23 @@ def test_a_series_chart_draws_no_trend_from_bounds(project):
         plt.close("all")
 
 
+def test_a_small_change_does_not_fill_a_series_chart(project):
+    """Quảng Ninh's online procedures, 98,5% (2024) and 98,2% (2025): drawn top to bottom on a 0,3-point axis the
+    dip looked like a fall. A share's axis spans at least ten points, never past 100% (the interactive twin too)."""
+    from analysis.report import province as R
+    from analysis.report.interactive import to_plotly
+
+    ctx = R.load_context("quang-ninh", "vi", output_dir=str(project / "build" / "charts-test"))
+    charts_ = R.series_charts(ctx, max_charts=12)
+    share = next(c for c in charts_ if "tthc_online_share-total" in c.stem)
+    lo, hi = share.fig.axes[0].get_ylim()
+    assert hi - lo >= 10 and hi <= 101 and lo < 98.2 < 98.5 < hi, (lo, hi)
+    assert to_plotly(share)["layout"]["yaxis"]["range"] == [round(lo, 6), round(hi, 6)]
+    dti = next(c for c in charts_ if "dti_score" in c.stem)  # 0,53 to 0,78 spans enough: left as drawn
+    assert dti.y_range is None and "range" not in to_plotly(dti)["layout"]["yaxis"]
+    plt.close("all")
+
+
 def test_a_series_whose_national_status_rests_on_the_panel_draws_no_fan_of_its_own(project, tmp_path, monkeypatch):
     """As of 2019 the trained share (to 2016) is forecast for the 2030 national target by the panel model: the
     province's chart says that forecast's interval and draws no single-series fan beside it."""

@@ -17,3 +17,4 @@ class Chart:
     ylabel: str = ""  # the value axis label with its unit
     source: str = ""  # the source line, without the word "Source"
     lang: str = "vi"
+    y_range: tuple[float, float] | None = None  # value axis limits set on purpose (the interactive twin keeps them)

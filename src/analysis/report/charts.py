@@ -58,6 +58,29 @@ def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+MIN_SHARE_SPAN = 10.0  # percentage points: a share's axis spans at least this much
+MIN_RELATIVE_SPAN = 0.2  # another value's axis spans at least this share of its size
+
+
+def least_span(ax, unit: str, bounds: tuple[float | None, float | None] | None = None) -> tuple[float, float] | None:
+    """Widen the value axis so that a small change does not fill the chart (98,5% to 98,2% drawn top to bottom):
+    a share's axis spans at least ``MIN_SHARE_SPAN`` points, another value's ``MIN_RELATIVE_SPAN`` of its size,
+    within the indicator's ``bounds``. The new limits, or None where the data already span that much."""
+    lo, hi = ax.get_ylim()
+    need = MIN_SHARE_SPAN if unit == "percent" else MIN_RELATIVE_SPAN * max(abs(lo), abs(hi))
+    if hi - lo >= need or need == 0:
+        return None
+    low_bound, high_bound = bounds or (None, None)
+    pad = 0.04 * need  # a point on the bound keeps its whole marker
+    new_lo, new_hi = (lo + hi - need) / 2, (lo + hi + need) / 2
+    if high_bound is not None and new_hi > high_bound + pad:
+        new_lo, new_hi = high_bound + pad - need, high_bound + pad
+    if low_bound is not None and new_lo < low_bound - pad:
+        new_lo, new_hi = low_bound - pad, low_bound - pad + need
+    ax.set_ylim(new_lo, new_hi)
+    return new_lo, new_hi
+
+
 def finish(fig, ax, *, title: str, ylabel: str, source: str, alt: str, stem: str, lang: str,
            xlabel: str | None = None, ticks_above: bool = False) -> Chart:
     """Title, axis labels with units, a source line under the plot; returns the Chart. ``ticks_above``: the x

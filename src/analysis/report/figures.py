@@ -173,8 +173,11 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         width = " " + msg("nb_fan_bounds", L, n=len(whole) - len(trend), total=len(whole), left=len(trend))
     if with_fan:
         until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
+    y_range = None
     if unit == "rank":
         ax.invert_yaxis()
+    else:
+        y_range = charts.least_span(ax, unit, indicator_bounds(ctx, ind))
     charts.year_ticks(ax, list(g["year"]) + ([until] if with_fan else []) + [m[0] for m in marks])
     charts.number_axis(ax, L)
     ax.legend(fontsize=8, loc="best")
@@ -188,7 +191,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         " " + msg("nb_series_alt_target", L, target=m[2]) for m in marks)
     chart = charts.finish(fig, ax, title=title, ylabel=ylabel, xlabel="", source=source_line(
         ctx, [*g["source_id"], *(m[3] for m in marks)]), alt=alt, stem=f"{ctx.key}-series-{ind}-{bd.replace('=', '-')}-{L}", lang=L)
-    chart.caption = width.strip()
+    chart.caption, chart.y_range = width.strip(), y_range
     return chart
 
 

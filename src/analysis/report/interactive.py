@@ -233,6 +233,8 @@ def to_plotly(chart: Chart) -> dict | None:
         xaxis["tickformat"], yaxis = ",.4~f", {"automargin": True, "type": "category"}
     if ax.yaxis_inverted():
         yaxis["autorange"] = "reversed"
+    elif chart.y_range is not None:
+        yaxis["range"] = [round(v, 6) for v in chart.y_range]
     source = f"{label('source', chart.lang)}: {chart.source}" if chart.source else ""
     title, n_lines = plotly_title(chart.title)
     layout = {"title": {"text": title, "x": 0, "font": {"size": 14}},

@@ -257,6 +257,14 @@ def test_home_badges_match_the_assessment_table(site, server, browser):
     # the number of data points and their years stand next to every status
     qt = page.locator('.card li:has([data-target-id="QT-S020"]) .pts').inner_text()
     assert qt == "1 điểm dữ liệu: 2025"
+    # the card of old Quảng Trị (its DTI rank /63) carries the merged province's targets: each names its territory
+    assert "trước 1/7/2025" in page.locator('.card[data-province="quang-tri"] h3').inner_text()
+    named = page.eval_on_selector_all(".card li:has(.territory)", "els => els.map(e => [e.querySelector("
+                                      "'[data-target-id]').dataset.targetId, e.querySelector('.territory').textContent])")
+    seeds = a[a["province_code"] != "VN"]
+    other = seeds[seeds["boundary"] == "post2025"]  # the five cards are of provinces before 1 July 2025
+    assert named and {t for t, _ in named} == set(other["target_fact_id"]), named
+    assert all(text == "– Quảng Trị (từ 1/7/2025)" for t, text in named if t.startswith("QT-")), named
     # targets without any series are folded under one line per card, the others stay in view
     folded = page.eval_on_selector_all(".card details.no-series [data-target-id]", "els => els.map(e => e.dataset.status)")
     shown = page.eval_on_selector_all(".card > ul.badges [data-target-id]", "els => els.map(e => e.dataset.status)")

@@ -180,7 +180,8 @@ def _overview_pages(data: SiteData, meta: dict, lang: str) -> list[Page]:
                                 SP.national_target_id(d.national), n_pages=len(d.pages_in_force))
     return [
         Page(lang, "index.html", nav_label("index", lang),
-             SP.home_body(lang, meta, d.docs, named, d.facts, d.dti, overview, summary, n_all, grid=True)),
+             SP.home_body(lang, meta, d.docs, named, d.facts, d.dti, overview, summary, n_all, grid=True,
+                         names=d.names[lang])),
         Page(lang, "grid.html", nav_label("grid", lang), GRID.grid_body(
             lang, d.registry, d.national, d.national_targets, named, d.names[lang], d.regions, SP.statuses(),
             d.pages_in_force)),

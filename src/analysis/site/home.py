@@ -29,8 +29,11 @@ def _ranks(dti: pd.DataFrame) -> dict:
 
 
 def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: pd.DataFrame, lang: str,
-                  root: str) -> str:
-    """A source-document province on the home page: headline figures and its targets' statuses."""
+                  root: str, names: dict | None = None) -> str:
+    """A source-document province on the home page: headline figures and its targets' statuses. A target set for
+    another territory than the card's (the province formed on 1 July 2025, in a document written after it) names
+    that territory (``names``: (code, boundary) -> name with its date)."""
+    own = (p["code"], p.get("boundary", "pre2025"))
     a = per_frame(assessments, groups, "province_key_pre").get(p["key"], assessments.iloc[0:0])
     n_facts = per_frame(facts, _counts, "province_key_pre").get(p["key"], 0)
     rank = per_frame(dti, _ranks).get(p["code"])
@@ -39,6 +42,8 @@ def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: 
         bd = breakdown_label(r["breakdown"], lang)
         targets.append({"status": r["status"], "target_id": r["target_fact_id"],
                         "label": f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})",
+                        "territory": (names or {}).get(where, "") if (where := (str(r["province_code"]),
+                                                                                 r["boundary"])) != own else "",
                         "points": _points(r["n_points"], r["years"], lang)})
     # targets with a status or a figure first; those without any series folded under one line (a card is not a
     # wall of "no data" badges)
@@ -155,10 +160,10 @@ def _country_row(lang: str, registry: pd.DataFrame, national: pd.DataFrame, fact
 
 def home_body(lang: str, meta: dict, docs: list[dict], assessments: pd.DataFrame, facts: pd.DataFrame,
               dti: pd.DataFrame, overview: str = "", findings: list[str] | None = None, n_all: int = 34,
-              grid: bool = False) -> str:
+              grid: bool = False, names: dict | None = None) -> str:
     """The home page: what the site is, the findings, how to read it, the provinces and the status legend."""
     counts = assessments["status"].value_counts()
-    cards = "".join(province_card(p, assessments, facts, dti, lang, "../") for p in docs)
+    cards = "".join(province_card(p, assessments, facts, dti, lang, "../", names) for p in docs)
     summary = ", ".join(f"{status_label(k, lang).lower()}: {format_number(v, lang)}" for k, v in counts.items())
     return render("home", lang, n_docs=format_number(len(docs), lang), n_targets=format_number(len(assessments), lang),
                   summary=summary, findings=findings or [], built=meta["built_at"][:10], version=meta["data_version"],

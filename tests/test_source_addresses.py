@@ -38,4 +38,25 @@ def test_the_sources_page_lists_every_address(project):
         for url in sources["url"].dropna():
             if isinstance(url, str) and url:
                 assert f'href="{html.escape(url)}"' in page, url
-        assert "No address:" in page  # the reason is shown where there is no address
+        # the reason is shown where there is no address, in the page's language
+        assert ("Không có địa chỉ:" if lang == "vi" else "No address:") in page
+
+
+def test_curators_notes_are_in_the_pages_language_where_translated(project):
+    """The Vietnamese sources page shows each curator's note in Vietnamese (notes_vi), marked lang="vi"; the English
+    page shows the note as written. A note not yet translated is quoted in English and labelled so."""
+    from markupsafe import escape
+
+    from analysis.data.store import load_processed
+    from analysis.site.pages import sources_body
+
+    sources = load_processed("sources")
+    noted = sources[sources["notes"].fillna("") != ""]
+    assert len(noted) and (noted["notes_vi"].fillna("") != "").all()  # every shipped note is translated
+    vi, en = sources_body("vi", sources), sources_body("en", sources)
+    for _, s in noted.iterrows():
+        assert f"<span lang='vi'>{escape(s['notes_vi'])}</span>" in vi, s["source_id"]
+        assert f"<span lang='en'>{escape(s['notes'])}</span>" in en, s["source_id"]
+    assert "(tiếng Anh)" not in vi
+    one = noted.iloc[[0]].assign(notes_vi="")
+    assert "Ghi chú của người biên soạn (tiếng Anh): <span lang='en'>" in sources_body("vi", one)

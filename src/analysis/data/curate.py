@@ -25,7 +25,7 @@ from analysis.errors import DataError, Problem
 
 YES = {"y", "yes", "x", "1", "true", "có", "co", "c", "ok"}
 SOURCE_COLUMNS = ["source_id", "type", "issuer_author", "title", "date", "publisher", "url", "seed_file", "licence",
-                  "language", "number_format", "cited_via", "unknown", "notes"]
+                  "language", "number_format", "cited_via", "unknown", "notes", "notes_vi"]
 
 
 # what makes two facts the same figure: accepting the same review twice adds nothing

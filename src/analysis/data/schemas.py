@@ -67,6 +67,7 @@ def sources_schema() -> DataFrameSchema:
             checks=Check(lambda s: s.map(lambda v: all(f in UNKNOWABLE for f in v.split(";")) if v else True),
                          element_wise=False, error=f"unknown lists only fields among {UNKNOWABLE}")),
         "notes": _text(),
+        "notes_vi": _text(required=False, nullable=True),  # the curator's note in Vietnamese, for the vi pages
     }, strict="filter", coerce=False)
 
 

@@ -25,9 +25,12 @@ def sources_body(lang: str, sources: pd.DataFrame) -> str:
             extra.append(msg("not_stated_in_document" if held else "not_known", lang) + ": " + ", ".join(
                 unknown_field(k, lang) for k in s["unknown"].split(";")))
         text = lambda c: s[c] if isinstance(s.get(c), str) and s[c] else ""  # noqa: E731
+        # the curator's note in the page's language where it is written (notes_vi), else as written (English)
+        note, note_lang = (text("notes_vi"), "vi") if lang == "vi" and text("notes_vi") else (text("notes"), "en")
         items.append({"id": s["source_id"], "citation": full_citation(s.to_dict(), lang), "url": safe_url(text("url")), "extra": extra,
-                      "licence": text("licence"), "note": text("notes"), "cite_lang": text("language") or lang})
-    # licence terms are quoted as their owners write them (in English); curators' notes are in English
+                      "licence": text("licence"), "note": note, "note_lang": note_lang,
+                      "cite_lang": text("language") or lang})
+    # licence terms are quoted as their owners write them (in English)
     return render("sources", lang, items=items, quote_lang="en")
 
 

@@ -397,7 +397,7 @@ def test_status_badges_have_readable_contrast():
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, status
 
 
-_ENGLISH_NUMBER = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?!\d)|(?<![\d.,\w])(?<!mục )\d+\.\d{1,2}(?![\d.])")
+_ENGLISH_NUMBER = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?!\d)|(?<![\d.,\w])(?<!mục )(?<!bảng )\d+\.\d{1,2}(?![\d.])")
 _ENGLISH_WORDS = re.compile(r"figure as written|web page|footnote|billion VND|learner-TURNS|rounds to|"
                             r"Same boundary|not persons| x 100|various years|\(n\.d\.\)|\[untitled\]|"
                             r"Unknown author|issuer_author|\b(?:the|with|from|against|sum of|licence)\b")

@@ -131,7 +131,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, raw_dir: Path,
                                       "not checked: the document texts were not available (set "
                                       "ANALYSIS_DOCUMENTS_DIR)"),
                 "tables": {}}
-        if "origin_file" in tables.get("facts", pd.DataFrame()):
+        if "facts" in tables and "origin_file" in tables["facts"]:
             meta["facts_by_file"] = facts_by_file(tables["facts"])
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")

@@ -40,10 +40,10 @@ def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: 
     targets = []
     for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
         bd = breakdown_label(r["breakdown"], lang)
+        where = (str(r["province_code"]), r["boundary"])
         targets.append({"status": r["status"], "target_id": r["target_fact_id"],
                         "label": f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})",
-                        "territory": (names or {}).get(where, "") if (where := (str(r["province_code"]),
-                                                                                 r["boundary"])) != own else "",
+                        "territory": "" if where == own else (names or {}).get(where, ""),
                         "points": _points(r["n_points"], r["years"], lang)})
     # targets with a status or a figure first; those without any series folded under one line (a card is not a
     # wall of "no data" badges)

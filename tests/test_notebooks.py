@@ -363,6 +363,43 @@ def test_a_series_chart_draws_no_trend_from_bounds(project):
         plt.close("all")
 
 
+def test_a_series_chart_does_not_join_two_vintages(project):
+    """GSO's labour force 2005–2016 (preliminary 2016) and its revised 2016–2021 vintage (flagged definition_break
+    from 2016): Bình Phước's chart drew both as one series, two dots at 2016. The earlier vintage is now open dots
+    with its own legend entry, a dotted line marks the break, and the caption, alt text and interactive twin say so;
+    a trend would rest on the revised figures only."""
+    from analysis.report import province as R
+    from analysis.report.figures import before_break, break_year
+    from analysis.report.interactive import to_plotly
+
+    facts = R.load_context("binh-phuoc", "vi").facts
+    lf = facts[(facts["indicator_id"] == "labour_force") & (facts["kind"] == "observation")
+               & (facts["boundary"] == "pre2025") & (facts["breakdown"] == "total")]
+    assert break_year(lf) == 2016 and (lf["year"] == 2016).sum() == 2
+    old = before_break(lf)
+    assert sorted(lf.loc[old, "year"]) == sorted(lf.loc[lf["year"] < 2016, "year"]) + [2016]  # the older table's
+    assert not lf.loc[old, "flags"].fillna("").str.contains("definition_break").any()
+    for lang, words in (("vi", "ngắt năm 2016"), ("en", "breaks in 2016")):
+        ctx = R.load_context("binh-phuoc", lang, output_dir=str(project / "build" / "charts-test"))
+        chart = next(c for c in R.series_charts(ctx, max_charts=12) if "labour_force-total" in c.stem)
+        ax = chart.fig.axes[0]
+        dots = {ln.get_fillstyle(): ln for ln in ax.lines if ln.get_marker() == "o"}
+        assert set(dots) == {"none", "full"}, dots
+        assert sorted(dots["none"].get_xdata()) == sorted(lf.loc[old, "year"])
+        assert min(dots["full"].get_xdata()) == 2016 and max(dots["full"].get_xdata()) == 2021
+        assert "2016" in dots["none"].get_label() and dots["none"].get_label() != dots["full"].get_label()
+        assert [ln.get_xdata()[0] for ln in ax.lines if ln.get_linestyle() == ":"] == [2015.5]
+        assert words in chart.caption and chart.caption in chart.alt, chart.caption
+        symbols = {t["name"]: t["marker"]["symbol"] for t in to_plotly(chart)["data"] if t.get("marker")}
+        assert symbols[dots["none"].get_label()] == "circle-open" and symbols[dots["full"].get_label()] == "circle"
+        # PCI's 2021 method change: no older figure of 2021 itself, so the earlier series is said to end in 2020
+        pci = next(c for c in R.series_charts(ctx, max_charts=12) if "pci_labour_training-total" in c.stem)
+        opened = [ln for ln in pci.fig.axes[0].lines if ln.get_fillstyle() == "none"]
+        assert len(opened) == 1 and max(opened[0].get_xdata()) == 2020 and "2020" in opened[0].get_label()
+        assert "2021" in pci.caption
+        plt.close("all")
+
+
 def test_a_small_change_does_not_fill_a_series_chart(project):
     """Quảng Ninh's online procedures, 98,5% (2024) and 98,2% (2025): drawn top to bottom on a 0,3-point axis the
     dip looked like a fall. A share's axis spans at least ten points, never past 100% (the interactive twin too)."""

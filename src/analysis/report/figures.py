@@ -12,7 +12,7 @@ from analysis import config
 from analysis.assess.assessment import FORECAST_STATUSES
 from analysis.assess.forecast import national_target_row, predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
-from analysis.assess.series import one_per_year
+from analysis.assess.series import yearly
 from analysis.assess.target import MAX_DATA_AGE, is_bound, part_of_year
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
@@ -142,16 +142,24 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     L = ctx.lang
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    same = one_per_year(g[g["boundary"] == g["boundary"].iloc[-1]])
+    # a trend rests on the latest series only: from its latest definition break (a new vintage or method) on
+    same = yearly(g[g["boundary"] == g["boundary"].iloc[-1]])
+    cut = same.attrs["break_year"]
     whole = same[~same["flags"].map(part_of_year)]
     trend = whole[~whole["flags"].map(is_bound)]  # the points a trend rests on: whole years, values not bounds
     for boundary, gb in g.groupby("boundary"):
         lab = msg("nb_boundary_before" if boundary == "pre2025" else "nb_boundary_merged", L)
-        ax.plot(gb["year"], gb["value"], "o", color=charts.PALETTE[0 if boundary == "pre2025" else 3],
-                label=lab, markersize=7, zorder=3)
+        color = charts.PALETTE[0 if boundary == "pre2025" else 3]
+        old = before_break(gb)
+        if old.any():  # the series before the break: open dots, its own legend entry, never joined to the rest
+            ax.plot(gb.loc[old, "year"], gb.loc[old, "value"], "o", color=color, fillstyle="none", markersize=7,
+                    zorder=3, label=f"{lab} – {msg('nb_series_before_break', L, year=int(gb.loc[old, 'year'].max()))}")
+        ax.plot(gb.loc[~old, "year"], gb.loc[~old, "value"], "o", color=color, label=lab, markersize=7, zorder=3)
         for _, r in gb.iterrows():
             if isinstance(r["flags"], str) and r["flags"]:
                 ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
+    if cut is not None and before_break(g[g["boundary"] == g["boundary"].iloc[-1]]).any():
+        ax.axvline(cut - 0.5, color="#888888", linestyle=":", linewidth=1, zorder=1)
     marks = _target_marks(ctx, ind, bd, g["province_code"].iloc[-1], same["boundary"].iloc[-1], unit)
     for year, value, label, _ in marks:  # each target where it is due: how far the figures have to go, at a glance
         ax.plot([year], [value], "*", markersize=13, color=charts.PALETTE[3], label=label, zorder=4)
@@ -171,6 +179,8 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
     elif len(whole) >= 3 and len(trend) < 3 and unit not in ("rank",) and asked:
         width = " " + msg("nb_fan_bounds", L, n=len(whole) - len(trend), total=len(whole), left=len(trend))
+    if cut is not None and before_break(g[g["boundary"] == g["boundary"].iloc[-1]]).any():
+        width += " " + msg("nb_series_break", L, year=int(cut))
     if with_fan:
         until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
     y_range = None
@@ -293,3 +303,18 @@ def projection_charts(ctx: ProvinceContext) -> list[charts.Chart]:
                                  source=source_line(ctx, [a["source_id"]]), stem=f"{ctx.key}-target-"
                                  f"{a['target_fact_id']}-{L}", lang=L))
     return out
+
+
+def break_year(g: pd.DataFrame) -> int | None:
+    """The year of the latest definition break (a new vintage or method) in one series, None without one."""
+    return yearly(g).attrs["break_year"]
+
+
+def before_break(g: pd.DataFrame) -> pd.Series:
+    """Which figures of one series come before its latest definition break: every earlier year, and the older
+    vintage's figure of the break year itself (the new one is flagged ``definition_break``)."""
+    cut = break_year(g)
+    if cut is None:
+        return pd.Series(False, index=g.index)
+    new = g["flags"].fillna("").astype(str).str.contains("definition_break")
+    return (g["year"] < cut) | ((g["year"] == cut) & ~new)

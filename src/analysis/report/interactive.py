@@ -120,7 +120,8 @@ def _line(ax, line: Line2D, unit: str, shapes: list) -> dict | None:
     if has_line:
         trace["line"] = {"color": color, "dash": style, "width": float(line.get_linewidth())}
     if has_marker:
-        trace["marker"] = {"color": color, "symbol": SYMBOL.get(str(marker), "circle"),
+        open_ = line.get_fillstyle() == "none"  # an open marker (a series before its break) stays open
+        trace["marker"] = {"color": color, "symbol": SYMBOL.get(str(marker), "circle") + ("-open" if open_ else ""),
                            "size": float(line.get_markersize()) + 2}
     return trace
 

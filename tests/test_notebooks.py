@@ -414,6 +414,10 @@ def test_a_small_change_does_not_fill_a_series_chart(project):
     assert to_plotly(share)["layout"]["yaxis"]["range"] == [round(lo, 6), round(hi, 6)]
     dti = next(c for c in charts_ if "dti_score" in c.stem)  # 0,53 to 0,78 spans enough: left as drawn
     assert dti.y_range is None and "range" not in to_plotly(dti)["layout"]["yaxis"]
+    training = R.training_chart(ctx)  # bars with room above for their labels: the twin keeps that room
+    lo, hi = training.fig.axes[0].get_ylim()
+    assert lo == 0 and hi > max(p.get_height() for p in training.fig.axes[0].patches)
+    assert to_plotly(training)["layout"]["yaxis"]["range"] == [0, round(hi, 6)]
     plt.close("all")
 
 

@@ -62,14 +62,17 @@ def training_chart(ctx: ProvinceContext) -> charts.Chart | None:
         lab = format_number(v, L) + ("" if extra is None else
                                      f"\n{format_number(extra, L, 2)} {msg('nb_per_turn_unit', L)}")
         ax.text(x, v, lab, ha="center", va="bottom", fontsize=8.5)
-    ax.set_ylim(0, f["value"].max() * 1.3)
+    top = float(f["value"].max()) * 1.3  # room for the labels above the bars
+    ax.set_ylim(0, top)
     charts.number_axis(ax, L)
     title = msg("nb_training_title", L, province=ctx.name)
     seq = ", ".join(f"{y}: {format_number(v, L)}" for y, v in zip(f["year"], f["value"]))
     alt = msg("nb_training_alt", L, province=ctx.name, seq=seq)
-    return charts.finish(fig, ax, title=title, ylabel=msg("nb_learner_turns", L),
-                         xlabel="", source=source_line(ctx, f["source_id"]), alt=alt,
-                         stem=f"{ctx.key}-training-{L}", lang=L)
+    chart = charts.finish(fig, ax, title=title, ylabel=msg("nb_learner_turns", L),
+                          xlabel="", source=source_line(ctx, f["source_id"]), alt=alt,
+                          stem=f"{ctx.key}-training-{L}", lang=L)
+    chart.y_range = (0.0, top)  # the interactive twin keeps the room for the labels too
+    return chart
 
 
 def indicator_bounds(ctx: ProvinceContext, ind: str):

@@ -29,7 +29,21 @@ def test_the_width_follows_the_scatter_the_earlier_forecasts_met(seed):
     assert all(0.85 <= k <= 1.15 for k, _ in steady), steady
     assert all(k > 1.1 for k, _ in grew), grew
     assert all(k < 0.95 for k, _ in calmed), calmed
-    assert [n for _, n in steady] == [8, 7, 6]  # every earlier origin with four years and a known outcome
+    assert [n for _, n in steady] == [8, 8, 8]  # every earlier origin with four years and a known outcome a year on
+
+
+def test_the_width_at_a_long_horizon_is_scored_on_every_horizon_up_to_it():
+    """At h = 3 a dozen years leave six origins with a known outcome three years on, but eight one year on: the
+    factor is the best mean score over the forecasts at h = 1, 2 and 3, drawn toward 1 by the eight origins."""
+    z = _panel(0.1, 0.4)
+    k, n = pr.width_factor(z, 3, pn.MIN_YEARS)
+    cases = [c for hb in (1, 2, 3) for s in range(pn.MIN_YEARS - 1, z.shape[1] - hb)
+             if (c := pr.origin_case(z, s, hb)) is not None]
+    own = [c for s in range(pn.MIN_YEARS - 1, z.shape[1] - 3) if (c := pr.origin_case(z, s, 3)) is not None]
+    best = float(pr.GRID[int(np.argmax(np.mean(cases, axis=0)))])
+    assert (n, len(cases), len(own)) == (8, 8 + 7 + 6, 6)
+    assert k == pytest.approx(best ** (n / (n + pr.PRIOR_ORIGINS)), rel=1e-9)
+    assert k > 1.1  # the scatter grew: the longest horizon widens too
 
 
 def test_the_factor_is_drawn_toward_one_by_the_number_of_origins():
@@ -44,9 +58,9 @@ def test_the_factor_is_drawn_toward_one_by_the_number_of_origins():
 def test_a_panel_too_short_for_two_earlier_origins_keeps_its_replayed_width():
     z = _panel(0.2, 0.2)[:, :5]  # one origin (four years) with a known outcome one year on
     assert pr.width_factor(z, 1, pn.MIN_YEARS) == (1.0, 0)
-    six = _panel(0.2, 0.2)[:, :6]  # two origins at h = 1, none at h = 2: h = 2 takes the factor of h = 1
-    assert pr.width_factor(six, 2, pn.MIN_YEARS) == pr.width_factor(six, 1, pn.MIN_YEARS)
-    assert pr.width_factor(six, 1, pn.MIN_YEARS)[1] == 2
+    six = _panel(0.2, 0.2)[:, :6]  # two origins at h = 1, one at h = 2: h = 2 rests on both, scored at h = 1 and 2
+    assert pr.width_factor(six, 1, pn.MIN_YEARS)[1] == pr.width_factor(six, 2, pn.MIN_YEARS)[1] == 2
+    assert pr.width_factor(six[:, :5], 2, pn.MIN_YEARS) == (1.0, 0)
 
 
 def test_the_forecast_interval_is_stretched_by_the_width_and_its_parts_with_it():

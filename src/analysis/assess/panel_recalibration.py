@@ -7,10 +7,10 @@ shock in the replayed years widens every later interval. So the interval is chec
 it: from every earlier origin of the panel whose outcome is known (with a panel forecast's minimum of years), the model
 is fitted on the years up to that origin only, forecasts the later year with its own error sample, and the
 published figures score it. The width factor is the one, on a grid from half to twice the width, with the best mean
-continuous ranked probability score (CRPS) over those origins, drawn toward 1 (its logarithm times
-``n / (n + PRIOR_ORIGINS)`` for n origins), since a few origins share a few national shocks. Where the panel has no
-two earlier origins at a horizon, the longest shorter horizon's factor is used; with none at all, the width stays
-as replayed. The width moves no forecast.
+continuous ranked probability score (CRPS) over those origins, at every horizon up to the one asked for (a long
+horizon alone has too few), drawn toward 1 (its logarithm times ``n / (n + PRIOR_ORIGINS)`` for n origins), since a
+few origins share a few national shocks. With no two earlier origins, the width stays as replayed. The width moves
+no forecast.
 
 Why the CRPS: it is a proper score (no factor can game it), and it is the Brier score of "the figure is at most x"
 summed over every threshold x, so the width is chosen on what the assessments' chances are judged by. The log score
@@ -22,6 +22,11 @@ give in 58 unseen cells instead of 49; 95% coverage in [0.90, 0.98] in 15 shippe
 instead of 70); the mean log score rose on both (0.092 to 0.095, −0.075 to −0.072); no Brier skill changed sign.
 A regime change the earlier origins cannot see is still missed: GSO's infant mortality, smooth modelled estimates
 from 2012, keeps 80% intervals that cover 0.95–0.97.
+
+Scoring every horizon up to h instead of h alone (the long horizons' own factor, from two or three origins, stayed
+near 1): 80% coverage in range in 19 of the 27 shipped cells instead of 17 and in 67 of 101 unseen ones instead of
+65 (the nine more tables: 21 of 29 either way); 95% coverage in range in 17 shipped cells instead of 15 (68 unseen
+instead of 69); the shipped mean log score unchanged (0.095), the unseen one 0.007 instead of 0.003.
 """
 
 from __future__ import annotations
@@ -95,12 +100,20 @@ def crps_scores(e: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def width_factor(z: np.ndarray, h: int, min_years: int) -> tuple[float, int]:
     """The factor the interval at h is stretched by, and the number of earlier origins (each a year with figures,
-    with ``min_years`` years or more up to it) it rests on (0: none, factor 1)."""
-    for hb in range(h, 0, -1):
-        cases = [c for s in range(min_years - 1, z.shape[1] - hb)
-                 if np.isfinite(z[:, s]).any() and (c := origin_case(z, s, hb)) is not None]
-        if len(cases) >= MIN_ORIGINS:
-            n = len(cases)
-            best = GRID[int(np.argmax(np.mean(cases, axis=0)))]  # the mean over origins of each factor's score
-            return float(np.exp(np.log(best) * n / (n + PRIOR_ORIGINS))), n
-    return 1.0, 0
+    with ``min_years`` years or more up to it) it rests on (0: none, factor 1).
+
+    The factor is scored on the model's forecasts from those origins at every horizon up to h, not at h alone: a
+    long horizon has few origins with a known outcome (two, on a panel of a dozen years), so its own factor was
+    drawn nearly all the way back to 1, while a panel's scatter that settled or grew shows at every horizon. Each
+    origin counts once in the pull toward 1, however many horizons it was scored at."""
+    cases, origins = [], set()
+    for hb in range(1, h + 1):
+        for s in range(min_years - 1, z.shape[1] - hb):
+            if np.isfinite(z[:, s]).any() and (c := origin_case(z, s, hb)) is not None:
+                cases.append(c)
+                origins.add(s)
+    if len(origins) < MIN_ORIGINS:
+        return 1.0, 0
+    n = len(origins)
+    best = GRID[int(np.argmax(np.mean(cases, axis=0)))]  # the mean over origins and horizons of each factor's score
+    return float(np.exp(np.log(best) * n / (n + PRIOR_ORIGINS))), n

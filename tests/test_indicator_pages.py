@@ -88,6 +88,34 @@ def test_a_line_chart_marks_targets_and_uses_the_page_number_format():
     assert "target" not in {t["name"] for t in fig["data"]} and "X marks" not in alt
 
 
+def test_a_line_is_not_drawn_across_a_definition_break(monkeypatch):
+    """A revised vintage from 2016 (its 2016 figure flagged definition_break, the preliminary one beside it): the
+    line chart, the province picker's series and the table's count of years all show the break instead of one
+    series; a province whose figures all come from the new vintage has no break to show."""
+    f = _obs([("a", "22", "pre2025", 2014, 30.0, ""), ("b", "22", "pre2025", 2015, 31.0, ""),
+              ("c", "22", "pre2025", 2016, 33.0, "preliminary"), ("d", "22", "pre2025", 2016, 29.0, "definition_break"),
+              ("e", "22", "pre2025", 2017, 29.5, ""), ("f", "45", "pre2025", 2016, 20.0, "definition_break"),
+              ("g", "45", "pre2025", 2017, 21.0, "")])
+    obs = IP.observations(f, "x", REGISTRY)
+    for lang, words in (("vi", "ngắt"), ("en", "breaks")):
+        fig, _, _, alt = IP.chart(obs, f.iloc[0:0], REGISTRY, SOURCES, IND, lang)
+        lines = {t["name"]: t for t in fig["data"]}
+        qn, qt = lines["Quảng Ninh" if lang == "vi" else "Quang Ninh"], lines["Quảng Trị" if lang == "vi" else "Quang Tri"]
+        assert qn["x"] == [2014, 2015, 2016, 2016, 2017] and qn["y"] == [30.0, 31.0, None, 29.0, 29.5]
+        assert None not in qt["y"]  # its series starts with the new vintage: nothing to break
+        assert words in alt and "2016" in alt
+        table = IP.values_table(obs, REGISTRY, SOURCES, lang).set_index(msg("ind_col_province", lang))
+        points = table[msg("ind_col_points", lang)]
+        assert words in points["Quảng Ninh" if lang == "vi" else "Quang Ninh"] and "2016" in points.iloc[0]
+        assert words not in points["Quảng Trị" if lang == "vi" else "Quang Tri"]
+    fig, _, _, alt = IP.chart(IP.observations(f[f["fact_id"] != "d"], "x", REGISTRY), f.iloc[0:0], REGISTRY,
+                              SOURCES, IND, "en")
+    assert "breaks" not in alt and all(None not in t["y"] for t in fig["data"])  # nothing starts a new series
+    monkeypatch.setattr(IC, "LINE_MAX", 1)  # bars for one year, and the picker's series beside them
+    g = IC.grapher(obs, REGISTRY, IND, "en")
+    assert g["series"]["Quang Ninh"] == [[2014, 30.0], [2015, 31.0], [2016, None], [2016, 29.0], [2017, 29.5]]
+
+
 def test_the_tile_map_layout_places_each_of_the_34_provinces_once():
     from analysis import config
     from analysis.site.tilemap import load_grid

@@ -89,11 +89,32 @@ def _latest(obs: pd.DataFrame) -> list[dict]:
     """Per province and boundary (``obs`` is sorted by them, then by year): the latest row, with the number of
     years and the first year. Language-free, so computed once per indicator."""
     out: dict[tuple[str, str], dict] = {}
-    for r in obs[["province_code", "boundary", "year", "value", "unit", "source_id"]].to_dict("records"):
+    for r in obs.assign(_break=_breaks(obs))[["province_code", "boundary", "year", "value", "unit", "source_id",
+                                              "_break"]].to_dict("records"):
         prev = out.get((r["province_code"], r["boundary"]))
-        out[(r["province_code"], r["boundary"])] = r | ({"n": prev["n"] + 1, "y0": prev["y0"]} if prev else
-                                                        {"n": 1, "y0": r["year"]})
+        cut = r["year"] if r.pop("_break") and prev else (prev["cut"] if prev else None)
+        out[(r["province_code"], r["boundary"])] = r | ({"n": prev["n"] + 1, "y0": prev["y0"], "cut": cut} if prev
+                                                        else {"n": 1, "y0": r["year"], "cut": None})
     return list(out.values())
+
+
+def _breaks(obs: pd.DataFrame) -> pd.Series:
+    """Which figures start a new series (flagged ``definition_break``: a new vintage or method)."""
+    return obs["flags"].fillna("").astype(str).str.contains("definition_break") if "flags" in obs else pd.Series(
+        False, index=obs.index)
+
+
+def with_gaps(years: list, values: list, breaks: list) -> tuple[list, list]:
+    """A province's yearly points with a gap (no value) before each figure that starts a new series: a line is
+    never drawn across a definition break, so two vintages are not read as one series."""
+    xs, ys = [], []
+    for i, (x, v, b) in enumerate(zip(years, values, breaks)):
+        if b and i:
+            xs.append(int(x))
+            ys.append(None)
+        xs.append(int(x))
+        ys.append(v)
+    return xs, ys
 
 
 def values_table(obs: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -105,7 +126,9 @@ def values_table(obs: pd.DataFrame, registry: pd.DataFrame, sources: pd.DataFram
                      msg("ind_col_boundary", lang): msg(f"boundary_{r['boundary']}", lang),
                      msg("ind_col_latest", lang): format_value(float(r["value"]), r["unit"], lang),
                      msg("ind_col_year", lang): int(r["year"]),
-                     msg("ind_col_points", lang): f"{format_number(r['n'], lang)} ({int(r['y0'])}–{int(r['year'])})"
+                     msg("ind_col_points", lang): f"{format_number(r['n'], lang)} ({int(r['y0'])}–{int(r['year'])}"
+                                                  + ("" if r["cut"] is None else
+                                                     msg("ind_points_break", lang, year=int(r["cut"]))) + ")"
                                                   if r["n"] > 1 else "1",
                      msg("ind_col_source", lang): source_name(sources, r["source_id"], lang),
                      "_sort": (r["boundary"] != "pre2025", vi_key(name))})
@@ -158,14 +181,17 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
         suffix = f" ({msg('boundary_post2025', lang)})"
         names = [_name(registry, c, b, lang) + ("" if b == "pre2025" else suffix)
                  for c, b in zip(codes, d["boundary"])]
-        series: dict[str, tuple[list, list]] = {}
-        for nm, y, v in zip(names, years, values):
-            series.setdefault(nm, ([], []))
+        series: dict[str, tuple[list, list, list]] = {}
+        for nm, y, v, b in zip(names, years, values, _breaks(d)):
+            series.setdefault(nm, ([], [], []))
             series[nm][0].append(int(y))
             series[nm][1].append(v)
+            series[nm][2].append(bool(b))
         traces = [{"type": "scatter", "mode": "lines+markers", "name": nm, "x": xs, "y": ys,
                    "hovertemplate": f"{html.escape(nm)}, %{{x}}: %{{y:{fmt}}} {_after(unit, lang)}<extra></extra>"}
-                  for nm, (xs, ys) in sorted(series.items(), key=lambda kv: vi_key(kv[0]))]
+                  for nm, (xs, ys) in sorted(((k, with_gaps(*v)) for k, v in series.items()),
+                                             key=lambda kv: vi_key(kv[0]))]
+        cuts = sorted({x for tr in traces for x, y in zip(tr["x"], tr["y"]) if y is None})  # where a line breaks
         t = targets[targets["province_code"].isin(set(codes))]
         if len(t):
             tn = [_name(registry, c, b, lang) for c, b in zip(t["province_code"], t["boundary"])]
@@ -177,7 +203,8 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
         title = msg("ind_chart_line_title", lang, indicator=name)
         y0, y1 = int(min(years)), int(max(years))
         alt = msg("ind_chart_line_alt" if y1 > y0 else "ind_chart_line_alt_year", lang, indicator=name,
-                  n=len(series), y0=y0, y1=y1) + (" " + msg("ind_chart_target_mark", lang) if len(t) else "")
+                  n=len(series), y0=y0, y1=y1) + (" " + msg("ind_chart_target_mark", lang) if len(t) else "") + (
+            " " + msg("ind_chart_break", lang, years=join_words([str(c) for c in cuts], lang)) if cuts else "")
         layout_x = {"tickformat": "d", "dtick": 1 if y1 - y0 <= 12 else None}
     srcs = join_words(sorted({source_name(sources, s, lang) for s in set(d["source_id"])}), lang)
     title_html, n_lines = plotly_title(title)
@@ -223,7 +250,8 @@ def grapher(obs: pd.DataFrame, registry: pd.DataFrame, ind_row: pd.Series, lang:
     for (c, b), g in obs[(obs["boundary"] == boundary) | (obs["province_code"] == "VN")].groupby(
             ["province_code", "boundary"]):
         g = g.sort_values("year")
-        series[_name(registry, c, b, lang)] = [[int(y), float(v)] for y, v in zip(g["year"], g["value"])]
+        xs, ys = with_gaps(list(g["year"]), [float(v) for v in g["value"]], list(_breaks(g)))
+        series[_name(registry, c, b, lang)] = [[x, y] for x, y in zip(xs, ys)]
     order = sorted(series, key=vi_key)
     return {"years": years, "default": str(shape["year"]), "series": {k: series[k] for k in order},
             "line_title": msg("ind_chart_line_title", lang, indicator=name), "unit": _unit(ind_row["unit"], lang)}

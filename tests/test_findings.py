@@ -138,6 +138,21 @@ def test_a_key_figure_never_joins_a_merged_province_to_its_part():
     assert "Quảng Trị sau hợp nhất" in vi
 
 
+def test_a_key_figure_never_joins_two_vintages():
+    """A method change in 2021 (its first figure flagged definition_break): the key figure reads the new series,
+    2021 and 2022, and says the 2018–2020 figures are the earlier series, not '2018 to 2022'."""
+    f = _facts([(c, "community_teams", y, v, "teams", "pre2025", "s1")
+                for c, y, v in (("a", 2018, 10.0), ("b", 2019, 12.0), ("c", 2020, 14.0), ("d", 2021, 30.0),
+                                ("e", 2022, 31.0))])
+    f.loc[f["fact_id"] == "d", "flags"] = "definition_break"
+    for lang, words in (("vi", "chuỗi cũ"), ("en", "earlier series")):
+        (line,) = F.key_facts(f, INDICATORS, SOURCES, ["community_teams"], lang)
+        assert "2021" in line and "2022" in line and "2018–2020" in line and words in line
+        assert not re.search(r"\b10\b", line) and msg("fact_two_points", lang) in line  # 2 points in the new one
+    (line,) = F.key_facts(f.assign(flags=""), INDICATORS, SOURCES, ["community_teams"], "en")
+    assert "earlier series" not in line and "2018" in line  # without a break: one series, first to latest
+
+
 def test_key_figures_stop_at_the_limit_and_skip_indicators_without_figures():
     f = _facts([("a", "community_teams", 2021, 10.0, "teams", "pre2025", "s1")])
     out = F.key_facts(f, INDICATORS, SOURCES, ["dti_rank", "community_teams"], "en", limit=1)

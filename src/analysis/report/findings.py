@@ -94,6 +94,11 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
             continue
         latest_boundary = s.sort_values("year").iloc[-1]["boundary"]
         s = one_per_year(s[s["boundary"] == latest_boundary])
+        # nor two vintages or methods: the figures from the latest definition break on (the assessment's series)
+        new = s["flags"].fillna("").astype(str).str.contains("definition_break")
+        cut = int(s.loc[new, "year"].max()) if new.any() else None
+        earlier = s[s["year"] < cut] if cut is not None else s.iloc[0:0]
+        s = s[s["year"] >= cut] if cut is not None else s
         name = md_text(indicators.at[ind, f"name_{lang}"])
         last = s.iloc[-1]
         srcs = join_words(list(dict.fromkeys(md_text(source_name(sources, sid, lang)) for sid in s["source_id"])),
@@ -107,6 +112,9 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
                        y1=int(last["year"]), n=format_number(len(s), lang), source=srcs)
             if len(s) == 2:
                 line += " " + msg("fact_two_points", lang)
+        if len(earlier):
+            y0, y1 = int(earlier["year"].min()), int(earlier["year"].max())
+            line += " " + msg("fact_break", lang, year=cut, years=str(y0) if y0 == y1 else f"{y0}–{y1}")
         if merged_successor and latest_boundary == "post2025":
             line = msg("fact_merged", lang, fact=line, successor=merged_successor)
         out.append(line)

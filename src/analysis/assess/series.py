@@ -26,8 +26,7 @@ def one_per_year(d: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
     '2023-08-22'); on a tie, the one that comes last in the table. Rows come back sorted by ``by`` and year. The
     assessment, the indicator pages and the report all read a year's figure by this rule."""
     keys = [*(by or []), "year"]
-    o = d.assign(_single=d["period"].astype(str).map(single_year).astype(bool),
-                 _new=d["flags"].fillna("").astype(str).str.contains("definition_break"))
+    o = d.assign(_single=d["period"].astype(str).map(single_year).astype(bool), _new=starts_series(d))
     o = o.sort_values([*keys, "_single", "_new", "period"], kind="stable")
     return o.groupby(keys, as_index=False, sort=False).tail(1).drop(columns=["_single", "_new"])
 
@@ -36,12 +35,22 @@ def yearly(d):
     """One single-year observation per year (:func:`one_per_year`), from the latest definition break on."""
     single = d["period"].astype(str).map(single_year).astype(bool)
     d = one_per_year(d.loc[single])
-    breaks = d.loc[d["flags"].fillna("").str.contains("definition_break"), "year"]
-    cut = int(breaks.max()) if len(breaks) else None
+    cut = latest_break(d)
     if cut is not None:
         d = d[d["year"] >= cut]
     d.attrs["break_year"] = cut
     return d
+
+
+def starts_series(d: pd.DataFrame) -> pd.Series:
+    """Which figures start a new series: flagged ``definition_break`` (a new vintage or method)."""
+    return d["flags"].fillna("").astype(str).str.contains("definition_break")
+
+
+def latest_break(d: pd.DataFrame) -> int | None:
+    """The year of the latest figure that starts a new series (:func:`starts_series`), None without one."""
+    years = d.loc[starts_series(d), "year"]
+    return int(years.max()) if len(years) else None
 
 
 def single_year(period: str) -> bool:

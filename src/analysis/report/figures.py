@@ -12,7 +12,7 @@ from analysis import config
 from analysis.assess.assessment import FORECAST_STATUSES
 from analysis.assess.forecast import national_target_row, predictive, single_year
 from analysis.assess.panel import METHOD as PANEL_METHOD
-from analysis.assess.series import yearly
+from analysis.assess.series import starts_series, yearly
 from analysis.assess.target import MAX_DATA_AGE, is_bound, part_of_year
 from analysis.catalogue import msg
 from analysis.data.store import load_processed
@@ -146,8 +146,10 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
     unit = g["unit"].iloc[0]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     # a trend rests on the latest series only: from its latest definition break (a new vintage or method) on
-    same = yearly(g[g["boundary"] == g["boundary"].iloc[-1]])
+    latest = g[g["boundary"] == g["boundary"].iloc[-1]]
+    same = yearly(latest)
     cut = same.attrs["break_year"]
+    broken = cut is not None and bool(before_break(latest).any())  # figures of an earlier series are drawn too
     whole = same[~same["flags"].map(part_of_year)]
     trend = whole[~whole["flags"].map(is_bound)]  # the points a trend rests on: whole years, values not bounds
     for boundary, gb in g.groupby("boundary"):
@@ -161,7 +163,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         for _, r in gb.iterrows():
             if isinstance(r["flags"], str) and r["flags"]:
                 ax.annotate("*", (r["year"], r["value"]), textcoords="offset points", xytext=(5, 3), fontsize=10)
-    if cut is not None and before_break(g[g["boundary"] == g["boundary"].iloc[-1]]).any():
+    if broken:
         ax.axvline(cut - 0.5, color="#888888", linestyle=":", linewidth=1, zorder=1)
     marks = _target_marks(ctx, ind, bd, g["province_code"].iloc[-1], same["boundary"].iloc[-1], unit)
     for year, value, label, _ in marks:  # each target where it is due: how far the figures have to go, at a glance
@@ -182,7 +184,7 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
     elif len(whole) >= 3 and len(trend) < 3 and unit not in ("rank",) and asked:
         width = " " + msg("nb_fan_bounds", L, n=len(whole) - len(trend), total=len(whole), left=len(trend))
-    if cut is not None and before_break(g[g["boundary"] == g["boundary"].iloc[-1]]).any():
+    if broken:
         width += " " + msg("nb_series_break", L, year=int(cut))
     if with_fan:
         until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
@@ -319,5 +321,4 @@ def before_break(g: pd.DataFrame) -> pd.Series:
     cut = break_year(g)
     if cut is None:
         return pd.Series(False, index=g.index)
-    new = g["flags"].fillna("").astype(str).str.contains("definition_break")
-    return (g["year"] < cut) | ((g["year"] == cut) & ~new)
+    return (g["year"] < cut) | ((g["year"] == cut) & ~starts_series(g))

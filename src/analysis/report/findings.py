@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.assess.forecast import OFF_TRACK, ON_TRACK, STATUSES
-from analysis.assess.series import one_per_year
+from analysis.assess.series import latest_break, one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.labels import status_label
 from analysis.markup import md_text
@@ -95,8 +95,7 @@ def key_facts(facts: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFra
         latest_boundary = s.sort_values("year").iloc[-1]["boundary"]
         s = one_per_year(s[s["boundary"] == latest_boundary])
         # nor two vintages or methods: the figures from the latest definition break on (the assessment's series)
-        new = s["flags"].fillna("").astype(str).str.contains("definition_break")
-        cut = int(s.loc[new, "year"].max()) if new.any() else None
+        cut = latest_break(s)
         earlier = s[s["year"] < cut] if cut is not None else s.iloc[0:0]
         s = s[s["year"] >= cut] if cut is not None else s
         name = md_text(indicators.at[ind, f"name_{lang}"])

@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from analysis.assess.series import one_per_year
+from analysis.assess.series import one_per_year, starts_series
 from analysis.catalogue import LANGS, join_words, msg
 from analysis.collation import vi_key
 from analysis.frame_cache import groups, per_frame
@@ -89,19 +89,13 @@ def _latest(obs: pd.DataFrame) -> list[dict]:
     """Per province and boundary (``obs`` is sorted by them, then by year): the latest row, with the number of
     years and the first year. Language-free, so computed once per indicator."""
     out: dict[tuple[str, str], dict] = {}
-    for r in obs.assign(_break=_breaks(obs))[["province_code", "boundary", "year", "value", "unit", "source_id",
+    for r in obs.assign(_break=starts_series(obs))[["province_code", "boundary", "year", "value", "unit", "source_id",
                                               "_break"]].to_dict("records"):
         prev = out.get((r["province_code"], r["boundary"]))
         cut = r["year"] if r.pop("_break") and prev else (prev["cut"] if prev else None)
         out[(r["province_code"], r["boundary"])] = r | ({"n": prev["n"] + 1, "y0": prev["y0"], "cut": cut} if prev
                                                         else {"n": 1, "y0": r["year"], "cut": None})
     return list(out.values())
-
-
-def _breaks(obs: pd.DataFrame) -> pd.Series:
-    """Which figures start a new series (flagged ``definition_break``: a new vintage or method)."""
-    return obs["flags"].fillna("").astype(str).str.contains("definition_break") if "flags" in obs else pd.Series(
-        False, index=obs.index)
 
 
 def with_gaps(years: list, values: list, breaks: list) -> tuple[list, list]:
@@ -182,7 +176,7 @@ def chart(obs: pd.DataFrame, targets: pd.DataFrame, registry: pd.DataFrame, sour
         names = [_name(registry, c, b, lang) + ("" if b == "pre2025" else suffix)
                  for c, b in zip(codes, d["boundary"])]
         series: dict[str, tuple[list, list, list]] = {}
-        for nm, y, v, b in zip(names, years, values, _breaks(d)):
+        for nm, y, v, b in zip(names, years, values, starts_series(d)):
             series.setdefault(nm, ([], [], []))
             series[nm][0].append(int(y))
             series[nm][1].append(v)
@@ -250,7 +244,7 @@ def grapher(obs: pd.DataFrame, registry: pd.DataFrame, ind_row: pd.Series, lang:
     for (c, b), g in obs[(obs["boundary"] == boundary) | (obs["province_code"] == "VN")].groupby(
             ["province_code", "boundary"]):
         g = g.sort_values("year")
-        xs, ys = with_gaps(list(g["year"]), [float(v) for v in g["value"]], list(_breaks(g)))
+        xs, ys = with_gaps(list(g["year"]), [float(v) for v in g["value"]], list(starts_series(g)))
         series[_name(registry, c, b, lang)] = [[x, y] for x, y in zip(xs, ys)]
     order = sorted(series, key=vi_key)
     return {"years": years, "default": str(shape["year"]), "series": {k: series[k] for k in order},

@@ -400,6 +400,26 @@ def test_a_series_chart_does_not_join_two_vintages(project):
         plt.close("all")
 
 
+def test_a_fan_drawn_after_a_break_rests_on_the_new_series_and_the_caption_says_both(project, monkeypatch):
+    """As of 2019 Quảng Ninh's trained share (2008–2016) gets a fan; with its 2012 figure flagged as a new series,
+    the fan rests on 2012–2016 only, and the caption keeps both the fan's width and the break."""
+    from analysis.report import province as R
+
+    monkeypatch.setenv("ANALYSIS_TODAY", "2019-06-01")
+    ctx = R.load_context("quang-ninh", "vi", output_dir=str(project / "build" / "charts-test"))
+    f = ctx.facts
+    hit = ((f["indicator_id"] == "trained_employed_share") & (f["kind"] == "observation")
+           & (f["breakdown"] == "total") & (f["year"] == 2012))
+    assert hit.sum() == 1
+    ctx.facts = f.assign(flags=f["flags"].where(~hit, "definition_break"))
+    chart = next(c for c in R.series_charts(ctx, max_charts=12) if "trained_employed_share" in c.stem)
+    assert [t for t in chart.fig.axes[0].collections if "80%" in str(t.get_label())]  # the fan is drawn
+    assert "khoảng dự báo 80%" in chart.caption and "ngắt năm 2012" in chart.caption, chart.caption
+    opened = [ln for ln in chart.fig.axes[0].lines if ln.get_fillstyle() == "none"]
+    assert len(opened) == 1 and max(opened[0].get_xdata()) == 2011
+    plt.close("all")
+
+
 def test_a_small_change_does_not_fill_a_series_chart(project):
     """Quảng Ninh's online procedures, 98,5% (2024) and 98,2% (2025): drawn top to bottom on a 0,3-point axis the
     dip looked like a fall. A share's axis spans at least ten points, never past 100% (the interactive twin too)."""

@@ -184,10 +184,10 @@ def _series_chart(ctx: ProvinceContext, ind: str, bd: str, g: pd.DataFrame, targ
         width = " " + msg("nb_fan_outdated", L, year=last, age=MAX_DATA_AGE, now=now)
     elif len(whole) >= 3 and len(trend) < 3 and unit not in ("rank",) and asked:
         width = " " + msg("nb_fan_bounds", L, n=len(whole) - len(trend), total=len(whole), left=len(trend))
-    if broken:
-        width += " " + msg("nb_series_break", L, year=int(cut))
     if with_fan:
         until, width = _draw_fan(ax, ctx, trend, ind, unit, target_years)
+    if broken:  # said after the fan's sentence, which replaces the others
+        width += " " + msg("nb_series_break", L, year=int(cut))
     y_range = None
     if unit == "rank":
         ax.invert_yaxis()

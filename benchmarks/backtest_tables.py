@@ -1,5 +1,8 @@
-"""The real-data backtest on panels the project does not ship: any all-province table you have (a GSO PX-Web
-export as CSV or XLSX, provinces down the first column, years across).
+"""The real-data backtest on panels the project does not ship: any all-province table you have, wide (a GSO
+PX-Web export as CSV or XLSX, provinces down the first column, years across) or long (a row per province and year,
+with columns such as ``province_code`` or ``province``, ``year``, ``value`` and, optionally, ``indicator`` and
+``unit``, as the tables of ``../shared/reference`` and the project's own ``data/raw/facts_*.csv`` are: each
+indicator is its own panel; ``--column`` keeps one).
 
 Run: python benchmarks/backtest_tables.py TABLE [TABLE ...] [--column ITEM] [--bounds LO,HI]
 (after `make data`, which builds the province registry the rows are matched with), or
@@ -12,7 +15,8 @@ origins, horizons 1–5, the engine against "the last value stays" and "the pane
 yardsticks as ``benchmarks/backtest.py``; then the yardsticks over every table together. ``--bounds`` sets the
 scale (``0,100`` for a share whose title does not say so; ``0,`` for figures that are never negative; ``none``);
 by default a title that says "percentage" (or "tỷ lệ") with every figure in 0–100 is a share, figures that are
-never negative are bounded below by 0. A table that cannot be read is reported at the end; the others still run.
+never negative are bounded below by 0 (a long table's title is its indicator and unit). Ranks are not run (a rank
+is never forecast as a continuous number). A table that cannot be read is reported at the end; the others still run.
 Writes benchmarks/_out/backtest_tables.csv.
 """
 
@@ -27,7 +31,7 @@ import pandas as pd
 
 from analysis.assess import backtest as bt
 from analysis.assess import panel as pn
-from analysis.assess.table_panel import bounds_for, read_panel
+from analysis.assess.table_panel import bounds_for, is_rank_title, read_long_panels, read_panel
 from analysis.errors import DataError
 
 COLUMNS = ["panel", "h", "cases", "origins", "mae_engine", "mae_last", "mae_drift", "ratio", "cov80", "cov80_lo",
@@ -58,25 +62,47 @@ def requests(args) -> list[tuple[str, Path, str | None, object]]:
             for _, r in rows.iterrows()]
 
 
-def run_one(path: Path, column: str | None, chosen, failed: list[str]) -> pd.DataFrame | None:
-    """The summary of one table's backtest (printed), or None with the reason added to ``failed``."""
-    try:
+def panels_of(path: Path, column: str | None) -> list[tuple[str, pd.DataFrame, str]]:
+    """(name, long rows, title) of each panel in the table at ``path``: a wide table's one (its item ``column``),
+    or each item of a long table (only ``column`` where given)."""
+    many = read_long_panels(path, item=column)
+    if many is None:
         long, table = read_panel(path, column=column)
+        return [(f"{path.stem[:40]} / {column}" if column else path.stem[:60], long, table.title)]
+    single = len(many) == 1 and not next(iter(many))
+    return [(path.stem[:60] if single else f"{path.stem[:40]} / {item[:60]}", long, title)
+            for item, (long, title) in many.items()]
+
+
+def run_one(path: Path, column: str | None, chosen, failed: list[str]) -> list[pd.DataFrame]:
+    """The summary of each panel's backtest in one table (printed); a reason added to ``failed`` for the table, or
+    for each panel of it, that cannot be run."""
+    try:
+        panels = panels_of(path, column)
     except (DataError, OSError) as e:
         failed.append(f"{path}: {e}")
-        return None
-    bounds = bounds_for(long["value"], table.title) if chosen == "auto" else chosen
-    name = f"{path.stem[:40]} / {column}" if column else path.stem[:60]
-    cases = bt.panel_cases(name, long, bounds)
-    if not cases:
-        failed.append(f"{path}: too few years for a backtest (years {sorted(map(int, long['year'].unique()))}; "
-                      f"a forecast needs {pn.MIN_YEARS} up to its origin and one after)")
-        return None
-    s = bt.summary(bt.score(cases))
-    print(f"\n{name}: {long['province_code'].nunique()} provinces, {long['year'].min()}-{long['year'].max()}, "
-          f"bounds {bounds}")
-    print(s.reset_index()[COLUMNS].round(3).to_string(index=False))
-    return s
+        return []
+    out = []
+    for name, long, title in panels:
+        where = f"{path}" if len(panels) == 1 else f"{path} ({name})"
+        if is_rank_title(title):
+            failed.append(f"{where}: ranks, which are never forecast as continuous numbers")
+            continue
+        if long["province_code"].nunique() < 2:
+            failed.append(f"{where}: fewer than two provinces")
+            continue
+        bounds = bounds_for(long["value"], title) if chosen == "auto" else chosen
+        cases = bt.panel_cases(name, long, bounds)
+        if not cases:
+            failed.append(f"{where}: too few years for a backtest (years {sorted(map(int, long['year'].unique()))}; "
+                          f"a forecast needs {pn.MIN_YEARS} up to its origin and one after)")
+            continue
+        s = bt.summary(bt.score(cases))
+        print(f"\n{name}: {long['province_code'].nunique()} provinces, {long['year'].min()}-{long['year'].max()}, "
+              f"bounds {bounds}")
+        print(s.reset_index()[COLUMNS].round(3).to_string(index=False))
+        out.append(s)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,8 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     by_set: dict[str, list[pd.DataFrame]] = {}
     failed: list[str] = []
     for group, path, column, chosen in requests(args):
-        s = run_one(path, column, chosen, failed)
-        if s is not None:
+        for s in run_one(path, column, chosen, failed):
             by_set.setdefault(group, []).append(s.assign(set=group))
     summaries = [s for group in by_set.values() for s in group]
     if summaries:

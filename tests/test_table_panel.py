@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.assess.table_panel import bounds_for, read_panel
+from analysis.assess.table_panel import bounds_for, read_long_panels, read_panel
 from analysis.data.pxweb import parse_table
 from analysis.errors import DataError
 
@@ -88,3 +88,65 @@ def test_the_benchmark_reads_a_list_of_tables_each_with_its_item_bounds_and_set(
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "backtest_tables.py"), "--list", str(bad)],
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert run.returncode == 1 and "no file column.csv: no column 'file' (columns: name)" in run.stderr
+
+
+FACTS_GSO = ROOT / "data" / "raw" / "facts_panel_gso.csv"
+
+
+def _as_long_by_name(tmp_path: Path) -> Path:
+    """The real PX-Web export of the trained share rewritten long, by province name, Vietnamese header and
+    decimal commas (as a spreadsheet saved in Vietnam writes it), whole country and regions kept in."""
+    table = parse_table(TRAINED)
+    lines = ["Tỉnh;Năm;Giá trị"]
+    for r in table.rows:
+        for col, cell in zip(table.columns, r.cells):
+            lines.append(f"{r.name};{col.year};{cell.replace('.', ',')}")
+    f = tmp_path / "trained long.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f
+
+
+def test_a_long_table_by_code_or_by_name_gives_the_same_panel_as_the_wide_export(tmp_path):
+    wide, _ = read_panel(TRAINED)
+    want = wide.set_index(["province_code", "year"])["value"].sort_index()
+    # the project's own facts table: codes, a 'period' column, several indicators, the whole country as 'VN'
+    by_code = read_long_panels(FACTS_GSO)
+    assert set(by_code) == {"trained_employed_share", "labour_force", "employed_pop_share"}
+    long, title = by_code["trained_employed_share"]
+    assert title == "trained_employed_share (percent)" and bounds_for(long["value"], title) == (0.0, 100.0)
+    pd.testing.assert_series_equal(long.set_index(["province_code", "year"])["value"].sort_index(), want,
+                                   check_names=False)
+    # names, not codes: matched as the wide table's rows are; the country and the regions are left out
+    (item, (long, _)), = read_long_panels(_as_long_by_name(tmp_path)).items()
+    assert item == "" and "VN" not in set(long["province_code"])
+    pd.testing.assert_series_equal(long.set_index(["province_code", "year"])["value"].sort_index(), want,
+                                   check_names=False)
+    assert read_long_panels(TRAINED) is None  # a wide export is not a long table
+    assert set(read_long_panels(FACTS_GSO, item="labour_force")) == {"labour_force"}
+
+
+def test_a_long_table_names_the_line_and_column_of_a_bad_figure_and_of_a_province_year_given_twice(tmp_path):
+    f = _as_long_by_name(tmp_path)
+    lines = f.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, ln in enumerate(lines) if ln.startswith("Quang Ninh;2010;"))
+    bad = lines.copy()
+    bad[n] = "Quang Ninh;2010;mười"
+    f.write_text("\n".join(bad) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_long_panels(f)
+    assert f"trained long.csv:{n + 1}: column 'Giá trị'" in str(e.value) and "mười" in str(e.value)
+    twice = lines + [lines[n]]
+    f.write_text("\n".join(twice) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_long_panels(f)
+    assert f"trained long.csv:{len(twice)}:" in str(e.value) and f"given twice (also line {n + 1})" in str(e.value)
+
+
+def test_the_benchmark_runs_each_indicator_of_a_long_table_and_leaves_out_ranks(tmp_path):
+    ranks = ROOT / "data" / "raw" / "facts_ranking_pci_2017_2022.csv"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "backtest_tables.py"), str(ranks),
+                          str(_as_long_by_name(tmp_path))], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 1, run.stderr
+    assert "trained long: 63 provinces, 2008-2016, bounds (0.0, None)" in run.stdout
+    assert "every table together (1):" in run.stdout
+    assert f"{ranks}: ranks, which are never forecast as continuous numbers" in run.stderr

@@ -123,6 +123,10 @@ def test_a_long_table_by_code_or_by_name_gives_the_same_panel_as_the_wide_export
                                    check_names=False)
     assert read_long_panels(TRAINED) is None  # a wide export is not a long table
     assert set(read_long_panels(FACTS_GSO, item="labour_force")) == {"labour_force"}
+    # PCI's 2021 method change is flagged: two panels, never one joined across the break
+    pci = read_long_panels(ROOT / "data" / "raw" / "facts_panel_pci_2017_2022.csv", item="pci_labour_training")
+    assert {k: (int(d["year"].min()), int(d["year"].max())) for k, (d, _) in pci.items()} == {
+        "pci_labour_training@2017": (2017, 2020), "pci_labour_training@2021": (2021, 2022)}
 
 
 def test_a_long_table_names_the_line_and_column_of_a_bad_figure_and_of_a_province_year_given_twice(tmp_path):
@@ -149,4 +153,4 @@ def test_the_benchmark_runs_each_indicator_of_a_long_table_and_leaves_out_ranks(
     assert run.returncode == 1, run.stderr
     assert "trained long: 63 provinces, 2008-2016, bounds (0.0, None)" in run.stdout
     assert "every table together (1):" in run.stdout
-    assert f"{ranks}: ranks, which are never forecast as continuous numbers" in run.stderr
+    assert f"{ranks} (facts_ranking_pci_2017_2022 / pci_rank@2017): ranks, which are never forecast" in run.stderr

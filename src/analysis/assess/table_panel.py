@@ -66,6 +66,7 @@ LONG_ROLES = {
     "unit": ("unit", "don vi", "don vi tinh"),
     "breakdown": ("breakdown",),
     "kind": ("kind",),
+    "flags": ("flags",),
 }
 
 
@@ -87,7 +88,8 @@ def read_long_panels(path: Path, item: str | None = None, raw: Path | None = Non
 
     A province is read by its code where the code is the registry's, otherwise by its name as the wide tables'
     rows are (the whole country, regions and unknown names are left out); a row of a breakdown other than the
-    total, or of a kind other than an observation, is not a figure of the panel. Raises DataError naming the file,
+    total, or of a kind other than an observation, is not a figure of the panel; a figure flagged
+    ``definition_break`` starts a new panel, named 'item@its first year'. Raises DataError naming the file,
     line and column of every figure or year that is not a number, and of a province and year given twice."""
     path = Path(path)
     grid = read_grid(path)
@@ -105,7 +107,7 @@ def read_long_panels(path: Path, item: str | None = None, raw: Path | None = Non
     by_name = {m.name: m.code for m in _match_rows([(0, x) for x in names], registry, registry.boundary_of(names))
                if m.kind == "province"}
     fmt = number_format([at(r, "value") for _, r in rows])
-    problems, out, seen = [], {}, {}
+    problems, out, seen, cuts = [], {}, {}, {}
     for n, r in rows:
         code = at(r, "code")
         code = code.zfill(2) if code.isdigit() else code
@@ -129,6 +131,8 @@ def read_long_panels(path: Path, item: str | None = None, raw: Path | None = Non
                                     f"(also line {seen[key, code, year]})", value))
             continue
         seen[key, code, year] = n
+        if "definition_break" in at(r, "flags"):
+            cuts.setdefault(key, set()).add(int(year))
         unit = at(r, "unit")
         out.setdefault(key, ([], f"{key} ({unit})" if unit else key))[0].append((code, int(year), number))
     if problems:
@@ -136,4 +140,12 @@ def read_long_panels(path: Path, item: str | None = None, raw: Path | None = Non
     if item is not None and item not in out:
         raise DataError([Problem(path.name, None, header[cols.get("item", cols["value"])],
                                  f"no figures of item “{item}”")])
-    return {k: (pd.DataFrame(v, columns=["province_code", "year", "value"]), title) for k, (v, title) in out.items()}
+    panels = {}
+    for k, (v, title) in out.items():
+        long = pd.DataFrame(v, columns=["province_code", "year", "value"])
+        edges = [int(long["year"].min()), *sorted(cuts.get(k, ())), int(long["year"].max()) + 1]
+        for lo, hi in zip(edges[:-1], edges[1:]):  # a series is never joined across a break: one panel each side
+            part = long[(long["year"] >= lo) & (long["year"] < hi)].reset_index(drop=True)
+            if len(part):
+                panels[f"{k}@{lo}" if len(edges) > 2 else k] = (part, title)
+    return panels

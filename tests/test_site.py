@@ -970,3 +970,23 @@ def test_methodology_shows_the_single_series_backtest_on_real_series(site):
             assert f"{r:.2f}".replace(".", decimal) in cells[2], (lang, cells, r)
         head = text[text.rfind("<h3>", 0, start):start]  # its heading, what it does, and the count of cells
         assert f" {int((s['ratio'] <= 1.05).sum())}" in head and f"({len(s)} " in head, head
+
+
+def test_a_verdict_on_a_provisional_figure_says_so_wherever_it_is_shown(site):
+    from analysis.site.targets_page import national_row_id
+
+    national = pd.read_csv(site.parents[1] / "data" / "processed" / "national_assessments.csv",
+                           dtype={"province_code": str})
+    provisional = national[national["provisional"].astype(str).str.lower() == "true"]
+    # the whole country's 2025 trained share is judged on the press figure "khoảng 29%", an approximate one
+    assert len(provisional) and {"VN"} <= set(provisional["province_code"])
+    for lang in ("vi", "en"):
+        marked = {s: status_label(s, lang, provisional=True) for s in STATUS_COLOUR}
+        targets = (site / lang / "targets.html").read_text(encoding="utf-8")
+        for _, r in provisional.iterrows():
+            row = re.search(rf'id="target-{re.escape(national_row_id(r))}">(.*?)</tr>', targets, re.S)
+            assert row and marked[r["status"]] in row.group(1), (lang, national_row_id(r))
+        shown = sum(targets.count(m) for m in marked.values())
+        assert shown == len([r for _, r in provisional.iterrows() if f'id="target-{national_row_id(r)}"' in targets])
+        compare = (site / lang / "compare.html").read_text(encoding="utf-8")
+        assert any(m in compare for m in marked.values()), lang

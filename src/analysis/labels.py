@@ -23,9 +23,17 @@ UNSD_CATEGORIES = ("achieved", "on_track", "fair", "limited", "deterioration")
 _COMPARATOR_KEY = {">=": "ge", "<=": "le", "=": "eq"}
 
 
-def status_label(status: str, lang: str) -> str:
-    """'Đúng hướng' / 'On track'."""
-    return msg(f"status_{status}", lang)
+def status_label(status: str, lang: str, provisional: bool = False) -> str:
+    """'Đúng hướng' / 'On track'; with ``provisional`` (a verdict resting on an approximate or preliminary figure),
+    'Không đạt (tạm tính)' / 'Not met (provisional)'."""
+    label = msg(f"status_{status}", lang)
+    return msg("provisional_status", lang, status=label) if provisional else label
+
+
+def is_provisional(row) -> bool:
+    """Whether an assessment row's verdict rests on a provisional figure (its ``provisional`` column, where held)."""
+    v = row.get("provisional") if hasattr(row, "get") else None
+    return bool(v) and str(v).lower() not in ("false", "nan", "0", "")
 
 
 def status_explain(status: str, lang: str) -> str:

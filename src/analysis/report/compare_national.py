@@ -13,7 +13,7 @@ from analysis import config
 from analysis.assess.forecast import national_target_row
 from analysis.assess.target import MAX_DATA_AGE
 from analysis.catalogue import msg
-from analysis.labels import STATUS_COLOUR, status_label, t, target_words
+from analysis.labels import STATUS_COLOUR, is_provisional, status_label, t, target_words
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
@@ -59,7 +59,7 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
                     f"{format_value(r['pi80_low'], unit, L, 1)} – {format_value(r['pi80_high'], unit, L, 1)}")
         rows.append({"#": "" if pd.isna(r["rank"]) else str(int(r["rank"])),
                      t("province", L): _province_name(ctx, r["province_code"], boundary),
-                     t("status", L): status_label(r["status"], L),
+                     t("status", L): status_label(r["status"], L, is_provisional(r)),
                      t("p_meet", L): "–" if pd.isna(r["p_meet"]) else chance_words(r["p_meet"], L),
                      t("projection", L): ("–" if pd.isna(r["projection"]) else
                                           f"{format_value(r['projection'], unit, L, 1)} ({interval})"),

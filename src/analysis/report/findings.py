@@ -12,7 +12,7 @@ import pandas as pd
 from analysis.assess.forecast import OFF_TRACK, ON_TRACK, STATUSES
 from analysis.assess.series import latest_break, one_per_year
 from analysis.catalogue import join_words, msg
-from analysis.labels import status_label
+from analysis.labels import is_provisional, status_label
 from analysis.markup import md_text
 from analysis.numbers import chance_odds, format_number, format_percent, format_value
 from analysis.report.citations import source_label
@@ -136,7 +136,7 @@ def national_line(national: pd.DataFrame, targets: pd.DataFrame, code: str, boun
     years = str(r["years"]).split(";")
     chance = "" if pd.isna(r["p_meet"]) else msg("national_chance", lang, p=chance_words(r["p_meet"], lang))
     return msg("national_line", lang, target=md_text(target_text(targets, r, lang)),
-               status=status_label(r["status"], lang).lower(),
+               status=status_label(r["status"], lang, is_provisional(r)).lower(),
                n=format_number(int(r["n_points"]), lang), y0=years[0], y1=years[-1], chance=chance)
 
 

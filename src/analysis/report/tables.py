@@ -8,8 +8,8 @@ import pandas as pd
 from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
-from analysis.labels import (breakdown_label, comparator_sign, locator_label, result_label, status_label, t, unknown_field,
-                             unsd_cell)
+from analysis.labels import (breakdown_label, comparator_sign, is_provisional, locator_label, result_label, status_label, t,
+                             unknown_field, unsd_cell)
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.data.store import full_citation
 from analysis.report.context import ProvinceContext, former_rows
@@ -190,7 +190,7 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
                 " → " + msg("nb_scenario_met" if a["scenario_meets"] else "nb_scenario_not_met", L))
         rows.append({
             t("target", L): name, t("value", L): f"{comp} {format_value(a['target'], unit, L)}",
-            t("deadline", L): int(a["target_year"]), t("status", L): status_label(a["status"], L),
+            t("deadline", L): int(a["target_year"]), t("status", L): status_label(a["status"], L, is_provisional(a)),
             t("p_meet", L): "–" if pd.isna(a["p_meet"]) else chance_words(a["p_meet"], L),
             t("points", L): pts,
             msg("nb_latest_figure", L): "–" if pd.isna(a.get("last_value")) or pd.isna(a.get("last_year")) else

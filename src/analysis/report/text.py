@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
 from analysis.data.store import load_processed
-from analysis.labels import STATUS_COLOUR, comparator_sign, flag_label, page_language_text, status_label
+from analysis.labels import STATUS_COLOUR, comparator_sign, flag_label, is_provisional, page_language_text, status_label
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_value
 from analysis.report import findings as F
@@ -137,7 +137,7 @@ def nearest_section(ctx: ProvinceContext) -> str:
                    f"{format_value(r['target'], units.get(r['indicator_id'], ''), L)}"
             if with_place:
                 head = f"{names.get((r['province_code'], r['boundary']), r['province_code'])}: {head}"
-            status = status_label(r["status"], L) if r["status"] in STATUS_COLOUR else r["status"]
+            status = status_label(r["status"], L, is_provisional(r)) if r["status"] in STATUS_COLOUR else r["status"]
             if pd.notna(r["n_points"]) and r["n_points"] > 0:
                 items.append(f"<li><b>{esc(head)}</b> — {esc(status)}</li>")
                 continue

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.catalogue import catalogue, msg
 from analysis.collation import vi_key
 from analysis.data.curated import REGIONS_FILE, load_regions  # noqa: F401  (read here by the site)
+from analysis.labels import is_provisional
 from analysis.report.findings import target_text
 from analysis.site.render import render
 from analysis.site.targets_page import _successors, national_rows
@@ -71,12 +72,14 @@ def grid_body(lang: str, registry: pd.DataFrame, national: pd.DataFrame, nationa
             return {"status": "", "rank": len(statuses) + 1, "years": "", "label": msg("grid_not_assessed", lang),
                     "symbol": "–"}
         r = a.iloc[0]
-        return {"status": r["status"], "rank": rank.get(r["status"], len(statuses)), "symbol": symbol(r["status"], lang),
+        return {"status": r["status"], "provisional": is_provisional(r), "rank": rank.get(r["status"], len(statuses)),
+                "symbol": symbol(r["status"], lang),
                 "years": _span(r["first_year"], r["last_year"]), "points": int(r["n_points"]) if pd.notna(r["n_points"]) else 0}
 
     def own_cell(code: str) -> dict:
         a = own[own["area"] == code].sort_values(["target_year", "indicator_id", "target_fact_id"])
-        items = [{"status": r["status"], "target_id": r["target_fact_id"], "symbol": symbol(r["status"], lang),
+        items = [{"status": r["status"], "provisional": is_provisional(r), "target_id": r["target_fact_id"],
+                  "symbol": symbol(r["status"], lang),
                   "years": _span(r["first_year"], r["last_year"]),
                   "what": f"{names.get((r['province_code'], r['boundary']), r['province_code'])}: "
                           f"{r['indicator_name']} ({int(r['target_year'])})"} for _, r in a.iterrows()]

@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.catalogue import LANGS, msg
 from analysis.collation import vi_key, vi_sorted
 from analysis.frame_cache import groups, per_frame
-from analysis.labels import breakdown_label, status_label
+from analysis.labels import breakdown_label, is_provisional, status_label
 from analysis.numbers import format_number, points_years
 from analysis.report.findings import chance_words, target_text
 from analysis.site.render import render, statuses
@@ -41,7 +41,7 @@ def province_card(p: dict, assessments: pd.DataFrame, facts: pd.DataFrame, dti: 
     for _, r in a.sort_values(["target_year", "indicator_id"]).iterrows():
         bd = breakdown_label(r["breakdown"], lang)
         where = (str(r["province_code"]), r["boundary"])
-        targets.append({"status": r["status"], "target_id": r["target_fact_id"],
+        targets.append({"status": r["status"], "target_id": r["target_fact_id"], "provisional": is_provisional(r),
                         "label": f"{r['indicator_name']}{f' – {bd}' if bd else ''} ({int(r['target_year'])})",
                         "territory": "" if where == own else (names or {}).get(where, ""),
                         "points": _points(r["n_points"], r["years"], lang)})
@@ -102,8 +102,8 @@ def provinces_overview(lang: str, registry: pd.DataFrame, national: pd.DataFrame
             yrs = str(a["years"]).split(";")
             chance = "" if pd.isna(a["p_meet"]) else msg("overview_chance", lang,
                                                           p=chance_words(a["p_meet"], lang))
-            row |= {"status": a["status"], "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0],
-                                                        y1=yrs[-1]) + chance}
+            row |= {"status": a["status"], "provisional": is_provisional(a),
+                    "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0], y1=yrs[-1]) + chance}
         elif target_id is not None:
             row["cell"] = msg("overview_no_data", lang)
         k = int(n_ind.get(code, 0))
@@ -147,8 +147,8 @@ def _country_row(lang: str, registry: pd.DataFrame, national: pd.DataFrame, fact
     if len(a):
         a = a.iloc[0]
         yrs = str(a["years"]).split(";")
-        row |= {"status": a["status"], "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0],
-                                                    y1=yrs[-1])}
+        row |= {"status": a["status"], "provisional": is_provisional(a),
+                "points": msg("overview_points", lang, n=int(a["n_points"]), y0=yrs[0], y1=yrs[-1])}
     elif target_id is not None:
         row["cell"] = msg("overview_no_data", lang)
     obs = facts[(facts["kind"] == "observation") & (facts["province_code"] == "VN")]

@@ -57,8 +57,8 @@ def environment():
         return [_t(ctx["lang"], k, html_ok=html, **values) for k in numbered(prefix, ctx["lang"])]
 
     @jinja2.pass_context
-    def status_label(ctx, status: str) -> str:
-        return labels.status_label(status, ctx["lang"])
+    def status_label(ctx, status: str, provisional: bool = False) -> str:
+        return labels.status_label(status, ctx["lang"], provisional)
 
     @jinja2.pass_context
     def status_explain(ctx, status: str) -> str:

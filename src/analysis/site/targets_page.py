@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from analysis.catalogue import msg
 from analysis.collation import vi_sorted
-from analysis.labels import breakdown_label, search_outcome_label, target_words, unsd_cell
+from analysis.labels import breakdown_label, is_provisional, search_outcome_label, target_words, unsd_cell
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
@@ -79,7 +79,7 @@ def targets_body(lang: str, assessments: pd.DataFrame, indicators: pd.DataFrame,
             name += f" – {breakdown_label(r['breakdown'], lang)}"
         key = (r["province_code"], r["boundary"])
         return {"province": provinces.get(key, r["province_code"]), "area": successor.get(key, r["province_code"]),
-                "status": r["status"], "target_id": target_id, "source_id": source_id, "indicator": name,
+                "status": r["status"], "provisional": is_provisional(r), "target_id": target_id, "source_id": source_id, "indicator": name,
                 "source": source_label(sources, source_id, lang) if sources is not None and len(sources)
                 else source_id,
                 "target": target_words(r["comparator"], r["target"], unit, lang),

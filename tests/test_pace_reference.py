@@ -61,6 +61,21 @@ def test_a_change_counts_between_nearby_figures_of_one_series_once_per_pair_of_f
     assert got[("01", 2021, 2024)] == pytest.approx((_logit(70) - _logit(60)) / 3)
 
 
+def test_no_pace_is_read_from_a_figure_for_part_of_a_year_or_from_a_bound():
+    obs = _obs([("01", "pre2025", "dossier_share", 2020, 50.0), ("01", "pre2025", "dossier_share", 2021, 60.0),
+                ("01", "pre2025", "dossier_share", 2022, 30.0, "partial_year"),  # the first months only
+                ("01", "pre2025", "dossier_share", 2023, 70.0),
+                ("02", "pre2025", "dossier_share", 2021, 20.0, "lower_bound"),  # 'more than 20%'
+                ("02", "pre2025", "dossier_share", 2022, 40.0), ("02", "pre2025", "dossier_share", 2023, 45.0),
+                ("03", "pre2025", "dossier_share", 2022, 10.0, "monthly"),
+                ("03", "pre2025", "dossier_share", 2023, 12.0, "monthly")])
+    ch = yearly_changes(obs, ["dossier_share"], LOGIT)
+    got = {(r.province_code, r.year_from, r.year_to): r.change for r in ch.itertuples()}
+    # the part-year figure is stepped over (2021 to 2023, per year), the bound and the monthly figures never count
+    assert set(got) == {("01", 2020, 2021), ("01", 2021, 2023), ("02", 2022, 2023)}
+    assert got[("01", 2021, 2023)] == pytest.approx((_logit(70) - _logit(60)) / 2)
+
+
 def test_the_share_of_changes_as_fast_is_counted_in_the_targets_direction():
     rows = [("0%d" % i, "pre2025", "dossier_share", y, v) for i, (a, b) in enumerate([(50, 52), (50, 60), (50, 70),
                                                                                         (50, 45)], start=1)

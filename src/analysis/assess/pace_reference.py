@@ -7,7 +7,8 @@ for every other province and the whole country, the all-province panels included
 single-year figures of one series at most ``MAX_GAP`` years apart, within one definition (``assess.series.yearly``),
 per year, on the indicator's transformed scale (logit for a share, so that a move near 100% weighs as much as a
 larger one in the middle). A figure summed from former provinces (flagged ``aggregated``) repeats its parts and
-does not count, and the same pair of figures counts once.
+does not count, nor does a figure for part of a year or one that is only a bound ('more than …'), which are no
+point of a trend either (``assess.target``); the same pair of figures counts once.
 
 The share of changes at least as fast is a description, never a chance: the backtest of such a chance on the
 panels (``analysis.assess.reference_class``) has not shown it calibrated.
@@ -20,6 +21,7 @@ import pandas as pd
 
 from analysis.assess.scale import Scale
 from analysis.assess.series import yearly
+from analysis.assess.target import is_bound, part_of_year
 
 MAX_GAP = 3  # years between two figures whose change counts as a yearly pace
 MIN_CHANGES = 5  # changes needed before their share is described
@@ -48,6 +50,7 @@ def yearly_changes(obs: pd.DataFrame, indicators: list[str], scale: Scale,
         if key == exclude:
             continue
         s = yearly(g)
+        s = s[~s["flags"].map(lambda f: part_of_year(f) or is_bound(f))]  # no pace from part of a year or a bound
         years, values = s["year"].astype(float).to_numpy(), s["value"].astype(float).to_numpy()
         for y0, y1, v0, v1 in zip(years[:-1], years[1:], values[:-1], values[1:]):
             if 0 < y1 - y0 <= MAX_GAP and np.isfinite(v0) and np.isfinite(v1):

@@ -81,3 +81,20 @@ def test_a_un_category_that_disagrees_with_the_status_says_why_and_one_that_agre
         assert unsd_cell("on_track", "on_track", lang) == unsd_label("on_track", lang)
         assert unsd_cell("fair", "off_track", lang) == unsd_label("fair", lang)  # fair progress: no contradiction
         assert unsd_cell(float("nan"), "off_track", lang) == "–"
+
+
+def test_the_national_ranking_orders_by_status_then_latest_figure_never_by_the_chance():
+    import pandas as pd
+
+    from analysis.assess.forecast import ranked
+
+    df = pd.DataFrame({"national_target_id": "T", "boundary": "pre2025", "comparator": ">=",
+                       "province_code": ["01", "02", "03", "04", "VN"],
+                       "status": ["at_risk", "at_risk", "achieved", "outdated", "at_risk"],
+                       "p_meet": [0.70, 0.30, None, None, 0.5], "last_value": [20.0, 30.0, 41.0, 35.0, 25.0]})
+    out = ranked(df).set_index("province_code")
+    # achieved first; the two at risk by their figure (30 before 20), not by their chances (0.3 after 0.7)
+    assert out.loc[["03", "02", "01", "04"], "rank"].tolist() == [1, 2, 3, 4]
+    assert pd.isna(out.loc["VN", "rank"])
+    lower = ranked(df.assign(comparator="<=", status="at_risk")).set_index("province_code")
+    assert lower.loc[["01", "02", "04", "03"], "rank"].tolist() == [1, 2, 3, 4]  # lowest figure first for <=

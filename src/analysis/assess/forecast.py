@@ -220,13 +220,25 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
     for col in ("p_meet", "projection", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "unsd_cr",
                 "required_annual_change", "last_value", *PACE_COLUMNS, *COUNT_COLUMNS):
         df[col] = pd.to_numeric(df[col]).astype("float64")
-    order = {"achieved": 0}
-    df["_p"] = df["p_meet"].fillna(-1.0)
-    df["_a"] = df["status"].map(order).fillna(1)
-    df = df.sort_values(["national_target_id", "boundary", "_a", "_p", "last_value"],
-                        ascending=[True, True, True, False, False])
+    return ranked(df)[cols]
+
+
+RANK_ORDER = ("achieved", "on_track", "at_risk", "off_track", "not_met", "awaiting_data", "outdated",
+              "not_assessable", "insufficient_data", "no_data")  # the status groups of the national ranking
+
+
+def ranked(df: pd.DataFrame) -> pd.DataFrame:
+    """The provinces of each national target and boundary in order, numbered from 1 (the whole country shown
+    beside them, not numbered): by status group (``RANK_ORDER``), then by the latest figure, highest first for a
+    ``>=`` target (lowest for ``<=``). Never by the chance itself: two chances a few points apart are not two
+    places apart, and a rank read off them would claim a precision the forecast does not have (statistical review,
+    M7)."""
+    sign = df["comparator"].map({"<=": 1.0}).fillna(-1.0) if "comparator" in df else -1.0
+    df = df.assign(_g=df["status"].map({s: i for i, s in enumerate(RANK_ORDER)}).fillna(len(RANK_ORDER)),
+                   _v=df["last_value"].astype(float) * sign)
+    df = df.sort_values(["national_target_id", "boundary", "_g", "_v"], kind="stable", na_position="last")
     prov = df["province_code"] != "VN"  # the whole country is shown beside the ranking, not ranked in it
     df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df.loc[prov, "rank"] = df[prov].groupby(["national_target_id", "boundary"]).cumcount() + 1
-    return df.drop(columns=["_p", "_a"]).reset_index(drop=True)[cols]
+    return df.drop(columns=["_g", "_v"]).reset_index(drop=True)
 

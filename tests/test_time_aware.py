@@ -98,3 +98,18 @@ def test_the_national_ranking_orders_by_status_then_latest_figure_never_by_the_c
     assert pd.isna(out.loc["VN", "rank"])
     lower = ranked(df.assign(comparator="<=", status="at_risk")).set_index("province_code")
     assert lower.loc[["01", "02", "04", "03"], "rank"].tolist() == [1, 2, 3, 4]  # lowest figure first for <=
+
+
+def test_the_simulated_brier_scores_only_assessments_that_show_a_chance(monkeypatch):
+    from analysis.assess import calibration
+    from analysis.assess.simulate import Series
+
+    years = [2018, 2019, 2020, 2021, 2022]
+    met_already = Series(years, [60.0, 62.0, 64.0, 66.0, 68.0], 2028, 70.0, 50.0)  # 68 >= 50: no chance shown
+    ahead = Series(years, [20.0, 22.0, 24.0, 26.0, 28.0], 2028, 33.0, 40.0)
+    monkeypatch.setattr(calibration, "simulate_many", lambda process, n, seed: [met_already, ahead])
+    rows = calibration.run(n=2)
+    r = assess_target(ahead.years, ahead.values, ahead.target, ahead.target_year, ">=", (0, 100), build_year=2023)
+    assert r.p_meet is not None
+    # the series already at its target is not scored as a certainty: the Brier is the other one's alone
+    assert rows[0]["brier"] == pytest.approx((r.p_meet - 0.0) ** 2)

@@ -5,7 +5,8 @@ For each generating process (analysis.assess.simulate; gompertz_rw is held out f
 - 80% / 95% interval coverage of the process's value at the target year: ours vs a plain OLS trend line with
   iid t-intervals on the logit scale (the naive way);
 - Brier score of p_meet (ours) vs the UN SDG Progress Chart category used as a forecast
-  (met = category 'achieved' or 'on_track').
+  (met = category 'achieved' or 'on_track'), on the series whose assessment shows a chance (a target the series
+  already meets shows none, and is left out of both rather than scored as a certainty).
 """
 
 from __future__ import annotations
@@ -58,9 +59,10 @@ def run(n: int = 500, seed: int = 2024) -> list[dict]:
             # assessed as of the year after the simulated series ends (its targets are still ahead then)
             r = assess_target(s.years, s.values, s.target, s.target_year, ">=", (0, 100),
                               build_year=int(s.years[-1]) + 1)
+            if r.p_meet is None:
+                continue  # "already met" (or any status without a chance) shows no chance: nothing to score
             met = float(s.truth >= s.target)
-            p = 1.0 if r.status == "achieved" else r.p_meet  # "already met" says 1
-            brier.append((p - met) ** 2)
+            brier.append((r.p_meet - met) ** 2)
             brier_un.append((float(r.unsd_category in ("achieved", "on_track")) - met) ** 2)
         rows.append({"process": process, "n": n, "ours80": np.mean(ours80), "naive80": np.mean(naive80),
                      "ours95": np.mean(ours95), "naive95": np.mean(naive95), "brier": np.mean(brier),

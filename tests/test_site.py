@@ -940,6 +940,11 @@ def test_methodology_shows_the_real_data_backtest(site):
             assert cells[7] == str(int(r["origins"])), (lang, cells)
             assert cells[8].startswith("<strong>") == out, (lang, cells)
             assert re.fullmatch(r"\d+–\d+%", cells[9]), cells[9]
+            # both thresholds' Brier skill, the typical pace's as well as the leaders'
+            assert cells[11] == ("–" if pd.isna(r["bss_A"]) else format_number(float(r["bss_A"]), lang, 2)), cells
+        skill_a = int((dev.loc[dev["h"].between(2, 5), "bss_A"] > 0).sum())
+        assert {"vi": f"và ở {skill_a} ô với ngưỡng vượt nhịp", "en": f"and in {skill_a} for beating the typical pace"
+                }[lang] in section
         # the reference-class chance: its backtest's count of passing cells (horizons 2-5), then what is shown instead
         cells = dev[dev["h"].between(2, 5)]
         passed = int(cells["rc_passes"].astype(str).str.lower().eq("true").sum())

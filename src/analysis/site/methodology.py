@@ -90,7 +90,8 @@ def backtest_rows(backtest: pd.DataFrame | None, indicators: pd.DataFrame | None
                                        hi=format_number(100 * float(r["cov80_hi"]), lang, 0))
                      if _known(r, "cov80_lo") else "–",
                      "outside": _known(r, "cov80_lo") and not inside[i],
-                     "bss": "–" if pd.isna(r["bss_B"]) else format_number(float(r["bss_B"]), lang, 2)})
+                     "bss": "–" if pd.isna(r["bss_B"]) else format_number(float(r["bss_B"]), lang, 2),
+                     "bss_a": "–" if not _known(r, "bss_A") else format_number(float(r["bss_A"]), lang, 2)})
     return rows
 
 
@@ -110,6 +111,8 @@ def backtest_summary(backtest: pd.DataFrame | None, lang: str, held_out: bool = 
                within=format_number(int((s["ratio"] <= 1.05).sum()), lang),
                covered=format_number(int(s["cov80"].between(0.75, 0.88).sum()), lang),
                consistent=format_number(int(consistent(s).sum()), lang),
+               skill_b=format_number(int((s["bss_B"] > 0).sum()), lang),
+               skill_a=format_number(int((s["bss_A"] > 0).sum()) if "bss_A" in s else 0, lang),
                panels=format_number(int(backtest["panel"].nunique()), lang))
 
 

@@ -47,6 +47,16 @@ def test_unsd_lower_is_better():
     assert unsd_progress([2015, 2020], [50, 18], 20, 2030, "<=")[1] == "achieved"
 
 
+def test_unsd_rate_is_read_from_2015_on_whatever_came_before():
+    # the Progress Chart's base year is 2015: a 2008 figure (here far lower, which would make the rate look fast)
+    # changes nothing, and a series starting after 2015 starts its rate at its first figure
+    assert unsd_progress([2008, 2015, 2020], [5, 20, 40], 80, 2030, ">=") == \
+        unsd_progress([2015, 2020], [20, 40], 80, 2030, ">=")
+    cr, _ = unsd_progress([2016, 2020], [20, 40], 80, 2030, ">=")
+    assert cr == pytest.approx((2 ** (1 / 4) - 1) / (4 ** (1 / 14) - 1))
+    assert unsd_progress([2010, 2014, 2015], [5, 10, 20], 80, 2030, ">=") == (None, None)  # one figure since 2015
+
+
 def test_unsd_needs_two_points():
     assert unsd_progress([2020], [30], 80, 2030, ">=") == (None, None)
 

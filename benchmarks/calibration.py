@@ -27,8 +27,9 @@ def main() -> None:
           f"{'|err80| ratio':>13} {'Brier p_meet':>12} {'Brier UN CR':>11} {'ratio':>6}")
     for r in rows:
         ratio80 = abs(r["ours80"] - 0.8) / max(abs(r["naive80"] - 0.8), 1e-9)
+        b, b_un = (float("nan") if r[k] is None else r[k] for k in ("brier", "brier_un"))  # None: no chance shown
         print(f"{r['process']:16} {r['ours80']:10.3f} {r['naive80']:7.3f} {r['ours95']:10.3f} {r['naive95']:7.3f} "
-              f"{ratio80:13.2f} {r['brier']:12.3f} {r['brier_un']:11.3f} {r['brier'] / r['brier_un']:6.2f}")
+              f"{ratio80:13.2f} {b:12.3f} {b_un:11.3f} {b / b_un if b_un else float('nan'):6.2f}")
     print("|err80| ratio = |coverage80 - 0.80| ours / naive (below 1: ours is better calibrated); "
           "Brier ratio = ours / UN CR category as a forecast (below 1: ours is better).")
 

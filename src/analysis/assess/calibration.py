@@ -65,8 +65,10 @@ def run(n: int = 500, seed: int = 2024) -> list[dict]:
             brier.append((r.p_meet - met) ** 2)
             brier_un.append((float(r.unsd_category in ("achieved", "on_track")) - met) ** 2)
         rows.append({"process": process, "n": n, "ours80": np.mean(ours80), "naive80": np.mean(naive80),
-                     "ours95": np.mean(ours95), "naive95": np.mean(naive95), "brier": np.mean(brier),
-                     "brier_un": np.mean(brier_un), "seconds": time.perf_counter() - t0})
+                     "ours95": np.mean(ours95), "naive95": np.mean(naive95),
+                     # None where no series showed a chance (a few series, all already at their targets)
+                     "brier": float(np.mean(brier)) if brier else None,
+                     "brier_un": float(np.mean(brier_un)) if brier_un else None, "seconds": time.perf_counter() - t0})
     return rows
 
 
@@ -94,7 +96,7 @@ def cached_run(n: int, cache_dir: Path | None, seed: int = 2024) -> list[dict]:
     path = _cache_path(n, seed, cache_dir)
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
-    rows = [{k: (v if isinstance(v, str) else float(v) if k != "n" else int(v)) for k, v in r.items()}
+    rows = [{k: (v if v is None or isinstance(v, str) else float(v) if k != "n" else int(v)) for k, v in r.items()}
             for r in run(n, seed)]
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("calibration-*.json"):

@@ -169,8 +169,9 @@ def methodology_body(lang: str, calibration: list[dict] | None, backtest: pd.Dat
     cal = [{"process": c["process"], "n": format_number(int(c.get("n", 0)), lang),
             "ours": msg("method_cal_margin", lang, value=format_percent(100 * c["ours80"], lang, 0),
                         margin=format_number(100 * margin(c["ours80"], int(c.get("n", 0))), lang, 0)),
-            "naive": format_percent(100 * c["naive80"], lang, 0), "brier": format_number(c["brier"], lang, 3),
-            "brier_un": format_number(c["brier_un"], lang, 3)} for c in calibration or []]
+            "naive": format_percent(100 * c["naive80"], lang, 0),
+            "brier": "–" if c["brier"] is None else format_number(c["brier"], lang, 3),
+            "brier_un": "–" if c["brier_un"] is None else format_number(c["brier_un"], lang, 3)} for c in calibration or []]
     settings |= {"max_age": format_number(A.MAX_DATA_AGE, lang), "build_year": str(config.build_year()),
                  "ref_gap": format_number(PR.MAX_GAP, lang), "ref_min": format_number(PR.MIN_CHANGES, lang)}
     return render("methodology", lang, statuses=list(STATUS_COLOUR), settings=settings, calibration=cal,

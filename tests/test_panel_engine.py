@@ -16,12 +16,37 @@ from analysis.assess import panel_weights as pw
 
 
 @pytest.fixture(scope="module")
-def panels(tmp_path_factory):
+def tables(tmp_path_factory):
     from analysis.data.process import build
     from conftest import RAW
 
-    t = build(RAW, tmp_path_factory.mktemp("p"))
-    return bt.panels_from_facts(t["facts"], t["indicators"])
+    return build(RAW, tmp_path_factory.mktemp("p"))
+
+
+@pytest.fixture(scope="module")
+def panels(tables):
+    return bt.panels_from_facts(tables["facts"], tables["indicators"])
+
+
+def test_a_panel_of_the_34_provinces_from_1_july_2025_is_backtested_too(tables):
+    from analysis.site.methodology import panel_labels
+
+    facts = tables["facts"]
+    # the real trained-share panel, as if a table of the 34 provinces in force since 1 July 2025 held it: its own
+    # panel beside the 63 provinces' one, named by its boundary, with the same figures and so the same scores
+    trained = facts[(facts["indicator_id"] == "trained_employed_share") & (facts["boundary"] == "pre2025")]
+    post = trained[trained["province_code"].isin(sorted(set(trained["province_code"]) - {"VN"})[:34])]
+    both = pd.concat([facts, post.assign(boundary="post2025", fact_id=post["fact_id"] + "-post")])
+    panels = bt.panels_from_facts(both, tables["indicators"])
+    assert {"trained_employed_share@2008", "trained_employed_share@2008@post2025"} <= set(panels)
+    d, bounds = panels["trained_employed_share@2008@post2025"]
+    assert d["province_code"].nunique() == 34 and bounds == panels["trained_employed_share@2008"][1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = bt.summary(bt.score(bt.panel_cases("trained_employed_share@2008@post2025", d, bounds, horizons=(1, 2))))
+    assert set(s["boundary"]) == {"post2025"} and set(s["first_year"]) == {2008} and set(s["last_year"]) == {2016}
+    label = panel_labels(tables["indicators"], "en")(s.iloc[0])
+    assert label.endswith("the 34 provinces from 1 July 2025 (2008–2016)"), label
 
 
 def test_every_vintage_is_its_own_panel(panels):

@@ -203,15 +203,18 @@ def score(cases: list[Case]) -> pd.DataFrame:
 
 def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinces: int = 30
                       ) -> dict[str, tuple[pd.DataFrame, tuple | None]]:
-    """Every all-province yearly panel in the facts, one per vintage: a year flagged ``definition_break`` for
-    any province starts a new panel (a series is never joined across a break); ranks are left out. Name
-    'indicator@first year' -> (rows, bounds)."""
-    obs = facts[(facts["kind"] == "observation") & (facts["boundary"] == "pre2025")
-                & (facts["province_code"] != "VN") & (facts["breakdown"] == "total")]
+    """Every all-province yearly panel in the facts, one per boundary and vintage: a year flagged
+    ``definition_break`` for any province starts a new panel (a series is never joined across a break); ranks are
+    left out, and so are figures summed or weighted from former provinces (flagged ``aggregated``: the 34 provinces'
+    copy of a 63-province panel holds no figure of its own). Name 'indicator@first year' (the 63 provinces before
+    1 July 2025), or 'indicator@first year@post2025' (a published table of the 34 provinces in force since) ->
+    (rows, bounds)."""
+    obs = facts[(facts["kind"] == "observation") & (facts["province_code"] != "VN") & (facts["breakdown"] == "total")
+                & ~facts["flags"].fillna("").astype(str).str.contains("aggregated")]
     obs = obs[obs["period"].astype(str).map(single_year)]
     ind = indicators.set_index("indicator_id")
     out = {}
-    for indicator, g in obs.groupby("indicator_id"):
+    for (indicator, boundary), g in obs.groupby(["indicator_id", "boundary"]):
         if is_rank(ind, indicator):
             continue  # a rank is never forecast as a continuous number, so there is nothing to score
         g = g.assign(year=g["year"].astype(int), _new=g["flags"].fillna("").str.contains("definition_break"))
@@ -223,7 +226,7 @@ def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinc
                 ["province_code", "year"], as_index=False).tail(1)
             if seg["province_code"].nunique() < min_provinces or seg["year"].nunique() < pn.MIN_YEARS + 1:
                 continue
-            name = f"{indicator}@{int(seg['year'].min())}"
+            name = f"{indicator}@{int(seg['year'].min())}" + ("" if boundary == "pre2025" else f"@{boundary}")
             out[name] = (seg[["province_code", "year", "value"]].astype({"value": float}), bounds_of(ind, indicator))
     return out
 
@@ -257,11 +260,12 @@ def summary(scores: pd.DataFrame) -> pd.DataFrame:
             out[f"cov80_{other}"] = one["cov80"]
             out[f"bss_B_{other}"] = one["bss_B"]
     out = out.reset_index()
-    parts = out["panel"].str.split("@", n=1)
+    parts = out["panel"].str.split("@")
     out.insert(1, "indicator_id", parts.str[0])
     out.insert(2, "first_year", pd.to_numeric(parts.str[1], errors="coerce").astype("Int64"))
+    out.insert(3, "boundary", parts.map(lambda p: p[2] if len(p) > 2 else "pre2025"))
     last = {p: int(y) for p, y in scores.groupby("panel")["last_year"].max().items()} if "last_year" in scores else {}
-    out.insert(3, "last_year", out["panel"].map(last).astype("Int64"))
+    out.insert(4, "last_year", out["panel"].map(last).astype("Int64"))
     return out
 
 

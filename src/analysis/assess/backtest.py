@@ -24,7 +24,7 @@ from analysis.assess import panel as pn
 from analysis.assess import reference_class
 from analysis.assess.coverage_range import Origin, calibrated_range
 from analysis.assess.panel_recalibration import log_density
-from analysis.assess.series import bounds_of, is_rank, single_year
+from analysis.assess.series import bounds_of, is_rank, single_year, vintages
 from analysis.assess.single_series import predictive
 
 HORIZONS = (1, 2, 3, 4, 5)
@@ -218,10 +218,7 @@ def panels_from_facts(facts: pd.DataFrame, indicators: pd.DataFrame, min_provinc
         if is_rank(ind, indicator):
             continue  # a rank is never forecast as a continuous number, so there is nothing to score
         g = g.assign(year=g["year"].astype(int), _new=g["flags"].fillna("").str.contains("definition_break"))
-        cuts = sorted(set(g.loc[g["_new"], "year"]))
-        edges = [int(g["year"].min()), *cuts, int(g["year"].max()) + 1]
-        for lo, hi in zip(edges[:-1], edges[1:]):
-            seg = g[(g["year"] >= lo) & (g["year"] < hi)]
+        for seg in vintages(g, g.loc[g["_new"], "year"]):
             seg = seg.sort_values(["year", "_new", "period"], kind="stable").groupby(
                 ["province_code", "year"], as_index=False).tail(1)
             if seg["province_code"].nunique() < min_provinces or seg["year"].nunique() < pn.MIN_YEARS + 1:

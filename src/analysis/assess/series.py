@@ -47,6 +47,16 @@ def starts_series(d: pd.DataFrame) -> pd.Series:
     return d["flags"].fillna("").astype(str).str.contains("definition_break")
 
 
+def vintages(d: pd.DataFrame, breaks) -> list[pd.DataFrame]:
+    """The rows of ``d`` (with a ``year`` column) cut into one part per vintage, each of ``breaks`` (the years of
+    figures that start a new series) starting a part: a panel is never joined across a break. Empty parts are
+    left out."""
+    years = d["year"].astype(int)
+    edges = [int(years.min()), *sorted(set(int(y) for y in breaks)), int(years.max()) + 1]
+    parts = (d[(years >= lo) & (years < hi)] for lo, hi in zip(edges[:-1], edges[1:]))
+    return [p for p in parts if len(p)]
+
+
 def latest_break(d: pd.DataFrame) -> int | None:
     """The year of the latest figure that starts a new series (:func:`starts_series`), None without one."""
     years = d.loc[starts_series(d), "year"]

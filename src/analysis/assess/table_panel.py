@@ -17,6 +17,7 @@ from analysis import config
 from analysis.data.import_match import Registry, _match, _match_rows
 from analysis.data.import_table import table_numbers
 from analysis.data.pxweb import Table, fold, is_missing, number_format, parse_table, read_grid
+from analysis.assess.series import vintages
 from analysis.errors import DataError, Problem
 from analysis.numbers import parse_number
 
@@ -100,7 +101,10 @@ def read_long_panels(path: Path, item: str | None = None, raw: Path | None = Non
     codes = {c for names in registry.names.values() for c in names.values()}
     header = grid[0]
     rows = [(n, r + [""] * (len(header) - len(r))) for n, r in enumerate(grid[1:], start=2) if any(c for c in r)]
-    at = lambda r, role: r[cols[role]].strip() if role in cols else ""  # noqa: E731
+
+    def at(r: list[str], role: str) -> str:
+        return r[cols[role]].strip() if role in cols else ""
+
     rows = [(n, r) for n, r in rows if at(r, "breakdown").lower() in ("", "total")
             and at(r, "kind").lower() in ("", "observation")]
     names = sorted({at(r, "name") for _, r in rows if at(r, "name")})
@@ -142,10 +146,8 @@ def read_long_panels(path: Path, item: str | None = None, raw: Path | None = Non
                                  f"no figures of item “{item}”")])
     panels = {}
     for k, (v, title) in out.items():
-        long = pd.DataFrame(v, columns=["province_code", "year", "value"])
-        edges = [int(long["year"].min()), *sorted(cuts.get(k, ())), int(long["year"].max()) + 1]
-        for lo, hi in zip(edges[:-1], edges[1:]):  # a series is never joined across a break: one panel each side
-            part = long[(long["year"] >= lo) & (long["year"] < hi)].reset_index(drop=True)
-            if len(part):
-                panels[f"{k}@{lo}" if len(edges) > 2 else k] = (part, title)
+        parts = vintages(pd.DataFrame(v, columns=["province_code", "year", "value"]), cuts.get(k, ()))
+        for part in parts:
+            name = f"{k}@{int(part['year'].min())}" if len(parts) > 1 else k
+            panels[name] = (part.reset_index(drop=True), title)
     return panels

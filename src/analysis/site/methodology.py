@@ -62,7 +62,7 @@ def panel_labels(indicators: pd.DataFrame | None, lang: str):
 
     def label(r) -> str:
         name = names.get(r["indicator_id"]) or msg(f"method_bt_panel_{r['indicator_id']}", lang)
-        if r.get("boundary", "pre2025") not in ("pre2025", None) and not pd.isna(r.get("boundary")):
+        if isinstance(r.get("boundary"), str) and r["boundary"] != "pre2025":
             name = msg("method_bt_panel_post2025", lang, name=name)  # the 34 provinces in force from 1 July 2025
         return f"{name} ({msg('method_bt_years', lang, y0=int(r['first_year']), y1=int(r['last_year']))})"
     return label

@@ -23,6 +23,7 @@ from analysis.assess.series import (bounds_of, break_note, flags_of, is_rank, si
                                     yearly)
 from analysis.assess.single_series import FLOOR, MAX_POINTS, SHRINK, Predictive, predictive
 from analysis.assess.target import COMPARATORS, MAX_DATA_AGE, PROVISIONAL_FLAGS, RANK_UNITS, assess_target
+from analysis.labels import STATUS_COLOUR
 
 __all__ = ["COMPARATORS", "EDGE", "FLOOR", "MAX_DATA_AGE", "MAX_POINTS", "OFF_TRACK", "ON_TRACK", "PACE_COLUMNS",
            "PROVISIONAL_FLAGS", "RANK_UNITS", "SHRINK", "STATUSES", "TRACKING_COLUMNS", "UNSD_BASE_YEAR",
@@ -223,18 +224,14 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
     return ranked(df)[cols]
 
 
-RANK_ORDER = ("achieved", "on_track", "at_risk", "off_track", "not_met", "awaiting_data", "outdated",
-              "not_assessable", "insufficient_data", "no_data")  # the status groups of the national ranking
-
-
 def ranked(df: pd.DataFrame) -> pd.DataFrame:
     """The provinces of each national target and boundary in order, numbered from 1 (the whole country shown
-    beside them, not numbered): by status group (``RANK_ORDER``), then by the latest figure, highest first for a
+    beside them, not numbered): by status group, in the legend's order (``labels.STATUS_COLOUR``), then by the latest figure, highest first for a
     ``>=`` target (lowest for ``<=``). Never by the chance itself: two chances a few points apart are not two
     places apart, and a rank read off them would claim a precision the forecast does not have (statistical review,
     M7)."""
     sign = df["comparator"].map({"<=": 1.0}).fillna(-1.0) if "comparator" in df else -1.0
-    df = df.assign(_g=df["status"].map({s: i for i, s in enumerate(RANK_ORDER)}).fillna(len(RANK_ORDER)),
+    df = df.assign(_g=df["status"].map({s: i for i, s in enumerate(STATUS_COLOUR)}).fillna(len(STATUS_COLOUR)),
                    _v=df["last_value"].astype(float) * sign)
     df = df.sort_values(["national_target_id", "boundary", "_g", "_v"], kind="stable", na_position="last")
     prov = df["province_code"] != "VN"  # the whole country is shown beside the ranking, not ranked in it

@@ -995,3 +995,15 @@ def test_a_verdict_on_a_provisional_figure_says_so_wherever_it_is_shown(site):
         assert shown == len([r for _, r in provisional.iterrows() if f'id="target-{national_row_id(r)}"' in targets])
         compare = (site / lang / "compare.html").read_text(encoding="utf-8")
         assert any(m in compare for m in marked.values()), lang
+        # and the figure it rests on is written as its source wrote it ("khoảng 29%"), not as an exact 29%
+        from analysis.labels import qualified
+        from analysis.numbers import format_value
+
+        vn = provisional[provisional["province_code"] == "VN"].iloc[0]
+        assert vn["last_flags"] == "approx"
+        row = re.search(rf'id="target-{re.escape(national_row_id(vn))}">(.*?)</tr>', targets, re.S).group(1)
+        for page, decimals in ((row, None), (compare, 1)):
+            figure = format_value(vn["last_value"], "percent", lang, decimals) if decimals else \
+                format_value(vn["last_value"], "percent", lang)
+            about = qualified(figure, vn["last_flags"], lang)
+            assert about.startswith({"vi": "khoảng ", "en": "about "}[lang]) and f"{about} (2025)" in page, lang

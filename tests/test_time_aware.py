@@ -113,3 +113,16 @@ def test_the_simulated_brier_scores_only_assessments_that_show_a_chance(monkeypa
     assert r.p_meet is not None
     # the series already at its target is not scored as a certainty: the Brier is the other one's alone
     assert rows[0]["brier"] == pytest.approx((r.p_meet - 0.0) ** 2)
+
+
+def test_the_latest_figure_keeps_its_flags_so_pages_write_about_or_more_than():
+    from analysis.labels import qualified
+
+    r = assess_target([2020, 2021, 2025], [24.1, 26.1, 29.0], 30.0, 2025, ">=", (0, 100),
+                      flags=["", "", "approx"], build_year=2026)
+    assert r.last_flags == "approx" and qualified("29,0%", r.last_flags, "vi") == "khoảng 29,0%"
+    # a figure for part of a year is no point of a trend: the latest figure shown is the last full year's
+    r = assess_target([2022, 2023, 2024], [1400.0, 1500.0, 300.0], 3000.0, 2030, ">=", (0, None),
+                      flags=["lower_bound", "lower_bound", "partial_year"], build_year=2025)
+    assert r.last_value == 1500.0 and r.last_flags == "lower_bound"
+    assert qualified("1,500", r.last_flags, "en") == "more than 1,500" and qualified("7", None, "en") == "7"

@@ -30,6 +30,19 @@ def status_label(status: str, lang: str, provisional: bool = False) -> str:
     return msg("provisional_status", lang, status=label) if provisional else label
 
 
+# flags that say what a figure is not exactly, each with the words that say so beside it
+QUALIFIERS = (("lower_bound", "near_more_than"), ("upper_bound", "near_less_than"), ("approx", "near_about"))
+
+
+def qualified(text: str, flags, lang: str) -> str:
+    """A figure written with what its flags (``;``-joined) say of it: 'khoảng 29%', 'more than 1,400'."""
+    marks = flags.split(";") if isinstance(flags, str) else []
+    for flag, key in QUALIFIERS:
+        if flag in marks:
+            text = msg(key, lang, value=text)
+    return text
+
+
 def is_provisional(row) -> bool:
     """Whether an assessment row's verdict rests on a provisional figure (its ``provisional`` column, where held)."""
     v = row.get("provisional") if hasattr(row, "get") else None

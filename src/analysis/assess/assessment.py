@@ -38,6 +38,7 @@ class Assessment:
     target_year: int
     comparator: str
     last_value: float | None = None
+    last_flags: str = ""  # the flags of the figure last_value is ('approx', 'lower_bound' …): how to write it
     transform: str | None = None
     rests_on_assumption: bool = False
     assumption: str | None = None

@@ -163,7 +163,7 @@ def assess_national(facts, national_targets, indicators, build_year: int | None 
     """Assess every province (and the whole country) that has a series for a national target against it.
 
     Only national targets with an ``indicator_id`` (the provincial series that measures them) are assessed.
-    One row per (target, province, boundary), ranked within each target by p_meet (then latest value).
+    One row per (target, province, boundary), ranked within each target by status, then latest value (``ranked``).
     """
     build_year = int(build_year or config.build_year())
     ind = indicators.set_index("indicator_id")

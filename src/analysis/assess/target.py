@@ -117,6 +117,7 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
     fl = [flags[i] if i < len(flags) else "" for i in order]
     target, target_year = float(target), int(target_year)
     base = _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year)
+    base["last_flags"] = fl[-1] if fl and isinstance(fl[-1], str) else ""
     if len(t) == 0:
         return Assessment(status="no_data", method="no observation of this indicator", **_NONE, **base)
     settled = _settled(t, x, fl, target, target_year, comparator, build_year, rank, base)
@@ -131,6 +132,7 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
     if left_out and whole:
         t, x = t[whole], x[whole]
         base = _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year)
+        base["last_flags"] = fl[whole[-1]] if isinstance(fl[whole[-1]], str) else ""
     if len(whole) <= 1:
         why = "one observation" if whole else "figures for part of a year only"
         return Assessment(status="insufficient_data", method=f"{why}: no trend can be claimed", notes=notes,

@@ -13,7 +13,7 @@ from analysis import config
 from analysis.assess.forecast import national_target_row
 from analysis.assess.target import MAX_DATA_AGE
 from analysis.catalogue import msg
-from analysis.labels import STATUS_COLOUR, is_provisional, status_label, t, target_words
+from analysis.labels import STATUS_COLOUR, is_provisional, qualified, status_label, t, target_words
 from analysis.markup import md_text
 from analysis.numbers import format_number, format_percent, format_value, points_cell
 from analysis.report import charts
@@ -64,7 +64,8 @@ def national_ranking(ctx: CompareContext, target_id: str, boundary: str = "post2
                      t("projection", L): ("–" if pd.isna(r["projection"]) else
                                           f"{format_value(r['projection'], unit, L, 1)} ({interval})"),
                      msg("nb_latest_figure", L):
-                         f"{format_value(r['last_value'], unit, L, 1)} ({r['last_year']})",
+                         f"{qualified(format_value(r['last_value'], unit, L, 1), r.get('last_flags'), L)} "
+                         f"({r['last_year']})",
                      t("points", L): points_cell(r["n_points"], years, L),
                      **_pace_cells(r, L)})
     out = pd.DataFrame(rows)

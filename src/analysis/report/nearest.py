@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.assess.pace_reference import MIN_CHANGES
 from analysis.catalogue import msg
 from analysis.data.curated import FAMILIES_FILE, load_families  # noqa: F401  (read here by the report and site)
-from analysis.labels import breakdown_label
+from analysis.labels import breakdown_label, qualified
 from analysis.numbers import format_number, format_value
 from analysis.territory import territory_changed
 
@@ -138,12 +138,7 @@ def describe(target, evidence: list[Evidence], lang: str, indicators: pd.DataFra
     target_scope = breakdown_label(target["breakdown"], lang) or msg("near_scope_total", lang)
     items = []
     for e in evidence:
-        value = format_value(e.value, e.unit, lang)
-        flags = e.flags.split(";")
-        for flag, key in (("lower_bound", "near_more_than"), ("upper_bound", "near_less_than"),
-                          ("approx", "near_about")):
-            if flag in flags:
-                value = msg(key, lang, value=value)
+        value = qualified(format_value(e.value, e.unit, lang), e.flags, lang)
         scope = breakdown_label(e.breakdown, lang) or msg("near_scope_total", lang)
         place = "" if e.territory == "same" else msg(f"near_place_{e.territory}", lang,
                                                        name=names.get((e.province_code, e.boundary), e.province_code))

@@ -8,8 +8,8 @@ import pandas as pd
 from analysis.assess.series import one_per_year
 from analysis.catalogue import join_words, msg
 from analysis.collation import vi_sorted
-from analysis.labels import (breakdown_label, comparator_sign, is_provisional, locator_label, result_label, status_label, t,
-                             unknown_field, unsd_cell)
+from analysis.labels import (breakdown_label, comparator_sign, is_provisional, locator_label, qualified, result_label,
+                             status_label, t, unknown_field, unsd_cell)
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.data.store import full_citation
 from analysis.report.context import ProvinceContext, former_rows
@@ -194,7 +194,8 @@ def targets_table(ctx: ProvinceContext) -> pd.DataFrame:
             t("p_meet", L): "–" if pd.isna(a["p_meet"]) else chance_words(a["p_meet"], L),
             t("points", L): pts,
             msg("nb_latest_figure", L): "–" if pd.isna(a.get("last_value")) or pd.isna(a.get("last_year")) else
-            f"{format_value(a['last_value'], ctx.indicators.at[shown_indicator(a), 'unit'], L)} ({int(a['last_year'])})",
+            f"{qualified(format_value(a['last_value'], ctx.indicators.at[shown_indicator(a), 'unit'], L), a.get('last_flags'), L)}"
+            f" ({int(a['last_year'])})",
             t("unsd", L): unsd_cell(a["unsd_category"], a["status"], L),
             t("required", L): "–" if pd.isna(a["required_annual_change"]) else (
                 format_number(a["required_annual_change"], L, 2) + msg("nb_pp", L)

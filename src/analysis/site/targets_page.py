@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from analysis.catalogue import msg
 from analysis.collation import vi_sorted
-from analysis.labels import breakdown_label, is_provisional, search_outcome_label, target_words, unsd_cell
+from analysis.labels import breakdown_label, is_provisional, qualified, search_outcome_label, target_words, unsd_cell
 from analysis.numbers import format_number, format_value, points_cell
 from analysis.report.citations import source_label
 from analysis.report.findings import chance_words, forecast_from_series, targets_findings
@@ -137,7 +137,8 @@ def latest_cell(target, lang: str, ind: pd.DataFrame) -> str | None:
         return None
     indicator = shown_indicator(target)
     unit = ind.at[indicator, "unit"]
-    words = dict(value=format_value(target["last_value"], unit, lang), year=int(target["last_year"]))
+    words = dict(value=qualified(format_value(target["last_value"], unit, lang), target.get("last_flags"), lang),
+                 year=int(target["last_year"]))
     tracked = isinstance(target.get("tracked_by"), str) and target["tracked_by"] != ""
     lines = [msg("near_latest_proxy", lang, indicator=ind.at[indicator, f"name_{lang}"], **words) if tracked
              else msg("near_latest", lang, **words)]

@@ -116,8 +116,7 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
     x = np.asarray(values, dtype=float)[order]
     fl = [flags[i] if i < len(flags) else "" for i in order]
     target, target_year = float(target), int(target_year)
-    base = _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year)
-    base["last_flags"] = fl[-1] if fl and isinstance(fl[-1], str) else ""
+    base = _base_fields(t, x, fl, target, target_year, comparator, bounds, scenario_annual_change, build_year)
     if len(t) == 0:
         return Assessment(status="no_data", method="no observation of this indicator", **_NONE, **base)
     settled = _settled(t, x, fl, target, target_year, comparator, build_year, rank, base)
@@ -131,8 +130,8 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
         if left_out else []
     if left_out and whole:
         t, x = t[whole], x[whole]
-        base = _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year)
-        base["last_flags"] = fl[whole[-1]] if isinstance(fl[whole[-1]], str) else ""
+        base = _base_fields(t, x, [fl[i] for i in whole], target, target_year, comparator, bounds,
+                            scenario_annual_change, build_year)
     if len(whole) <= 1:
         why = "one observation" if whole else "figures for part of a year only"
         return Assessment(status="insufficient_data", method=f"{why}: no trend can be claimed", notes=notes,
@@ -142,13 +141,15 @@ def _assess_target(years, values, target, target_year, comparator, bounds, scena
     return r
 
 
-def _base_fields(t, x, target, target_year, comparator, bounds, scenario_annual_change, build_year) -> dict:
-    """The fields every assessment carries: the target, the series' span, the pace needed, the UN category
-    (none beside a verdict on a passed year or from figures too old for a status) and the scenario's outcome."""
+def _base_fields(t, x, fl, target, target_year, comparator, bounds, scenario_annual_change, build_year) -> dict:
+    """The fields every assessment carries: the target, the series' span, its latest figure and that figure's
+    flags (``fl``: one per point), the pace needed, the UN category (none beside a verdict on a passed year or
+    from figures too old for a status) and the scenario's outcome."""
     n = len(t)
     base = dict(target=target, target_year=target_year, comparator=comparator, n_points=n,
                 first_year=int(t[0]) if n else None, last_year=int(t[-1]) if n else None,
-                last_value=float(x[-1]) if n else None, scenario_annual_change=scenario_annual_change,
+                last_value=float(x[-1]) if n else None,
+                last_flags=fl[-1] if n and isinstance(fl[-1], str) else "", scenario_annual_change=scenario_annual_change,
                 build_year=build_year, required_annual_change=None)
     cr, cat = unsd_progress(list(t), list(x), target, target_year, comparator)
     base.update(unsd_cr=cr, unsd_category=cat)
